@@ -1,0 +1,72 @@
+/**
+ * The message contract's fixed values. Everything here is plain data so that the device
+ * bundle (Espruino) and the cloud (Node) read the same definitions.
+ */
+
+export const CONTRACT_VERSION = 1;
+
+export const TOPIC_ROOT = 'restock/v1';
+
+/** Both messages must stay well under 256 bytes on the wire (brief §2). */
+export const MAX_MESSAGE_BYTES = 256;
+
+/** HMAC-SHA256 is truncated to its first 16 bytes: 128 bits, 32 hex characters. */
+export const SIGNATURE_BYTES = 16;
+
+export const DEVICE_ID_MAX_LENGTH = 64;
+export const ORDER_ID_MAX_LENGTH = 64;
+
+/** Espruino stores integers up to 2^31 - 1 natively; the counter never needs more. */
+export const MAX_SEQUENCE = 2147483647;
+export const MAX_BATTERY_MV = 10000;
+export const MAX_ATTEMPTS = 1000;
+export const MAX_KEY_VERSION = 65535;
+
+export const ClickType = {
+  SINGLE: 'SINGLE',
+  DOUBLE: 'DOUBLE',
+  LONG: 'LONG',
+} as const;
+export type ClickType = (typeof ClickType)[keyof typeof ClickType];
+export const CLICK_TYPES: readonly ClickType[] = ['SINGLE', 'DOUBLE', 'LONG'];
+
+/** What an ack tells the button. One list, shared by firmware, cloud and CLI. */
+export const Outcome = {
+  ORDERED: 'ORDERED',
+  IN_PROGRESS: 'IN_PROGRESS',
+  CANCELLED: 'CANCELLED',
+  NEEDS_CONFIRMATION: 'NEEDS_CONFIRMATION',
+  OUT_OF_STOCK: 'OUT_OF_STOCK',
+  UNBOUND: 'UNBOUND',
+  REJECTED: 'REJECTED',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+export const OUTCOMES: readonly Outcome[] = [
+  'ORDERED',
+  'IN_PROGRESS',
+  'CANCELLED',
+  'NEEDS_CONFIRMATION',
+  'OUT_OF_STOCK',
+  'UNBOUND',
+  'REJECTED',
+];
+
+/**
+ * Why a message was refused. These go to logs and the press log, never into an ack
+ * (an ack only says REJECTED).
+ */
+export const RejectReason = {
+  MALFORMED: 'MALFORMED',
+  OVERSIZED: 'OVERSIZED',
+  UNKNOWN_VERSION: 'UNKNOWN_VERSION',
+  MISSING_FIELD: 'MISSING_FIELD',
+  BAD_TYPE: 'BAD_TYPE',
+  UNKNOWN_FIELD: 'UNKNOWN_FIELD',
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  UNKNOWN_KEY_VERSION: 'UNKNOWN_KEY_VERSION',
+  UNKNOWN_DEVICE: 'UNKNOWN_DEVICE',
+  TOPIC_MISMATCH: 'TOPIC_MISMATCH',
+  REPLAYED: 'REPLAYED',
+  NOTHING_TO_CANCEL: 'NOTHING_TO_CANCEL',
+} as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
