@@ -13,7 +13,8 @@ export const MAX_MESSAGE_BYTES = 256;
 /** HMAC-SHA256 is truncated to its first 16 bytes: 128 bits, 32 hex characters. */
 export const SIGNATURE_BYTES = 16;
 
-export const DEVICE_ID_MAX_LENGTH = 64;
+/** Short enough that an order id (`{device}-{seq}`) stays within ORDER_ID_MAX_LENGTH. */
+export const DEVICE_ID_MAX_LENGTH = 48;
 export const ORDER_ID_MAX_LENGTH = 64;
 
 /** Espruino stores integers up to 2^31 - 1 natively; the counter never needs more. */
