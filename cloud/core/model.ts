@@ -1,0 +1,197 @@
+/**
+ * Domain records as the core sees them. Money is integer minor units (cents); times are epoch
+ * milliseconds from the injected clock. Storage mapping lives in cloud/store, not here.
+ */
+import type { ClickType, Outcome, RejectReason } from '#shared/index';
+
+export type Role = 'household' | 'brand' | 'support';
+
+/** Who caused a transition: recorded on every order change. */
+export interface Actor {
+  kind: Role | 'device' | 'system';
+  id: string;
+}
+
+export type OrderStatus =
+  | 'NEEDS_CONFIRMATION'
+  | 'PLACED'
+  | 'CONFIRMED'
+  | 'SHIPPED'
+  | 'DELIVERED'
+  | 'CANCELLED'
+  | 'EXPIRED';
+
+/** Statuses that still hold the button (count against its open-order cap). */
+export const OPEN_STATUSES: readonly OrderStatus[] = [
+  'NEEDS_CONFIRMATION',
+  'PLACED',
+  'CONFIRMED',
+  'SHIPPED',
+];
+
+export interface Brand {
+  brandId: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface PriceChange {
+  priceCents: number;
+  at: number;
+}
+
+export interface Sku {
+  brandId: string;
+  skuId: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+  maxQuantity: number;
+  inStock: boolean;
+  retired: boolean;
+  priceHistory: PriceChange[];
+  updatedAt: number;
+}
+
+/** What a DOUBLE press does: order another quantity or another SKU of the same brand. */
+export interface SecondAction {
+  skuId: string;
+  quantity: number;
+}
+
+/** The per-button settings a household controls. */
+export interface ButtonSettings {
+  skuId: string | null;
+  quantity: number;
+  secondAction: SecondAction | null;
+  cancelWindowMinutes: number;
+  /** 1 = no concurrent orders (a press while one is open answers IN_PROGRESS). */
+  maxOpenOrders: number;
+  /** How far (percent) the price may exceed the accepted price before confirmation is needed. */
+  priceIncreaseLimitPct: number;
+  /** The unit price the household last accepted for the bound SKU, or null before the first order. */
+  acceptedPriceCents: number | null;
+  /** Require explicit confirmation for the first order of a SKU. */
+  confirmFirstOrder: boolean;
+}
+
+export const DEFAULT_SETTINGS: ButtonSettings = {
+  skuId: null,
+  quantity: 1,
+  secondAction: null,
+  cancelWindowMinutes: 30,
+  maxOpenOrders: 1,
+  priceIncreaseLimitPct: 0,
+  acceptedPriceCents: null,
+  confirmFirstOrder: false,
+};
+
+/** The snapshot of an open order kept on its button, so a crashed press can be rolled forward. */
+export interface OpenOrderRef {
+  seq: number;
+  orderId: string;
+  status: OrderStatus;
+}
+
+export interface Button {
+  deviceId: string;
+  brandId: string;
+  serial: string;
+  keyVersion: number;
+  householdId: string | null;
+  settings: ButtonSettings;
+  /** Highest sequence number accepted from this device (replay high-water mark). */
+  highWaterMark: number;
+  open: OpenOrderRef[];
+  lastPressAt: number | null;
+  batteryMv: number | null;
+  createdAt: number;
+}
+
+export interface Household {
+  householdId: string;
+  name: string;
+  email: string;
+  address: string;
+  createdAt: number;
+}
+
+export interface Transition {
+  status: OrderStatus;
+  at: number;
+  actor: Actor;
+  reason?: string;
+}
+
+export interface Order {
+  orderId: string;
+  deviceId: string;
+  seq: number;
+  householdId: string;
+  brandId: string;
+  skuId: string;
+  skuName: string;
+  quantity: number;
+  unitPriceCents: number;
+  currency: string;
+  /** The accepted price the press was judged against (for the confirm page: old vs new). */
+  acceptedPriceCents: number | null;
+  status: OrderStatus;
+  placedAt: number;
+  cancelDeadline: number;
+  history: Transition[];
+}
+
+/** One entry of a button's press log: every press, accepted or not, with its outcome. */
+export interface PressLogEntry {
+  deviceId: string;
+  seq: number | null;
+  click: ClickType | null;
+  outcome: Outcome;
+  reason: RejectReason | 'DUPLICATE' | null;
+  orderId: string | null;
+  receivedAt: number;
+  batteryMv: number | null;
+  attempt: number | null;
+}
+
+export type OrderEventType =
+  | 'OrderPlaced'
+  | 'OrderNeedsConfirmation'
+  | 'OrderConfirmed'
+  | 'OrderCancelled'
+  | 'OrderShipped'
+  | 'OrderDelivered'
+  | 'OrderExpired';
+
+export interface OrderEvent {
+  type: OrderEventType;
+  orderId: string;
+  householdId: string;
+  brandId: string;
+  at: number;
+  order: Order;
+}
+
+export interface AuditEntry {
+  auditId: string;
+  at: number;
+  actor: Actor;
+  action: string;
+  subject: string;
+  reason: string | null;
+}
+
+/** The order id is derived from device id and sequence number: retries can never mint a second one. */
+export function orderIdFor(deviceId: string, seq: number): string {
+  return `${deviceId}-${seq}`;
+}
+
+/** The inverse of orderIdFor; the last `-` separates the sequence number (device ids may hold `-`). */
+export function parseOrderId(orderId: string): { deviceId: string; seq: number } | null {
+  const at = orderId.lastIndexOf('-');
+  if (at <= 0) return null;
+  const seq = Number(orderId.slice(at + 1));
+  if (!Number.isSafeInteger(seq) || seq < 1 || String(seq) !== orderId.slice(at + 1)) return null;
+  return { deviceId: orderId.slice(0, at), seq };
+}
