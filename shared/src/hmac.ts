@@ -1,4 +1,4 @@
-import { asciiBytes, concatBytes } from './bytes.ts';
+import { asciiBytes, concatBytes, toHex } from './bytes.ts';
 import { netstring } from './canonical.ts';
 import { SIGNATURE_BYTES } from './constants.ts';
 
@@ -41,4 +41,15 @@ export function deriveDeviceKey(
 ): Uint8Array {
   const label = `restock-device-key/1\n${netstring(deviceId)}${netstring(String(keyVersion))}`;
   return hmacSha256(sha256, masterKey, asciiBytes(label));
+}
+
+/**
+ * The MQTT password a button presents on a plain-TCP broker (a development convenience; TLS
+ * client certificates are the production identity). Derived from the device key, so the
+ * broker can check it with the same key source and the device key itself never travels.
+ */
+export function mqttPasswordFor(sha256: Sha256, deviceKey: Uint8Array): string {
+  return toHex(
+    hmacSha256(sha256, deviceKey, asciiBytes('restock-mqtt-password/1')).subarray(0, 16),
+  );
 }

@@ -9,6 +9,7 @@ import {
   encodePress,
   fromHex,
   hmacSha256,
+  mqttPasswordFor,
   signAck,
   signPress,
   toHex,
@@ -102,5 +103,17 @@ describe('golden vectors (computed independently with node:crypto createHmac)', 
     });
     const ack = signAck(nodeSha256, key, { device: 'btn-1', seq: 5, outcome: 'ORDERED', kv: 1 });
     expect(verifyAck(nodeSha256, key, { ...ack, sig: press.sig })).toBe(false);
+  });
+});
+
+describe('MQTT password for plain-TCP development brokers', () => {
+  it('is derived from the device key and matches an independent HMAC', () => {
+    const key = bytes(golden.presses[0]?.deviceKeyHex as string);
+    const expected = createHmac('sha256', key)
+      .update('restock-mqtt-password/1')
+      .digest()
+      .subarray(0, 16)
+      .toString('hex');
+    expect(mqttPasswordFor(nodeSha256, key)).toBe(expected);
   });
 });
