@@ -1,0 +1,58 @@
+/**
+ * The order state machine (DESIGN.md §3). Pure: takes an order and returns the next one, or
+ * throws IllegalTransitionError. Storage applies the result with a condition on the old status.
+ *
+ *   NEEDS_CONFIRMATION → PLACED | CANCELLED | EXPIRED
+ *   PLACED → CONFIRMED | CANCELLED
+ *   CONFIRMED → SHIPPED | CANCELLED (support only: "any order not yet shipped")
+ *   SHIPPED → DELIVERED
+ */
+import { IllegalTransitionError } from '../errors.ts';
+import type { Actor, Order, OrderEventType, OrderStatus } from '../model.ts';
+import { OPEN_STATUSES } from '../model.ts';
+
+const ALLOWED: Record<OrderStatus, readonly OrderStatus[]> = {
+  NEEDS_CONFIRMATION: ['PLACED', 'CANCELLED', 'EXPIRED'],
+  PLACED: ['CONFIRMED', 'CANCELLED'],
+  CONFIRMED: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
+  CANCELLED: [],
+  EXPIRED: [],
+};
+
+export const EVENT_FOR_STATUS: Record<OrderStatus, OrderEventType> = {
+  NEEDS_CONFIRMATION: 'OrderNeedsConfirmation',
+  PLACED: 'OrderPlaced',
+  CONFIRMED: 'OrderConfirmed',
+  SHIPPED: 'OrderShipped',
+  DELIVERED: 'OrderDelivered',
+  CANCELLED: 'OrderCancelled',
+  EXPIRED: 'OrderExpired',
+};
+
+export function isOpen(status: OrderStatus): boolean {
+  return OPEN_STATUSES.includes(status);
+}
+
+export function canTransition(from: OrderStatus, to: OrderStatus, actor: Actor): boolean {
+  if (!ALLOWED[from].includes(to)) return false;
+  // Once the cancel window is over only support may cancel, and only before shipping.
+  if (from === 'CONFIRMED' && to === 'CANCELLED') return actor.kind === 'support';
+  return true;
+}
+
+export function transition(
+  order: Order,
+  to: OrderStatus,
+  actor: Actor,
+  at: number,
+  reason?: string,
+): Order {
+  if (!canTransition(order.status, to, actor)) {
+    throw new IllegalTransitionError(order.orderId, order.status, to);
+  }
+  const entry =
+    reason === undefined ? { status: to, at, actor } : { status: to, at, actor, reason };
+  return { ...order, status: to, history: [...order.history, entry] };
+}
