@@ -1,0 +1,261 @@
+/**
+ * The embedded stack for one machine (DESIGN.md §5): the store (dynalite on disk, or the endpoint
+ * DYNAMODB_ENDPOINT names), the MQTT broker on TCP and mutual TLS, the local topic rule feeding
+ * the press handler, and — through the injected pipeline — the sweep timer and the HTTP API.
+ * Everything is built here once and closed in reverse order, so Ctrl-C leaves no half-written
+ * state: no new presses are taken, presses in flight finish, then the store closes.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeySource, Log } from '../core/ports.ts';
+import { systemClock } from '../core/ports.ts';
+import { nodeSha256 } from '../core/sha256.ts';
+import { type DynaliteServer, startDynalite } from '../store/dynalite-server.ts';
+import { ensureTable, openTable, type Table } from '../store/table.ts';
+import { createBrokerPolicy, type RunningBroker, startBroker } from './broker.ts';
+import type { StackConfig } from './config.ts';
+import { type DevCa, ensureDevCa } from './dev-ca.ts';
+import { TableDeviceDirectory } from './device-directory.ts';
+import { LocalConfigError } from './errors.ts';
+import { writeFileAtomic } from './files.ts';
+import { ensureMasterKey, keySourceFor, type MasterKeys } from './master-key.ts';
+import type { ServiceIdentity } from './policy.ts';
+import {
+  BrokerAckPublisher,
+  type HandlePress,
+  type RunningTopicRule,
+  startTopicRule,
+} from './topic-rule.ts';
+
+/** What the pipeline (press service, sweep, API, demo data) is built from. */
+export interface PipelineContext {
+  config: StackConfig;
+  table: Table;
+  keySource: KeySource;
+  masterKeys: MasterKeys;
+  ackPublisher: BrokerAckPublisher;
+  log: Log;
+}
+
+export interface Pipeline {
+  handlePress: HandlePress;
+  /** Runs the cancel-window sweep once (called on a timer). */
+  sweep?: (now: number) => Promise<unknown>;
+  /** Starts the HTTP API on the configured port; returns its URL and how to stop it. */
+  startHttp?: (host: string, port: number) => Promise<{ url: string; close(): Promise<void> }>;
+  /** Creates demo data where it is missing; returns lines for the banner. */
+  seedDemo?: () => Promise<string[]>;
+  close?: () => Promise<void>;
+}
+
+export type PipelineFactory = (context: PipelineContext) => Promise<Pipeline>;
+
+export interface StackOptions {
+  log: Log;
+  pipeline: PipelineFactory;
+  services?: readonly ServiceIdentity[];
+}
+
+export interface RuntimeInfo {
+  pid: number;
+  host: string;
+  mqttPort: number;
+  mqttTlsPort: number;
+  httpPort: number | null;
+  dynamodbEndpoint: string;
+  startedAt: string;
+}
+
+export interface RunningStack {
+  config: StackConfig;
+  runtime: RuntimeInfo;
+  ca: DevCa;
+  table: Table;
+  broker: RunningBroker;
+  rule: RunningTopicRule;
+  keySource: KeySource;
+  demo: string[];
+  store: string;
+  sweepOnce(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const RUNTIME_FILE = 'stack.json';
+
+export async function startStack(
+  config: StackConfig,
+  options: StackOptions,
+): Promise<RunningStack> {
+  const { log } = options;
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        log.error('shutdown step failed', { error: String(error) });
+      }
+    }
+  };
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    const masterKeys = await ensureMasterKey(config.dataDir);
+    const keySource = keySourceFor(masterKeys);
+    const ca = await ensureDevCa(config.dataDir);
+
+    let endpoint: string | undefined;
+    let store: string;
+    if (config.dynamodbEndpoint === undefined) {
+      const dynalite = await startDynaliteIn(config.dataDir);
+      closers.push(() => dynalite.close());
+      endpoint = dynalite.endpoint;
+      store = `dynalite on disk in ${join(config.dataDir, 'dynamodb')} (${endpoint})`;
+    } else if (config.dynamodbEndpoint === 'aws') {
+      endpoint = undefined;
+      store = `AWS DynamoDB (${process.env.AWS_REGION ?? 'us-east-1'})`;
+    } else {
+      endpoint = config.dynamodbEndpoint;
+      store = `DynamoDB endpoint ${endpoint}`;
+    }
+    const table = openTable({ tableName: config.tableName, endpoint });
+    closers.push(async () => table.raw.destroy());
+    const created = await ensureTable(table);
+    log.info('store ready', { table: config.tableName, table_was: created });
+
+    const policy = createBrokerPolicy({
+      directory: new TableDeviceDirectory(table),
+      keySource,
+      sha256: nodeSha256,
+      services: options.services ?? [],
+      log,
+    });
+    const broker = await listenOrExplain(
+      () =>
+        startBroker({
+          host: config.host,
+          port: config.mqttPort,
+          tlsPort: config.mqttTlsPort,
+          tls: { caCertPem: ca.caCertPem, certPem: ca.server.certPem, keyPem: ca.server.keyPem },
+          policy,
+          log,
+        }),
+      `MQTT ports ${config.mqttPort}/${config.mqttTlsPort}`,
+      '--mqtt-port/--mqtts-port (RESTOCK_MQTT_PORT/RESTOCK_MQTTS_PORT)',
+    );
+    closers.push(() => broker.close());
+
+    const ackPublisher = new BrokerAckPublisher(broker.aedes);
+    const pipeline = await options.pipeline({
+      config,
+      table,
+      keySource,
+      masterKeys,
+      ackPublisher,
+      log,
+    });
+    if (pipeline.close) closers.push(pipeline.close);
+    const demo = config.seedDemo && pipeline.seedDemo ? await pipeline.seedDemo() : [];
+
+    const rule = await startTopicRule({
+      aedes: broker.aedes,
+      handlePress: pipeline.handlePress,
+      clock: systemClock,
+      log,
+    });
+    // Closed before the broker: stop taking presses, let those in flight finish.
+    closers.push(() => rule.close());
+
+    let httpPort: number | null = null;
+    if (pipeline.startHttp) {
+      const http = await listenOrExplain(
+        () =>
+          (pipeline.startHttp as NonNullable<Pipeline['startHttp']>)(config.host, config.httpPort),
+        `HTTP port ${config.httpPort}`,
+        '--http-port (RESTOCK_HTTP_PORT)',
+      );
+      httpPort = Number(new URL(http.url).port);
+      closers.push(() => http.close());
+    }
+
+    let sweeping: Promise<void> | null = null;
+    const sweepOnce = async () => {
+      if (!pipeline.sweep || sweeping) return sweeping ?? undefined;
+      sweeping = pipeline
+        .sweep(systemClock.now())
+        .then(
+          () => undefined,
+          (error: unknown) => log.error('sweep failed', { error: String(error) }),
+        )
+        .finally(() => {
+          sweeping = null;
+        });
+      return sweeping;
+    };
+    if (pipeline.sweep) {
+      const timer = setInterval(() => void sweepOnce(), config.sweepIntervalMs);
+      closers.push(async () => {
+        clearInterval(timer);
+        await sweeping;
+      });
+    }
+
+    const runtime: RuntimeInfo = {
+      pid: process.pid,
+      host: config.host,
+      mqttPort: broker.port as number,
+      mqttTlsPort: broker.tlsPort as number,
+      httpPort,
+      dynamodbEndpoint: endpoint ?? 'aws',
+      startedAt: new Date().toISOString(),
+    };
+    const runtimePath = join(config.dataDir, RUNTIME_FILE);
+    await writeFileAtomic(runtimePath, `${JSON.stringify(runtime, null, 2)}\n`);
+    closers.push(() => rm(runtimePath, { force: true }));
+
+    return {
+      config,
+      runtime,
+      ca,
+      table,
+      broker,
+      rule,
+      keySource,
+      demo,
+      store,
+      sweepOnce,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function startDynaliteIn(dataDir: string): Promise<DynaliteServer> {
+  const path = join(dataDir, 'dynamodb');
+  await mkdir(path, { recursive: true });
+  try {
+    return await startDynalite({ path });
+  } catch (error) {
+    throw new LocalConfigError(
+      `the store in ${path} cannot be opened (${(error as Error).message}): is another npm start using this data folder? Stop it, or pass another --data-dir`,
+      { path },
+      error,
+    );
+  }
+}
+
+async function listenOrExplain<T>(start: () => Promise<T>, what: string, fix: string): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new LocalConfigError(
+        `${what}: address already in use — stop whatever listens there (another npm start, or a system mosquitto: systemctl stop mosquitto), or choose other ports with ${fix}`,
+        { what },
+        error,
+      );
+    }
+    throw error;
+  }
+}
