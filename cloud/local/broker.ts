@@ -211,6 +211,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     connectTimeout: 10_000,
   });
   aedes.on('clientError', (client, error) => {
+    if ('returnCode' in error) return; // a refused CONNECT, logged by the policy already
     options.log.info('mqtt client error', { clientId: client.id, error: error.message });
   });
   const servers: Server[] = [];

@@ -227,16 +227,21 @@ export class VirtualButton {
   }
 
   private receive(topic: string, payload: string): void {
+    if (topic !== ackTopic(this.deps.deviceId)) return;
+    const why = this.accept(payload);
+    if (why !== null) this.deps.onEvent?.({ kind: 'ignored-ack', why });
+  }
+
+  /** Hands a trustworthy ack for the awaited press to its waiter; otherwise says why not. */
+  private accept(payload: string): string | null {
     const { deviceId, sha256, deviceKey } = this.deps;
-    if (topic !== ackTopic(deviceId)) return;
     const decoded = decodeAck(payload);
-    const ignore = (why: string) => this.deps.onEvent?.({ kind: 'ignored-ack', why });
-    if (!decoded.ok) return ignore(`malformed ack (${decoded.reason})`);
+    if (!decoded.ok) return `malformed ack (${decoded.reason})`;
     const ack = decoded.message;
-    if (ack.device !== deviceId) return ignore(`ack for another device ${ack.device}`);
-    if (!verifyAck(sha256, deviceKey, ack))
-      return ignore(`ack for seq ${ack.seq} with a bad signature`);
-    if (!this.waiter || this.waiter.seq !== ack.seq) return ignore(`late ack for seq ${ack.seq}`);
+    if (ack.device !== deviceId) return `ack for another device ${ack.device}`;
+    if (!verifyAck(sha256, deviceKey, ack)) return `ack for press ${ack.seq} with a bad signature`;
+    if (!this.waiter || this.waiter.seq !== ack.seq) return `late ack for press ${ack.seq}`;
     this.waiter.resolve(ack);
+    return null;
   }
 }
