@@ -1,0 +1,134 @@
+/**
+ * The embedded stack end to end, as a user drives it: virtual presses through the broker, the
+ * topic rule and the real press pipeline on dynalite, answered with signed acks; orders visible
+ * in the store; notifications in the outbox; a clean restart keeps everything.
+ */
+import { spawn } from 'node:child_process';
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localPipeline } from '../../cloud/local/pipeline.ts';
+import { RUNTIME_FILE, type RunningStack, startStack } from '../../cloud/local/stack.ts';
+import { DynamoOrderStore } from '../../cloud/store/dynamo-order-store.ts';
+import { connectButton, quietLog, stackConfig, tempDir } from './support.ts';
+
+let data: Awaited<ReturnType<typeof tempDir>>;
+let stack: RunningStack;
+const log = quietLog();
+
+beforeAll(async () => {
+  data = await tempDir();
+  stack = await startStack(stackConfig(data.dir), { log, pipeline: localPipeline });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await data?.remove();
+});
+
+describe('npm start, end to end', () => {
+  it('press → ORDERED with a visible order; again → IN_PROGRESS; LONG → CANCELLED', async () => {
+    const demo = await connectButton({
+      dataDir: data.dir,
+      deviceId: 'demo-1',
+      port: stack.runtime.mqttPort,
+    });
+    try {
+      const first = await demo.press();
+      expect(first).toMatchObject({ seq: 1, outcome: 'ORDERED', orderId: 'demo-1-1' });
+      const orders = new DynamoOrderStore(stack.table);
+      expect(await orders.getOrder('demo-1-1')).toMatchObject({
+        status: 'PLACED',
+        householdId: 'hh-demo',
+        skuId: 'coffee-1kg',
+        unitPriceCents: 1299,
+      });
+      const page = await orders.listHouseholdOrders('hh-demo', { limit: 10 });
+      expect(page.items.map((o) => o.orderId)).toContain('demo-1-1');
+
+      expect(await demo.press()).toMatchObject({ seq: 2, outcome: 'IN_PROGRESS', orderId: null });
+
+      expect(await demo.press('LONG')).toMatchObject({
+        seq: 3,
+        outcome: 'CANCELLED',
+        orderId: 'demo-1-1',
+      });
+      expect(await orders.getOrder('demo-1-1')).toMatchObject({ status: 'CANCELLED' });
+    } finally {
+      await demo.close();
+    }
+    const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
+    expect(outbox.map((line) => JSON.parse(line).type)).toEqual(['OrderPlaced', 'OrderCancelled']);
+  });
+
+  it('works the same over mutual TLS with a device certificate from the development CA', async () => {
+    const demo = await connectButton({
+      dataDir: data.dir,
+      deviceId: 'demo-2',
+      port: stack.runtime.mqttPort,
+      tls: { port: stack.runtime.mqttTlsPort },
+    });
+    try {
+      expect(await demo.press()).toMatchObject({ outcome: 'ORDERED', orderId: 'demo-2-1' });
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it('answers an unclaimed demo button with UNBOUND', async () => {
+    const demo = await connectButton({
+      dataDir: data.dir,
+      deviceId: 'demo-3',
+      port: stack.runtime.mqttPort,
+    });
+    try {
+      expect(await demo.press()).toMatchObject({ outcome: 'UNBOUND', orderId: null });
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it('npm run press prints the outcome and order id', async () => {
+    const run = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'cloud/local/cli/press.ts',
+          'demo-2',
+          '--click',
+          'long',
+          '--data-dir',
+          data.dir,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c) => {
+        out += c;
+      });
+      child.stderr.on('data', (c) => {
+        err += c;
+      });
+      child.on('close', (code) => resolve({ code, out, err }));
+    });
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    // The CLI continues the counter the earlier presses left in the data folder.
+    expect(run.out).toMatch(
+      /^demo-2 press 2 LONG → CANCELLED, order demo-2-1 \(attempt 1, \d+ ms, ack signature verified\)$/m,
+    );
+  });
+
+  it('a clean stop and restart keeps orders and the data folder', async () => {
+    await stack.close();
+    await expect(access(join(data.dir, RUNTIME_FILE))).rejects.toThrow();
+    stack = await startStack(stackConfig(data.dir), { log, pipeline: localPipeline });
+    const orders = new DynamoOrderStore(stack.table);
+    expect(await orders.getOrder('demo-1-1')).toMatchObject({ status: 'CANCELLED' });
+    expect(await orders.getOrder('demo-2-1')).toMatchObject({ status: 'CANCELLED' });
+    expect(stack.demo.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * End-to-end scaffolding: the local stack's configuration on free ports in a temporary data
+ * folder, and virtual buttons that connect to it exactly as `npm run press` does.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ClickType, deriveDeviceKey, mqttPasswordFor } from '#shared/index';
+import type { Log } from '../../cloud/core/ports.ts';
+import { nodeSha256 } from '../../cloud/core/sha256.ts';
+import { connectLocalTransport } from '../../cloud/local/button-transport.ts';
+import type { StackConfig } from '../../cloud/local/config.ts';
+import { ensureDevCa, ensureDeviceCertificate } from '../../cloud/local/dev-ca.ts';
+import { MASTER_KEY_FILE, parseMasterKeys } from '../../cloud/local/master-key.ts';
+import {
+  type ButtonStateStore,
+  type ButtonTransport,
+  FileButtonStateStore,
+  VirtualButton,
+} from '../../cloud/local/virtual-button.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+export async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'restock-e2e-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function stackConfig(dataDir: string, overrides: Partial<StackConfig> = {}): StackConfig {
+  return {
+    host: '127.0.0.1',
+    dataDir,
+    mqttPort: 0,
+    mqttTlsPort: 0,
+    httpPort: 0,
+    tableName: 'restock',
+    dynamodbEndpoint: undefined,
+    sweepIntervalMs: 60_000,
+    seedDemo: true,
+    ...overrides,
+  };
+}
+
+export function quietLog(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string, data?: Record<string, unknown>) => {
+    lines.push(`${level} ${message} ${data ? JSON.stringify(data) : ''}`);
+  };
+  return { lines, info: push('info'), warn: push('warn'), error: push('error') };
+}
+
+/** Ports that were free a moment ago (for a stack that must come back on the same ports). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+export interface ButtonOptions {
+  dataDir: string;
+  deviceId: string;
+  port: number;
+  tls?: { port: number };
+  state?: ButtonStateStore;
+  ackTimeoutMs?: number;
+  maxAttempts?: number;
+  reconnectMs?: number;
+}
+
+export interface ConnectedButton {
+  button: VirtualButton;
+  transport: ButtonTransport;
+  press(click?: ClickType): ReturnType<VirtualButton['press']>;
+  close(): Promise<void>;
+}
+
+/** A virtual button wired as the CLI wires it (key from the data folder's master key). */
+export async function connectButton(options: ButtonOptions): Promise<ConnectedButton> {
+  const text = await readFile(join(options.dataDir, MASTER_KEY_FILE), 'utf8');
+  const master = parseMasterKeys(text, MASTER_KEY_FILE).keys.get(1) as Uint8Array;
+  const key = deriveDeviceKey(nodeSha256, master, options.deviceId, 1);
+  let transport: ButtonTransport;
+  if (options.tls) {
+    const ca = await ensureDevCa(options.dataDir);
+    const cert = await ensureDeviceCertificate(options.dataDir, ca, options.deviceId);
+    transport = await connectLocalTransport({
+      url: `mqtts://127.0.0.1:${options.tls.port}`,
+      clientId: options.deviceId,
+      tls: { caCertPem: ca.caCertPem, certPem: cert.certPem, keyPem: cert.keyPem },
+      ...(options.reconnectMs ? { reconnectMs: options.reconnectMs } : {}),
+    });
+  } else {
+    transport = await connectLocalTransport({
+      url: `mqtt://127.0.0.1:${options.port}`,
+      clientId: options.deviceId,
+      username: options.deviceId,
+      password: mqttPasswordFor(nodeSha256, key),
+      ...(options.reconnectMs ? { reconnectMs: options.reconnectMs } : {}),
+    });
+  }
+  const button = new VirtualButton({
+    deviceId: options.deviceId,
+    deviceKey: key,
+    keyVersion: 1,
+    sha256: nodeSha256,
+    transport,
+    // The CLI's counter files in the data folder, so tests and `npm run press` share them.
+    state: options.state ?? FileButtonStateStore.inDataDir(options.dataDir),
+    ackTimeoutMs: options.ackTimeoutMs ?? 5_000,
+    maxAttempts: options.maxAttempts ?? 3,
+  });
+  await button.start();
+  return {
+    button,
+    transport,
+    press: (click = 'SINGLE') => button.press(click),
+    close: () => transport.close(),
+  };
+}
