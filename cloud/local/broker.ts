@@ -217,6 +217,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
+    // Small request/response messages: without this, Nagle and delayed ACKs add ~40 ms each way.
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };

@@ -39,6 +39,10 @@ export async function connectLocalTransport(
     clientOptions.key = options.tls.keyPem;
   }
   const client = connect(options.url, clientOptions);
+  // Small request/response messages: turn Nagle off on every (re)connected socket.
+  client.on('connect', () =>
+    (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true),
+  );
   const outcome = await new Promise<{ ok: true } | { ok: false; why: string; code?: number }>(
     (resolve) => {
       const timer = setTimeout(() => resolve({ ok: false, why: 'timed out' }), timeoutMs + 500);
