@@ -1,0 +1,149 @@
+/**
+ * The whole Restock deployment in one environment-agnostic stack (no lookups: it synthesises
+ * offline, without credentials). Wiring only — each part lives in constructs/.
+ */
+import {
+  Aws,
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { ackTopic } from '#shared/index';
+import { Alarms } from './constructs/alarms.ts';
+import { Data } from './constructs/data.ts';
+import { DeviceFleet, IOT_ARN_PREFIX, PressDeadLetters } from './constructs/device-fleet.ts';
+import { RestockHttpApi, Users } from './constructs/http-api.ts';
+import { Messaging } from './constructs/messaging.ts';
+import { RestockFunction } from './constructs/restock-function.ts';
+
+export interface RestockStackProps extends StackProps {
+  /**
+   * The account's `iot:Data-ATS` endpoint host, if known at deploy time
+   * (`-c iotDataEndpoint=…`). Without it the press Lambda looks it up once per cold start.
+   */
+  iotDataEndpoint?: string;
+}
+
+export class RestockStack extends Stack {
+  constructor(scope: Construct, id: string, props: RestockStackProps = {}) {
+    super(scope, id, props);
+    const data = new Data(this, 'Data');
+    const messaging = new Messaging(this, 'Messaging');
+    const users = new Users(this, 'Users');
+    const deadLetters = new PressDeadLetters(this, 'PressDeadLetters');
+
+    const common = {
+      TABLE_NAME: data.table.tableName,
+      EVENT_BUS_NAME: messaging.bus.eventBusName,
+      NOTIFY_TOPIC_ARN: messaging.notifications.topicArn,
+    };
+    const press = new RestockFunction(this, 'Press', {
+      entry: 'press',
+      description: 'Verifies a press, places at most one order, publishes the signed ack',
+      environment: {
+        ...common,
+        MASTER_KEY_SECRET_ARN: data.masterKey.secretArn,
+        ...(props.iotDataEndpoint ? { IOT_DATA_ENDPOINT: props.iotDataEndpoint } : {}),
+      },
+      deadLetterQueue: deadLetters.queue,
+    });
+    const api = new RestockFunction(this, 'Api', {
+      entry: 'api',
+      description: 'The Restock HTTP API (Hono)',
+      environment: {
+        ...common,
+        MASTER_KEY_SECRET_ARN: data.masterKey.secretArn,
+        JWT_ISSUER: users.issuer,
+        JWT_AUDIENCE: users.client.userPoolClientId,
+      },
+      memorySize: 512,
+    });
+    const sweep = new RestockFunction(this, 'Sweep', {
+      entry: 'sweep',
+      description: 'Confirms orders whose cancel window closed and expires unconfirmed ones',
+      environment: common,
+      timeout: Duration.seconds(50),
+    });
+
+    // Grants: each function gets exactly what its entry point uses.
+    for (const fn of [press.fn, api.fn, sweep.fn]) {
+      data.table.grantReadWriteData(fn);
+      messaging.bus.grantPutEventsTo(fn);
+      messaging.notifications.grantPublish(fn);
+    }
+    // Only the two functions that derive device keys may read the master key.
+    data.masterKey.grantRead(press.fn);
+    data.masterKey.grantRead(api.fn);
+    press.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iot:Publish'],
+        resources: [`${IOT_ARN_PREFIX}:topic/${ackTopic('*')}`],
+      }),
+    );
+    if (!props.iotDataEndpoint) {
+      press.fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }),
+      );
+      Validations.of(press.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'iot:DescribeEndpoint has no resource-level permissions; the only `*` in the stack.',
+      });
+    }
+    Validations.of(press.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:topic/${ackTopic('*')}]`,
+      reason: 'Acks go to whichever button pressed: one ack topic per thing, no other topics.',
+    });
+    const tableId = this.getLogicalId(data.table.node.defaultChild as CfnElement);
+    for (const f of [press, api, sweep]) {
+      Validations.of(f.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        reason:
+          'Queries the three GSIs (gsi1-gsi3) of the one table, which grants name by wildcard.',
+      });
+    }
+
+    const fleet = new DeviceFleet(this, 'DeviceFleet', {
+      pressFunction: press.fn,
+      deadLetters: deadLetters.queue,
+    });
+    const http = new RestockHttpApi(this, 'Http', { handler: api.fn, users });
+
+    new Rule(this, 'SweepSchedule', {
+      description: 'Runs the cancel-window sweep every minute',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      // A missed run is covered by the next one a minute later: no retries, no pile-up.
+      targets: [
+        new LambdaFunction(sweep.fn, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
+      ],
+    });
+
+    new Alarms(this, 'Alarms', {
+      functions: { Press: press.fn, Api: api.fn, Sweep: sweep.fn },
+      deadLetters: deadLetters.queue,
+      topic: messaging.operations,
+    });
+
+    const out = (name: string, value: string, description: string) =>
+      new CfnOutput(this, name, { value, description });
+    out('UserPoolId', users.pool.userPoolId, 'Cognito user pool id');
+    out('UserPoolClientId', users.client.userPoolClientId, 'Cognito app client id');
+    out('IotPolicyName', fleet.policy.ref, 'IoT policy attached to every button certificate');
+    out('ThingTypeName', fleet.thingType.ref, 'IoT thing type of the buttons');
+    out('TableName', data.table.tableName, 'DynamoDB table');
+    out('MasterKeySecretArn', data.masterKey.secretArn, 'Secrets Manager master signing keys');
+    out('EventBusName', messaging.bus.eventBusName, 'EventBridge bus with order events');
+    out('NotifyTopicArn', messaging.notifications.topicArn, 'SNS topic for households');
+    out('AlarmTopicArn', messaging.operations.topicArn, 'SNS topic for operator alarms');
+    out('DeadLetterQueueUrl', deadLetters.queue.queueUrl, 'Presses that failed delivery');
+    out('Region', Aws.REGION, 'Deployment region');
+    void http;
+  }
+}
