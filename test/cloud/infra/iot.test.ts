@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Cfn,
   flatten,
+  IOT_ARN,
   ofType,
   type Resources,
   single,
@@ -9,8 +10,7 @@ import {
   synth,
 } from './synth.ts';
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation/IoT placeholders, not JS.
-const ARN = 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}';
+const ARN = IOT_ARN;
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT policy variable, kept verbatim.
 const THING = '${iot:Connection.Thing.ThingName}';
 

@@ -14,6 +14,10 @@ export function synth(context: Record<string, unknown> = {}) {
   return { app, stack, template, resources: json.Resources, outputs: json.Outputs };
 }
 
+/** An IoT ARN prefix as `flatten` renders it. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation pseudo-parameters, not JS.
+export const IOT_ARN = 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}';
+
 /** Renders `Fn::Join`/`Ref`/`Fn::GetAtt` as one readable string: `arn:${AWS::Partition}:…`. */
 export function flatten(value: unknown): string {
   if (typeof value === 'string') return value;
