@@ -2,26 +2,28 @@
  * The whole Restock deployment in one environment-agnostic stack (no lookups: it synthesises
  * offline, without credentials). Wiring only — each part lives in constructs/.
  */
-import {
-  Aws,
-  type CfnElement,
-  CfnOutput,
-  Duration,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ackTopic } from '#shared/index';
+import { TABLE_INDEXES } from '../store/keys.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
 import { DeviceFleet, IOT_ARN_PREFIX, PressDeadLetters } from './constructs/device-fleet.ts';
 import { RestockHttpApi, Users } from './constructs/http-api.ts';
 import { Messaging } from './constructs/messaging.ts';
 import { RestockFunction } from './constructs/restock-function.ts';
+
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
+/** DynamoDB actions per Lambda (conditional single-item writes; transactions need ConditionCheckItem). */
+export const TABLE_ACCESS = {
+  press: [...READ, ...WRITE],
+  api: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  sweep: [...READ, ...WRITE],
+} as const;
 
 export interface RestockStackProps extends StackProps {
   /**
@@ -72,9 +74,21 @@ export class RestockStack extends Stack {
       timeout: Duration.seconds(50),
     });
 
-    // Grants: each function gets exactly what its entry point uses.
+    // Grants: each function gets what its entry point uses. No function may Scan (no request
+    // path does) or read streams; only the API deletes (account erasure, unclaiming).
+    // The table and its three indexes by name: no `index/*` wildcard.
+    const tableResources = [
+      data.table.tableArn,
+      ...TABLE_INDEXES.map((name) => `${data.table.tableArn}/index/${name}`),
+    ];
+    for (const [fn, actions] of [
+      [press.fn, TABLE_ACCESS.press],
+      [api.fn, TABLE_ACCESS.api],
+      [sweep.fn, TABLE_ACCESS.sweep],
+    ] as const) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: tableResources }));
+    }
     for (const fn of [press.fn, api.fn, sweep.fn]) {
-      data.table.grantReadWriteData(fn);
       messaging.bus.grantPutEventsTo(fn);
       messaging.notifications.grantPublish(fn);
     }
@@ -101,14 +115,6 @@ export class RestockStack extends Stack {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:topic/${ackTopic('*')}]`,
       reason: 'Acks go to whichever button pressed: one ack topic per thing, no other topics.',
     });
-    const tableId = this.getLogicalId(data.table.node.defaultChild as CfnElement);
-    for (const f of [press, api, sweep]) {
-      Validations.of(f.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-        reason:
-          'Queries the three GSIs (gsi1-gsi3) of the one table, which grants name by wildcard.',
-      });
-    }
 
     const fleet = new DeviceFleet(this, 'DeviceFleet', {
       pressFunction: press.fn,
@@ -133,6 +139,7 @@ export class RestockStack extends Stack {
 
     const out = (name: string, value: string, description: string) =>
       new CfnOutput(this, name, { value, description });
+    out('ApiUrl', http.stage.url, 'HTTP API base URL');
     out('UserPoolId', users.pool.userPoolId, 'Cognito user pool id');
     out('UserPoolClientId', users.client.userPoolClientId, 'Cognito app client id');
     out('IotPolicyName', fleet.policy.ref, 'IoT policy attached to every button certificate');
@@ -144,6 +151,5 @@ export class RestockStack extends Stack {
     out('AlarmTopicArn', messaging.operations.topicArn, 'SNS topic for operator alarms');
     out('DeadLetterQueueUrl', deadLetters.queue.queueUrl, 'Presses that failed delivery');
     out('Region', Aws.REGION, 'Deployment region');
-    void http;
   }
 }

@@ -3,7 +3,7 @@
  * Cognito user pool with the three role groups, and a JWT authorizer on every route except the
  * two public documents.
  */
-import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   HttpApi,
   HttpMethod,
@@ -140,6 +140,5 @@ export class RestockHttpApi extends Construct {
         destination: new LogGroupLogDestination(accessLogs),
       },
     });
-    new CfnOutput(scope, 'ApiUrl', { value: this.stage.url, description: 'HTTP API base URL' });
   }
 }

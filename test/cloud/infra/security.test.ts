@@ -56,6 +56,41 @@ describe('IAM', () => {
     expect(readers.sort()).toEqual([roleIdOf(fnId('Api')), roleIdOf(fnId('Press'))].sort());
   });
 
+  it('lets no function scan the table, and only the API delete from it', () => {
+    const tableActions = (name: string) =>
+      statementsOfRole(resources, roleIdOf(fnId(name)))
+        .flatMap((s: Cfn) => asArray<string>(s.Action))
+        .filter((a: string) => a.startsWith('dynamodb:'))
+        .sort();
+    const readWrite = [
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ];
+    expect(tableActions('Press')).toEqual(readWrite);
+    expect(tableActions('Sweep')).toEqual(readWrite);
+    expect(tableActions('Api')).toEqual(
+      [...readWrite, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(),
+    );
+  });
+
+  it('names the table and each of its indexes, without an index wildcard', () => {
+    for (const name of ['Press', 'Api', 'Sweep']) {
+      const [statement] = statementsOfRole(resources, roleIdOf(fnId(name))).filter((s: Cfn) =>
+        asArray<string>(s.Action).includes('dynamodb:Query'),
+      );
+      expect(asArray(statement.Resource).map(flatten)).toEqual([
+        expect.stringMatching(/^\$\{DataTable\w+\.Arn\}$/),
+        ...['gsi1', 'gsi2', 'gsi3'].map((g) =>
+          expect.stringMatching(new RegExp(`\\.Arn\\}/index/${g}$`)),
+        ),
+      ]);
+    }
+  });
+
   it('lets the press Lambda publish only to ack topics', () => {
     const publish = statementsOfRole(resources, roleIdOf(fnId('Press'))).filter((s: Cfn) =>
       asArray(s.Action).includes('iot:Publish'),
