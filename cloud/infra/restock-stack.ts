@@ -27,8 +27,9 @@ export const TABLE_ACCESS = {
 
 export interface RestockStackProps extends StackProps {
   /**
-   * The account's `iot:Data-ATS` endpoint host, if known at deploy time
-   * (`-c iotDataEndpoint=…`). Without it the press Lambda looks it up once per cold start.
+   * The account's `iot:Data-ATS` endpoint host (`-c iotDataEndpoint=…`). Without it the press
+   * Lambda's IoT data-plane client uses the SDK's regional `data-ats.iot.{region}` endpoint,
+   * which needs no lookup (so no `iot:DescribeEndpoint`, which cannot be scoped to a resource).
    */
   iotDataEndpoint?: string;
 }
@@ -101,16 +102,6 @@ export class RestockStack extends Stack {
         resources: [`${IOT_ARN_PREFIX}:topic/${ackTopic('*')}`],
       }),
     );
-    if (!props.iotDataEndpoint) {
-      press.fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }),
-      );
-      Validations.of(press.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'iot:DescribeEndpoint has no resource-level permissions; the only `*` in the stack.',
-      });
-    }
     Validations.of(press.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:topic/${ackTopic('*')}]`,
       reason: 'Acks go to whichever button pressed: one ack topic per thing, no other topics.',
