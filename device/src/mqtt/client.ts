@@ -172,12 +172,12 @@ export class MqttClient {
     if (type === PacketType.CONNACK) {
       this.o.timers.clear(this.connectTimer);
       const code = frame.body.charCodeAt(1);
-      const done = this.connectDone;
-      this.connectDone = null;
       if (code !== 0) {
         this.fail(`connack ${code}`);
         return;
       }
+      const done = this.connectDone;
+      this.connectDone = null;
       this.ping();
       if (done) done(null);
     } else if (type === PacketType.PUBACK) {
