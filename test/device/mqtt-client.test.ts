@@ -11,7 +11,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, mosquittoBinary, startAedes, startMosquitto } from './helpers/brokers.ts';
 import { openClient, promisify } from './helpers/node-mqtt.ts';
-import { type Chunking, type Proxy, startProxy } from './helpers/rechunk-proxy.ts';
+import { type Chunking, startProxy } from './helpers/rechunk-proxy.ts';
 
 const PUBLISH = 3;
 const PUBACK = 4;
@@ -40,13 +40,8 @@ describe.each(brokers)('MQTT client against %s', (_name, start, available) => {
   });
 
   describe.runIf(available).each(chunkings)('with %s reads', (chunking) => {
-    let proxy: Proxy;
-    beforeAll(async () => {
-      proxy = await startProxy(broker.port, chunking);
-    });
-    afterAll(() => proxy.stop());
-
     it('subscribes, publishes QoS 1 and receives its own messages of every length class', async () => {
+      const proxy = await startProxy(broker.port, chunking);
       const t = await openClient(proxy.port, `c-${chunking}-${++unique}`);
       const topic = `restock/v1/self-${unique}/ack`;
       await promisify((done) => t.client.subscribe(topic, 1, done));
@@ -59,9 +54,11 @@ describe.each(brokers)('MQTT client against %s', (_name, start, available) => {
       expect(got.map((m) => m.payload)).toEqual(payloads);
       t.client.disconnect();
       expect(await t.closed).toBe('disconnected');
+      await proxy.stop();
     });
 
     it('receives a burst of QoS 1 messages from another client, in order, and PUBACKs each', async () => {
+      const proxy = await startProxy(broker.port, chunking);
       const t = await openClient(proxy.port, `burst-${chunking}-${++unique}`);
       const topic = `restock/v1/burst-${unique}/ack`;
       await promisify((done) => t.client.subscribe(topic, 1, done));
@@ -80,6 +77,7 @@ describe.each(brokers)('MQTT client against %s', (_name, start, available) => {
       while (pubacks() < sent.length) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(pubacks()).toBe(sent.length);
       t.client.disconnect();
+      await proxy.stop();
     });
   });
 

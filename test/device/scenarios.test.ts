@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ackTopic, encodeAck, fromHex, signAck } from '#shared/index';
 import { nodeSha256 } from '../helpers/sha256.ts';
 import { type CloudUnderTest, startTestCloud } from './helpers/cloud.ts';
-import { provisionedChip, WIFI_PASSWORD } from './helpers/device.ts';
+import { firmwareErrors, provisionedChip, WIFI_PASSWORD } from './helpers/device.ts';
 
 let cloud: CloudUnderTest;
 let attacker: mqtt.MqttClient;
@@ -20,7 +20,11 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   attacker = await mqtt.connectAsync(`mqtt://127.0.0.1:${cloud.mqttPort}`, { reconnectPeriod: 0 });
 });
-afterEach(() => cloud.setAckDropper(null));
+afterEach(() => {
+  cloud.setAckDropper(null);
+  // Espruino carries on after an exception in a callback; the harness records them instead.
+  expect(firmwareErrors()).toEqual([]);
+});
 afterAll(async () => {
   await attacker.endAsync();
   await cloud.stop();

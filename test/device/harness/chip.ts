@@ -51,8 +51,13 @@ export class SimulatedChip {
     this.timeScale = timeScale;
   }
 
+  /** Every wake so far, so a test can check that no firmware callback threw. */
+  readonly wakes: Wake[] = [];
+
   boot(options: BootOptions): Wake {
-    return new Wake(this, options);
+    const wake = new Wake(this, options);
+    this.wakes.push(wake);
+    return wake;
   }
 }
 

@@ -15,8 +15,18 @@ export function builtBundle(): string {
 export const WIFI_PASSWORD = 'wifi-secret-password';
 
 /** A chip whose flash holds this device's config, written the way `npm run flash` writes it. */
+const chips: SimulatedChip[] = [];
+
+/** Errors thrown inside firmware callbacks on any chip since the last call. */
+export function firmwareErrors(): unknown[] {
+  const errors = chips.flatMap((c) => c.wakes.flatMap((w) => w.errors));
+  chips.length = 0;
+  return errors;
+}
+
 export function provisionedChip(cloud: CloudUnderTest, device: string): SimulatedChip {
   const chip = new SimulatedChip(builtBundle());
+  chips.push(chip);
   const files = flashFiles({
     device,
     kv: cloud.keyVersion,

@@ -15,7 +15,7 @@ export interface SeenFrame {
   body: Buffer;
 }
 
-export interface Proxy {
+export interface ChunkProxy {
   port: number;
   /** Frames the client sent, in order, including dropped ones. */
   clientFrames: SeenFrame[];
@@ -80,9 +80,9 @@ function frameSplitter(onFrame: (raw: Buffer, frame: SeenFrame) => void): (b: Bu
   };
 }
 
-export async function startProxy(brokerPort: number, chunking: Chunking): Promise<Proxy> {
+export async function startProxy(brokerPort: number, chunking: Chunking): Promise<ChunkProxy> {
   const sockets = new Set<net.Socket>();
-  const proxy: Proxy = {
+  const proxy: ChunkProxy = {
     port: 0,
     clientFrames: [],
     dropClientFrame: null,
