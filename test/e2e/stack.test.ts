@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { RUNTIME_FILE, type RunningStack, startStack } from '../../cloud/local/stack.ts';
@@ -86,6 +87,48 @@ describe('npm start, end to end', () => {
     } finally {
       await demo.close();
     }
+  });
+
+  it('the sweep confirms an order whose cancel window has passed, and notifies', async () => {
+    // A household that wants no cancel window for demo-3's orders: claim and bind it here.
+    await stack.table.doc.send(
+      new UpdateCommand({
+        TableName: stack.table.name,
+        Key: { pk: 'BTN#demo-3', sk: 'META' },
+        UpdateExpression:
+          'SET householdId = :hh, settings.skuId = :sku, settings.cancelWindowMinutes = :zero, gsi1pk = :g1pk, gsi1sk = :g1sk',
+        ExpressionAttributeValues: {
+          ':hh': 'hh-demo',
+          ':sku': 'descaler',
+          ':zero': 0,
+          ':g1pk': 'HH#hh-demo',
+          ':g1sk': 'BTN#demo-3',
+        },
+      }),
+    );
+    const demo = await connectButton({
+      dataDir: data.dir,
+      deviceId: 'demo-3',
+      port: stack.runtime.mqttPort,
+    });
+    let orderId: string | null;
+    try {
+      const report = await demo.press();
+      expect(report).toMatchObject({ outcome: 'ORDERED' });
+      orderId = report.orderId;
+    } finally {
+      await demo.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await stack.sweepOnce();
+    const orders = new DynamoOrderStore(stack.table);
+    expect(await orders.getOrder(orderId as string)).toMatchObject({ status: 'CONFIRMED' });
+    const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
+    expect(JSON.parse(outbox.at(-1) as string)).toMatchObject({
+      type: 'OrderConfirmed',
+      orderId,
+      to: ['household', 'brand'],
+    });
   });
 
   it('npm run press prints the outcome and order id', async () => {
