@@ -17,7 +17,7 @@ import type { StackConfig } from './config.ts';
 import { type DevCa, ensureDevCa } from './dev-ca.ts';
 import { TableDeviceDirectory } from './device-directory.ts';
 import { LocalConfigError } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { readTextIfExists, writeFileAtomic } from './files.ts';
 import { ensureMasterKey, keySourceFor, type MasterKeys } from './master-key.ts';
 import type { ServiceIdentity } from './policy.ts';
 import {
@@ -99,6 +99,7 @@ export async function startStack(
   };
   try {
     await mkdir(config.dataDir, { recursive: true });
+    await refuseIfInUse(config.dataDir);
     const masterKeys = await ensureMasterKey(config.dataDir);
     const keySource = keySourceFor(masterKeys);
     const ca = await ensureDevCa(config.dataDir);
@@ -228,6 +229,32 @@ export async function startStack(
   } catch (error) {
     await closeAll();
     throw error;
+  }
+}
+
+/** One stack per data folder: the store's files are not shareable between processes. */
+async function refuseIfInUse(dataDir: string): Promise<void> {
+  const text = await readTextIfExists(join(dataDir, RUNTIME_FILE));
+  if (text === null) return;
+  let pid: unknown;
+  try {
+    pid = (JSON.parse(text) as Partial<RuntimeInfo>).pid;
+  } catch {
+    return; // a torn file from a crash: nobody owns it
+  }
+  if (typeof pid !== 'number' || pid === process.pid || !isAlive(pid)) return;
+  throw new LocalConfigError(
+    `another npm start (process ${pid}) is using the data folder ${dataDir}: stop it first, or pass another --data-dir`,
+    { dataDir, pid },
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
