@@ -1,6 +1,6 @@
 /**
- * The built firmware bundle on the simulated chip, against a real broker and a press handler
- * (the temporary test responder behind CloudUnderTest). Each test is what a household would
+ * The built firmware bundle on the simulated chip, against a real broker and the real press
+ * pipeline (see helpers/cloud.ts). Each test is what a household would
  * notice: the LED, the orders that exist, and presses that never get lost.
  */
 

@@ -1,10 +1,8 @@
 /**
- * TEMPORARY stand-in for the real press handler, so the device scenarios can run before
- * cloud/'s createPressService lands. It follows DESIGN.md §2–§3 only as far as the button can
- * see: verify the press, answer a (device, seq) duplicate with the original ack, order at
- * most once per press, IN_PROGRESS while an order is open, LONG cancels, replays REJECTED.
- * Scenarios depend only on the CloudUnderTest interface: swap in the real stack (broker +
- * local topic rule + createPressService) behind it and delete this file.
+ * The cloud the device scenarios press against: a real aedes broker, a local topic rule that
+ * builds the AWS IoT rule event, and the real press pipeline (PressService + OrderService) on
+ * the contract-tested in-memory store. Buttons are registered on first use, bound to a SKU
+ * with a second action, in a household that allows one open order.
  */
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
@@ -15,19 +13,23 @@ import {
   deriveDeviceKey,
   encodeAck,
   fromHex,
-  type Outcome,
   parseTopic,
-  signAck,
   toHex,
-  verifyPress,
 } from '#shared/index';
-import { nodeSha256 } from '../../helpers/sha256.ts';
+import { DerivedKeySource } from '../../../cloud/core/keys.ts';
+import { DEFAULT_SETTINGS, type OrderStatus } from '../../../cloud/core/model.ts';
+import { OrderService } from '../../../cloud/core/orders/order-service.ts';
+import { systemClock } from '../../../cloud/core/ports.ts';
+import { pressEventFor } from '../../../cloud/core/press/press-event.ts';
+import { PressService } from '../../../cloud/core/press/press-service.ts';
+import { nodeSha256 } from '../../../cloud/core/sha256.ts';
+import { MemoryStore } from '../../../cloud/store/memory-store.ts';
 
 export interface CloudOrder {
   orderId: string;
   seq: number;
   click: string;
-  status: 'PLACED' | 'CANCELLED';
+  status: OrderStatus;
 }
 
 export interface CloudPress {
@@ -54,104 +56,136 @@ export interface CloudUnderTest {
 const MASTER_KEY = fromHex(
   '6d61737465722d6b65792d666f722d746573747321212121212121212121aa55',
 ) as Uint8Array;
-
-interface DeviceState {
-  highSeq: number;
-  acks: { [seq: number]: string };
-  orders: CloudOrder[];
-  presses: CloudPress[];
-}
+const HOUSEHOLD = 'hh-device-tests';
+const silent = { info() {}, warn() {}, error() {} };
 
 export async function startTestCloud(): Promise<CloudUnderTest> {
   const keyVersion = 1;
   const broker = await Aedes.createBroker();
   const server = net.createServer(broker.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const devices: Record<string, DeviceState> = {};
+  const store = new MemoryStore();
+  const keys = new DerivedKeySource(new Map([[keyVersion, MASTER_KEY]]), nodeSha256);
+  const received = new Map<string, CloudPress[]>();
   let dropper: AckDropper | null = null;
   let ackCount = 0;
-
-  const keyOf = (device: string) => deriveDeviceKey(nodeSha256, MASTER_KEY, device, keyVersion);
-  const stateOf = (device: string): DeviceState => {
-    devices[device] ??= { highSeq: 0, acks: {}, orders: [], presses: [] };
-    return devices[device];
-  };
-
-  const decide = (s: DeviceState, device: string, seq: number, click: string) => {
-    const open = s.orders.filter((o) => o.status === 'PLACED');
-    if (click === 'LONG') {
-      const latest = open[open.length - 1];
-      if (!latest) return { outcome: 'REJECTED' as Outcome };
-      latest.status = 'CANCELLED';
-      return { outcome: 'CANCELLED' as Outcome, order: latest.orderId };
-    }
-    if (open.length > 0) return { outcome: 'IN_PROGRESS' as Outcome };
-    // DOUBLE is the button's second configured action: here, an order of its second product.
-    const orderId = `${device}-${seq}`;
-    s.orders.push({ orderId, seq, click, status: 'PLACED' });
-    return { outcome: 'ORDERED' as Outcome, order: orderId };
-  };
-
-  const handlePress = (topic: string, payload: string) => {
-    const parsed = parseTopic(topic);
-    if (parsed?.kind !== 'press') return;
-    const decoded = decodePress(payload);
-    if (!decoded.ok) return;
-    const press = decoded.message;
-    if (press.device !== parsed.deviceId || press.kv !== keyVersion) return;
-    const key = keyOf(press.device);
-    if (!verifyPress(nodeSha256, key, press)) return;
-    const s = stateOf(press.device);
-    s.presses.push({
-      seq: press.seq,
-      click: press.click,
-      attempt: press.attempt,
-      battery_mv: press.battery_mv,
+  const now = Date.now();
+  for (const [skuId, priceCents] of [
+    ['coffee', 1299],
+    ['filters', 399],
+  ] as const) {
+    store.putSku({
+      brandId: 'acme',
+      skuId,
+      name: skuId,
+      priceCents,
+      currency: 'EUR',
+      maxQuantity: 5,
+      inStock: true,
+      retired: false,
+      priceHistory: [{ priceCents, at: now }],
+      updatedAt: now,
     });
-    let ack = s.acks[press.seq];
-    if (ack === undefined) {
-      const result =
-        press.seq <= s.highSeq
-          ? { outcome: 'REJECTED' as Outcome }
-          : decide(s, press.device, press.seq, press.click);
-      s.highSeq = Math.max(s.highSeq, press.seq);
-      ack = encodeAck(
-        signAck(nodeSha256, key, {
-          device: press.device,
-          seq: press.seq,
-          kv: keyVersion,
-          ...result,
-        }),
-      );
-      s.acks[press.seq] = ack;
-    }
-    ackCount++;
-    if (dropper?.(ack, ackCount)) return;
-    broker.publish(
-      {
-        cmd: 'publish',
-        topic: ackTopic(press.device),
-        payload: Buffer.from(ack),
-        qos: 1,
-        retain: false,
-        dup: false,
+  }
+  const register = (deviceId: string) => {
+    if (store.buttons.has(deviceId)) return;
+    store.putButton({
+      deviceId,
+      brandId: 'acme',
+      serial: `SN-${deviceId}`,
+      keyVersion,
+      householdId: HOUSEHOLD,
+      settings: {
+        ...DEFAULT_SETTINGS,
+        skuId: 'coffee',
+        acceptedPriceCents: 1299,
+        secondAction: { skuId: 'filters', quantity: 1 },
       },
-      () => {},
-    );
+      highWaterMark: 0,
+      open: [],
+      lastPressAt: null,
+      batteryMv: null,
+      createdAt: now,
+    });
   };
 
+  const events = { emit: async () => {} };
+  const service = new PressService({
+    store,
+    orders: new OrderService({ orders: store, clock: systemClock, events, log: silent }),
+    keys,
+    clock: systemClock,
+    acks: {
+      publishAck: async (deviceId, ack) => {
+        const json = encodeAck(ack);
+        ackCount++;
+        if (dropper?.(json, ackCount)) return;
+        await new Promise<void>((resolve) =>
+          broker.publish(
+            {
+              cmd: 'publish',
+              topic: ackTopic(deviceId),
+              payload: Buffer.from(json),
+              qos: 1,
+              retain: false,
+              dup: false,
+            },
+            () => resolve(),
+          ),
+        );
+      },
+    },
+    events,
+    log: silent,
+    sha256: nodeSha256,
+  });
+
+  // The local topic rule: every press publish becomes the event an AWS IoT rule delivers.
   broker.on('publish', (packet, client) => {
-    if (client) handlePress(packet.topic, packet.payload.toString());
+    const topic = parseTopic(packet.topic);
+    if (!client || topic?.kind !== 'press') return;
+    register(topic.deviceId);
+    const payload = Buffer.from(packet.payload);
+    service
+      .handle(pressEventFor(topic.deviceId, payload, Date.now(), client.id))
+      .then((result) => {
+        const decoded = decodePress(payload.toString('utf8'));
+        if (result.ack === null || !decoded.ok) return;
+        const press = decoded.message;
+        const list = received.get(press.device) ?? [];
+        list.push({
+          seq: press.seq,
+          click: press.click,
+          attempt: press.attempt,
+          battery_mv: press.battery_mv,
+        });
+        received.set(press.device, list);
+      })
+      .catch((error) => console.error('press handler failed', error));
   });
 
   return {
     mqttPort: (server.address() as AddressInfo).port,
     keyVersion,
-    deviceSecret: (device) => toHex(keyOf(device)),
-    orders: async (device) => stateOf(device).orders.map((o) => ({ ...o })),
-    presses: async (device) => stateOf(device).presses.slice(),
-    setAckDropper: (d) => {
-      dropper = d;
+    deviceSecret: (deviceId) =>
+      toHex(deriveDeviceKey(nodeSha256, MASTER_KEY, deviceId, keyVersion)),
+    async orders(deviceId) {
+      const log = await store.pressLog(deviceId, { limit: 1000 });
+      const clickOf = new Map(log.items.map((entry) => [entry.seq, entry.click ?? '']));
+      return store
+        .allOrders()
+        .filter((order) => order.deviceId === deviceId)
+        .sort((a, b) => a.seq - b.seq)
+        .map((order) => ({
+          orderId: order.orderId,
+          seq: order.seq,
+          click: clickOf.get(order.seq) ?? '',
+          status: order.status,
+        }));
+    },
+    presses: async (deviceId) => (received.get(deviceId) ?? []).slice(),
+    setAckDropper: (next) => {
+      dropper = next;
       ackCount = 0;
     },
     stop: async () => {
