@@ -86,13 +86,6 @@ export const DEFAULT_SETTINGS: ButtonSettings = {
   confirmFirstOrder: false,
 };
 
-/** The snapshot of an open order kept on its button, so a crashed press can be rolled forward. */
-export interface OpenOrderRef {
-  seq: number;
-  orderId: string;
-  status: OrderStatus;
-}
-
 export interface Button {
   deviceId: string;
   brandId: string;
@@ -102,7 +95,11 @@ export interface Button {
   settings: ButtonSettings;
   /** Highest sequence number accepted from this device (replay high-water mark). */
   highWaterMark: number;
-  open: OpenOrderRef[];
+  /**
+   * Snapshots (as created) of the orders that hold this button. The cap is enforced on this
+   * list, and a press that crashed after claiming is rolled forward from it.
+   */
+  open: Order[];
   lastPressAt: number | null;
   batteryMv: number | null;
   createdAt: number;
@@ -138,6 +135,9 @@ export interface Order {
   acceptedPriceCents: number | null;
   status: OrderStatus;
   placedAt: number;
+  /** The button's cancel window when the order was made; it restarts when a household confirms. */
+  cancelWindowMinutes: number;
+  /** While PLACED: end of the cancel window; while NEEDS_CONFIRMATION: when it expires. */
   cancelDeadline: number;
   history: Transition[];
 }

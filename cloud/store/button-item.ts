@@ -5,15 +5,10 @@
  * - the API owns: brandId, serial, keyVersion, householdId, settings, gsi1/gsi2 keys;
  * - the press path owns: hwm, open, recent, lastPressAt, batteryMv.
  */
-import { type Button, DEFAULT_SETTINGS, type OpenOrderRef } from '../core/model.ts';
-import { keys } from './keys.ts';
 
-/** The last few non-order decisions, so a crashed press that ordered nothing can be rolled forward. */
-export interface RecentDecision {
-  seq: number;
-  outcome: string;
-  reason: string | null;
-}
+import { type Button, DEFAULT_SETTINGS, type Order } from '../core/model.ts';
+import type { RecentDecision } from '../core/press/press-store.ts';
+import { keys } from './keys.ts';
 
 export interface ButtonItem {
   pk: string;
@@ -26,7 +21,7 @@ export interface ButtonItem {
   householdId: string | null;
   settings: Button['settings'];
   hwm: number;
-  open: OpenOrderRef[];
+  open: Order[];
   recent: RecentDecision[];
   lastPressAt: number | null;
   batteryMv: number | null;

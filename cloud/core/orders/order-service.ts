@@ -1,0 +1,136 @@
+/**
+ * Order changes outside the press path: household, support and brand actions, the LONG press's
+ * cancel, and the sweep that confirms orders whose cancel window has passed. Every change is a
+ * lifecycle transition saved on the condition that the status has not moved meanwhile.
+ */
+import { ConflictError, IllegalTransitionError, NotFoundError } from '../errors.ts';
+import type { Actor, Order, OrderStatus } from '../model.ts';
+import type { Clock, EventSink, Log } from '../ports.ts';
+import { EVENT_FOR_STATUS, transition } from './lifecycle.ts';
+import type { OrderStore } from './order-store.ts';
+
+export interface OrderServiceDeps {
+  orders: OrderStore;
+  clock: Clock;
+  events: EventSink;
+  log: Log;
+}
+
+export interface SweepResult {
+  confirmed: number;
+  expired: number;
+}
+
+const SWEEP_BATCH = 100;
+
+export class OrderService {
+  constructor(private readonly deps: OrderServiceDeps) {}
+
+  async get(orderId: string): Promise<Order> {
+    const order = await this.deps.orders.getOrder(orderId);
+    if (!order) throw new NotFoundError('order', orderId);
+    return order;
+  }
+
+  /** Households and the button may cancel only inside the window; support any time before shipping. */
+  async cancel(orderId: string, actor: Actor, reason?: string): Promise<Order> {
+    return this.change(orderId, 'CANCELLED', actor, reason, (order, now) => {
+      const windowed = actor.kind === 'household' || actor.kind === 'device';
+      if (windowed && order.status === 'PLACED' && now > order.cancelDeadline) {
+        throw new IllegalTransitionError(order.orderId, order.status, 'CANCELLED');
+      }
+    });
+  }
+
+  confirm(orderId: string, actor: Actor): Promise<Order> {
+    return this.change(orderId, 'PLACED', actor, undefined, (order) => {
+      if (order.status !== 'NEEDS_CONFIRMATION') {
+        throw new IllegalTransitionError(order.orderId, order.status, 'PLACED');
+      }
+    });
+  }
+
+  decline(orderId: string, actor: Actor): Promise<Order> {
+    return this.change(orderId, 'CANCELLED', actor, 'declined', (order) => {
+      if (order.status !== 'NEEDS_CONFIRMATION') {
+        throw new IllegalTransitionError(order.orderId, order.status, 'CANCELLED');
+      }
+    });
+  }
+
+  ship(orderId: string, actor: Actor): Promise<Order> {
+    return this.change(orderId, 'SHIPPED', actor);
+  }
+
+  deliver(orderId: string, actor: Actor): Promise<Order> {
+    return this.change(orderId, 'DELIVERED', actor);
+  }
+
+  /** Confirms PLACED orders whose window has passed and expires unconfirmed ones. */
+  async sweep(): Promise<SweepResult> {
+    const result: SweepResult = { confirmed: 0, expired: 0 };
+    const system: Actor = { kind: 'system', id: 'sweep' };
+    for (;;) {
+      const now = this.deps.clock.now();
+      const due = await this.deps.orders.listDue(now, SWEEP_BATCH);
+      let progressed = 0;
+      for (const order of due) {
+        const to: OrderStatus = order.status === 'PLACED' ? 'CONFIRMED' : 'EXPIRED';
+        const saved = await this.apply(order, to, system, now);
+        if (!saved) continue;
+        progressed++;
+        if (to === 'CONFIRMED') result.confirmed++;
+        else result.expired++;
+      }
+      if (due.length < SWEEP_BATCH || progressed === 0) return result;
+    }
+  }
+
+  private async change(
+    orderId: string,
+    to: OrderStatus,
+    actor: Actor,
+    reason?: string,
+    guard?: (order: Order, now: number) => void,
+  ): Promise<Order> {
+    // Two attempts: a concurrent change (e.g. the sweep confirming) makes the first one stale.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const order = await this.get(orderId);
+      const now = this.deps.clock.now();
+      guard?.(order, now);
+      const next = await this.apply(order, to, actor, now, reason);
+      if (next) return next;
+    }
+    throw new ConflictError(`order ${orderId} changed while it was being updated`, undefined, {
+      orderId,
+    });
+  }
+
+  private async apply(
+    order: Order,
+    to: OrderStatus,
+    actor: Actor,
+    now: number,
+    reason?: string,
+  ): Promise<Order | null> {
+    const next = transition(order, to, actor, now, reason);
+    if (!(await this.deps.orders.saveTransition(next, order.status))) return null;
+    this.deps.log.info('order transition', {
+      orderId: order.orderId,
+      from: order.status,
+      to,
+      actor: `${actor.kind}:${actor.id}`,
+    });
+    await this.deps.events.emit([
+      {
+        type: EVENT_FOR_STATUS[to],
+        orderId: next.orderId,
+        householdId: next.householdId,
+        brandId: next.brandId,
+        at: now,
+        order: next,
+      },
+    ]);
+    return next;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What an accepted, fresh press should do, decided from the button and its SKU alone.
+ * Pure: the service applies the decision with one conditional claim on the button.
+ */
+import type { Press } from '#shared/index';
+import type { Order, Sku } from '../model.ts';
+import { orderIdFor } from '../model.ts';
+import type { LoadedButton } from './press-store.ts';
+
+/** How long an order awaiting the household's confirmation stays open before it expires. */
+export const CONFIRMATION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export type Decision =
+  | { kind: 'order'; order: Order; acceptedPriceCents?: number | undefined }
+  | { kind: 'cancel' }
+  | { kind: 'answer'; outcome: 'IN_PROGRESS' | 'OUT_OF_STOCK' | 'UNBOUND' };
+
+/** True when `price` exceeds the accepted price by more than the allowed percentage. */
+export function exceedsPriceLimit(price: number, accepted: number, limitPct: number): boolean {
+  return price * 100 > accepted * (100 + limitPct);
+}
+
+/**
+ * SINGLE orders the bound SKU; DOUBLE runs the second action (another SKU or quantity of the
+ * same brand); LONG cancels the latest cancellable order. `sku` must be the SKU the click
+ * orders (the service loads the second action's SKU for DOUBLE).
+ */
+export function decide(button: LoadedButton, sku: Sku | null, press: Press, now: number): Decision {
+  if (press.click === 'LONG') return { kind: 'cancel' };
+  const settings = button.settings;
+  const action =
+    press.click === 'DOUBLE'
+      ? settings.secondAction
+      : settings.skuId === null
+        ? null
+        : { skuId: settings.skuId, quantity: settings.quantity };
+  if (button.householdId === null || action === null) return { kind: 'answer', outcome: 'UNBOUND' };
+  if (sku === null || sku.retired || sku.skuId !== action.skuId || sku.brandId !== button.brandId) {
+    return { kind: 'answer', outcome: 'UNBOUND' };
+  }
+  if (!sku.inStock) return { kind: 'answer', outcome: 'OUT_OF_STOCK' };
+  if (button.open.length >= settings.maxOpenOrders)
+    return { kind: 'answer', outcome: 'IN_PROGRESS' };
+
+  // The accepted price belongs to the bound SKU; a second action of another SKU has none yet.
+  const isPrimary = action.skuId === settings.skuId;
+  const accepted = isPrimary ? settings.acceptedPriceCents : null;
+  const needsConfirmation =
+    accepted === null
+      ? settings.confirmFirstOrder
+      : exceedsPriceLimit(sku.priceCents, accepted, settings.priceIncreaseLimitPct);
+  const status = needsConfirmation ? 'NEEDS_CONFIRMATION' : 'PLACED';
+  const deadline = needsConfirmation
+    ? now + CONFIRMATION_WINDOW_MS
+    : now + settings.cancelWindowMinutes * 60_000;
+  const order: Order = {
+    orderId: orderIdFor(button.deviceId, press.seq),
+    deviceId: button.deviceId,
+    seq: press.seq,
+    householdId: button.householdId,
+    brandId: button.brandId,
+    skuId: sku.skuId,
+    skuName: sku.name,
+    quantity: Math.min(action.quantity, sku.maxQuantity),
+    unitPriceCents: sku.priceCents,
+    currency: sku.currency,
+    acceptedPriceCents: accepted,
+    status,
+    placedAt: now,
+    cancelWindowMinutes: settings.cancelWindowMinutes,
+    cancelDeadline: deadline,
+    history: [{ status, at: now, actor: { kind: 'device', id: button.deviceId } }],
+  };
+  const firstAcceptance = isPrimary && accepted === null && !needsConfirmation;
+  return { kind: 'order', order, acceptedPriceCents: firstAcceptance ? sku.priceCents : undefined };
+}

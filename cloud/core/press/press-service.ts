@@ -1,0 +1,309 @@
+/**
+ * Turns one delivery of a press into exactly one outcome (DESIGN.md §3).
+ *
+ * Per delivery: verify (no store call), load the button and its SKU (one call), claim the
+ * sequence number on the button with one conditional update that also records the decision,
+ * then write the order or press record (conditional on absence). A delivery that finds the
+ * sequence number already claimed rolls the recorded decision forward instead of deciding
+ * again, so duplicates, retries and crashes between any two calls end in the same outcome and
+ * at most one order — with no lock that a timeout could leave stuck.
+ */
+import {
+  type Ack,
+  decodePress,
+  type Outcome,
+  type Press,
+  parseTopic,
+  type RejectReason,
+  type Sha256,
+  signAck,
+  verifyPress,
+} from '#shared/index';
+import { ConflictError, IllegalTransitionError } from '../errors.ts';
+import type { Order, PressLogEntry } from '../model.ts';
+import { EVENT_FOR_STATUS } from '../orders/lifecycle.ts';
+import type { OrderService } from '../orders/order-service.ts';
+import type { AckPublisher, Clock, EventSink, KeySource, Log } from '../ports.ts';
+import { decide } from './decide.ts';
+import { type PressEvent, payloadText } from './press-event.ts';
+import type { LoadedButton, PressStore, RecentDecision, StoredPress } from './press-store.ts';
+
+export interface PressServiceDeps {
+  store: PressStore;
+  orders: OrderService;
+  keys: KeySource;
+  clock: Clock;
+  acks: AckPublisher;
+  events: EventSink;
+  log: Log;
+  sha256: Sha256;
+}
+
+export type PressLogReason = PressLogEntry['reason'];
+
+export interface PressResult {
+  outcome: Outcome;
+  reason: PressLogReason;
+  orderId: string | null;
+  /** The signed ack that was published, or null when none may be sent (unauthenticated input). */
+  ack: Ack | null;
+  /** True when this delivery repeated a press that had already been decided. */
+  duplicate: boolean;
+}
+
+/** Recent non-order decisions kept on the button; older ones have long had their record written. */
+const RECENT_DECISIONS = 4;
+const CLAIM_ATTEMPTS = 8;
+
+interface Verified {
+  press: Press;
+  key: Uint8Array;
+  receivedAt: number;
+}
+
+interface Settled {
+  outcome: Outcome;
+  reason: PressLogReason;
+  orderId: string | null;
+  duplicate: boolean;
+}
+
+export class PressService {
+  constructor(private readonly deps: PressServiceDeps) {}
+
+  async handle(event: PressEvent): Promise<PressResult> {
+    const receivedAt = Number.isFinite(event.receivedAt) ? event.receivedAt : this.deps.clock.now();
+    const topic = parseTopic(String(event.topic));
+    const topicDevice = topic?.kind === 'press' ? topic.deviceId : null;
+    const text = payloadText(event);
+    if (text === null) return this.refuse(topicDevice, null, 'OVERSIZED', receivedAt);
+    const decoded = decodePress(text);
+    if (!decoded.ok) return this.refuse(topicDevice, null, decoded.reason, receivedAt);
+    const press = decoded.message;
+    if (topicDevice !== press.device || event.clientId !== press.device) {
+      return this.refuse(topicDevice, press, 'TOPIC_MISMATCH', receivedAt);
+    }
+    const key = await this.deps.keys.deviceKey(press.device, press.kv);
+    if (!key) return this.refuse(press.device, press, 'UNKNOWN_KEY_VERSION', receivedAt);
+    if (!verifyPress(this.deps.sha256, key, press)) {
+      return this.refuse(press.device, press, 'BAD_SIGNATURE', receivedAt);
+    }
+    const settled = await this.settle({ press, key, receivedAt });
+    return this.answer({ press, key, receivedAt }, settled);
+  }
+
+  private async settle(v: Verified): Promise<Settled> {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const { button, sku } = await this.deps.store.loadContext(v.press.device);
+      if (!button) return this.rejected(v, 'UNKNOWN_DEVICE');
+      if (button.keyVersion !== v.press.kv) return this.rejected(v, 'UNKNOWN_KEY_VERSION');
+      if (v.press.seq <= button.highWaterMark) return this.settleClaimed(v, button);
+
+      const ordered =
+        v.press.click === 'DOUBLE' && button.settings.secondAction
+          ? await this.deps.store.getSku(button.brandId, button.settings.secondAction.skuId)
+          : sku;
+      const decision = decide(button, ordered, v.press, v.receivedAt);
+      const base = {
+        deviceId: button.deviceId,
+        seq: v.press.seq,
+        readHighWaterMark: button.highWaterMark,
+        at: v.receivedAt,
+        batteryMv: v.press.battery_mv,
+      };
+      if (decision.kind === 'order') {
+        const claimed = await this.deps.store.claim({
+          ...base,
+          order: { snapshot: decision.order, maxOpenOrders: button.settings.maxOpenOrders },
+          acceptedPriceCents: decision.acceptedPriceCents,
+        });
+        if (claimed) return this.createOrder(v, decision.order);
+        continue;
+      }
+      const recent: RecentDecision =
+        decision.kind === 'cancel'
+          ? this.cancelDecision(button, v.press.seq)
+          : { seq: v.press.seq, outcome: decision.outcome, reason: null, orderId: null };
+      const recentList = [...button.recent, recent].slice(-RECENT_DECISIONS);
+      if (await this.deps.store.claim({ ...base, recent: recentList })) {
+        return this.completeDecision(v, recent);
+      }
+    }
+    throw new ConflictError(`press ${v.press.device}/${v.press.seq} kept losing its claim`);
+  }
+
+  /** The sequence number is at or below the high-water mark: a repeat, a roll-forward, or a replay. */
+  private async settleClaimed(v: Verified, button: LoadedButton): Promise<Settled> {
+    const seq = v.press.seq;
+    const open = button.open.find((order) => order.seq === seq);
+    if (open) return this.createOrder(v, open);
+    const recent = button.recent.find((decision) => decision.seq === seq);
+    if (recent) return this.completeDecision(v, recent);
+    const stored = await this.deps.store.findPress(button.deviceId, seq);
+    if (stored) return fromStored(stored);
+    return this.rejected(v, 'REPLAYED');
+  }
+
+  /** LONG cancels the newest order still inside its cancel window (or awaiting confirmation). */
+  private cancelDecision(button: LoadedButton, seq: number): RecentDecision {
+    const cancellable = button.open
+      .filter((order) => order.status === 'NEEDS_CONFIRMATION' || order.status === 'PLACED')
+      .sort((a, b) => b.seq - a.seq)[0];
+    return cancellable
+      ? { seq, outcome: 'CANCELLED', reason: null, orderId: cancellable.orderId }
+      : { seq, outcome: 'REJECTED', reason: 'NOTHING_TO_CANCEL', orderId: null };
+  }
+
+  private async createOrder(v: Verified, order: Order): Promise<Settled> {
+    const outcome: Outcome =
+      order.history[0]?.status === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION';
+    const entry = this.logEntry(v, outcome, null, order.orderId);
+    const created = await this.deps.store.createOrder(order, entry);
+    if (created) {
+      const type = EVENT_FOR_STATUS[order.status];
+      await this.deps.events.emit([
+        {
+          type,
+          orderId: order.orderId,
+          householdId: order.householdId,
+          brandId: order.brandId,
+          at: order.placedAt,
+          order,
+        },
+      ]);
+    }
+    return { outcome, reason: null, orderId: order.orderId, duplicate: !created };
+  }
+
+  /** Applies a recorded non-order decision and writes its press record (idempotent). */
+  private async completeDecision(v: Verified, decision: RecentDecision): Promise<Settled> {
+    let outcome = decision.outcome;
+    let reason = decision.reason;
+    if (outcome === 'CANCELLED' && decision.orderId) {
+      const cancelled = await this.cancelOrder(decision.orderId, v.press.device);
+      if (!cancelled) {
+        outcome = 'REJECTED';
+        reason = 'NOTHING_TO_CANCEL';
+      }
+    }
+    const entry = this.logEntry(v, outcome, reason, decision.orderId);
+    if (await this.deps.store.recordPress(entry)) {
+      return { outcome, reason, orderId: decision.orderId, duplicate: false };
+    }
+    const stored = await this.deps.store.findPress(v.press.device, v.press.seq);
+    if (!stored) throw new ConflictError(`press record ${v.press.device}/${v.press.seq} vanished`);
+    return fromStored(stored);
+  }
+
+  /** True when the order is (now) cancelled; false when it had moved past cancelling. */
+  private async cancelOrder(orderId: string, deviceId: string): Promise<boolean> {
+    try {
+      await this.deps.orders.cancel(orderId, { kind: 'device', id: deviceId }, 'long press');
+      return true;
+    } catch (error) {
+      if (!(error instanceof IllegalTransitionError)) throw error;
+      const current = await this.deps.orders.get(orderId);
+      return current.status === 'CANCELLED';
+    }
+  }
+
+  private async rejected(v: Verified, reason: RejectReason): Promise<Settled> {
+    await this.recordRejection(this.logEntry(v, 'REJECTED', reason, null));
+    return { outcome: 'REJECTED', reason, orderId: null, duplicate: false };
+  }
+
+  private async answer(v: Verified, settled: Settled): Promise<PressResult> {
+    const fields = {
+      device: v.press.device,
+      seq: v.press.seq,
+      outcome: settled.outcome,
+      kv: v.press.kv,
+      ...(settled.orderId ? { order: settled.orderId } : {}),
+    };
+    const ack = signAck(this.deps.sha256, v.key, fields);
+    this.deps.log.info('press', {
+      device: v.press.device,
+      seq: v.press.seq,
+      click: v.press.click,
+      outcome: settled.outcome,
+      reason: settled.reason,
+      orderId: settled.orderId,
+      duplicate: settled.duplicate,
+    });
+    await this.deps.acks.publishAck(v.press.device, ack);
+    return { ...settled, ack };
+  }
+
+  /**
+   * Unauthenticated input gets no ack: a signed REJECTED for a forged press would let anyone make
+   * the cloud tell a real button that its press failed.
+   */
+  private async refuse(
+    deviceId: string | null,
+    press: Press | null,
+    reason: RejectReason,
+    receivedAt: number,
+  ): Promise<PressResult> {
+    this.deps.log.warn('press refused', { device: deviceId, seq: press?.seq ?? null, reason });
+    if (deviceId) {
+      await this.recordRejection({
+        deviceId,
+        seq: press?.seq ?? null,
+        click: press?.click ?? null,
+        outcome: 'REJECTED',
+        reason,
+        orderId: null,
+        receivedAt,
+        batteryMv: press?.battery_mv ?? null,
+        attempt: press?.attempt ?? null,
+      });
+    }
+    return { outcome: 'REJECTED', reason, orderId: null, ack: null, duplicate: false };
+  }
+
+  /** The press log is best effort for refusals: losing a log line must not fail the delivery. */
+  private async recordRejection(entry: PressLogEntry): Promise<void> {
+    try {
+      await this.deps.store.recordRejection(entry);
+    } catch (error) {
+      this.deps.log.error('could not record rejected press', {
+        device: entry.deviceId,
+        reason: entry.reason,
+        error: String(error),
+      });
+    }
+  }
+
+  private logEntry(
+    v: Verified,
+    outcome: Outcome,
+    reason: PressLogReason,
+    orderId: string | null,
+  ): PressLogEntry {
+    return {
+      deviceId: v.press.device,
+      seq: v.press.seq,
+      click: v.press.click,
+      outcome,
+      reason,
+      orderId,
+      receivedAt: v.receivedAt,
+      batteryMv: v.press.battery_mv,
+      attempt: v.press.attempt,
+    };
+  }
+}
+
+function fromStored(stored: StoredPress): Settled {
+  if (stored.kind === 'order') {
+    const first = stored.order.history[0]?.status;
+    const outcome: Outcome = first === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION';
+    return { outcome, reason: 'DUPLICATE', orderId: stored.order.orderId, duplicate: true };
+  }
+  return {
+    outcome: stored.entry.outcome,
+    reason: stored.entry.reason,
+    orderId: stored.entry.orderId,
+    duplicate: true,
+  };
+}

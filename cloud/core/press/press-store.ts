@@ -1,0 +1,54 @@
+/**
+ * The port the press pipeline writes through. Every method is one store call, so the number of
+ * calls per press is visible here (and in the benchmark): load context, claim, then one write.
+ */
+import type { Button, Order, PressLogEntry, Sku } from '../model.ts';
+
+/** A non-order decision kept on the button until its press record exists (crash roll-forward). */
+export interface RecentDecision {
+  seq: number;
+  outcome: PressLogEntry['outcome'];
+  reason: PressLogEntry['reason'];
+  orderId: string | null;
+}
+
+export type LoadedButton = Button & { recent: RecentDecision[] };
+
+export interface PressContext {
+  button: LoadedButton | null;
+  /** The SKU the button's SINGLE press orders, read in the same round trip where possible. */
+  sku: Sku | null;
+}
+
+/** What a claim writes to the button in one conditional update. */
+export interface Claim {
+  deviceId: string;
+  seq: number;
+  /** The high-water mark the decision was made on: the claim fails if it moved (optimistic). */
+  readHighWaterMark: number;
+  at: number;
+  batteryMv: number;
+  /** A new open order (ORDERED or NEEDS_CONFIRMATION), checked against the cap atomically. */
+  order?: { snapshot: Order; maxOpenOrders: number } | undefined;
+  /** Set when the press fixed the household's accepted price (first order of a SKU). */
+  acceptedPriceCents?: number | undefined;
+  /** The button's recent decisions after this one (bounded), for non-order outcomes. */
+  recent?: RecentDecision[] | undefined;
+}
+
+export type StoredPress = { kind: 'order'; order: Order } | { kind: 'press'; entry: PressLogEntry };
+
+export interface PressStore {
+  loadContext(deviceId: string): Promise<PressContext>;
+  getSku(brandId: string, skuId: string): Promise<Sku | null>;
+  /** The order or press record stored for (device, seq), if any. */
+  findPress(deviceId: string, seq: number): Promise<StoredPress | null>;
+  /** Returns false when the button changed since it was read (or the cap is reached). */
+  claim(claim: Claim): Promise<boolean>;
+  /** Conditional on absence; returns false when it already existed. */
+  createOrder(order: Order, press: PressLogEntry): Promise<boolean>;
+  /** Conditional on absence; returns false when it already existed. */
+  recordPress(entry: PressLogEntry): Promise<boolean>;
+  /** Press log entry for a refused press; never occupies a sequence number's slot. */
+  recordRejection(entry: PressLogEntry): Promise<void>;
+}

@@ -1,0 +1,86 @@
+/**
+ * Crash injection: for every store call k of a press, the handler dies at k (before the call,
+ * or after it with the response lost); the retry must end with the crash-free outcome and
+ * exactly one order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderStore } from '../../../cloud/core/orders/order-store.ts';
+import type { PressStore } from '../../../cloud/core/press/press-store.ts';
+import { CrashSwitch } from '../../helpers/crashing-store.ts';
+import { dynaliteFactory, memoryFactory, type StoreFactory } from '../../helpers/stores.ts';
+import { button, sku, World } from '../../helpers/world.ts';
+
+type Scenario = {
+  name: string;
+  /** Presses made before the one under test. */
+  setup: ('SINGLE' | 'LONG')[];
+  click: 'SINGLE' | 'DOUBLE' | 'LONG';
+};
+
+const SCENARIOS: Scenario[] = [
+  { name: 'an ordering press', setup: [], click: 'SINGLE' },
+  { name: 'a press while an order is open', setup: ['SINGLE'], click: 'SINGLE' },
+  { name: 'a LONG press that cancels', setup: ['SINGLE'], click: 'LONG' },
+];
+
+for (const factory of [memoryFactory, dynaliteFactory] as StoreFactory[]) {
+  describe(`crash at every store call (${factory.name})`, () => {
+    let server: Awaited<ReturnType<StoreFactory['start']>>;
+    beforeAll(async () => {
+      server = await factory.start();
+    });
+    afterAll(async () => server.stop());
+
+    async function worldWithCrashes(crashes: CrashSwitch) {
+      const store = await server.open();
+      await store.putSku(sku());
+      await store.putButton(button('btn-1'));
+      const wrapped = {
+        ...store,
+        press: crashes.wrap<PressStore>(store.press),
+        orders: crashes.wrap<OrderStore>(store.orders),
+      };
+      return { store, world: new World(wrapped) };
+    }
+
+    for (const scenario of SCENARIOS) {
+      it(`${scenario.name}: retries after any crash end like the crash-free run`, async () => {
+        const reference = new CrashSwitch();
+        const clean = await worldWithCrashes(reference);
+        const cleanDevice = clean.world.device('btn-1');
+        for (const click of scenario.setup) await cleanDevice.press(click);
+        reference.arm(0, 'before');
+        const expected = await cleanDevice.press(scenario.click);
+        const callsPerPress = reference.calls;
+        const expectedOrders = await clean.store.orders.listHouseholdOrders('hh-1', { limit: 50 });
+        await clean.store.close();
+        expect(callsPerPress).toBeGreaterThan(1);
+
+        for (const mode of ['before', 'after'] as const) {
+          for (let k = 1; k <= callsPerPress; k++) {
+            const crashes = new CrashSwitch();
+            const { store, world } = await worldWithCrashes(crashes);
+            const device = world.device('btn-1');
+            for (const click of scenario.setup) await device.press(click);
+            crashes.arm(k, mode);
+            await expect(device.press(scenario.click), `crash ${mode} call ${k}`).rejects.toThrow(
+              /injected crash/,
+            );
+            crashes.disarm();
+            const retried = await device.resend(device.seq, 2);
+            expect(
+              { outcome: retried.outcome, orderId: retried.orderId, ack: retried.ack },
+              `crash ${mode} call ${k}`,
+            ).toEqual({ outcome: expected.outcome, orderId: expected.orderId, ack: expected.ack });
+            const orders = await store.orders.listHouseholdOrders('hh-1', { limit: 50 });
+            expect(
+              orders.items.map((o) => [o.orderId, o.status]),
+              `crash ${mode} call ${k}`,
+            ).toEqual(expectedOrders.items.map((o) => [o.orderId, o.status]));
+            await store.close();
+          }
+        }
+      });
+    }
+  });
+}

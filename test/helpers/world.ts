@@ -1,0 +1,167 @@
+/**
+ * A press pipeline wired to a store under test, with a manual clock, recording ack publisher
+ * and event sink, and virtual devices that sign exactly as the firmware does.
+ */
+import {
+  type Ack,
+  type ClickType,
+  deriveDeviceKey,
+  encodePress,
+  type Press,
+  signPress,
+} from '#shared/index';
+import { DerivedKeySource } from '../../cloud/core/keys.ts';
+import type { Button, ButtonSettings, OrderEvent, Sku } from '../../cloud/core/model.ts';
+import { DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
+import { OrderService } from '../../cloud/core/orders/order-service.ts';
+import type { Log } from '../../cloud/core/ports.ts';
+import { type PressEvent, pressEventFor } from '../../cloud/core/press/press-event.ts';
+import { PressService } from '../../cloud/core/press/press-service.ts';
+import { nodeSha256 } from '../../cloud/core/sha256.ts';
+import type { StoreUnderTest } from './stores.ts';
+
+export const MASTER_KEY = new Uint8Array(32).map((_, i) => i * 7 + 1);
+export const START = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+export class ManualClock {
+  constructor(public time = START) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  data?: Record<string, unknown> | undefined;
+}
+
+export class MemoryLog implements Log {
+  readonly lines: LogLine[] = [];
+  info(message: string, data?: Record<string, unknown>) {
+    this.lines.push({ level: 'info', message, data });
+  }
+  warn(message: string, data?: Record<string, unknown>) {
+    this.lines.push({ level: 'warn', message, data });
+  }
+  error(message: string, data?: Record<string, unknown>) {
+    this.lines.push({ level: 'error', message, data });
+  }
+}
+
+export const BRAND = 'acme';
+
+export function sku(overrides: Partial<Sku> = {}): Sku {
+  return {
+    brandId: BRAND,
+    skuId: 'coffee',
+    name: 'Coffee beans 1 kg',
+    priceCents: 1299,
+    currency: 'EUR',
+    maxQuantity: 5,
+    inStock: true,
+    retired: false,
+    priceHistory: [{ priceCents: overrides.priceCents ?? 1299, at: START - 1000 }],
+    updatedAt: START - 1000,
+    ...overrides,
+  };
+}
+
+export function button(deviceId: string, settings: Partial<ButtonSettings> = {}): Button {
+  return {
+    deviceId,
+    brandId: BRAND,
+    serial: `SN-${deviceId}`,
+    keyVersion: 1,
+    householdId: 'hh-1',
+    settings: { ...DEFAULT_SETTINGS, skuId: 'coffee', acceptedPriceCents: 1299, ...settings },
+    highWaterMark: 0,
+    open: [],
+    lastPressAt: null,
+    batteryMv: null,
+    createdAt: START - 1000,
+  };
+}
+
+export class World {
+  readonly clock = new ManualClock();
+  readonly log = new MemoryLog();
+  readonly acks: { deviceId: string; ack: Ack }[] = [];
+  readonly events: OrderEvent[] = [];
+  readonly keys = new DerivedKeySource(new Map([[1, MASTER_KEY]]), nodeSha256);
+  readonly orders: OrderService;
+  readonly service: PressService;
+
+  constructor(readonly store: StoreUnderTest) {
+    const events = { emit: async (batch: OrderEvent[]) => void this.events.push(...batch) };
+    this.orders = new OrderService({
+      orders: store.orders,
+      clock: this.clock,
+      events,
+      log: this.log,
+    });
+    this.service = new PressService({
+      store: store.press,
+      orders: this.orders,
+      keys: this.keys,
+      clock: this.clock,
+      acks: { publishAck: async (deviceId, ack) => void this.acks.push({ deviceId, ack }) },
+      events,
+      log: this.log,
+      sha256: nodeSha256,
+    });
+  }
+
+  device(deviceId: string): VirtualDevice {
+    return new VirtualDevice(deviceId, this);
+  }
+
+  handle(event: PressEvent) {
+    return this.service.handle(event);
+  }
+}
+
+/** Signs presses as the firmware does: a new sequence number per press, the same on retries. */
+export class VirtualDevice {
+  seq = 0;
+  readonly key: Uint8Array;
+  private readonly clicks = new Map<number, ClickType>();
+
+  constructor(
+    readonly deviceId: string,
+    private readonly world: World,
+  ) {
+    this.key = deriveDeviceKey(nodeSha256, MASTER_KEY, deviceId, 1);
+  }
+
+  sign(click: ClickType, seq: number, attempt = 1, batteryMv = 2900): Press {
+    return signPress(nodeSha256, this.key, {
+      device: this.deviceId,
+      seq,
+      click,
+      battery_mv: batteryMv,
+      attempt,
+      kv: 1,
+    });
+  }
+
+  event(press: Press | string): PressEvent {
+    const payload = typeof press === 'string' ? press : encodePress(press);
+    return pressEventFor(this.deviceId, payload, this.world.clock.now());
+  }
+
+  /** A new press: increments the counter first, as the firmware persists it before publishing. */
+  press(click: ClickType = 'SINGLE') {
+    this.seq++;
+    this.clicks.set(this.seq, click);
+    return this.world.handle(this.event(this.sign(click, this.seq)));
+  }
+
+  /** The same press delivered again (a retry carries a higher attempt count). */
+  resend(seq = this.seq, attempt = 2) {
+    return this.world.handle(this.event(this.sign(this.clicks.get(seq) ?? 'SINGLE', seq, attempt)));
+  }
+}
