@@ -7,7 +7,7 @@ import type { AuditStore } from '../core/audit/audit-store.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { AuditEntry } from '../core/model.ts';
 import type { Page, PageRequest } from '../core/page.ts';
-import { conditionally, storeCall } from './conditional.ts';
+import { conditional, guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import type { Table } from './table.ts';
@@ -16,7 +16,7 @@ export class DynamoAuditStore implements AuditStore {
   constructor(private readonly table: Table) {}
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    const written = await conditionally('appendAudit', () =>
+    const written = await conditional('appendAudit', () =>
       this.table.doc.send(
         new PutCommand({
           TableName: this.table.name,
@@ -31,7 +31,7 @@ export class DynamoAuditStore implements AuditStore {
   async listAudit(page: PageRequest): Promise<Page<AuditEntry>> {
     const { pk } = keys.audit(0, '');
     const start = decodeCursor(page.cursor, { pk });
-    const out = await storeCall('listAudit', () =>
+    const out = await guarded('listAudit', () =>
       this.table.doc.send(
         new QueryCommand({
           TableName: this.table.name,

@@ -14,7 +14,7 @@ import {
 import { type Button, DEFAULT_SETTINGS } from '../core/model.ts';
 import type { Page, PageRequest } from '../core/page.ts';
 import { fromButtonItem, householdIndexKeys, toButtonItem } from './button-item.ts';
-import { conditionally, isConditionFailure, storeCall } from './conditional.ts';
+import { conditional, guarded, isConditionFailure } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import type { Table } from './table.ts';
@@ -34,7 +34,7 @@ export class DynamoButtonStore implements ButtonStore {
   constructor(private readonly table: Table) {}
 
   createButton(button: Button, claimHash: string): Promise<boolean> {
-    return conditionally('createButton', () =>
+    return conditional('createButton', () =>
       this.table.doc.send(
         new PutCommand({
           TableName: this.table.name,
@@ -46,7 +46,7 @@ export class DynamoButtonStore implements ButtonStore {
   }
 
   async getButton(deviceId: string): Promise<Button | null> {
-    const { Item } = await storeCall('getButton', () =>
+    const { Item } = await guarded('getButton', () =>
       this.table.doc.send(
         new GetCommand({ TableName: this.table.name, Key: keys.button(deviceId) }),
       ),
@@ -80,7 +80,7 @@ export class DynamoButtonStore implements ButtonStore {
       return `#settings.#f${i} = :v${i}`;
     });
     const condition = ownerCondition(owner, values);
-    return conditionally('patchSettings', () =>
+    return conditional('patchSettings', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
@@ -95,7 +95,7 @@ export class DynamoButtonStore implements ButtonStore {
   }
 
   async assignHousehold(deviceId: string, householdId: string): Promise<AssignResult> {
-    const assigned = await conditionally('assignHousehold', () =>
+    const assigned = await conditional('assignHousehold', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
@@ -144,7 +144,7 @@ export class DynamoButtonStore implements ButtonStore {
       return (out.Attributes?.claimHash as string | undefined) ?? null;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
-      return storeCall('releaseHousehold', () => Promise.reject(error));
+      return guarded('releaseHousehold', () => Promise.reject(error));
     }
   }
 
@@ -154,7 +154,7 @@ export class DynamoButtonStore implements ButtonStore {
     page: PageRequest,
   ): Promise<Page<Button>> {
     const start = decodeCursor(page.cursor, { [`${index}pk`]: partition });
-    const out = await storeCall('listButtons', () =>
+    const out = await guarded('listButtons', () =>
       this.table.doc.send(
         new QueryCommand({
           TableName: this.table.name,

@@ -1,7 +1,7 @@
 /** DynamoDB adapter for ClaimStore: one item per code hash (keys.claim). */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimRecord, ClaimStore, TakeResult } from '../core/fleet/claim-store.ts';
-import { conditionally, storeCall } from './conditional.ts';
+import { conditional, guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
 import type { Table } from './table.ts';
 
@@ -9,7 +9,7 @@ export class DynamoClaimStore implements ClaimStore {
   constructor(private readonly table: Table) {}
 
   createClaim(record: ClaimRecord): Promise<boolean> {
-    return conditionally('createClaim', () =>
+    return conditional('createClaim', () =>
       this.table.doc.send(
         new PutCommand({
           TableName: this.table.name,
@@ -21,7 +21,7 @@ export class DynamoClaimStore implements ClaimStore {
   }
 
   async takeClaim(codeHash: string, householdId: string, at: number): Promise<TakeResult> {
-    const won = await conditionally('takeClaim', () =>
+    const won = await conditional('takeClaim', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
@@ -33,7 +33,7 @@ export class DynamoClaimStore implements ClaimStore {
         }),
       ),
     );
-    const { Item } = await storeCall('takeClaim', () =>
+    const { Item } = await guarded('takeClaim', () =>
       this.table.doc.send(
         new GetCommand({
           TableName: this.table.name,
@@ -49,7 +49,7 @@ export class DynamoClaimStore implements ClaimStore {
   }
 
   async deleteClaim(codeHash: string): Promise<void> {
-    await storeCall('deleteClaim', () =>
+    await guarded('deleteClaim', () =>
       this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key: keys.claim(codeHash) })),
     );
   }

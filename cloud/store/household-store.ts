@@ -2,7 +2,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { HouseholdStore } from '../core/households/household-store.ts';
 import type { Household } from '../core/model.ts';
-import { storeCall } from './conditional.ts';
+import { guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
 import type { Table } from './table.ts';
 
@@ -10,7 +10,7 @@ export class DynamoHouseholdStore implements HouseholdStore {
   constructor(private readonly table: Table) {}
 
   async getHousehold(householdId: string): Promise<Household | null> {
-    const { Item } = await storeCall('getHousehold', () =>
+    const { Item } = await guarded('getHousehold', () =>
       this.table.doc.send(
         new GetCommand({ TableName: this.table.name, Key: keys.household(householdId) }),
       ),
@@ -21,7 +21,7 @@ export class DynamoHouseholdStore implements HouseholdStore {
   }
 
   async putHousehold(household: Household): Promise<void> {
-    await storeCall('putHousehold', () =>
+    await guarded('putHousehold', () =>
       this.table.doc.send(
         new PutCommand({
           TableName: this.table.name,
@@ -32,7 +32,7 @@ export class DynamoHouseholdStore implements HouseholdStore {
   }
 
   async deleteHousehold(householdId: string): Promise<void> {
-    await storeCall('deleteHousehold', () =>
+    await guarded('deleteHousehold', () =>
       this.table.doc.send(
         new DeleteCommand({ TableName: this.table.name, Key: keys.household(householdId) }),
       ),

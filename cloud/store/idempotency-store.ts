@@ -9,7 +9,7 @@ import type {
   StoredResponse,
 } from '../core/idempotency/idempotency-store.ts';
 import { ConflictError } from '../core/errors.ts';
-import { conditionally, storeCall } from './conditional.ts';
+import { conditional, guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
 import type { Table } from './table.ts';
 
@@ -19,7 +19,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   async begin(record: IdempotencyRecord, now: number): Promise<IdempotencyRecord | null> {
     const key = keys.idempotency(record.tenant, record.key);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const written = await conditionally('beginIdempotent', () =>
+      const written = await conditional('beginIdempotent', () =>
         this.table.doc.send(
           new PutCommand({
             TableName: this.table.name,
@@ -36,7 +36,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
         ),
       );
       if (written) return null;
-      const { Item } = await storeCall('beginIdempotent', () =>
+      const { Item } = await guarded('beginIdempotent', () =>
         this.table.doc.send(
           new GetCommand({ TableName: this.table.name, Key: key, ConsistentRead: true }),
         ),
@@ -51,7 +51,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   }
 
   async complete(tenant: string, key: string, response: StoredResponse): Promise<void> {
-    await storeCall('completeIdempotent', () =>
+    await guarded('completeIdempotent', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
@@ -65,7 +65,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   }
 
   async abandon(tenant: string, key: string): Promise<void> {
-    await storeCall('abandonIdempotent', () =>
+    await guarded('abandonIdempotent', () =>
       this.table.doc.send(
         new DeleteCommand({
           TableName: this.table.name,

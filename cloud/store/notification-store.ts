@@ -5,7 +5,7 @@ import type {
   Notification,
   NotificationStore,
 } from '../core/notifications/notification-store.ts';
-import { storeCall } from './conditional.ts';
+import { guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import type { Table } from './table.ts';
@@ -21,7 +21,7 @@ export class DynamoNotificationStore implements NotificationStore {
       notification.at,
       notification.notificationId,
     );
-    await storeCall('addNotification', () =>
+    await guarded('addNotification', () =>
       this.table.doc.send(
         new PutCommand({
           TableName: this.table.name,
@@ -34,7 +34,7 @@ export class DynamoNotificationStore implements NotificationStore {
   async listNotifications(householdId: string, page: PageRequest): Promise<Page<Notification>> {
     const { pk } = keys.household(householdId);
     const start = decodeCursor(page.cursor, { pk });
-    const out = await storeCall('listNotifications', () =>
+    const out = await guarded('listNotifications', () =>
       this.table.doc.send(
         new QueryCommand({
           TableName: this.table.name,
@@ -57,7 +57,7 @@ export class DynamoNotificationStore implements NotificationStore {
     let deleted = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await storeCall('deleteNotifications', () =>
+      const out = await guarded('deleteNotifications', () =>
         this.table.doc.send(
           new QueryCommand({
             TableName: this.table.name,
@@ -69,7 +69,7 @@ export class DynamoNotificationStore implements NotificationStore {
         ),
       );
       for (const item of out.Items ?? []) {
-        await storeCall('deleteNotifications', () =>
+        await guarded('deleteNotifications', () =>
           this.table.doc.send(
             new DeleteCommand({ TableName: this.table.name, Key: { pk: item.pk, sk: item.sk } }),
           ),

@@ -14,9 +14,7 @@ export class BadCursorError extends RestockError {
 
 export type ItemKey = Record<string, string>;
 
-export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
+export { encodeCursor } from './dynamo-errors.ts';
 
 /** `expect` lists attributes the key must hold with exactly these values (the partition). */
 export function decodeCursor(

@@ -3,8 +3,9 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SkuStore } from '../core/catalog/sku-store.ts';
 import type { Sku } from '../core/model.ts';
 import type { Page, PageRequest } from '../core/page.ts';
-import { conditionally, storeCall } from './conditional.ts';
+import { conditional, guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
+import { fromSkuItem, toSkuItem } from './sku-item.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import type { Table } from './table.ts';
 
@@ -12,18 +13,18 @@ export class DynamoSkuStore implements SkuStore {
   constructor(private readonly table: Table) {}
 
   async getSku(brandId: string, skuId: string): Promise<Sku | null> {
-    const { Item } = await storeCall('getSku', () =>
+    const { Item } = await guarded('getSku', () =>
       this.table.doc.send(
         new GetCommand({ TableName: this.table.name, Key: keys.sku(brandId, skuId) }),
       ),
     );
-    return Item ? fromItem(Item) : null;
+    return Item ? fromSkuItem(Item) : null;
   }
 
   async listSkus(brandId: string, page: PageRequest): Promise<Page<Sku>> {
     const { pk } = keys.brand(brandId);
     const start = decodeCursor(page.cursor, { pk });
-    const out = await storeCall('listSkus', () =>
+    const out = await guarded('listSkus', () =>
       this.table.doc.send(
         new QueryCommand({
           TableName: this.table.name,
@@ -34,15 +35,15 @@ export class DynamoSkuStore implements SkuStore {
         }),
       ),
     );
-    return { items: (out.Items ?? []).map(fromItem), cursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: (out.Items ?? []).map(fromSkuItem), cursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
   createSku(sku: Sku): Promise<boolean> {
-    return conditionally('createSku', () =>
+    return conditional('createSku', () =>
       this.table.doc.send(
         new PutCommand({
           TableName: this.table.name,
-          Item: toItem(sku),
+          Item: toSkuItem(sku),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -51,24 +52,15 @@ export class DynamoSkuStore implements SkuStore {
 
   replaceSku(sku: Sku, expectedUpdatedAt: number): Promise<boolean> {
     // The SKU item belongs to the API alone, so a whole-item put under an optimistic lock is safe.
-    return conditionally('replaceSku', () =>
+    return conditional('replaceSku', () =>
       this.table.doc.send(
         new PutCommand({
           TableName: this.table.name,
-          Item: toItem(sku),
+          Item: toSkuItem(sku),
           ConditionExpression: 'updatedAt = :expected',
           ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
         }),
       ),
     );
   }
-}
-
-function toItem(sku: Sku) {
-  return { ...keys.sku(sku.brandId, sku.skuId), type: 'sku', ...sku };
-}
-
-function fromItem(item: Record<string, unknown>): Sku {
-  const { pk: _pk, sk: _sk, type: _type, ...sku } = item;
-  return sku as unknown as Sku;
 }
