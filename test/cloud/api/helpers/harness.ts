@@ -81,6 +81,39 @@ export class ApiHarness {
     return this.issuer.sign(tenant === undefined ? { role } : { role, tenant });
   }
 
+  /** A correctly signed token that expired an hour ago. */
+  async expiredToken(role: Role, tenant?: string): Promise<string> {
+    const past = await LocalIssuer.open(this.keyDir, { now: () => this.clock.now() - 7_200_000 });
+    return past.sign(tenant === undefined ? { role, ttlSeconds: 3600 } : { role, tenant, ttlSeconds: 3600 });
+  }
+
+  /** The right claims signed by a key the API does not trust. */
+  async foreignToken(role: Role, tenant?: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'restock-api-foreign-'));
+    try {
+      const foreign = await LocalIssuer.open(dir, this.clock);
+      return await foreign.sign(tenant === undefined ? { role } : { role, tenant });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** An unsigned token (`alg: none`) with otherwise valid claims. */
+  unsignedToken(role: Role, tenant?: string): string {
+    const now = Math.floor(this.clock.now() / 1000);
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims: Record<string, unknown> = {
+      'custom:role': role,
+      iss: 'restock-local',
+      aud: 'restock-api',
+      sub: `${role}:${tenant ?? 'staff'}`,
+      iat: now,
+      exp: now + 3600,
+    };
+    if (tenant !== undefined) claims['custom:tenant'] = tenant;
+    return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
+  }
+
   async call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
