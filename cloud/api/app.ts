@@ -2,8 +2,7 @@
  * The HTTP API: one Hono app for brands, households and support. The same object runs in
  * Lambda (hono/aws-lambda), in Node locally (@hono/node-server) and in tests (app.request).
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Role } from '../core/model.ts';
 import { requireRole } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
@@ -44,7 +43,10 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     return c.json(body, status);
   });
   app.notFound((c) =>
-    c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+    c.json(
+      { error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
   );
 
   const scopes: [string, Role][] = [

@@ -25,8 +25,7 @@ export interface HttpError {
 
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof RestockError) {
-    const status =
-      STATUS_BY_CODE[error.code] ?? (error instanceof RuleViolationError ? 422 : 500);
+    const status = STATUS_BY_CODE[error.code] ?? (error instanceof RuleViolationError ? 422 : 500);
     return {
       status: status as HttpError['status'],
       body: {

@@ -29,11 +29,16 @@ export function idempotent(
     }
     const { role, tenant } = c.get('principal');
     const hash = requestHash(c, await c.req.text());
-    const { response, replayed } = await idempotency.run(`${role}:${tenant}`, key, hash, async () => {
-      await next();
-      const body: unknown = await c.res.clone().json();
-      return { status: c.res.status, body: options.redact ? options.redact(body) : body };
-    });
+    const { response, replayed } = await idempotency.run(
+      `${role}:${tenant}`,
+      key,
+      hash,
+      async () => {
+        await next();
+        const body: unknown = await c.res.clone().json();
+        return { status: c.res.status, body: options.redact ? options.redact(body) : body };
+      },
+    );
     if (replayed) {
       const body = options.restore ? await options.restore(response.body) : response.body;
       c.res = new Response(JSON.stringify(body), {

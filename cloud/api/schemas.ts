@@ -69,7 +69,10 @@ export const NewSkuSchema = z
     skuId: SkuId,
     name: nonEmpty(200),
     priceCents: cents,
-    currency: z.string().regex(/^[A-Z]{3}$/).openapi({ example: 'EUR' }),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .openapi({ example: 'EUR' }),
     maxQuantity: z.number().int().min(1).max(99),
     inStock: z.boolean().default(true),
   })
@@ -213,9 +216,7 @@ export const FulfilmentItemSchema = OrderSchema.extend({
 export const FulfilmentPage = paged(FulfilmentItemSchema, 'FulfilmentPage');
 
 export const CancelSchema = z.object({ reason: nonEmpty(500).optional() }).openapi('Cancel');
-export const SupportCancelSchema = z
-  .object({ reason: nonEmpty(500) })
-  .openapi('SupportCancel');
+export const SupportCancelSchema = z.object({ reason: nonEmpty(500) }).openapi('SupportCancel');
 
 export const BrandTotalsSchema = z
   .object({

@@ -28,13 +28,16 @@ export async function tokenCommand(argv: string[]): Promise<string> {
   });
   const role = positionals[0] as Role | undefined;
   if (!role || !ROLES.includes(role) || positionals.length > 1) throw new Error(USAGE);
-  const tenant = role === 'household' ? values.household : role === 'brand' ? values.brand : undefined;
-  if (role !== 'support' && !tenant) throw new Error(`a ${role} token needs --${role} <id>\n${USAGE}`);
+  const tenant =
+    role === 'household' ? values.household : role === 'brand' ? values.brand : undefined;
+  if (role !== 'support' && !tenant)
+    throw new Error(`a ${role} token needs --${role} <id>\n${USAGE}`);
   if ((role === 'household' && values.brand) || (role === 'brand' && values.household)) {
     throw new Error(USAGE);
   }
   const ttlSeconds = Number(values.ttl);
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) throw new Error('--ttl takes whole seconds');
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1)
+    throw new Error('--ttl takes whole seconds');
   const issuer = await LocalIssuer.open(values['data-dir'], systemClock);
   return issuer.sign(tenant === undefined ? { role, ttlSeconds } : { role, tenant, ttlSeconds });
 }

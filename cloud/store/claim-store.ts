@@ -50,7 +50,9 @@ export class DynamoClaimStore implements ClaimStore {
 
   async deleteClaim(codeHash: string): Promise<void> {
     await guarded('deleteClaim', () =>
-      this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key: keys.claim(codeHash) })),
+      this.table.doc.send(
+        new DeleteCommand({ TableName: this.table.name, Key: keys.claim(codeHash) }),
+      ),
     );
   }
 }

@@ -3,12 +3,12 @@
  * deletes lazily, so expiry is also checked in the condition rather than trusted.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../core/errors.ts';
 import type {
   IdempotencyRecord,
   IdempotencyStore,
   StoredResponse,
 } from '../core/idempotency/idempotency-store.ts';
-import { ConflictError } from '../core/errors.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
 import type { Table } from './table.ts';
@@ -65,16 +65,18 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   }
 
   async abandon(tenant: string, key: string): Promise<void> {
-    await guarded('abandonIdempotent', () =>
-      this.table.doc.send(
-        new DeleteCommand({
-          TableName: this.table.name,
-          Key: keys.idempotency(tenant, key),
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':running': 'IN_PROGRESS' },
-        }),
-      ),
+    await guarded(
+      'abandonIdempotent',
+      () =>
+        this.table.doc.send(
+          new DeleteCommand({
+            TableName: this.table.name,
+            Key: keys.idempotency(tenant, key),
+            ConditionExpression: '#status = :running',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':running': 'IN_PROGRESS' },
+          }),
+        ),
       // Best effort: a record left IN_PROGRESS is taken over once its lease lapses.
     ).catch(() => undefined);
   }

@@ -1,10 +1,7 @@
 /** DynamoDB adapter for NotificationStore: in the household's partition (keys.notification). */
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Notification, NotificationStore } from '../core/notifications/notification-store.ts';
 import type { Page, PageRequest } from '../core/page.ts';
-import type {
-  Notification,
-  NotificationStore,
-} from '../core/notifications/notification-store.ts';
 import { guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';

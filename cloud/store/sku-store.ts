@@ -5,8 +5,8 @@ import type { Sku } from '../core/model.ts';
 import type { Page, PageRequest } from '../core/page.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
-import { fromSkuItem, toSkuItem } from './sku-item.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
+import { fromSkuItem, toSkuItem } from './sku-item.ts';
 import type { Table } from './table.ts';
 
 export class DynamoSkuStore implements SkuStore {
@@ -35,7 +35,10 @@ export class DynamoSkuStore implements SkuStore {
         }),
       ),
     );
-    return { items: (out.Items ?? []).map(fromSkuItem), cursor: encodeCursor(out.LastEvaluatedKey) };
+    return {
+      items: (out.Items ?? []).map(fromSkuItem),
+      cursor: encodeCursor(out.LastEvaluatedKey),
+    };
   }
 
   createSku(sku: Sku): Promise<boolean> {

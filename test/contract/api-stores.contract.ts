@@ -62,9 +62,9 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
       const second = await skus.listSkus('acme', { limit: 2, cursor: first.cursor });
       expect(second.items.map((s) => s.skuId)).toEqual(['c']);
       expect(second.cursor).toBeUndefined();
-      await expect(skus.listSkus('globex', { limit: 2, cursor: first.cursor })).rejects.toBeInstanceOf(
-        BadCursorError,
-      );
+      await expect(
+        skus.listSkus('globex', { limit: 2, cursor: first.cursor }),
+      ).rejects.toBeInstanceOf(BadCursorError);
       await expect(skus.listSkus('acme', { limit: 2, cursor: 'garbage' })).rejects.toBeInstanceOf(
         BadCursorError,
       );
@@ -74,7 +74,8 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
   describe('ButtonStore', () => {
     it('creates once and lists by brand, paged', async () => {
       const { buttons } = await open();
-      for (const id of ['b2', 'b1', 'b3']) expect(await buttons.createButton(button(id), `h-${id}`)).toBe(true);
+      for (const id of ['b2', 'b1', 'b3'])
+        expect(await buttons.createButton(button(id), `h-${id}`)).toBe(true);
       await buttons.createButton(button('x1', 'globex'), 'h-x1');
       expect(await buttons.createButton(button('b1'), 'h-b1')).toBe(false);
       expect(await buttons.getButton('b1')).toEqual(button('b1'));
@@ -102,9 +103,15 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
       const { buttons } = await open();
       await buttons.createButton(button('b1'), 'h');
       await buttons.assignHousehold('b1', 'hh-1');
-      expect(await buttons.patchSettings('b1', { householdId: 'hh-2' }, { quantity: 2 })).toBe(false);
-      expect(await buttons.patchSettings('b1', { brandId: 'globex' }, { skuId: 'tea' })).toBe(false);
-      expect(await buttons.patchSettings('b1', { householdId: 'hh-1' }, { quantity: 2 })).toBe(true);
+      expect(await buttons.patchSettings('b1', { householdId: 'hh-2' }, { quantity: 2 })).toBe(
+        false,
+      );
+      expect(await buttons.patchSettings('b1', { brandId: 'globex' }, { skuId: 'tea' })).toBe(
+        false,
+      );
+      expect(await buttons.patchSettings('b1', { householdId: 'hh-1' }, { quantity: 2 })).toBe(
+        true,
+      );
       expect(await buttons.patchSettings('b1', { brandId: 'acme' }, { skuId: 'tea' })).toBe(true);
       expect(await buttons.patchSettings('b1', 'any', {})).toBe(true);
       expect(await buttons.patchSettings('nope', 'any', { quantity: 1 })).toBe(false);
@@ -131,14 +138,26 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
   });
 
   describe('ClaimStore', () => {
-    const record = { codeHash: 'abc', deviceId: 'b1', brandId: 'acme', claimedBy: null, claimedAt: null };
+    const record = {
+      codeHash: 'abc',
+      deviceId: 'b1',
+      brandId: 'acme',
+      claimedBy: null,
+      claimedAt: null,
+    };
 
     it('is taken once; the winner may retry, others see it used', async () => {
       const { claims } = await open();
       expect(await claims.createClaim(record)).toBe(true);
       expect(await claims.createClaim(record)).toBe(false);
-      expect(await claims.takeClaim('abc', 'hh-1', T)).toEqual({ outcome: 'taken', deviceId: 'b1' });
-      expect(await claims.takeClaim('abc', 'hh-1', T)).toEqual({ outcome: 'already-yours', deviceId: 'b1' });
+      expect(await claims.takeClaim('abc', 'hh-1', T)).toEqual({
+        outcome: 'taken',
+        deviceId: 'b1',
+      });
+      expect(await claims.takeClaim('abc', 'hh-1', T)).toEqual({
+        outcome: 'already-yours',
+        deviceId: 'b1',
+      });
       expect(await claims.takeClaim('abc', 'hh-2', T)).toEqual({ outcome: 'used' });
       expect(await claims.takeClaim('zzz', 'hh-2', T)).toEqual({ outcome: 'unknown' });
       await claims.deleteClaim('abc');
@@ -159,7 +178,13 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
   describe('HouseholdStore', () => {
     it('puts, reads and deletes a profile', async () => {
       const { households } = await open();
-      const household = { householdId: 'hh-1', name: 'N', email: 'e@x.org', address: 'A', createdAt: T };
+      const household = {
+        householdId: 'hh-1',
+        name: 'N',
+        email: 'e@x.org',
+        address: 'A',
+        createdAt: T,
+      };
       await households.putHousehold(household);
       expect(await households.getHousehold('hh-1')).toEqual(household);
       await households.putHousehold({ ...household, name: 'M' });
@@ -183,7 +208,10 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
       for (const at of [T + 1, T + 3, T + 2]) await notifications.addNotification(note('hh-1', at));
       await notifications.addNotification(note('hh-2', T));
       const first = await notifications.listNotifications('hh-1', { limit: 2 });
-      const second = await notifications.listNotifications('hh-1', { limit: 2, cursor: first.cursor });
+      const second = await notifications.listNotifications('hh-1', {
+        limit: 2,
+        cursor: first.cursor,
+      });
       expect([...first.items, ...second.items].map((n) => n.at)).toEqual([T + 3, T + 2, T + 1]);
       expect(await notifications.deleteNotifications('hh-1')).toBe(3);
       expect((await notifications.listNotifications('hh-1', { limit: 10 })).items).toEqual([]);
@@ -205,9 +233,9 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
       await audit.appendAudit(entry(T, 'a'));
       await audit.appendAudit(entry(T + 1, 'b'));
       await audit.appendAudit(entry(T + 2, 'c'));
-      await expect(audit.appendAudit({ ...entry(T, 'a'), reason: 'rewritten' })).rejects.toBeInstanceOf(
-        ConflictError,
-      );
+      await expect(
+        audit.appendAudit({ ...entry(T, 'a'), reason: 'rewritten' }),
+      ).rejects.toBeInstanceOf(ConflictError);
       const first = await audit.listAudit({ limit: 2 });
       const second = await audit.listAudit({ limit: 2, cursor: first.cursor });
       expect([...first.items, ...second.items].map((e) => e.auditId)).toEqual(['c', 'b', 'a']);
@@ -248,7 +276,9 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
       expect(await idempotency.begin({ ...record, leaseUntil: T + 90_000 }, T + 60_000)).toBeNull();
       await idempotency.complete('brand:acme', 'k1', { status: 201, body: {} });
       const later = T + 7_200_000;
-      expect(await idempotency.begin({ ...record, expiresAt: later / 1000 + 3600 }, later)).toBeNull();
+      expect(
+        await idempotency.begin({ ...record, expiresAt: later / 1000 + 3600 }, later),
+      ).toBeNull();
       await idempotency.abandon('brand:acme', 'k1');
       expect(await idempotency.begin(record, T)).toBeNull();
     });

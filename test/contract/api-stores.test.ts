@@ -34,7 +34,10 @@ describe('API stores: memory', () => {
 });
 
 /** A fresh table per test, on a server started once per backend. */
-function dynamoSuite(name: string, start: () => Promise<{ endpoint: string; stop(): Promise<void> }>) {
+function dynamoSuite(
+  name: string,
+  start: () => Promise<{ endpoint: string; stop(): Promise<void> }>,
+) {
   describe(`API stores: ${name}`, () => {
     let server: { endpoint: string; stop(): Promise<void> };
     const tables: Table[] = [];
@@ -47,7 +50,10 @@ function dynamoSuite(name: string, start: () => Promise<{ endpoint: string; stop
       await server?.stop();
     });
     apiStoreContract(async (): Promise<ContractStores> => {
-      const table = openTable({ tableName: `api-contract-${process.pid}-${++count}`, endpoint: server.endpoint });
+      const table = openTable({
+        tableName: `api-contract-${process.pid}-${++count}`,
+        endpoint: server.endpoint,
+      });
       tables.push(table);
       await ensureTable(table);
       const { orders: _orders, ...stores } = dynamoApiStores(table);

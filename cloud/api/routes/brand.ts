@@ -17,8 +17,8 @@ import {
   OrderId,
   OrderSchema,
   PageQuery,
-  RegisteredBatchSchema,
   RegisterBatchSchema,
+  RegisteredBatchSchema,
   SkuChangesSchema,
   SkuId,
   SkuPage,
@@ -153,7 +153,10 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
             const batch = stored as { keyVersion: number; buttons: { deviceId: string }[] };
             const buttons = [];
             for (const b of batch.buttons) {
-              buttons.push({ ...b, claimCode: await s.fleet.claimCodeFor(b.deviceId, batch.keyVersion) });
+              buttons.push({
+                ...b,
+                claimCode: await s.fleet.claimCodeFor(b.deviceId, batch.keyVersion),
+              });
             }
             return { ...batch, buttons };
           },
@@ -287,7 +290,9 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       let orders = 0;
       let units = 0;
       for (const status of STATUSES) {
-        const all = await collectAll((page) => stores.orders.listBrandOrders(brandId, status, page));
+        const all = await collectAll((page) =>
+          stores.orders.listBrandOrders(brandId, status, page),
+        );
         byStatus[status] = all.length;
         orders += all.length;
         if (!REVENUE_STATUSES.includes(status)) continue;

@@ -108,10 +108,7 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       responses: { 200: json(ButtonPage, 'a page of buttons'), ...errorResponses },
     }),
     async (c) => {
-      const page = await stores.buttons.listHouseholdButtons(
-        householdOf(c),
-        c.req.valid('query'),
-      );
+      const page = await stores.buttons.listHouseholdButtons(householdOf(c), c.req.valid('query'));
       return c.json({ items: page.items.map(buttonView), cursor: page.cursor }, 200);
     },
   );

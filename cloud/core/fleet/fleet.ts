@@ -3,9 +3,10 @@
  * and change their settings; support unbinds. Every rule that involves a SKU is checked
  * against the button's own brand's catalogue.
  */
-import { ConflictError, NotFoundError } from '../errors.ts';
+
 import type { Catalog } from '../catalog/catalog.ts';
 import { RuleViolationError } from '../catalog/errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import { type Button, DEFAULT_SETTINGS, type SecondAction } from '../model.ts';
 import type { Clock, KeySource } from '../ports.ts';
 import { type ButtonOwner, type ButtonStore, isOwner, type SettingsPatch } from './button-store.ts';
@@ -69,7 +70,21 @@ export class Fleet {
         batteryMv: null,
         createdAt,
       };
-      // The claim record goes first: a button never exists without a way to claim it.
+      // The button goes first: a device id held by another brand must stop us before any
+      // claim record exists that could point a household at that brand's button.
+      if (!(await this.buttons.createButton(button, codeHash))) {
+        const existing = await this.buttons.getButton(input.deviceId);
+        const same =
+          existing?.brandId === brandId &&
+          existing.serial === input.serial &&
+          existing.keyVersion === keyVersion;
+        if (!same) {
+          throw new ConflictError(`device ${input.deviceId} is registered already`, undefined, {
+            deviceId: input.deviceId,
+          });
+        }
+      }
+      // Idempotent: a retry after a crash between the two writes creates the missing record.
       await this.claims.createClaim({
         codeHash,
         deviceId: input.deviceId,
@@ -77,14 +92,6 @@ export class Fleet {
         claimedBy: null,
         claimedAt: null,
       });
-      if (!(await this.buttons.createButton(button, codeHash))) {
-        const existing = await this.buttons.getButton(input.deviceId);
-        if (existing?.brandId !== brandId || existing.serial !== input.serial) {
-          throw new ConflictError(`device ${input.deviceId} is registered already`, undefined, {
-            deviceId: input.deviceId,
-          });
-        }
-      }
       registered.push({ ...input, claimCode });
     }
     return registered;

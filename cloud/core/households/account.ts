@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
-import type { Fleet } from '../fleet/fleet.ts';
 import type { ButtonStore } from '../fleet/button-store.ts';
+import type { Fleet } from '../fleet/fleet.ts';
 import type { Button, Household, Order } from '../model.ts';
-import type { NotificationStore, Notification } from '../notifications/notification-store.ts';
+import type { Notification, NotificationStore } from '../notifications/notification-store.ts';
 import type { OrderStore } from '../orders/order-store.ts';
 import { collectAll } from './collect.ts';
 import type { HouseholdStore } from './household-store.ts';
@@ -49,9 +49,7 @@ export class HouseholdAccount {
       household: await households.getHousehold(householdId),
       buttons: await collectAll((page) => buttons.listHouseholdButtons(householdId, page)),
       orders: await collectAll((page) => orders.listHouseholdOrders(householdId, page)),
-      notifications: await collectAll((page) =>
-        notifications.listNotifications(householdId, page),
-      ),
+      notifications: await collectAll((page) => notifications.listNotifications(householdId, page)),
     };
   }
 
@@ -59,9 +57,7 @@ export class HouseholdAccount {
     const { households, buttons, fleet, notifications, orders, orderActions } = this.deps;
     const actor = { kind: 'household' as const, id: householdId };
     let ordersCancelled = 0;
-    for (const order of await collectAll((page) =>
-      orders.listHouseholdOrders(householdId, page),
-    )) {
+    for (const order of await collectAll((page) => orders.listHouseholdOrders(householdId, page))) {
       try {
         if (order.status === 'PLACED') {
           await orderActions.cancel(order.orderId, actor, 'account erased');

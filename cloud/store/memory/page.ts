@@ -20,7 +20,9 @@ export function pageOf<T>(
   return {
     items: structuredClone(items),
     cursor:
-      rest.length > page.limit && last ? encodeCursor({ p: partition, k: sortKey(last) }) : undefined,
+      rest.length > page.limit && last
+        ? encodeCursor({ p: partition, k: sortKey(last) })
+        : undefined,
   };
 }
 

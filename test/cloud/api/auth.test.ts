@@ -6,7 +6,11 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tokenCommand } from '../../../cloud/api/token-cli.ts';
 import { ForbiddenError, UnauthenticatedError } from '../../../cloud/core/auth/errors.ts';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer } from '../../../cloud/core/auth/local-issuer.ts';
+import {
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  LocalIssuer,
+} from '../../../cloud/core/auth/local-issuer.ts';
 import { createJwtVerifier } from '../../../cloud/core/auth/token-verifier.ts';
 import { ManualClock } from '../../helpers/world.ts';
 
@@ -18,7 +22,10 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-async function signWith(claims: Record<string, unknown>, options: { iss?: string; aud?: string; exp?: number } = {}) {
+async function signWith(
+  claims: Record<string, unknown>,
+  options: { iss?: string; aud?: string; exp?: number } = {},
+) {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const now = Math.floor(clock.now() / 1000);
   const token = await new SignJWT(claims)
@@ -42,18 +49,27 @@ async function signWith(claims: Record<string, unknown>, options: { iss?: string
 describe('token verification', () => {
   it('accepts the local issuer’s tokens and reads role and tenant', async () => {
     const issuer = await LocalIssuer.open(dir, clock);
-    const principal = await issuer.verifier().verify(await issuer.sign({ role: 'brand', tenant: 'acme' }));
+    const principal = await issuer
+      .verifier()
+      .verify(await issuer.sign({ role: 'brand', tenant: 'acme' }));
     expect(principal).toMatchObject({ role: 'brand', tenant: 'acme' });
   });
 
   it('reads the role from cognito:groups', async () => {
-    const { token, verifier } = await signWith({ 'cognito:groups': ['admins', 'household'], 'custom:tenant': 'hh-9' });
+    const { token, verifier } = await signWith({
+      'cognito:groups': ['admins', 'household'],
+      'custom:tenant': 'hh-9',
+    });
     expect(await verifier.verify(token)).toMatchObject({ role: 'household', tenant: 'hh-9' });
   });
 
   it('refuses a wrong issuer, a wrong audience and an expired token', async () => {
     const claims = { 'custom:role': 'support' };
-    for (const options of [{ iss: 'evil' }, { aud: 'other-api' }, { exp: Math.floor(clock.now() / 1000) - 1 }]) {
+    for (const options of [
+      { iss: 'evil' },
+      { aud: 'other-api' },
+      { exp: Math.floor(clock.now() / 1000) - 1 },
+    ]) {
       const { token, verifier } = await signWith(claims, options);
       await expect(verifier.verify(token)).rejects.toBeInstanceOf(UnauthenticatedError);
     }
@@ -97,7 +113,10 @@ describe('local issuer and npm run token', () => {
   it('prints a token for a role and tenant, and refuses bad arguments', async () => {
     const token = await tokenCommand(['household', '--household', 'hh-7', '--data-dir', dir]);
     const issuer = await LocalIssuer.open(dir, { now: () => Date.now() });
-    expect(await issuer.verifier().verify(token)).toMatchObject({ role: 'household', tenant: 'hh-7' });
+    expect(await issuer.verifier().verify(token)).toMatchObject({
+      role: 'household',
+      tenant: 'hh-7',
+    });
     await expect(tokenCommand(['brand', '--data-dir', dir])).rejects.toThrow(/--brand/);
     await expect(tokenCommand(['root', '--data-dir', dir])).rejects.toThrow(/usage/);
     await expect(tokenCommand(['brand', '--household', 'x', '--data-dir', dir])).rejects.toThrow();

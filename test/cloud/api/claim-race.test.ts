@@ -15,7 +15,9 @@ it('lets exactly one of two concurrent claims win, every time', async () => {
   const f = await seed(h);
   const batch = await h.call('POST', '/v1/brand/buttons', {
     token: f.tokens.acme,
-    body: { buttons: Array.from({ length: 10 }, (_, i) => ({ deviceId: `race-${i}`, serial: `R${i}` })) },
+    body: {
+      buttons: Array.from({ length: 10 }, (_, i) => ({ deviceId: `race-${i}`, serial: `R${i}` })),
+    },
   });
   expect(batch.status).toBe(201);
   for (const { deviceId, claimCode } of batch.body.buttons) {
@@ -24,10 +26,12 @@ it('lets exactly one of two concurrent claims win, every time', async () => {
         h.call('POST', '/v1/household/claims', { token, body: { claimCode } }),
       ),
     );
-    const statuses = replies.map((r) => r.status).sort();
+    const statuses = replies.map((r: { status: unknown }) => r.status).sort();
     expect(statuses, deviceId).toEqual([201, 409]);
     const winner = replies[replies.findIndex((r) => r.status === 201)] as (typeof replies)[0];
-    const owner = await h.call('GET', `/v1/support/buttons/${deviceId}`, { token: f.tokens.support });
+    const owner = await h.call('GET', `/v1/support/buttons/${deviceId}`, {
+      token: f.tokens.support,
+    });
     const winnerToken = replies[0] === winner ? 'hh-1' : 'hh-2';
     expect(owner.body.householdId).toBe(winnerToken);
   }

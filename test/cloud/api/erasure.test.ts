@@ -36,7 +36,11 @@ it('deletes personal data and claim codes, keeps orders anonymised in brand tota
 
   const erased = await h.call('DELETE', '/v1/household', { token: f.tokens.hh1 });
   expect(erased.status).toBe(200);
-  expect(erased.body).toMatchObject({ ordersAnonymised: 2, ordersCancelled: 1, buttonsReleased: 1 });
+  expect(erased.body).toMatchObject({
+    ordersAnonymised: 2,
+    ordersCancelled: 1,
+    buttonsReleased: 1,
+  });
 
   const items = await h.snapshot();
   expect(holding(items, personal)).toEqual([]);
@@ -48,11 +52,15 @@ it('deletes personal data and claim codes, keeps orders anonymised in brand tota
   expect(totalsAfter.orders).toBe(2);
   expect(totalsAfter.byStatus).toMatchObject({ DELIVERED: 1, CANCELLED: 1 });
   expect(totalsAfter.revenueCents).toEqual(totalsBefore.revenueCents);
-  const delivered = await h.call('GET', `/v1/support/orders/${f.orderId}`, { token: f.tokens.support });
+  const delivered = await h.call('GET', `/v1/support/orders/${f.orderId}`, {
+    token: f.tokens.support,
+  });
   expect(delivered.body.householdId).toBe(erased.body.anonymousId);
 
   // The account is gone from the household's side, and the used code cannot be claimed again.
-  expect((await h.call('GET', '/v1/household/orders', { token: f.tokens.hh1 })).body.items).toEqual([]);
+  expect((await h.call('GET', '/v1/household/orders', { token: f.tokens.hh1 })).body.items).toEqual(
+    [],
+  );
   const reclaim = await h.call('POST', '/v1/household/claims', {
     token: f.tokens.hh2,
     body: { claimCode: code },

@@ -35,15 +35,21 @@ describe('brand', () => {
   it('GET /v1/brand/skus pages through the brand’s SKUs', async () => {
     const first = await h.call('GET', '/v1/brand/skus?limit=1', { token: f.tokens.acme });
     expect(first.status).toBe(200);
-    expect(first.body.items.map((s: any) => s.skuId)).toEqual(['coffee']);
+    expect(first.body.items.map((s: { skuId: unknown }) => s.skuId)).toEqual(['coffee']);
     const second = await h.call('GET', `/v1/brand/skus?limit=1&cursor=${first.body.cursor}`, {
       token: f.tokens.acme,
     });
-    expect(second.body.items.map((s: any) => s.skuId)).toEqual(['tea']);
+    expect(second.body.items.map((s: { skuId: unknown }) => s.skuId)).toEqual(['tea']);
   });
 
   it('POST /v1/brand/skus creates a SKU and honours Idempotency-Key', async () => {
-    const body = { skuId: 'cocoa', name: 'Cocoa', priceCents: 499, currency: 'EUR', maxQuantity: 3 };
+    const body = {
+      skuId: 'cocoa',
+      name: 'Cocoa',
+      priceCents: 499,
+      currency: 'EUR',
+      maxQuantity: 3,
+    };
     const headers = { 'Idempotency-Key': 'sku-cocoa-1' };
     const first = await h.call('POST', '/v1/brand/skus', { token: f.tokens.acme, body, headers });
     expect(first.status).toBe(201);
@@ -76,7 +82,9 @@ describe('brand', () => {
       body: { priceCents: 1399, inStock: false },
     });
     expect(reply.status).toBe(200);
-    expect(reply.body.priceHistory.map((p: any) => p.priceCents)).toEqual([1299, 1399]);
+    expect(reply.body.priceHistory.map((p: { priceCents: unknown }) => p.priceCents)).toEqual([
+      1299, 1399,
+    ]);
     expect(reply.body.inStock).toBe(false);
   });
 
@@ -95,7 +103,11 @@ describe('brand', () => {
   it('GET /v1/brand/buttons lists the brand’s buttons without secrets', async () => {
     const reply = await h.call('GET', '/v1/brand/buttons', { token: f.tokens.acme });
     expect(reply.status).toBe(200);
-    expect(reply.body.items.map((b: any) => b.deviceId)).toEqual(['btn-a', 'btn-b', 'btn-c']);
+    expect(reply.body.items.map((b: { deviceId: unknown }) => b.deviceId)).toEqual([
+      'btn-a',
+      'btn-b',
+      'btn-c',
+    ]);
     const text = JSON.stringify(reply.body);
     expect(text).not.toContain(f.claimCodes['btn-c']);
     expect(text).not.toMatch(/claimHash|key"/i);
@@ -104,11 +116,19 @@ describe('brand', () => {
   it('POST /v1/brand/buttons returns claim codes once; a replay derives the same ones', async () => {
     const body = { buttons: [{ deviceId: 'btn-d', serial: 'SN-D' }] };
     const headers = { 'Idempotency-Key': 'batch-7' };
-    const first = await h.call('POST', '/v1/brand/buttons', { token: f.tokens.acme, body, headers });
+    const first = await h.call('POST', '/v1/brand/buttons', {
+      token: f.tokens.acme,
+      body,
+      headers,
+    });
     expect(first.status).toBe(201);
     const code = first.body.buttons[0].claimCode;
     expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-    const replay = await h.call('POST', '/v1/brand/buttons', { token: f.tokens.acme, body, headers });
+    const replay = await h.call('POST', '/v1/brand/buttons', {
+      token: f.tokens.acme,
+      body,
+      headers,
+    });
     expect(replay.body).toEqual(first.body);
     // Only hashes rest in the table: neither the code nor its normalised form is stored.
     const stored = JSON.stringify(await h.snapshot());
@@ -189,7 +209,10 @@ describe('brand', () => {
     const button = await h.call('GET', '/v1/brand/buttons/btn-a', { token: f.tokens.acme });
     expect(button.body.openOrders).toEqual([]);
     const notes = await h.call('GET', '/v1/household/notifications', { token: f.tokens.hh1 });
-    expect(notes.body.items.map((n: any) => n.kind)).toEqual(['OrderDelivered', 'OrderShipped']);
+    expect(notes.body.items.map((n: { kind: unknown }) => n.kind)).toEqual([
+      'OrderDelivered',
+      'OrderShipped',
+    ]);
   });
 
   it('GET /v1/brand/totals', async () => {
@@ -241,7 +264,7 @@ describe('household', () => {
   it('GET /v1/household/buttons lists only the household’s buttons', async () => {
     const reply = await h.call('GET', '/v1/household/buttons', { token: f.tokens.hh1 });
     expect(reply.status).toBe(200);
-    expect(reply.body.items.map((b: any) => b.deviceId)).toEqual(['btn-a']);
+    expect(reply.body.items.map((b: { deviceId: unknown }) => b.deviceId)).toEqual(['btn-a']);
   });
 
   it('GET /v1/household/buttons/{deviceId}', async () => {
@@ -293,7 +316,7 @@ describe('household', () => {
   it('GET /v1/household/orders', async () => {
     const reply = await h.call('GET', '/v1/household/orders', { token: f.tokens.hh1 });
     expect(reply.status).toBe(200);
-    expect(reply.body.items.map((o: any) => o.orderId)).toEqual([f.orderId]);
+    expect(reply.body.items.map((o: { orderId: unknown }) => o.orderId)).toEqual([f.orderId]);
   });
 
   it('GET /v1/household/orders/{orderId}', async () => {
@@ -321,8 +344,14 @@ describe('household', () => {
   });
 
   it('POST confirm and decline a NEEDS_CONFIRMATION order', async () => {
-    await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, { token: f.tokens.hh1, body: {} });
-    await h.call('PATCH', '/v1/brand/skus/coffee', { token: f.tokens.acme, body: { priceCents: 1499 } });
+    await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: {},
+    });
+    await h.call('PATCH', '/v1/brand/skus/coffee', {
+      token: f.tokens.acme,
+      body: { priceCents: 1499 },
+    });
     // Accept a price first: confirmFirstOrder makes the first press of a fresh binding ask.
     await h.call('PATCH', '/v1/household/buttons/btn-a/settings', {
       token: f.tokens.hh1,
@@ -336,8 +365,14 @@ describe('household', () => {
     });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.status).toBe('PLACED');
-    await h.call('POST', `/v1/household/orders/${asked.orderId}/cancel`, { token: f.tokens.hh1, body: {} });
-    await h.call('PATCH', '/v1/brand/skus/coffee', { token: f.tokens.acme, body: { priceCents: 1599 } });
+    await h.call('POST', `/v1/household/orders/${asked.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: {},
+    });
+    await h.call('PATCH', '/v1/brand/skus/coffee', {
+      token: f.tokens.acme,
+      body: { priceCents: 1599 },
+    });
     h.clock.advance(1000);
     const askedAgain = await h.device('btn-a').press('SINGLE');
     expect(askedAgain.outcome).toBe('NEEDS_CONFIRMATION');
@@ -363,14 +398,18 @@ describe('household', () => {
     const reply = await h.call('GET', '/v1/household/export', { token: f.tokens.hh1 });
     expect(reply.status).toBe(200);
     expect(reply.body.household).toMatchObject(PROFILE_1);
-    expect(reply.body.buttons.map((b: any) => b.deviceId)).toEqual(['btn-a']);
-    expect(reply.body.orders.map((o: any) => o.orderId)).toEqual([f.orderId]);
+    expect(reply.body.buttons.map((b: { deviceId: unknown }) => b.deviceId)).toEqual(['btn-a']);
+    expect(reply.body.orders.map((o: { orderId: unknown }) => o.orderId)).toEqual([f.orderId]);
   });
 
   it('DELETE /v1/household erases the account', async () => {
     const reply = await h.call('DELETE', '/v1/household', { token: f.tokens.hh1 });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ ordersCancelled: 1, ordersAnonymised: 1, buttonsReleased: 1 });
+    expect(reply.body).toMatchObject({
+      ordersCancelled: 1,
+      ordersAnonymised: 1,
+      buttonsReleased: 1,
+    });
     const profile = await h.call('GET', '/v1/household/profile', { token: f.tokens.hh1 });
     expect(profile.status).toBe(404);
   });
@@ -392,7 +431,12 @@ describe('support', () => {
       token: f.tokens.support,
     });
     expect(reply.status).toBe(200);
-    expect(reply.body.items.map((p: any) => [p.outcome, p.reason])).toEqual([
+    expect(
+      reply.body.items.map((p: { outcome: string; reason: string | null }) => [
+        p.outcome,
+        p.reason,
+      ]),
+    ).toEqual([
       ['REJECTED', 'BAD_SIGNATURE'],
       ['ORDERED', null],
     ]);
@@ -406,7 +450,10 @@ describe('support', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.settings.skuId).toBeNull();
     h.clock.advance(1000);
-    await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, { token: f.tokens.hh1, body: {} });
+    await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: {},
+    });
     expect((await h.device('btn-a').press('SINGLE')).outcome).toBe('UNBOUND');
   });
 
@@ -414,11 +461,13 @@ describe('support', () => {
     const reply = await h.call('GET', `/v1/support/households/${HH1}`, { token: f.tokens.support });
     expect(reply.status).toBe(200);
     expect(reply.body.household).toMatchObject(PROFILE_1);
-    expect(reply.body.buttons.map((b: any) => b.deviceId)).toEqual(['btn-a']);
+    expect(reply.body.buttons.map((b: { deviceId: unknown }) => b.deviceId)).toEqual(['btn-a']);
   });
 
   it('GET /v1/support/orders/{orderId}', async () => {
-    const reply = await h.call('GET', `/v1/support/orders/${f.orderId}`, { token: f.tokens.support });
+    const reply = await h.call('GET', `/v1/support/orders/${f.orderId}`, {
+      token: f.tokens.support,
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.orderId).toBe(f.orderId);
   });
@@ -450,7 +499,13 @@ describe('support', () => {
     });
     const reply = await h.call('GET', '/v1/support/audit', { token: f.tokens.support });
     expect(reply.status).toBe(200);
-    expect(reply.body.items.map((e: any) => e.action)).toEqual(['order.cancel', 'button.read']);
-    expect(reply.body.items[0]).toMatchObject({ subject: `order:${f.orderId}`, reason: 'customer asked' });
+    expect(reply.body.items.map((e: { action: unknown }) => e.action)).toEqual([
+      'order.cancel',
+      'button.read',
+    ]);
+    expect(reply.body.items[0]).toMatchObject({
+      subject: `order:${f.orderId}`,
+      reason: 'customer asked',
+    });
   });
 });

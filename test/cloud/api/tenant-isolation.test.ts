@@ -39,9 +39,21 @@ let h: ApiHarness;
 let f: Fixture;
 let routes: RouteCase[];
 
-const tenantOf: Record<Role, string | undefined> = { brand: ACME, household: HH1, support: undefined };
-const otherOf: Record<Role, string | undefined> = { brand: GLOBEX, household: HH2, support: undefined };
-const wrongRoleFor: Record<Role, Role> = { brand: 'household', household: 'brand', support: 'household' };
+const tenantOf: Record<Role, string | undefined> = {
+  brand: ACME,
+  household: HH1,
+  support: undefined,
+};
+const otherOf: Record<Role, string | undefined> = {
+  brand: GLOBEX,
+  household: HH2,
+  support: undefined,
+};
+const wrongRoleFor: Record<Role, Role> = {
+  brand: 'household',
+  household: 'brand',
+  support: 'household',
+};
 
 beforeAll(async () => {
   server = await startDynalite();
@@ -59,7 +71,13 @@ beforeAll(async () => {
       otherTenant: null,
     },
     { method: 'GET', path: '/v1/brand/skus/coffee', role: 'brand', otherTenant: 404 },
-    { method: 'PATCH', path: '/v1/brand/skus/coffee', role: 'brand', body: { priceCents: 1 }, otherTenant: 404 },
+    {
+      method: 'PATCH',
+      path: '/v1/brand/skus/coffee',
+      role: 'brand',
+      body: { priceCents: 1 },
+      otherTenant: 404,
+    },
     { method: 'POST', path: '/v1/brand/skus/coffee/retire', role: 'brand', otherTenant: 404 },
     { method: 'GET', path: '/v1/brand/buttons', role: 'brand', otherTenant: 'own-data' },
     {
@@ -70,14 +88,26 @@ beforeAll(async () => {
       otherTenant: 409,
     },
     { method: 'GET', path: '/v1/brand/buttons/btn-a', role: 'brand', otherTenant: 404 },
-    { method: 'PUT', path: '/v1/brand/buttons/btn-a/sku', role: 'brand', body: { skuId: 'tea' }, otherTenant: 404 },
+    {
+      method: 'PUT',
+      path: '/v1/brand/buttons/btn-a/sku',
+      role: 'brand',
+      body: { skuId: 'tea' },
+      otherTenant: 404,
+    },
     { method: 'GET', path: '/v1/brand/fulfilment', role: 'brand', otherTenant: 'own-data' },
     { method: 'GET', path: `/v1/brand/orders/${o}`, role: 'brand', otherTenant: 404 },
     { method: 'POST', path: `/v1/brand/orders/${o}/ship`, role: 'brand', otherTenant: 404 },
     { method: 'POST', path: `/v1/brand/orders/${o}/deliver`, role: 'brand', otherTenant: 404 },
     { method: 'GET', path: '/v1/brand/totals', role: 'brand', otherTenant: 'own-data' },
     { method: 'GET', path: '/v1/household/profile', role: 'household', otherTenant: 'own-data' },
-    { method: 'PUT', path: '/v1/household/profile', role: 'household', body: PROFILE_1, otherTenant: null },
+    {
+      method: 'PUT',
+      path: '/v1/household/profile',
+      role: 'household',
+      body: PROFILE_1,
+      otherTenant: null,
+    },
     {
       method: 'POST',
       path: '/v1/household/claims',
@@ -96,14 +126,40 @@ beforeAll(async () => {
     },
     { method: 'GET', path: '/v1/household/orders', role: 'household', otherTenant: 'own-data' },
     { method: 'GET', path: `/v1/household/orders/${o}`, role: 'household', otherTenant: 404 },
-    { method: 'POST', path: `/v1/household/orders/${o}/cancel`, role: 'household', body: {}, otherTenant: 404 },
-    { method: 'POST', path: `/v1/household/orders/${o}/confirm`, role: 'household', otherTenant: 404 },
-    { method: 'POST', path: `/v1/household/orders/${o}/decline`, role: 'household', otherTenant: 404 },
-    { method: 'GET', path: '/v1/household/notifications', role: 'household', otherTenant: 'own-data' },
+    {
+      method: 'POST',
+      path: `/v1/household/orders/${o}/cancel`,
+      role: 'household',
+      body: {},
+      otherTenant: 404,
+    },
+    {
+      method: 'POST',
+      path: `/v1/household/orders/${o}/confirm`,
+      role: 'household',
+      otherTenant: 404,
+    },
+    {
+      method: 'POST',
+      path: `/v1/household/orders/${o}/decline`,
+      role: 'household',
+      otherTenant: 404,
+    },
+    {
+      method: 'GET',
+      path: '/v1/household/notifications',
+      role: 'household',
+      otherTenant: 'own-data',
+    },
     { method: 'GET', path: '/v1/household/export', role: 'household', otherTenant: 'own-data' },
     { method: 'DELETE', path: '/v1/household', role: 'household', otherTenant: null },
     { method: 'GET', path: '/v1/support/buttons/btn-a', role: 'support', otherTenant: null },
-    { method: 'GET', path: '/v1/support/buttons/btn-a/presses', role: 'support', otherTenant: null },
+    {
+      method: 'GET',
+      path: '/v1/support/buttons/btn-a/presses',
+      role: 'support',
+      otherTenant: null,
+    },
     {
       method: 'POST',
       path: '/v1/support/buttons/btn-a/unbind',
@@ -152,10 +208,18 @@ describe('tenant isolation', () => {
         ['expired token', await h.expiredToken(route.role, tenant), 401],
         ['wrong signature', await h.foreignToken(route.role, tenant), 401],
         ['alg none', h.unsignedToken(route.role, tenant), 401],
-        ['wrong role', await h.token(wrongRoleFor[route.role], otherOf[wrongRoleFor[route.role]]), 403],
+        [
+          'wrong role',
+          await h.token(wrongRoleFor[route.role], otherOf[wrongRoleFor[route.role]]),
+          403,
+        ],
       ];
       if (route.otherTenant !== null) {
-        attacks.push(['other tenant', await h.token(route.role, otherOf[route.role]), route.otherTenant]);
+        attacks.push([
+          'other tenant',
+          await h.token(route.role, otherOf[route.role]),
+          route.otherTenant,
+        ]);
       }
       for (const [attack, token, expected] of attacks) {
         const before = await h.snapshot();
@@ -168,11 +232,14 @@ describe('tenant isolation', () => {
             failures.push(`${label}: ${reply.status}, leaked ${leaked.join(', ')}`);
           }
         } else if (reply.status !== expected) {
-          failures.push(`${label}: expected ${expected}, got ${reply.status} ${JSON.stringify(reply.body)}`);
+          failures.push(
+            `${label}: expected ${expected}, got ${reply.status} ${JSON.stringify(reply.body)}`,
+          );
         } else if (typeof reply.body?.error?.code !== 'string') {
           failures.push(`${label}: no error body`);
         }
-        if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`${label}: the store changed`);
+        if (JSON.stringify(after) !== JSON.stringify(before))
+          failures.push(`${label}: the store changed`);
       }
     }
     expect(failures).toEqual([]);

@@ -3,7 +3,7 @@
  * profiles and claimed, bound buttons, and a pressed order for household hh-1.
  */
 import { expect } from 'vitest';
-import type { ApiHarness } from './harness.ts';
+import type { ApiHarness, Reply } from './harness.ts';
 
 export const ACME = 'acme';
 export const GLOBEX = 'globex';
@@ -47,7 +47,7 @@ export async function seed(h: ApiHarness): Promise<Fixture> {
     path: string,
     token: string,
     body?: unknown,
-  ): Promise<any> => {
+  ): Promise<Reply['body']> => {
     const reply = await h.call(method, path, { token, body });
     expect(reply.status, `${method} ${path}: ${JSON.stringify(reply.body)}`).toBeLessThan(300);
     return reply.body;
@@ -73,7 +73,8 @@ export async function seed(h: ApiHarness): Promise<Fixture> {
     buttons: [{ deviceId: 'btn-x', serial: 'SN-X' }],
   });
   const claimCodes: Record<string, string> = {};
-  for (const b of [...acmeBatch.buttons, ...globexBatch.buttons]) claimCodes[b.deviceId] = b.claimCode;
+  for (const b of [...acmeBatch.buttons, ...globexBatch.buttons])
+    claimCodes[b.deviceId] = b.claimCode;
   await ok('PUT', '/v1/household/profile', tokens.hh1, PROFILE_1);
   await ok('PUT', '/v1/household/profile', tokens.hh2, PROFILE_2);
   await ok('POST', '/v1/household/claims', tokens.hh1, { claimCode: claimCodes['btn-a'] });

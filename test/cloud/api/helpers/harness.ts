@@ -17,6 +17,7 @@ import { START, type VirtualDevice, World } from '../../../helpers/world.ts';
 
 export interface Reply {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON; the tests' assertions check its shape
   body: any;
   headers: Headers;
 }
@@ -84,7 +85,9 @@ export class ApiHarness {
   /** A correctly signed token that expired an hour ago. */
   async expiredToken(role: Role, tenant?: string): Promise<string> {
     const past = await LocalIssuer.open(this.keyDir, { now: () => this.clock.now() - 7_200_000 });
-    return past.sign(tenant === undefined ? { role, ttlSeconds: 3600 } : { role, tenant, ttlSeconds: 3600 });
+    return past.sign(
+      tenant === undefined ? { role, ttlSeconds: 3600 } : { role, tenant, ttlSeconds: 3600 },
+    );
   }
 
   /** The right claims signed by a key the API does not trust. */
@@ -124,7 +127,11 @@ export class ApiHarness {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : null,
+      headers: response.headers,
+    };
   }
 
   /** Every item in the table, sorted by key: "nothing changed" is checked on this. */
