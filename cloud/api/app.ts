@@ -3,6 +3,8 @@
  * Lambda (hono/aws-lambda), in Node locally (@hono/node-server) and in tests (app.request).
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import type { Role } from '../core/model.ts';
 import { requireRole } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
@@ -14,6 +16,9 @@ import { householdRoutes } from './routes/household.ts';
 import { supportRoutes } from './routes/support.ts';
 import { HealthSchema } from './schemas.ts';
 import { buildServices } from './services.ts';
+
+/** A batch of 100 buttons is about 8 KB; anything far larger is not a real request. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 export const API_TITLE = 'Restock API';
 export const API_VERSION = '1.0.0';
@@ -55,6 +60,15 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     ['/v1/support/*', 'support'],
   ];
   for (const [path, role] of scopes) app.use(path, requireRole(deps.tokens, role));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HTTPException(413, { message: `bodies are limited to ${MAX_BODY_BYTES} bytes` });
+      },
+    }),
+  );
 
   app.openapi(
     createRoute({

@@ -1,4 +1,5 @@
 /** The edge translation of RestockError codes into HTTP statuses and the error body. */
+import { HTTPException } from 'hono/http-exception';
 import { RuleViolationError } from '../core/catalog/errors.ts';
 import { RestockError } from '../core/errors.ts';
 
@@ -18,12 +19,27 @@ const STATUS_BY_CODE: Record<string, number> = {
   STORE_UNAVAILABLE: 503,
 };
 
+/** Hono's own refusals (malformed JSON, wrong media type, body too large) keep their status. */
+const CODE_BY_HONO_STATUS: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
 export interface HttpError {
-  status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503;
   body: { error: { code: string; message: string } };
 }
 
 export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HTTPException && CODE_BY_HONO_STATUS[error.status]) {
+    return {
+      status: error.status as HttpError['status'],
+      body: {
+        error: { code: CODE_BY_HONO_STATUS[error.status] as string, message: error.message },
+      },
+    };
+  }
   if (error instanceof RestockError) {
     const status = STATUS_BY_CODE[error.code] ?? (error instanceof RuleViolationError ? 422 : 500);
     return {

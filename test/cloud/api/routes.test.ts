@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynalite-server.ts';
 import { ACME, confirmOrder, type Fixture, HH1, PROFILE_1, seed } from './helpers/fixture.ts';
-import { ApiHarness } from './helpers/harness.ts';
+import { ApiHarness, type Reply } from './helpers/harness.ts';
 
 let server: DynaliteServer;
 let h: ApiHarness;
@@ -22,6 +22,24 @@ describe('meta', () => {
   it('GET /health', async () => {
     const reply = await h.call('GET', '/health');
     expect(reply).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('answers malformed JSON, a wrong media type and an oversized body in the error shape', async () => {
+    const post = (body: string, type: string) =>
+      h.app.request('/v1/brand/skus', {
+        method: 'POST',
+        body,
+        headers: { Authorization: `Bearer ${f.tokens.acme}`, 'Content-Type': type },
+      });
+    const cases: [Response, number, string][] = [
+      [await post('{', 'application/json'), 400, 'VALIDATION_FAILED'],
+      [await post('{}', 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [await post(`"${'x'.repeat(70_000)}"`, 'application/json'), 413, 'PAYLOAD_TOO_LARGE'],
+    ];
+    for (const [response, status, code] of cases) {
+      expect(response.status).toBe(status);
+      expect(((await response.json()) as Reply['body']).error.code).toBe(code);
+    }
   });
 
   it('answers unknown routes with the error shape', async () => {
