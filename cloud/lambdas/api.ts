@@ -1,6 +1,8 @@
 /**
- * API Lambda behind API Gateway. Thin: adapters are built once per instance; the app lives in
- * cloud/api. Tokens are Cognito ID tokens (COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID).
+ * API Lambda behind API Gateway (HTTP API, payload format 2.0). Thin: adapters are built once
+ * per instance; the app lives in cloud/api. Tokens are Cognito ID tokens, checked again here
+ * (JWT_ISSUER, JWT_AUDIENCE) although the gateway's authorizer already did: the app must not
+ * depend on being deployed behind it.
  */
 import { handle } from 'hono/aws-lambda';
 import { createApiApp } from '../api/app.ts';
@@ -23,9 +25,8 @@ const app = createApiApp({
   clock: systemClock,
   keySource,
   tokens: cognitoVerifier({
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    userPoolId: requireEnv('COGNITO_USER_POOL_ID'),
-    clientId: requireEnv('COGNITO_CLIENT_ID'),
+    issuer: requireEnv('JWT_ISSUER'),
+    audience: requireEnv('JWT_AUDIENCE'),
     clock: systemClock,
   }),
   log: services.log,

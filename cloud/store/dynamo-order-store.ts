@@ -5,11 +5,11 @@ import { parseOrderId } from '../core/model.ts';
 import { isOpen } from '../core/orders/lifecycle.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Page, PageRequest } from '../core/page.ts';
-import { fromButtonItem } from './button-item.ts';
 import { conditional, decodeCursor, encodeCursor, guarded } from './dynamo-errors.ts';
 import { keys, TIMER_PARTITION, timeKey } from './keys.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
 import { mergePressLog, type PressLogCursor } from './press-log.ts';
+import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
 
 export class DynamoOrderStore implements OrderStore {
@@ -117,35 +117,8 @@ export class DynamoOrderStore implements OrderStore {
     return count;
   }
 
-  /** Frees the order's slot on its button; retried because other slots may shift the list. */
-  async releaseSlot(deviceId: string, seq: number): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const result = await guarded('releaseSlot.read', () =>
-        this.table.doc.send(
-          new GetCommand({
-            TableName: this.table.name,
-            Key: keys.button(deviceId),
-            ConsistentRead: true,
-          }),
-        ),
-      );
-      if (!result.Item) return;
-      const index = fromButtonItem(result.Item).open.findIndex((order) => order.seq === seq);
-      if (index < 0) return;
-      const released = await conditional('releaseSlot', () =>
-        this.table.doc.send(
-          new UpdateCommand({
-            TableName: this.table.name,
-            Key: keys.button(deviceId),
-            UpdateExpression: `REMOVE #open[${index}]`,
-            ConditionExpression: `#open[${index}].seq = :seq`,
-            ExpressionAttributeNames: { '#open': 'open' },
-            ExpressionAttributeValues: { ':seq': seq },
-          }),
-        ),
-      );
-      if (released) return;
-    }
+  releaseSlot(deviceId: string, seq: number): Promise<void> {
+    return releaseSlot(this.table, deviceId, seq);
   }
 
   private async acceptPrice(order: Order): Promise<void> {

@@ -17,6 +17,7 @@ import { fromButtonItem } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { keys } from './keys.ts';
 import { storedPressOf, toOrderItem, toPressItem, toRejectionItem } from './order-item.ts';
+import { releaseSlot } from './release-slot.ts';
 import { fromSkuItem } from './sku-item.ts';
 import type { Table } from './table.ts';
 
@@ -120,6 +121,10 @@ export class DynamoPressStore implements PressStore {
 
   recordPress(entry: PressLogEntry): Promise<boolean> {
     return this.putIfAbsent('recordPress', toPressItem(entry));
+  }
+
+  releaseSlot(deviceId: string, seq: number): Promise<void> {
+    return releaseSlot(this.table, deviceId, seq);
   }
 
   async recordRejection(entry: PressLogEntry): Promise<void> {

@@ -92,6 +92,11 @@ export class MemoryStore implements PressStore, OrderStore {
     return true;
   }
 
+  async releaseSlot(deviceId: string, seq: number): Promise<void> {
+    const button = this.buttons.get(deviceId);
+    if (button) button.open = button.open.filter((order) => order.seq !== seq);
+  }
+
   async recordRejection(entry: PressLogEntry): Promise<void> {
     this.rejections.push(clone(entry));
   }
@@ -141,7 +146,7 @@ export class MemoryStore implements PressStore, OrderStore {
         button.settings.acceptedPriceCents = next.unitPriceCents;
       }
     }
-    if (!isOpen(next.status)) button.open = button.open.filter((order) => order.seq !== next.seq);
+    if (!isOpen(next.status)) await this.releaseSlot(next.deviceId, next.seq);
     return true;
   }
 

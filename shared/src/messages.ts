@@ -15,7 +15,7 @@ import {
   SIGNATURE_BYTES,
 } from './constants.ts';
 import { type Sha256, signatureOf } from './hmac.ts';
-import { findViolation, type Infer } from './schema.ts';
+import { findViolation, hasOwn, type Infer } from './schema.ts';
 
 const SIGNATURE_HEX = SIGNATURE_BYTES * 2;
 
@@ -75,7 +75,7 @@ function decode<T>(schema: typeof PRESS_SCHEMA | typeof ACK_SCHEMA, raw: unknown
     return reject('MALFORMED');
   }
   const input = parsed as Record<string, unknown>;
-  if (!Object.hasOwn(input, 'v')) return reject('MISSING_FIELD', 'v');
+  if (!hasOwn(input, 'v')) return reject('MISSING_FIELD', 'v');
   if (typeof input.v !== 'number') return reject('BAD_TYPE', 'v');
   if (input.v !== CONTRACT_VERSION) return reject('UNKNOWN_VERSION', 'v');
   const violation = findViolation(schema, input);

@@ -61,7 +61,10 @@ function fieldAccepts(spec: FieldSpec, value: unknown): boolean {
   return value.length === spec.length && fromHex(value) !== null;
 }
 
-const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, key);
+// Not Object.hasOwn: Espruino 2v29 may lack it (the gate flags it).
+export const hasOwn = (object: object, key: string): boolean =>
+  // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn is not on Espruino
+  Object.prototype.hasOwnProperty.call(object, key);
 
 /**
  * Checks a parsed JSON object against a schema; returns the first violation or null.

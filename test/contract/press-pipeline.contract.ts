@@ -180,6 +180,21 @@ export function describePressPipeline(factory: StoreFactory): void {
       expect((await device.press()).outcome).toBe('ORDERED');
     });
 
+    it('frees a slot whose release was lost when the order closed (crash between the writes)', async () => {
+      const device = world.device('btn-1');
+      await device.press();
+      await world.orders.cancel('btn-1-1', { kind: 'support', id: 's' }, 'accidental');
+      const order = await store.orders.getOrder('btn-1-1');
+      if (!order) throw new Error('the order should exist');
+      // The button still lists the closed order, as if the process died before releasing it.
+      await store.putButton({
+        ...button('btn-1'),
+        highWaterMark: 1,
+        open: [{ ...order, status: 'PLACED' }],
+      });
+      expect((await device.press()).outcome).toBe('ORDERED');
+    });
+
     it('expires an order nobody confirmed', async () => {
       await store.putButton(button('btn-7', { confirmFirstOrder: true, acceptedPriceCents: null }));
       const result = await world.device('btn-7').press();

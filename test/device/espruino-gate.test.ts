@@ -41,6 +41,7 @@ const FORBIDDEN: [string, string][] = [
   ['Number.isInteger(1);', 'Number.isInteger'],
   ['Math.trunc(1.5);', 'Math.trunc'],
   ['Array.from(x);', 'Array.from'],
+  ['Object.hasOwn(o, "k");', 'Object.hasOwn'],
   ['[[1]].flat();', 'Array.prototype.flat'],
   ['/a(?=b)/.test(s);', 'regex lookahead'],
   ['/a(?!b)/.test(s);', 'regex lookahead'],

@@ -41,18 +41,19 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   };
 }
 
-/** Cognito user pool ID tokens (they carry `aud` = app client id and the custom attributes). */
+/**
+ * Cognito user pool ID tokens: `aud` is the app client id and they carry the groups and custom
+ * attributes. `issuer` is https://cognito-idp.{region}.amazonaws.com/{userPoolId}.
+ */
 export function cognitoVerifier(config: {
-  region: string;
-  userPoolId: string;
-  clientId: string;
+  issuer: string;
+  audience: string;
   clock: Clock;
 }): TokenVerifier {
-  const issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`;
   return createJwtVerifier({
-    issuer,
-    audience: config.clientId,
-    key: createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`)),
+    issuer: config.issuer,
+    audience: config.audience,
+    key: createRemoteJWKSet(new URL(`${config.issuer}/.well-known/jwks.json`)),
     algorithms: ['RS256'],
     clock: config.clock,
   });

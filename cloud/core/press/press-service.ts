@@ -21,7 +21,7 @@ import {
 } from '#shared/index';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
 import type { Order, PressLogEntry } from '../model.ts';
-import { EVENT_FOR_STATUS } from '../orders/lifecycle.ts';
+import { EVENT_FOR_STATUS, isOpen } from '../orders/lifecycle.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { AckPublisher, Clock, EventSink, KeySource, Log } from '../ports.ts';
 import { decide } from './decide.ts';
@@ -104,6 +104,13 @@ export class PressService {
           ? await this.deps.store.getSku(button.brandId, button.settings.secondAction.skuId)
           : sku;
       const decision = decide(button, ordered, v.press, v.receivedAt);
+      if (
+        decision.kind === 'answer' &&
+        decision.outcome === 'IN_PROGRESS' &&
+        (await this.releaseStaleSlots(button))
+      ) {
+        continue;
+      }
       const base = {
         deviceId: button.deviceId,
         seq: v.press.seq,
@@ -142,6 +149,22 @@ export class PressService {
     const stored = await this.deps.store.findPress(button.deviceId, seq);
     if (stored) return fromStored(stored);
     return this.rejected(v, 'REPLAYED');
+  }
+
+  /**
+   * An order that closed while its slot release was lost (a crash between the two writes) would
+   * block the button forever; the rare IN_PROGRESS path checks the slots against the orders.
+   */
+  private async releaseStaleSlots(button: LoadedButton): Promise<boolean> {
+    let released = false;
+    for (const open of button.open) {
+      const stored = await this.deps.store.findPress(button.deviceId, open.seq);
+      if (stored?.kind === 'order' && !isOpen(stored.order.status)) {
+        await this.deps.store.releaseSlot(button.deviceId, open.seq);
+        released = true;
+      }
+    }
+    return released;
   }
 
   /** LONG cancels the newest order still inside its cancel window (or awaiting confirmation). */

@@ -49,6 +49,8 @@ export interface PressStore {
   createOrder(order: Order, press: PressLogEntry): Promise<boolean>;
   /** Conditional on absence; returns false when it already existed. */
   recordPress(entry: PressLogEntry): Promise<boolean>;
+  /** Removes an order that is no longer open from its button's open list (idempotent). */
+  releaseSlot(deviceId: string, seq: number): Promise<void>;
   /** Press log entry for a refused press; never occupies a sequence number's slot. */
   recordRejection(entry: PressLogEntry): Promise<void>;
 }

@@ -8,8 +8,8 @@ beforeAll(() => {
     TABLE_NAME: 'restock-test',
     EVENT_BUS_NAME: 'restock-test',
     MASTER_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:test',
-    COGNITO_USER_POOL_ID: 'us-east-1_test',
-    COGNITO_CLIENT_ID: 'test-client',
+    JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test',
+    JWT_AUDIENCE: 'test-client',
     AWS_REGION: 'us-east-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });

@@ -1,0 +1,125 @@
+/**
+ * `npm run bench [-- --json]`: the press pipeline against a floor and a baseline measured in the
+ * same run on the same dynalite. Prints figures; asserts nothing.
+ */
+import { startDynalite } from '../cloud/store/dynalite-server.ts';
+import { ensureTable, openTable } from '../cloud/store/table.ts';
+import { closedLoop, openLoop, percentile } from './load.ts';
+import {
+  baselineRow,
+  floorRow,
+  pipelineRow,
+  type Row,
+  seedButtons,
+  signedPresses,
+} from './pipeline-rows.ts';
+import { StoreMeter } from './store-meter.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const json = process.argv.includes('--json');
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const WORKERS = 48;
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+export interface RowFigures {
+  peak_presses_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  write_units_per_press: number;
+  store_calls_per_press: number;
+}
+
+async function main() {
+  const server = await startDynalite();
+  const table = openTable({ tableName: 'restock-bench', endpoint: server.endpoint });
+  const meter = new StoreMeter();
+  meter.attach(table.raw);
+  await ensureTable(table);
+  // Enough buttons that every press is a button's first: each one orders, as in real use.
+  const buttons = Math.ceil(2000 * seconds * 3);
+  progress(`seeding ${buttons} buttons and signing their presses…`);
+  await seedButtons(table, buttons);
+  const payloads = signedPresses(buttons);
+
+  const rows: [string, Row][] = [
+    ['pipeline', pipelineRow(table)],
+    ['floor', floorRow(table)],
+    ['baseline', await baselineRow(table, table.raw)],
+  ];
+  const figures: Record<string, RowFigures> = {};
+  const peaks: Record<string, number> = {};
+  const cursors: Record<string, number> = {};
+
+  for (const [name, row] of rows) {
+    progress(`${name}: closed loop, ${WORKERS} buttons pressing concurrently for ${seconds}s…`);
+    meter.reset();
+    const closed = await closedLoop((i) => row(payloads[i] as string), {
+      workers: WORKERS,
+      buttons: Math.floor(buttons / 3),
+      durationMs: seconds * 1000,
+      firstButton: 0,
+    });
+    peaks[name] = closed.perSecond;
+    cursors[name] = closed.nextButton;
+    figures[name] = {
+      peak_presses_per_s: Math.round(closed.perSecond),
+      p50_ms: Number.NaN,
+      p99_ms: Number.NaN,
+      write_units_per_press: round(meter.writeUnits / closed.presses),
+      store_calls_per_press: round(meter.calls / closed.presses),
+    };
+  }
+  const offered = Math.max(1, Math.round((peaks.pipeline ?? 1) * 0.7));
+  for (const [name, row] of rows) {
+    progress(
+      `${name}: open loop at ${offered} presses/s (70% of the pipeline's peak) for ${seconds}s…`,
+    );
+    const open = await openLoop((i) => row(payloads[i] as string), {
+      ratePerSecond: offered,
+      durationMs: seconds * 1000,
+      firstButton: Math.floor(buttons / 3) + (cursors[name] ?? 0),
+    });
+    const f = figures[name] as RowFigures;
+    f.p50_ms = round(percentile(open.latenciesMs, 50));
+    f.p99_ms = round(percentile(open.latenciesMs, 99));
+  }
+  await server.close();
+
+  const p = figures.pipeline as RowFigures;
+  const fl = figures.floor as RowFigures;
+  const b = figures.baseline as RowFigures;
+  const ratios = {
+    pipeline_peak_vs_floor: round(p.peak_presses_per_s / fl.peak_presses_per_s),
+    pipeline_p99_vs_baseline: round(p.p99_ms / b.p99_ms),
+    pipeline_write_units_vs_baseline: round(p.write_units_per_press / b.write_units_per_press),
+    offered_presses_per_s: offered,
+  };
+  if (json) {
+    console.log(JSON.stringify({ pipeline: p, floor: fl, baseline: b, ratios }));
+    return;
+  }
+  console.log('\nPress pipeline on dynalite (one process, loopback)\n');
+  console.log('row       peak/s   p50 ms   p99 ms   write units/press   store calls/press');
+  for (const [name] of rows) {
+    const r = figures[name] as RowFigures;
+    console.log(
+      `${name.padEnd(9)} ${String(r.peak_presses_per_s).padStart(6)}   ${r.p50_ms.toFixed(1).padStart(6)}   ${r.p99_ms.toFixed(1).padStart(6)}   ${r.write_units_per_press.toFixed(2).padStart(17)}   ${r.store_calls_per_press.toFixed(2).padStart(17)}`,
+    );
+  }
+  console.log(
+    `\npipeline peak / floor peak: ${ratios.pipeline_peak_vs_floor} (target ≥ 0.45)` +
+      `\npipeline p99 / baseline p99: ${ratios.pipeline_p99_vs_baseline} (target ≤ 0.7)` +
+      `\npipeline write units / baseline: ${ratios.pipeline_write_units_vs_baseline} (target ≤ 0.7)` +
+      `\npipeline p99: ${p.p99_ms} ms (target ≤ 50 ms); latencies at ${offered} presses/s offered to every row.`,
+  );
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,182 @@
+/**
+ * The three ways of handling a press that `npm run bench` compares, all on one dynalite:
+ * - pipeline: Restock's press service + DynamoDB stores (the real handler);
+ * - floor: one conditional PutItem per press, the least any exactly-once design needs;
+ * - baseline: Powertools idempotency around a naive order write, as most teams would build it.
+ */
+
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  decodePress,
+  deriveDeviceKey,
+  encodePress,
+  type Press,
+  signPress,
+  verifyPress,
+} from '#shared/index';
+import { DerivedKeySource } from '../cloud/core/keys.ts';
+import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
+import { OrderService } from '../cloud/core/orders/order-service.ts';
+import { systemClock } from '../cloud/core/ports.ts';
+import { pressEventFor } from '../cloud/core/press/press-event.ts';
+import { PressService } from '../cloud/core/press/press-service.ts';
+import { nodeSha256 } from '../cloud/core/sha256.ts';
+import { toButtonItem } from '../cloud/store/button-item.ts';
+import { DynamoOrderStore } from '../cloud/store/dynamo-order-store.ts';
+import { DynamoPressStore } from '../cloud/store/dynamo-press-store.ts';
+import { toSkuItem } from '../cloud/store/sku-item.ts';
+import type { Table } from '../cloud/store/table.ts';
+
+export const MASTER = new Uint8Array(32).fill(42);
+const silent = { info() {}, warn() {}, error() {} };
+const noEvents = { emit: async () => {} };
+
+export const deviceId = (i: number) => `bench-${i}`;
+
+/** Devices sign ahead of time: the benchmark measures the cloud, not the virtual buttons. */
+export function signedPresses(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const key = deriveDeviceKey(nodeSha256, MASTER, deviceId(i), 1);
+    return encodePress(
+      signPress(nodeSha256, key, {
+        device: deviceId(i),
+        seq: 1,
+        click: 'SINGLE',
+        battery_mv: 2900,
+        attempt: 1,
+        kv: 1,
+      }),
+    );
+  });
+}
+
+export async function seedButtons(table: Table, count: number): Promise<void> {
+  const at = Date.now();
+  const items: Record<string, unknown>[] = [
+    toSkuItem({
+      brandId: 'bench',
+      skuId: 'coffee',
+      name: 'Coffee',
+      priceCents: 1299,
+      currency: 'EUR',
+      maxQuantity: 5,
+      inStock: true,
+      retired: false,
+      priceHistory: [{ priceCents: 1299, at }],
+      updatedAt: at,
+    }),
+  ];
+  for (let i = 0; i < count; i++) {
+    items.push(
+      toButtonItem({
+        deviceId: deviceId(i),
+        brandId: 'bench',
+        serial: `SN-${i}`,
+        keyVersion: 1,
+        householdId: `hh-${i % 100}`,
+        settings: { ...DEFAULT_SETTINGS, skuId: 'coffee', acceptedPriceCents: 1299 },
+        highWaterMark: 0,
+        open: [],
+        lastPressAt: null,
+        batteryMv: null,
+        createdAt: at,
+      }) as unknown as Record<string, unknown>,
+    );
+  }
+  for (let i = 0; i < items.length; i += 25) {
+    const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: batch } }));
+  }
+}
+
+export type Row = (payload: string) => Promise<void>;
+
+export function pipelineRow(table: Table): Row {
+  const events = noEvents;
+  const service = new PressService({
+    store: new DynamoPressStore(table),
+    orders: new OrderService({
+      orders: new DynamoOrderStore(table),
+      clock: systemClock,
+      events,
+      log: silent,
+    }),
+    keys: new DerivedKeySource(new Map([[1, MASTER]]), nodeSha256),
+    clock: systemClock,
+    acks: { publishAck: async () => {} },
+    events,
+    log: silent,
+    sha256: nodeSha256,
+  });
+  return async (payload) => {
+    const device = JSON.parse(payload).device as string;
+    const result = await service.handle(pressEventFor(device, payload, Date.now()));
+    if (result.outcome !== 'ORDERED') throw new Error(`bench press answered ${result.outcome}`);
+  };
+}
+
+export function floorRow(table: Table): Row {
+  return async (payload) => {
+    const press = JSON.parse(payload) as Press;
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: { pk: `FLOOR#${press.device}`, sk: `PRESS#${press.seq}` },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  };
+}
+
+export async function baselineRow(table: Table, client: DynamoDBClient): Promise<Row> {
+  const idempotencyTable = `${table.name}-idempotency`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: idempotencyTable,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    }),
+  );
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: idempotencyTable,
+    awsSdkV3Client: client,
+  });
+  const keys = new DerivedKeySource(new Map([[1, MASTER]]), nodeSha256);
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: '[device, seq]',
+    throwOnNoIdempotencyKey: true,
+  });
+  // Outside Lambda there is no deadline; give Powertools one so it does not warn on every call.
+  config.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as never);
+  const placeOrder = makeIdempotent(
+    async (press: Press) => {
+      await table.doc.send(
+        new PutCommand({
+          TableName: table.name,
+          Item: {
+            pk: `BASE#${press.device}`,
+            sk: `ORDER#${press.seq}`,
+            skuId: 'coffee',
+            quantity: 1,
+            unitPriceCents: 1299,
+            status: 'PLACED',
+            placedAt: Date.now(),
+          },
+        }),
+      );
+      return { outcome: 'ORDERED', orderId: `${press.device}-${press.seq}` };
+    },
+    { persistenceStore, config },
+  );
+  return async (payload) => {
+    const decoded = decodePress(payload);
+    if (!decoded.ok) throw new Error('bench payload did not decode');
+    const key = await keys.deviceKey(decoded.message.device, decoded.message.kv);
+    if (!key || !verifyPress(nodeSha256, key, decoded.message)) throw new Error('bad signature');
+    await placeOrder(decoded.message);
+  };
+}

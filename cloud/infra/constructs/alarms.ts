@@ -1,0 +1,53 @@
+/**
+ * Operational alarms, all sent to one operator topic: any Lambda error or throttle, and any
+ * message in the dead-letter queue (a press that reached neither the Lambda nor a retry).
+ */
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface AlarmsProps {
+  functions: Record<string, IFunction>;
+  deadLetters: IQueue;
+  topic: ITopic;
+}
+
+export class Alarms extends Construct {
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const action = new SnsAction(props.topic);
+    const alarmOn = (name: string, metric: IMetric, description: string) => {
+      const alarm = new Alarm(this, name, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+    };
+    const period = Duration.minutes(5);
+    for (const [name, fn] of Object.entries(props.functions)) {
+      alarmOn(`${name}Errors`, fn.metricErrors({ period }), `${name} Lambda raised errors`);
+      alarmOn(`${name}Throttles`, fn.metricThrottles({ period }), `${name} Lambda was throttled`);
+    }
+    alarmOn(
+      'DeadLetters',
+      props.deadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      'Presses are waiting in the dead-letter queue',
+    );
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * `npm run provision -- --brand <id> --count <n> [--aws] [--out <dir>]`
+ *
+ * With --aws: things and DEFAULT-mode certificates in AWS IoT, buttons registered in the
+ * deployed table, device secrets derived from the master key in Secrets Manager.
+ * Without: certificates from the local stack's development CA, buttons registered in the local
+ * store (DYNAMODB_ENDPOINT), secrets from the local master key file.
+ * Either way, one JSON configuration per device is written for `npm run flash`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IoTClient } from '@aws-sdk/client-iot';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { IOT_POLICY_NAME, MASTER_KEY_SECRET_NAME, THING_TYPE_NAME } from '../names.ts';
+import { AwsIotIssuer } from './aws-issuer.ts';
+import { DevCaIssuer, type DevelopmentCa } from './dev-ca-issuer.ts';
+import { writeDeviceConfig } from './device-config.ts';
+import { masterKeyFromSecretsManager, parseMasterKey } from './master-key.ts';
+import type { CertificateIssuer, MasterKey } from './ports.ts';
+import { provisionBatch } from './provision.ts';
+import { DynamoButtonRegistry } from './registry.ts';
+
+const USAGE = `usage: npm run provision -- --brand <id> --count <n> [--aws] [options]
+  --aws               provision in AWS IoT (credentials and region from the usual AWS chain)
+  --table <name>      table to register buttons in (the stack's TableName output; env TABLE_NAME)
+  --secret <id>       master key secret (default ${MASTER_KEY_SECRET_NAME})
+  --data <dir>        local stack data folder, without --aws (default .restock)
+  --broker <host:port> local TLS broker, without --aws (default localhost:8883)
+  --out <dir>         where device configurations go (default <data>/devices)`;
+
+async function main(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      brand: { type: 'string' },
+      count: { type: 'string', default: '1' },
+      aws: { type: 'boolean', default: false },
+      table: { type: 'string' },
+      secret: { type: 'string', default: MASTER_KEY_SECRET_NAME },
+      data: { type: 'string', default: '.restock' },
+      broker: { type: 'string', default: 'localhost:8883' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.brand) {
+    console.log(USAGE);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  const tableName = values.table ?? process.env.TABLE_NAME ?? (values.aws ? undefined : 'restock');
+  if (!tableName) throw new Error('--table (the stack output TableName) is required with --aws');
+  const outDir = values.out ?? join(values.data, 'devices');
+
+  let issuer: CertificateIssuer;
+  let masterKey: MasterKey;
+  if (values.aws) {
+    issuer = new AwsIotIssuer({
+      client: new IoTClient({}),
+      policyName: IOT_POLICY_NAME,
+      thingTypeName: THING_TYPE_NAME,
+    });
+    masterKey = await masterKeyFromSecretsManager(new SecretsManagerClient({}), values.secret);
+  } else {
+    const [host, port] = values.broker.split(':');
+    issuer = new DevCaIssuer(await loadDevelopmentCa(values.data), {
+      host: host || 'localhost',
+      port: Number(port || 8883),
+    });
+    const path = join(values.data, 'master-key.json');
+    masterKey = parseMasterKey(await readFile(path, 'utf8'), path);
+  }
+  const endpoint = values.aws ? undefined : process.env.DYNAMODB_ENDPOINT;
+  const registry = new DynamoButtonRegistry({
+    client: DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {})),
+    tableName,
+  });
+  const configs = await provisionBatch({
+    brandId: values.brand,
+    count: Number(values.count),
+    issuer,
+    registry,
+    masterKey,
+    output: async (config) => {
+      console.log(`${config.device}  ${await writeDeviceConfig(outDir, config)}`);
+    },
+  });
+  const broker = configs[0]?.broker;
+  console.log(
+    `provisioned ${configs.length} button(s) for brand ${values.brand} via ${issuer.name}` +
+      (broker ? ` (broker ${broker.host}:${broker.port})` : ''),
+  );
+}
+
+/**
+ * The local stack's development CA (cloud/local/dev-ca.ts), loaded on demand so this CLI
+ * needs it only without --aws.
+ */
+async function loadDevelopmentCa(dataDir: string): Promise<DevelopmentCa> {
+  const specifier = new URL('../../local/dev-ca.ts', import.meta.url).href;
+  const devCa = await import(specifier).catch((cause: unknown) => {
+    throw new Error('the development CA (cloud/local/dev-ca.ts) is not available', { cause });
+  });
+  const ca = await devCa.ensureDevCa(dataDir);
+  return {
+    caCertPem: ca.caCertPem,
+    issueDeviceCertificate: (deviceId: string) => devCa.issueDeviceCertificate(ca, deviceId),
+  };
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  console.error(`${error instanceof Error ? error.message : String(error)}${cause}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,77 @@
+/**
+ * `npm run build:device`: bundles the firmware with esbuild, runs the Espruino gate on the
+ * bundle, prints its size (budget 24 KB) and writes the upload file with the espruino CLI,
+ * offline, against the board description kept in device/boards/.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { findEspruinoViolations } from './espruino-gate.ts';
+
+const DEVICE = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = join(DEVICE, '..');
+export const BUNDLE = join(DEVICE, 'dist', 'restock.js');
+export const UPLOAD = join(DEVICE, 'dist', 'restock.upload.js');
+export const BOARD = join(DEVICE, 'boards', 'ESP32.json');
+const BUDGET_BYTES = 24 * 1024;
+
+const show = (path: string) => relative(ROOT, path);
+
+function fail(message: string): never {
+  console.error(`✗ build:device: ${message}`);
+  process.exit(1);
+}
+
+/** The espruino CLI, offline: -n (no board attached), local board JSON, no module downloads. */
+export function espruinoArgs(extra: string[]): string[] {
+  return [
+    join(ROOT, 'node_modules', 'espruino', 'bin', 'espruino-cli.js'),
+    '--board',
+    BOARD,
+    '--config',
+    'MODULE_URL=',
+    ...extra,
+  ];
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dirname(BUNDLE), { recursive: true });
+  await build({
+    entryPoints: [join(DEVICE, 'src', 'main.ts')],
+    outfile: BUNDLE,
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2018',
+    legalComments: 'none',
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
+    logLevel: 'warning',
+  });
+  const source = readFileSync(BUNDLE, 'utf8');
+  const violations = findEspruinoViolations(source);
+  for (const v of violations)
+    console.error(`${show(BUNDLE)}:${v.line}:${v.column + 1} ${v.construct}`);
+  if (violations.length > 0) fail(`${violations.length} construct(s) Espruino cannot run`);
+  const size = statSync(BUNDLE).size;
+  console.log(
+    `✓ ${show(BUNDLE)}: ${size} bytes (${(size / 1024).toFixed(1)} KB of ${BUDGET_BYTES / 1024} KB), Espruino gate clean`,
+  );
+  if (size > BUDGET_BYTES) fail(`bundle is over the ${BUDGET_BYTES / 1024} KB budget`);
+
+  const cli = spawnSync(
+    process.execPath,
+    espruinoArgs(['-n', '--storage', '.bootcde:-', '-o', UPLOAD, BUNDLE]),
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (cli.status !== 0) fail(`espruino CLI failed:\n${cli.stdout}\n${cli.stderr}`);
+  console.log(
+    `✓ ${show(UPLOAD)}: ${statSync(UPLOAD).size} bytes, upload file (espruino CLI, offline)`,
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -1,0 +1,89 @@
+/**
+ * `npm run flash -- --port <tty> --config <device.json> [--dry-run]`: writes one button's
+ * configuration to flash and saves the built firmware as its boot code, with the espruino CLI.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BUNDLE, espruinoArgs } from './build.ts';
+import { ConfigFileError, flashFiles } from './flash-config.ts';
+
+const USAGE = `usage: npm run flash -- --port <serial port> --config <device.json> [--dry-run]
+
+  --port     the board's serial port, e.g. /dev/ttyUSB0 (Linux) or /dev/cu.usbserial-0001 (macOS)
+  --config   the per-device JSON written by fleet provisioning (device, kv, secret, broker,
+             wifi, certificates)
+  --dry-run  validate and print what would be written, without a board
+
+Before flashing: Espruino 2v29 firmware on the ESP32 (see espruino.com/ESP32), the board on
+USB, and \`npm run build:device\` run since the last change.`;
+
+function die(message: string): never {
+  console.error(`✗ flash: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+let values: { port?: string | undefined; config?: string | undefined; 'dry-run'?: boolean };
+try {
+  values = parseArgs({
+    options: {
+      port: { type: 'string' },
+      config: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+  }).values;
+} catch (error) {
+  die((error as Error).message);
+}
+const dryRun = values['dry-run'] === true;
+if (!values.config) die('--config is required');
+if (!values.port && !dryRun) die('--port is required');
+if (!existsSync(values.config)) die(`no such config file: ${values.config}`);
+if (!existsSync(BUNDLE)) die('no firmware bundle: run `npm run build:device` first');
+
+let files: ReturnType<typeof flashFiles>;
+try {
+  files = flashFiles(JSON.parse(readFileSync(values.config, 'utf8')));
+} catch (error) {
+  if (error instanceof ConfigFileError || error instanceof SyntaxError) {
+    die(`${values.config}: ${error.message}`);
+  }
+  throw error;
+}
+
+// Names and sizes only: the files hold the device secret and keys.
+console.log('flash: Storage files to write');
+for (const f of files) console.log(`  ${f.name.padEnd(8)} ${f.content.length} bytes`);
+console.log('  .bootcde firmware (device/dist/restock.js)');
+if (dryRun) {
+  console.log('flash: dry run, nothing written.');
+  process.exit(0);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'restock-flash-'));
+try {
+  const storage: string[] = [];
+  for (const f of files) {
+    const path = join(dir, f.name);
+    writeFileSync(path, f.content, { encoding: 'latin1', mode: 0o600 });
+    storage.push('--storage', `${f.name}:${path}`);
+  }
+  const args = espruinoArgs([
+    '--port',
+    values.port as string,
+    '-b',
+    '115200',
+    ...storage,
+    '--storage',
+    '.bootcde:-',
+    BUNDLE,
+  ]);
+  console.log(`flash: uploading to ${values.port} (press the board's EN/reset if it hangs)...`);
+  const run = spawnSync(process.execPath, args, { stdio: 'inherit', timeout: 300_000 });
+  if (run.status !== 0) die(`espruino CLI exited with ${run.status}; is the port right and free?`);
+  console.log('flash: done. Press the button: the LED blinks while connecting, then the outcome.');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,123 @@
+import { type Click, ClickDetector } from './click.ts';
+import { type DeviceConfig, loadConfig } from './config.ts';
+import { C } from './constants.ts';
+import { Delivery } from './delivery.ts';
+import { Led } from './led.ts';
+import type { Platform } from './platform.ts';
+import { PressQueue } from './queue.ts';
+import { startSetup } from './setup.ts';
+
+/**
+ * One wake of the button, from boot to deep sleep: count the press that woke the chip and any
+ * that follow, queue each click in flash, deliver the queue, show the outcomes, and sleep —
+ * on the button alone when everything went out, else on a back-off timer as well.
+ */
+export class Button {
+  p: Platform;
+  config: DeviceConfig | null;
+  queue: PressQueue;
+  led: Led;
+  clicks: ClickDetector;
+  delivery: Delivery | null;
+  /** A delivery failed this wake: later clicks are queued and wait for the timer wake. */
+  gaveUp: boolean;
+  setup: boolean;
+  batteryMv: number;
+  lowShown: boolean;
+  asleep: boolean;
+
+  constructor(platform: Platform) {
+    const p = platform;
+    this.p = p;
+    this.config = loadConfig(p);
+    this.queue = new PressQueue(p);
+    this.led = new Led(p, () => this.settle());
+    this.clicks = new ClickDetector({
+      setTimer: p.setTimer,
+      clearTimer: p.clearTimer,
+      onClick: (click) => this.onClick(click),
+    });
+    this.delivery = null;
+    this.gaveUp = false;
+    this.setup = false;
+    this.batteryMv = p.batteryMv();
+    this.lowShown = false;
+    this.asleep = false;
+  }
+
+  boot(): void {
+    const p = this.p;
+    p.watchButton((edge) => {
+      this.clicks.edge(edge);
+      // A press while waiting to sleep must not be cut off by the sleep.
+      this.settle();
+    });
+    if (!this.config) {
+      p.log('not configured: setup mode');
+      this.enterSetup();
+      return;
+    }
+    if (p.wakeCause() === 'button') this.clicks.wake(p.buttonPressed(), p.now());
+    this.settle();
+  }
+
+  onClick(click: Click): void {
+    if (this.setup) return;
+    if (click === 'SETUP') {
+      this.enterSetup();
+      return;
+    }
+    if (!this.queue.add(click, this.batteryMv)) {
+      // Full: the oldest presses are kept; this one is refused and the user sees it.
+      this.led.show('noBroker');
+    }
+    this.settle();
+  }
+
+  enterSetup(): void {
+    this.setup = true;
+    if (this.delivery) this.delivery.finish(null);
+    startSetup({
+      p: this.p,
+      config: this.config,
+      led: this.led,
+      onExit: () => {
+        this.setup = false;
+        this.gaveUp = true;
+        this.settle();
+      },
+    });
+  }
+
+  /** Decides what comes next whenever something finished: deliver, wait, or sleep. */
+  settle(): void {
+    if (this.setup || this.asleep || this.delivery) return;
+    if (this.config && this.queue.size() > 0 && !this.gaveUp) {
+      this.delivery = new Delivery({
+        p: this.p,
+        config: this.config,
+        queue: this.queue,
+        led: this.led,
+        onDone: (ok) => {
+          this.delivery = null;
+          if (!ok) this.gaveUp = true;
+          this.settle();
+        },
+      });
+      this.delivery.start();
+      return;
+    }
+    if (!this.clicks.idle() || this.led.busy()) return;
+    if (this.batteryMv < C.LOW_BATTERY_MV && !this.lowShown) {
+      this.lowShown = true;
+      this.led.show('lowBattery');
+      return;
+    }
+    this.asleep = true;
+    this.p.deepSleep(this.queue.size() > 0 ? this.queue.backoffMs() : 0);
+  }
+}
+
+export function runButton(platform: Platform): void {
+  new Button(platform).boot();
+}

@@ -1,0 +1,90 @@
+/**
+ * Everything the firmware needs from the hardware, in one small interface. espruino.ts is the
+ * only implementation on the chip; the code above this line is plain logic.
+ */
+
+export interface ButtonEdge {
+  pressed: boolean;
+  /** Seconds, from the watch event, so click timing does not depend on callback latency. */
+  time: number;
+}
+
+export type WakeCause = 'button' | 'timer' | 'power';
+
+export interface SocketOptions {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** DER strings read from flash, only with tls. */
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+}
+
+export interface SocketEvents {
+  onConnect(): void;
+  onData(data: string): void;
+  /** Called once, whether the socket closed cleanly, failed or never connected. */
+  onClose(): void;
+}
+
+export interface Socket {
+  write(data: string): void;
+  end(): void;
+}
+
+export interface WifiOptions {
+  ssid: string;
+  password: string;
+  /** Saved from the last connection: lets the radio skip the scan. */
+  channel?: number | undefined;
+  bssid?: string | undefined;
+  ip?: string | undefined;
+  gw?: string | undefined;
+  netmask?: string | undefined;
+}
+
+export interface WifiLink {
+  channel?: number | undefined;
+  bssid?: string | undefined;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  body: string;
+}
+
+export type HttpRespond = (status: number, contentType: string, body: string) => void;
+
+export interface Platform {
+  /** Seconds, same clock as ButtonEdge.time. */
+  now(): number;
+  setTimer(fn: () => void, ms: number): unknown;
+  clearTimer(id: unknown): void;
+  setRepeat(fn: () => void, ms: number): unknown;
+  clearRepeat(id: unknown): void;
+
+  wakeCause(): WakeCause;
+  /** Replaces any earlier watch. */
+  watchButton(onEdge: (edge: ButtonEdge) => void): void;
+  buttonPressed(): boolean;
+  /** Plays on/off durations (ms), starting with on. */
+  led(pattern: number[]): void;
+  batteryMv(): number;
+
+  readFile(name: string): string | undefined;
+  writeFile(name: string, data: string): void;
+  eraseFile(name: string): void;
+  sha256(data: Uint8Array): Uint8Array;
+
+  wifiConnect(options: WifiOptions, done: (error: string | null, link: WifiLink) => void): void;
+  wifiOff(): void;
+  startAccessPoint(ssid: string, password: string, done: (error: string | null) => void): void;
+  serveHttp(port: number, handle: (request: HttpRequest, respond: HttpRespond) => void): void;
+  openSocket(options: SocketOptions, events: SocketEvents): Socket;
+
+  /** Never returns on the chip. timerMs 0: wake on the button only. */
+  deepSleep(timerMs: number): void;
+  log(message: string): void;
+}

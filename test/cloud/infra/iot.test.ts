@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Cfn,
+  flatten,
+  IOT_ARN,
+  ofType,
+  type Resources,
+  single,
+  statementsOfRole,
+  synth,
+} from './synth.ts';
+
+const ARN = IOT_ARN;
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT policy variable, kept verbatim.
+const THING = '${iot:Connection.Thing.ThingName}';
+
+let resources: Resources;
+beforeAll(() => {
+  ({ resources } = synth());
+});
+
+describe('IoT device policy', () => {
+  it('lets a device connect only as its own thing and use only its own two topics', () => {
+    const [, policy] = single(ofType(resources, 'AWS::IoT::Policy'), 'IoT policy');
+    expect(policy.Properties.PolicyName).toBe('restock-button');
+    const statements = policy.Properties.PolicyDocument.Statement.map((s: Cfn) => ({
+      ...s,
+      Resource: flatten(s.Resource),
+    }));
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'iot:Connect',
+        Resource: `${ARN}:client/${THING}`,
+        Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'iot:Publish',
+        Resource: `${ARN}:topic/restock/v1/${THING}/press`,
+      },
+      {
+        Effect: 'Allow',
+        Action: 'iot:Subscribe',
+        Resource: `${ARN}:topicfilter/restock/v1/${THING}/ack`,
+      },
+      { Effect: 'Allow', Action: 'iot:Receive', Resource: `${ARN}:topic/restock/v1/${THING}/ack` },
+    ]);
+  });
+
+  it('defines the button thing type', () => {
+    const types = ofType(resources, 'AWS::IoT::ThingType');
+    expect(types.map(([, t]) => t.Properties.ThingTypeName)).toEqual(['restock-button']);
+  });
+});
+
+describe('press topic rule', () => {
+  const rule = () => {
+    const [, topicRule] = single(ofType(resources, 'AWS::IoT::TopicRule'), 'topic rule');
+    return topicRule.Properties.TopicRulePayload;
+  };
+
+  it('selects the base64 payload, topic, client id and receive time of every press', () => {
+    expect(rule().Sql).toBe(
+      "SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId, " +
+        "timestamp() AS receivedAt FROM 'restock/v1/+/press'",
+    );
+    expect(rule().AwsIotSqlVersion).toBe('2016-03-23');
+  });
+
+  it('invokes the press Lambda and sends failures to the dead-letter queue', () => {
+    const { Actions, ErrorAction } = rule();
+    expect(Actions).toHaveLength(1);
+    const fnId = Actions[0].Lambda.FunctionArn['Fn::GetAtt'][0];
+    expect(resources[fnId]?.Properties.Handler).toBe('index.handler');
+    expect(fnId).toMatch(/^Press/);
+
+    const queueId = ErrorAction.Sqs.QueueUrl.Ref;
+    expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');
+    expect(ErrorAction.Sqs.UseBase64).toBe(true);
+    // The rule's role may send to that queue and nothing else.
+    const roleId = ErrorAction.Sqs.RoleArn['Fn::GetAtt'][0];
+    expect(statementsOfRole(resources, roleId)).toEqual([
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+    ]);
+    // The press Lambda's own async failures land in the same queue.
+    expect(resources[fnId]?.Properties.DeadLetterConfig.TargetArn).toEqual({
+      'Fn::GetAtt': [queueId, 'Arn'],
+    });
+  });
+});
