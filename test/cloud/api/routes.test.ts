@@ -83,6 +83,12 @@ describe('brand', () => {
     });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const badKey = await h.call('POST', '/v1/brand/skus', {
+      token: f.tokens.acme,
+      body,
+      headers: { 'Idempotency-Key': 'has spaces' },
+    });
+    expect(badKey.status).toBe(400);
     const duplicate = await h.call('POST', '/v1/brand/skus', { token: f.tokens.acme, body });
     expect(duplicate.status).toBe(409);
   });
@@ -507,6 +513,23 @@ describe('support', () => {
       actor: { kind: 'support' },
       reason: 'accidental press confirmed by phone',
     });
+  });
+
+  it('offers no way to change or delete audit entries', async () => {
+    await h.call('GET', '/v1/support/buttons/btn-a', { token: f.tokens.support });
+    const before = await h.call('GET', '/v1/support/audit', { token: f.tokens.support });
+    const entry = before.body.items[0].auditId;
+    for (const method of ['PUT', 'PATCH', 'DELETE', 'POST']) {
+      for (const path of ['/v1/support/audit', `/v1/support/audit/${entry}`]) {
+        const reply = await h.call(method, path, {
+          token: f.tokens.support,
+          body: { reason: 'x' },
+        });
+        expect(reply.status, `${method} ${path}`).toBe(404);
+      }
+    }
+    const after = await h.call('GET', '/v1/support/audit', { token: f.tokens.support });
+    expect(after.body).toEqual(before.body);
   });
 
   it('GET /v1/support/audit lists every support action, newest first', async () => {
