@@ -1,6 +1,7 @@
 /**
  * Prints a development JWT from the local issuer:
  *   npm run token -- <household|brand|support> [--household H | --brand B] [--data-dir D] [--ttl S]
+ * (--data-dir defaults to $RESTOCK_DATA_DIR, else .restock.)
  * The issuer's key pair lives in the data folder (created on first use), which the local
  * stack reads too, so the printed token works against `npm start`.
  */
@@ -13,7 +14,8 @@ import { systemClock } from '../core/ports.ts';
 const USAGE =
   'usage: npm run token -- <household|brand|support> [--household H | --brand B] [--data-dir D] [--ttl SECONDS]';
 
-export const DEFAULT_DATA_DIR = '.restock';
+/** The local stack's data folder, so a printed token works against `npm start` unchanged. */
+export const DEFAULT_DATA_DIR = process.env.RESTOCK_DATA_DIR ?? '.restock';
 
 export async function tokenCommand(argv: string[]): Promise<string> {
   const { values, positionals } = parseArgs({
