@@ -1,7 +1,35 @@
-/** Placeholder API entry point (API Gateway HTTP API, payload format 2.0); replaced by the Hono app. */
-export async function handler(): Promise<{ statusCode: number; body: string }> {
-  return {
-    statusCode: 503,
-    body: JSON.stringify({ error: { code: 'NOT_DEPLOYED', message: 'API not deployed yet' } }),
-  };
-}
+/**
+ * API Lambda behind API Gateway (HTTP API, payload format 2.0). Thin: adapters are built once
+ * per instance; the app lives in cloud/api. Tokens are Cognito ID tokens, checked again here
+ * (JWT_ISSUER, JWT_AUDIENCE) although the gateway's authorizer already did: the app must not
+ * depend on being deployed behind it.
+ */
+import { handle } from 'hono/aws-lambda';
+import { createApiApp } from '../api/app.ts';
+import { dynamoApiStores } from '../api/stores.ts';
+import { cognitoVerifier } from '../core/auth/token-verifier.ts';
+import type { KeySource } from '../core/ports.ts';
+import { systemClock } from '../core/ports.ts';
+import { requireEnv } from './aws/environment.ts';
+import { awsServices } from './aws/services.ts';
+
+const services = awsServices('restock-api');
+const keySource: KeySource = {
+  deviceKey: async (deviceId, keyVersion) =>
+    (await services.keySource()).deviceKey(deviceId, keyVersion),
+};
+
+const app = createApiApp({
+  stores: dynamoApiStores(services.table),
+  orderService: services.orders,
+  clock: systemClock,
+  keySource,
+  tokens: cognitoVerifier({
+    issuer: requireEnv('JWT_ISSUER'),
+    audience: requireEnv('JWT_AUDIENCE'),
+    clock: systemClock,
+  }),
+  log: services.log,
+});
+
+export const handler = handle(app);

@@ -2,7 +2,7 @@
  * Maps a Button to its table item and back. The press path and the API both write this item,
  * each only the attributes it owns (SET on named attributes, never a whole-item put after
  * creation), so neither overwrites the other's changes:
- * - the API owns: brandId, serial, keyVersion, householdId, settings, gsi1/gsi2 keys;
+ * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, gsi1/gsi2 keys;
  * - the press path owns: hwm, open, recent, lastPressAt, batteryMv.
  */
 

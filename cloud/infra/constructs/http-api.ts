@@ -15,8 +15,10 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
+  StringAttribute,
   UserPool,
   type UserPoolClient,
   UserPoolGroup,
@@ -38,6 +40,8 @@ export class Users extends Construct {
     this.pool = new UserPool(this, 'Pool', {
       selfSignUpEnabled: true,
       signInAliases: { email: true },
+      // The tenant (household or brand id) is set by operators only: no app client may write it.
+      customAttributes: { tenant: new StringAttribute({ mutable: true, maxLen: 64 }) },
       autoVerify: { email: true },
       featurePlan: FeaturePlan.ESSENTIALS,
       passwordPolicy: {
@@ -74,6 +78,10 @@ export class Users extends Construct {
     }
     this.client = this.pool.addClient('ApiClient', {
       authFlows: { userSrp: true, userPassword: true },
+      writeAttributes: new ClientAttributes().withStandardAttributes({
+        email: true,
+        fullname: true,
+      }),
       generateSecret: false,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),

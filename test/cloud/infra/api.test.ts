@@ -47,6 +47,18 @@ describe('HTTP API', () => {
     expect(groups.sort()).toEqual(['brand', 'household', 'support']);
   });
 
+  it('lets no app client write the tenant claim (users cannot pick another tenant)', () => {
+    const [[, pool]] = ofType(resources, 'AWS::Cognito::UserPool') as [[string, Cfn]];
+    expect(JSON.stringify(pool.Properties.Schema)).toContain('"Name":"tenant"');
+    const clients = ofType(resources, 'AWS::Cognito::UserPoolClient');
+    expect(clients.length).toBeGreaterThan(0);
+    for (const [, client] of clients) {
+      const writable = client.Properties.WriteAttributes as string[];
+      expect(writable).toBeDefined();
+      expect(writable).not.toContain('custom:tenant');
+    }
+  });
+
   it('logs access and throttles the stage', () => {
     const [, stage] = single(ofType(resources, 'AWS::ApiGatewayV2::Stage'), 'stage');
     expect(stage.Properties.StageName).toBe('$default');

@@ -1,0 +1,35 @@
+/** What the API app is built from: ports only; entry points choose the adapters. */
+import type { AuditStore } from '../core/audit/audit-store.ts';
+import type { TokenVerifier } from '../core/auth/token-verifier.ts';
+import type { SkuStore } from '../core/catalog/sku-store.ts';
+import type { ButtonStore } from '../core/fleet/button-store.ts';
+import type { ClaimStore } from '../core/fleet/claim-store.ts';
+import type { HouseholdStore } from '../core/households/household-store.ts';
+import type { OrderActions } from '../core/households/order-actions.ts';
+import type { IdempotencyStore } from '../core/idempotency/idempotency-store.ts';
+import type { NotificationStore } from '../core/notifications/notification-store.ts';
+import type { OrderStore } from '../core/orders/order-store.ts';
+import type { Clock, KeySource, Log } from '../core/ports.ts';
+
+export interface ApiStores {
+  skus: SkuStore;
+  buttons: ButtonStore;
+  claims: ClaimStore;
+  households: HouseholdStore;
+  notifications: NotificationStore;
+  audit: AuditStore;
+  idempotency: IdempotencyStore;
+  orders: OrderStore;
+}
+
+export interface ApiDeps {
+  stores: ApiStores;
+  /** The order state changes (the lead's OrderService satisfies this). */
+  orderService: OrderActions;
+  clock: Clock;
+  keySource: KeySource;
+  tokens: TokenVerifier;
+  log: Log;
+  /** Ids for audit entries and notifications; random UUIDs unless a test pins them. */
+  newId?: () => string;
+}

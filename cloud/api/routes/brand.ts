@@ -1,0 +1,308 @@
+/** Brand routes: SKUs, button fleet, fulfilment. Every lookup is scoped to the token's brand. */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { NotFoundError } from '../../core/errors.ts';
+import { collectAll } from '../../core/households/collect.ts';
+import type { Order, OrderStatus } from '../../core/model.ts';
+import type { ApiEnv } from '../env.ts';
+import { idempotent } from '../idempotent.ts';
+import { bearer, body, errorResponses, idempotencyHeader, json } from '../openapi.ts';
+import {
+  BindSkuSchema,
+  BrandTotalsSchema,
+  ButtonPage,
+  ButtonSchema,
+  DeviceId,
+  FulfilmentPage,
+  NewSkuSchema,
+  OrderId,
+  OrderSchema,
+  PageQuery,
+  RegisterBatchSchema,
+  RegisteredBatchSchema,
+  SkuChangesSchema,
+  SkuId,
+  SkuPage,
+  SkuSchema,
+} from '../schemas.ts';
+import type { Services } from '../services.ts';
+import { buttonView } from '../views.ts';
+
+const tags = ['brand'];
+const common = { tags, security: bearer };
+const SkuParam = z.object({ skuId: SkuId });
+const DeviceParam = z.object({ deviceId: DeviceId });
+const OrderParam = z.object({ orderId: OrderId });
+const STATUSES: OrderStatus[] = [
+  'NEEDS_CONFIRMATION',
+  'PLACED',
+  'CONFIRMED',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'EXPIRED',
+];
+const REVENUE_STATUSES: OrderStatus[] = ['CONFIRMED', 'SHIPPED', 'DELIVERED'];
+
+export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
+  const { stores } = s.deps;
+  const brandOf = (c: { get(key: 'principal'): { tenant: string } }) => c.get('principal').tenant;
+
+  async function brandOrder(brandId: string, orderId: string): Promise<Order> {
+    const order = await stores.orders.getOrder(orderId);
+    if (!order || order.brandId !== brandId) throw new NotFoundError('order', orderId);
+    return order;
+  }
+
+  // --- SKUs ---
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/skus',
+      summary: 'List the brand’s SKUs',
+      request: { query: PageQuery },
+      responses: { 200: json(SkuPage, 'a page of SKUs'), ...errorResponses },
+    }),
+    async (c) => c.json(await stores.skus.listSkus(brandOf(c), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/brand/skus',
+      summary: 'Create a SKU',
+      middleware: [idempotent(s.idempotency)],
+      request: body(NewSkuSchema),
+      parameters: [idempotencyHeader],
+      responses: { 201: json(SkuSchema, 'the new SKU'), ...errorResponses },
+    }),
+    async (c) => c.json(await s.catalog.create(brandOf(c), c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/skus/{skuId}',
+      summary: 'Read a SKU with its price history',
+      request: { params: SkuParam },
+      responses: { 200: json(SkuSchema, 'the SKU'), ...errorResponses },
+    }),
+    async (c) => c.json(await s.catalog.get(brandOf(c), c.req.valid('param').skuId), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'patch',
+      path: '/v1/brand/skus/{skuId}',
+      summary: 'Change a SKU (a price change is added to its price history)',
+      request: { params: SkuParam, ...body(SkuChangesSchema) },
+      responses: { 200: json(SkuSchema, 'the changed SKU'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        await s.catalog.update(brandOf(c), c.req.valid('param').skuId, c.req.valid('json')),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/brand/skus/{skuId}/retire',
+      summary: 'Retire a SKU (kept for past orders; can no longer be bound)',
+      request: { params: SkuParam },
+      responses: { 200: json(SkuSchema, 'the retired SKU'), ...errorResponses },
+    }),
+    async (c) => c.json(await s.catalog.retire(brandOf(c), c.req.valid('param').skuId), 200),
+  );
+
+  // --- Buttons ---
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/buttons',
+      summary: 'List the brand’s buttons',
+      request: { query: PageQuery },
+      responses: { 200: json(ButtonPage, 'a page of buttons'), ...errorResponses },
+    }),
+    async (c) => {
+      const page = await stores.buttons.listBrandButtons(brandOf(c), c.req.valid('query'));
+      return c.json({ items: page.items.map(buttonView), cursor: page.cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/brand/buttons',
+      summary: 'Register a batch of buttons; returns each one’s claim code, once',
+      middleware: [
+        idempotent(s.idempotency, {
+          // Claim codes never rest in the idempotency record; a replay derives them again.
+          redact: (response) => {
+            const batch = response as z.infer<typeof RegisteredBatchSchema>;
+            return { ...batch, buttons: batch.buttons.map(({ claimCode: _c, ...b }) => b) };
+          },
+          restore: async (stored) => {
+            const batch = stored as { keyVersion: number; buttons: { deviceId: string }[] };
+            const buttons = [];
+            for (const b of batch.buttons) {
+              buttons.push({
+                ...b,
+                claimCode: await s.fleet.claimCodeFor(b.deviceId, batch.keyVersion),
+              });
+            }
+            return { ...batch, buttons };
+          },
+        }),
+      ],
+      parameters: [idempotencyHeader],
+      request: body(RegisterBatchSchema),
+      responses: { 201: json(RegisteredBatchSchema, 'the registered buttons'), ...errorResponses },
+    }),
+    async (c) => {
+      const { keyVersion, buttons } = c.req.valid('json');
+      const registered = await s.fleet.registerBatch(brandOf(c), keyVersion, buttons);
+      return c.json({ keyVersion, buttons: registered }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/buttons/{deviceId}',
+      summary: 'Read one of the brand’s buttons',
+      request: { params: DeviceParam },
+      responses: { 200: json(ButtonSchema, 'the button'), ...errorResponses },
+    }),
+    async (c) => {
+      const button = await s.fleet.get(c.req.valid('param').deviceId, { brandId: brandOf(c) });
+      return c.json(buttonView(button), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'put',
+      path: '/v1/brand/buttons/{deviceId}/sku',
+      summary: 'Bind or re-bind the button to one of the brand’s SKUs',
+      request: { params: DeviceParam, ...body(BindSkuSchema) },
+      responses: { 200: json(ButtonSchema, 'the button'), ...errorResponses },
+    }),
+    async (c) => {
+      const button = await s.fleet.bindSku(
+        brandOf(c),
+        c.req.valid('param').deviceId,
+        c.req.valid('json').skuId,
+      );
+      return c.json(buttonView(button), 200);
+    },
+  );
+
+  // --- Orders ---
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/fulfilment',
+      summary: 'CONFIRMED orders to fulfil, oldest first, with the delivery address',
+      request: { query: PageQuery },
+      responses: { 200: json(FulfilmentPage, 'a page of orders to ship'), ...errorResponses },
+    }),
+    async (c) => {
+      const page = await stores.orders.listBrandOrders(
+        brandOf(c),
+        'CONFIRMED',
+        c.req.valid('query'),
+      );
+      const items = [];
+      for (const order of page.items) {
+        const household = await stores.households.getHousehold(order.householdId);
+        items.push({
+          ...order,
+          shipTo: household ? { name: household.name, address: household.address } : null,
+        });
+      }
+      return c.json({ items, cursor: page.cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/orders/{orderId}',
+      summary: 'Read one of the brand’s orders',
+      request: { params: OrderParam },
+      responses: { 200: json(OrderSchema, 'the order'), ...errorResponses },
+    }),
+    async (c) => c.json(await brandOrder(brandOf(c), c.req.valid('param').orderId), 200),
+  );
+
+  for (const step of ['ship', 'deliver'] as const) {
+    app.openapi(
+      createRoute({
+        ...common,
+        method: 'post',
+        path: `/v1/brand/orders/{orderId}/${step}`,
+        summary:
+          step === 'ship'
+            ? 'Report a CONFIRMED order SHIPPED'
+            : 'Report a SHIPPED order DELIVERED (frees the button for its next order)',
+        request: { params: OrderParam },
+        responses: { 200: json(OrderSchema, 'the order'), ...errorResponses },
+      }),
+      async (c) => {
+        const brandId = brandOf(c);
+        const { orderId } = c.req.valid('param');
+        await brandOrder(brandId, orderId);
+        const actor = { kind: 'brand' as const, id: brandId };
+        const order = await s.deps.orderService[step](orderId, actor);
+        await s.notify(order, step === 'ship' ? 'OrderShipped' : 'OrderDelivered');
+        return c.json(order, 200);
+      },
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/totals',
+      summary: 'Order counts and revenue, anonymised orders included',
+      responses: { 200: json(BrandTotalsSchema, 'the totals'), ...errorResponses },
+    }),
+    async (c) => {
+      const brandId = brandOf(c);
+      const byStatus = Object.fromEntries(STATUSES.map((st) => [st, 0])) as Record<
+        OrderStatus,
+        number
+      >;
+      const revenueCents: Record<string, number> = {};
+      let orders = 0;
+      let units = 0;
+      for (const status of STATUSES) {
+        const all = await collectAll((page) =>
+          stores.orders.listBrandOrders(brandId, status, page),
+        );
+        byStatus[status] = all.length;
+        orders += all.length;
+        if (!REVENUE_STATUSES.includes(status)) continue;
+        for (const order of all) {
+          units += order.quantity;
+          revenueCents[order.currency] =
+            (revenueCents[order.currency] ?? 0) + order.quantity * order.unitPriceCents;
+        }
+      }
+      return c.json({ brandId, orders, units, revenueCents, byStatus }, 200);
+    },
+  );
+}

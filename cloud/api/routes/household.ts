@@ -1,0 +1,266 @@
+/** Household routes: profile, claims, button settings, orders, notifications, export, erasure. */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { RuleViolationError } from '../../core/catalog/errors.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import type { Order } from '../../core/model.ts';
+import type { ApiEnv } from '../env.ts';
+import { idempotent } from '../idempotent.ts';
+import { bearer, body, errorResponses, idempotencyHeader, json } from '../openapi.ts';
+import {
+  ButtonPage,
+  ButtonSchema,
+  CancelSchema,
+  ClaimSchema,
+  DeviceId,
+  ErasureSchema,
+  ExportSchema,
+  HouseholdSchema,
+  NotificationPage,
+  OrderId,
+  OrderPage,
+  OrderSchema,
+  PageQuery,
+  ProfileInputSchema,
+  SettingsChangesSchema,
+} from '../schemas.ts';
+import type { Services } from '../services.ts';
+import { buttonView } from '../views.ts';
+
+const common = { tags: ['household'], security: bearer };
+const DeviceParam = z.object({ deviceId: DeviceId });
+const OrderParam = z.object({ orderId: OrderId });
+
+export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
+  const { stores, clock, orderService } = s.deps;
+  const householdOf = (c: { get(key: 'principal'): { tenant: string } }) =>
+    c.get('principal').tenant;
+
+  async function ownOrder(householdId: string, orderId: string): Promise<Order> {
+    const order = await stores.orders.getOrder(orderId);
+    if (!order || order.householdId !== householdId) throw new NotFoundError('order', orderId);
+    return order;
+  }
+
+  // --- Profile ---
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/household/profile',
+      summary: 'Read the household’s profile',
+      responses: { 200: json(HouseholdSchema, 'the profile'), ...errorResponses },
+    }),
+    async (c) => {
+      const householdId = householdOf(c);
+      const household = await stores.households.getHousehold(householdId);
+      if (!household) throw new NotFoundError('household', householdId);
+      return c.json(household, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'put',
+      path: '/v1/household/profile',
+      summary: 'Create or replace the household’s profile (name, e-mail, delivery address)',
+      request: body(ProfileInputSchema),
+      responses: { 200: json(HouseholdSchema, 'the profile'), ...errorResponses },
+    }),
+    async (c) => {
+      const householdId = householdOf(c);
+      const existing = await stores.households.getHousehold(householdId);
+      const household = {
+        householdId,
+        ...c.req.valid('json'),
+        createdAt: existing?.createdAt ?? clock.now(),
+      };
+      await stores.households.putHousehold(household);
+      return c.json(household, 200);
+    },
+  );
+
+  // --- Buttons ---
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/household/claims',
+      summary: 'Claim a button with its one-time claim code',
+      middleware: [idempotent(s.idempotency)],
+      parameters: [idempotencyHeader],
+      request: body(ClaimSchema),
+      responses: { 201: json(ButtonSchema, 'the claimed button'), ...errorResponses },
+    }),
+    async (c) => {
+      const button = await s.fleet.claim(householdOf(c), c.req.valid('json').claimCode);
+      return c.json(buttonView(button), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/household/buttons',
+      summary: 'List the household’s buttons',
+      request: { query: PageQuery },
+      responses: { 200: json(ButtonPage, 'a page of buttons'), ...errorResponses },
+    }),
+    async (c) => {
+      const page = await stores.buttons.listHouseholdButtons(householdOf(c), c.req.valid('query'));
+      return c.json({ items: page.items.map(buttonView), cursor: page.cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/household/buttons/{deviceId}',
+      summary: 'Read one of the household’s buttons',
+      request: { params: DeviceParam },
+      responses: { 200: json(ButtonSchema, 'the button'), ...errorResponses },
+    }),
+    async (c) => {
+      const button = await s.fleet.get(c.req.valid('param').deviceId, {
+        householdId: householdOf(c),
+      });
+      return c.json(buttonView(button), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'patch',
+      path: '/v1/household/buttons/{deviceId}/settings',
+      summary: 'Change a button’s settings (SKU among its brand’s, quantity, limits…)',
+      request: { params: DeviceParam, ...body(SettingsChangesSchema) },
+      responses: { 200: json(ButtonSchema, 'the button'), ...errorResponses },
+    }),
+    async (c) => {
+      const button = await s.fleet.updateSettings(
+        householdOf(c),
+        c.req.valid('param').deviceId,
+        c.req.valid('json'),
+      );
+      return c.json(buttonView(button), 200);
+    },
+  );
+
+  // --- Orders ---
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/household/orders',
+      summary: 'List the household’s orders, newest first',
+      request: { query: PageQuery },
+      responses: { 200: json(OrderPage, 'a page of orders'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await stores.orders.listHouseholdOrders(householdOf(c), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/household/orders/{orderId}',
+      summary: 'Read one of the household’s orders',
+      request: { params: OrderParam },
+      responses: { 200: json(OrderSchema, 'the order'), ...errorResponses },
+    }),
+    async (c) => c.json(await ownOrder(householdOf(c), c.req.valid('param').orderId), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/household/orders/{orderId}/cancel',
+      summary: 'Cancel an order inside its cancel window',
+      request: { params: OrderParam, ...body(CancelSchema) },
+      responses: { 200: json(OrderSchema, 'the cancelled order'), ...errorResponses },
+    }),
+    async (c) => {
+      const householdId = householdOf(c);
+      const order = await ownOrder(householdId, c.req.valid('param').orderId);
+      const inWindow = order.status === 'PLACED' && clock.now() < order.cancelDeadline;
+      if (!inWindow && order.status !== 'NEEDS_CONFIRMATION') {
+        throw new RuleViolationError(
+          'CANCEL_WINDOW_CLOSED',
+          `order ${order.orderId} can no longer be cancelled by the household`,
+        );
+      }
+      const actor = { kind: 'household' as const, id: householdId };
+      const reason = c.req.valid('json').reason;
+      return c.json(await orderService.cancel(order.orderId, actor, reason), 200);
+    },
+  );
+
+  for (const step of ['confirm', 'decline'] as const) {
+    app.openapi(
+      createRoute({
+        ...common,
+        method: 'post',
+        path: `/v1/household/orders/{orderId}/${step}`,
+        summary:
+          step === 'confirm'
+            ? 'Accept the new price of a NEEDS_CONFIRMATION order'
+            : 'Decline a NEEDS_CONFIRMATION order',
+        request: { params: OrderParam },
+        responses: { 200: json(OrderSchema, 'the order'), ...errorResponses },
+      }),
+      async (c) => {
+        const householdId = householdOf(c);
+        const order = await ownOrder(householdId, c.req.valid('param').orderId);
+        const actor = { kind: 'household' as const, id: householdId };
+        return c.json(await orderService[step](order.orderId, actor), 200);
+      },
+    );
+  }
+
+  // --- Notifications, export, erasure ---
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/household/notifications',
+      summary: 'List notifications, newest first',
+      request: { query: PageQuery },
+      responses: { 200: json(NotificationPage, 'a page of notifications'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        await stores.notifications.listNotifications(householdOf(c), c.req.valid('query')),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/household/export',
+      summary: 'Everything stored about the household, as JSON',
+      responses: { 200: json(ExportSchema, 'the export'), ...errorResponses },
+    }),
+    async (c) => {
+      const data = await s.account.export(householdOf(c));
+      return c.json({ ...data, buttons: data.buttons.map(buttonView) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'delete',
+      path: '/v1/household',
+      summary: 'Erase the account: personal data deleted, orders kept anonymised',
+      responses: { 200: json(ErasureSchema, 'what was erased'), ...errorResponses },
+    }),
+    async (c) => c.json(await s.account.erase(householdOf(c)), 200),
+  );
+}

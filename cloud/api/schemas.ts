@@ -1,0 +1,317 @@
+/**
+ * Request and response schemas. Types are inferred from them, the edge validates with them,
+ * and /openapi.json is generated from them — one definition each.
+ */
+import { z } from '@hono/zod-openapi';
+import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
+
+const ORDER_STATUSES = [
+  'NEEDS_CONFIRMATION',
+  'PLACED',
+  'CONFIRMED',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+
+const identifier = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/);
+export const DeviceId = identifier(DEVICE_ID_MAX_LENGTH).openapi({ example: 'btn-0001' });
+export const SkuId = identifier(64).openapi({ example: 'coffee-1kg' });
+export const OrderId = identifier(64).openapi({ example: 'btn-0001-7' });
+export const HouseholdId = identifier(64);
+const epochMs = z.number().int().nonnegative().openapi({ description: 'epoch milliseconds' });
+const cents = z.number().int().nonnegative().openapi({ description: 'integer minor units' });
+const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
+
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .openapi('Error');
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});
+
+const paged = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      items: z.array(item),
+      cursor: z.string().optional().openapi({ description: 'pass back for the next page' }),
+    })
+    .openapi(name);
+
+// --- SKUs -----------------------------------------------------------------------------------
+
+export const SkuSchema = z
+  .object({
+    brandId: z.string(),
+    skuId: z.string(),
+    name: z.string(),
+    priceCents: cents,
+    currency: z.string(),
+    maxQuantity: z.number().int(),
+    inStock: z.boolean(),
+    retired: z.boolean(),
+    priceHistory: z.array(z.object({ priceCents: cents, at: epochMs })),
+    updatedAt: epochMs,
+  })
+  .openapi('Sku');
+export const SkuPage = paged(SkuSchema, 'SkuPage');
+
+export const NewSkuSchema = z
+  .object({
+    skuId: SkuId,
+    name: nonEmpty(200),
+    priceCents: cents,
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .openapi({ example: 'EUR' }),
+    maxQuantity: z.number().int().min(1).max(99),
+    inStock: z.boolean().default(true),
+  })
+  .openapi('NewSku');
+
+export const SkuChangesSchema = z
+  .object({
+    name: nonEmpty(200).optional(),
+    priceCents: cents.optional(),
+    maxQuantity: z.number().int().min(1).max(99).optional(),
+    inStock: z.boolean().optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'change at least one field')
+  .openapi('SkuChanges');
+
+// --- Buttons --------------------------------------------------------------------------------
+
+const SecondActionSchema = z.object({
+  skuId: SkuId,
+  quantity: z.number().int().min(1).max(99),
+});
+
+export const SettingsSchema = z
+  .object({
+    skuId: z.string().nullable(),
+    quantity: z.number().int(),
+    secondAction: SecondActionSchema.nullable(),
+    cancelWindowMinutes: z.number().int(),
+    maxOpenOrders: z.number().int(),
+    priceIncreaseLimitPct: z.number(),
+    acceptedPriceCents: cents.nullable(),
+    confirmFirstOrder: z.boolean(),
+  })
+  .openapi('ButtonSettings');
+
+export const SettingsChangesSchema = z
+  .object({
+    skuId: SkuId.nullable().optional(),
+    quantity: z.number().int().min(1).max(99).optional(),
+    secondAction: SecondActionSchema.nullable().optional(),
+    cancelWindowMinutes: z.number().int().min(0).max(1440).optional(),
+    maxOpenOrders: z.number().int().min(1).max(10).optional(),
+    priceIncreaseLimitPct: z.number().min(0).max(100).optional(),
+    confirmFirstOrder: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('ButtonSettingsChanges');
+
+export const ButtonSchema = z
+  .object({
+    deviceId: z.string(),
+    brandId: z.string(),
+    serial: z.string(),
+    keyVersion: z.number().int(),
+    claimed: z.boolean(),
+    settings: SettingsSchema,
+    openOrders: z.array(z.object({ orderId: z.string(), status: z.enum(ORDER_STATUSES) })),
+    lastPressAt: epochMs.nullable(),
+    batteryMv: z.number().int().nullable(),
+    createdAt: epochMs,
+  })
+  .openapi('Button');
+export const ButtonPage = paged(ButtonSchema, 'ButtonPage');
+
+export const SupportButtonSchema = ButtonSchema.extend({
+  householdId: z.string().nullable(),
+  highWaterMark: z.number().int(),
+}).openapi('SupportButton');
+
+export const RegisterBatchSchema = z
+  .object({
+    keyVersion: z.number().int().min(1).max(65535).default(1),
+    buttons: z
+      .array(z.object({ deviceId: DeviceId, serial: nonEmpty(64) }))
+      .min(1)
+      .max(100)
+      .refine((list) => new Set(list.map((b) => b.deviceId)).size === list.length, {
+        message: 'device ids must be unique',
+      }),
+  })
+  .openapi('RegisterBatch');
+
+export const RegisteredBatchSchema = z
+  .object({
+    keyVersion: z.number().int(),
+    buttons: z.array(
+      z.object({
+        deviceId: z.string(),
+        serial: z.string(),
+        claimCode: z.string().openapi({ description: 'shown once; only its hash is stored' }),
+      }),
+    ),
+  })
+  .openapi('RegisteredBatch');
+
+export const BindSkuSchema = z.object({ skuId: SkuId }).openapi('BindSku');
+export const ClaimSchema = z.object({ claimCode: nonEmpty(64) }).openapi('Claim');
+export const UnbindSchema = z.object({ reason: nonEmpty(500) }).openapi('Unbind');
+
+// --- Orders ---------------------------------------------------------------------------------
+
+const ActorSchema = z.object({
+  kind: z.enum(['household', 'brand', 'support', 'device', 'system']),
+  id: z.string(),
+});
+
+export const OrderSchema = z
+  .object({
+    orderId: z.string(),
+    deviceId: z.string(),
+    seq: z.number().int(),
+    householdId: z.string(),
+    brandId: z.string(),
+    skuId: z.string(),
+    skuName: z.string(),
+    quantity: z.number().int(),
+    unitPriceCents: cents,
+    currency: z.string(),
+    acceptedPriceCents: cents.nullable(),
+    status: z.enum(ORDER_STATUSES),
+    placedAt: epochMs,
+    cancelDeadline: epochMs,
+    history: z.array(
+      z.object({
+        status: z.enum(ORDER_STATUSES),
+        at: epochMs,
+        actor: ActorSchema,
+        reason: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi('Order');
+export const OrderPage = paged(OrderSchema, 'OrderPage');
+
+export const FulfilmentItemSchema = OrderSchema.extend({
+  shipTo: z
+    .object({ name: z.string(), address: z.string() })
+    .nullable()
+    .openapi({ description: 'null once the household erased its account' }),
+}).openapi('FulfilmentItem');
+export const FulfilmentPage = paged(FulfilmentItemSchema, 'FulfilmentPage');
+
+export const CancelSchema = z.object({ reason: nonEmpty(500).optional() }).openapi('Cancel');
+export const SupportCancelSchema = z.object({ reason: nonEmpty(500) }).openapi('SupportCancel');
+
+export const BrandTotalsSchema = z
+  .object({
+    brandId: z.string(),
+    orders: z.number().int(),
+    units: z.number().int(),
+    revenueCents: z.record(z.string(), cents).openapi({
+      description: 'delivered, shipped and confirmed orders, by currency',
+    }),
+    byStatus: z.record(z.enum(ORDER_STATUSES), z.number().int()),
+  })
+  .openapi('BrandTotals');
+
+export const PressLogEntrySchema = z
+  .object({
+    deviceId: z.string(),
+    seq: z.number().int().nullable(),
+    click: z.enum(CLICK_TYPES).nullable(),
+    outcome: z.enum(OUTCOMES),
+    reason: z.enum([...Object.values(RejectReason), 'DUPLICATE']).nullable(),
+    orderId: z.string().nullable(),
+    receivedAt: epochMs,
+    batteryMv: z.number().int().nullable(),
+    attempt: z.number().int().nullable(),
+  })
+  .openapi('PressLogEntry');
+export const PressLogPage = paged(PressLogEntrySchema, 'PressLogPage');
+
+// --- Households -----------------------------------------------------------------------------
+
+export const ProfileInputSchema = z
+  .object({
+    name: nonEmpty(200),
+    email: z.email().max(320),
+    address: nonEmpty(1000),
+  })
+  .openapi('ProfileInput');
+
+export const HouseholdSchema = z
+  .object({
+    householdId: z.string(),
+    name: z.string(),
+    email: z.string(),
+    address: z.string(),
+    createdAt: epochMs,
+  })
+  .openapi('Household');
+
+export const NotificationSchema = z
+  .object({
+    householdId: z.string(),
+    notificationId: z.string(),
+    at: epochMs,
+    kind: z.string(),
+    orderId: z.string().nullable(),
+    message: z.string(),
+  })
+  .openapi('Notification');
+export const NotificationPage = paged(NotificationSchema, 'NotificationPage');
+
+export const ExportSchema = z
+  .object({
+    household: HouseholdSchema.nullable(),
+    buttons: z.array(ButtonSchema),
+    orders: z.array(OrderSchema),
+    notifications: z.array(NotificationSchema),
+  })
+  .openapi('HouseholdExport');
+
+export const ErasureSchema = z
+  .object({
+    anonymousId: z.string(),
+    ordersCancelled: z.number().int(),
+    ordersAnonymised: z.number().int(),
+    buttonsReleased: z.number().int(),
+    notificationsDeleted: z.number().int(),
+  })
+  .openapi('ErasureSummary');
+
+export const SupportHouseholdSchema = z
+  .object({ household: HouseholdSchema, buttons: z.array(SupportButtonSchema) })
+  .openapi('SupportHousehold');
+
+// --- Support --------------------------------------------------------------------------------
+
+export const AuditEntrySchema = z
+  .object({
+    auditId: z.string(),
+    at: epochMs,
+    actor: ActorSchema,
+    action: z.string(),
+    subject: z.string(),
+    reason: z.string().nullable(),
+  })
+  .openapi('AuditEntry');
+export const AuditPage = paged(AuditEntrySchema, 'AuditPage');
+
+export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');

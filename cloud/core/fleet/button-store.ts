@@ -1,0 +1,43 @@
+/**
+ * The port for button items as the API sees them. The press path owns other attributes of the
+ * same item (hwm, open, recent, lastPressAt, batteryMv); adapters change only the attributes
+ * named here, so neither side overwrites the other.
+ */
+import type { Button, ButtonSettings } from '../model.ts';
+import type { Page, PageRequest } from '../page.ts';
+
+/** Settings a household or brand may change; `acceptedPriceCents` belongs to the order flow. */
+export type SettingsPatch = Partial<Omit<ButtonSettings, 'acceptedPriceCents'>> & {
+  acceptedPriceCents?: null;
+};
+
+export type AssignResult = 'assigned' | 'already-yours' | 'taken' | 'missing';
+
+export interface ButtonStore {
+  /** Creates the item, remembering the claim code's hash; false when the device id exists. */
+  createButton(button: Button, claimHash: string): Promise<boolean>;
+  getButton(deviceId: string): Promise<Button | null>;
+  /** By device id. */
+  listBrandButtons(brandId: string, page: PageRequest): Promise<Page<Button>>;
+  /** By device id. */
+  listHouseholdButtons(householdId: string, page: PageRequest): Promise<Page<Button>>;
+  /** Sets the named settings if the button belongs to `owner`; false otherwise. */
+  patchSettings(deviceId: string, owner: ButtonOwner, patch: SettingsPatch): Promise<boolean>;
+  /** Gives an unclaimed button to a household (conditional: exactly one household wins). */
+  assignHousehold(deviceId: string, householdId: string): Promise<AssignResult>;
+  /**
+   * Detaches the button from `householdId` and resets its household settings to defaults
+   * (keeping the brand's SKU binding); returns the claim-code hash it held, or undefined
+   * when the button was not that household's.
+   */
+  releaseHousehold(deviceId: string, householdId: string): Promise<string | null | undefined>;
+}
+
+export type ButtonOwner = { brandId: string } | { householdId: string } | 'any';
+
+export function isOwner(owner: ButtonOwner, button: Button): boolean {
+  if (owner === 'any') return true;
+  return 'brandId' in owner
+    ? button.brandId === owner.brandId
+    : button.householdId === owner.householdId;
+}

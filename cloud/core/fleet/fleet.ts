@@ -1,0 +1,189 @@
+/**
+ * Button fleet operations: brands register batches and bind SKUs; households claim buttons
+ * and change their settings; support unbinds. Every rule that involves a SKU is checked
+ * against the button's own brand's catalogue.
+ */
+
+import type { Catalog } from '../catalog/catalog.ts';
+import { RuleViolationError } from '../catalog/errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { type Button, DEFAULT_SETTINGS, type SecondAction } from '../model.ts';
+import type { Clock, KeySource } from '../ports.ts';
+import { type ButtonOwner, type ButtonStore, isOwner, type SettingsPatch } from './button-store.ts';
+import { claimCodeHash, deriveClaimCode } from './claim-code.ts';
+import type { ClaimStore } from './claim-store.ts';
+import { ClaimCodeUnknownError, ClaimCodeUsedError } from './errors.ts';
+
+export interface NewButton {
+  deviceId: string;
+  serial: string;
+}
+
+export interface RegisteredButton extends NewButton {
+  claimCode: string;
+}
+
+/** The settings a household may change (acceptedPriceCents belongs to the order flow). */
+export type HouseholdSettings = Omit<SettingsPatch, 'acceptedPriceCents'>;
+
+export class Fleet {
+  constructor(
+    private readonly buttons: ButtonStore,
+    private readonly claims: ClaimStore,
+    private readonly catalog: Catalog,
+    private readonly keySource: KeySource,
+    private readonly clock: Clock,
+  ) {}
+
+  async claimCodeFor(deviceId: string, keyVersion: number): Promise<string> {
+    const key = await this.keySource.deviceKey(deviceId, keyVersion);
+    if (!key) {
+      throw new RuleViolationError('UNKNOWN_KEY_VERSION', `key version ${keyVersion} is unknown`);
+    }
+    return deriveClaimCode(key);
+  }
+
+  /**
+   * Registers each button and its claim code. Safe to retry: a device id the same brand
+   * registered before counts as done; one held by another brand stops the batch (409).
+   */
+  async registerBatch(
+    brandId: string,
+    keyVersion: number,
+    batch: NewButton[],
+  ): Promise<RegisteredButton[]> {
+    const registered: RegisteredButton[] = [];
+    for (const input of batch) {
+      const claimCode = await this.claimCodeFor(input.deviceId, keyVersion);
+      const codeHash = claimCodeHash(claimCode);
+      const createdAt = this.clock.now();
+      const button: Button = {
+        deviceId: input.deviceId,
+        brandId,
+        serial: input.serial,
+        keyVersion,
+        householdId: null,
+        settings: DEFAULT_SETTINGS,
+        highWaterMark: 0,
+        open: [],
+        lastPressAt: null,
+        batteryMv: null,
+        createdAt,
+      };
+      // The button goes first: a device id held by another brand must stop us before any
+      // claim record exists that could point a household at that brand's button.
+      if (!(await this.buttons.createButton(button, codeHash))) {
+        const existing = await this.buttons.getButton(input.deviceId);
+        const same =
+          existing?.brandId === brandId &&
+          existing.serial === input.serial &&
+          existing.keyVersion === keyVersion;
+        if (!same) {
+          throw new ConflictError(`device ${input.deviceId} is registered already`, undefined, {
+            deviceId: input.deviceId,
+          });
+        }
+      }
+      // Idempotent: a retry after a crash between the two writes creates the missing record.
+      await this.claims.createClaim({
+        codeHash,
+        deviceId: input.deviceId,
+        brandId,
+        claimedBy: null,
+        claimedAt: null,
+      });
+      registered.push({ ...input, claimCode });
+    }
+    return registered;
+  }
+
+  async get(deviceId: string, owner: ButtonOwner): Promise<Button> {
+    const button = await this.buttons.getButton(deviceId);
+    if (!button || !isOwner(owner, button)) throw new NotFoundError('button', deviceId);
+    return button;
+  }
+
+  /** Binds (or re-binds) the button's SKU; a changed SKU forgets the previously accepted price. */
+  async bindSku(brandId: string, deviceId: string, skuId: string): Promise<Button> {
+    const button = await this.get(deviceId, { brandId });
+    const sku = await this.catalog.requireBindable(brandId, skuId);
+    const patch: SettingsPatch = { skuId };
+    if (button.settings.skuId !== skuId) patch.acceptedPriceCents = null;
+    if (button.settings.quantity > sku.maxQuantity) patch.quantity = sku.maxQuantity;
+    return this.patch(deviceId, { brandId }, patch);
+  }
+
+  /** Support: the button stops ordering (presses answer UNBOUND) until a SKU is bound again. */
+  async unbind(deviceId: string): Promise<Button> {
+    await this.get(deviceId, 'any');
+    return this.patch(deviceId, 'any', {
+      skuId: null,
+      secondAction: null,
+      acceptedPriceCents: null,
+    });
+  }
+
+  async claim(householdId: string, claimCode: string): Promise<Button> {
+    const taken = await this.claims.takeClaim(
+      claimCodeHash(claimCode),
+      householdId,
+      this.clock.now(),
+    );
+    if (!('deviceId' in taken)) {
+      throw taken.outcome === 'used' ? new ClaimCodeUsedError() : new ClaimCodeUnknownError();
+    }
+    // 'already-yours' is a retry after a crash between the two writes: finish the work.
+    const assigned = await this.buttons.assignHousehold(taken.deviceId, householdId);
+    if (assigned === 'taken') throw new ClaimCodeUsedError();
+    if (assigned === 'missing') throw new ClaimCodeUnknownError();
+    return this.get(taken.deviceId, { householdId });
+  }
+
+  async updateSettings(
+    householdId: string,
+    deviceId: string,
+    changes: HouseholdSettings,
+  ): Promise<Button> {
+    const button = await this.get(deviceId, { householdId });
+    const next = { ...button.settings, ...changes };
+    const patch: SettingsPatch = { ...changes };
+    if (next.skuId !== null) {
+      const sku = await this.catalog.requireBindable(button.brandId, next.skuId);
+      if (next.quantity > sku.maxQuantity) {
+        throw new RuleViolationError(
+          'QUANTITY_ABOVE_MAX',
+          `quantity ${next.quantity} exceeds the SKU's maximum of ${sku.maxQuantity}`,
+        );
+      }
+    }
+    if (next.secondAction) await this.checkSecondAction(button.brandId, next.secondAction);
+    if (changes.skuId !== undefined && changes.skuId !== button.settings.skuId) {
+      patch.acceptedPriceCents = null;
+    }
+    return this.patch(deviceId, { householdId }, patch);
+  }
+
+  /** Erasure: detaches the button and deletes its claim record, so the code is gone too. */
+  async release(householdId: string, deviceId: string): Promise<void> {
+    const codeHash = await this.buttons.releaseHousehold(deviceId, householdId);
+    if (codeHash) await this.claims.deleteClaim(codeHash);
+  }
+
+  private async checkSecondAction(brandId: string, action: SecondAction): Promise<void> {
+    const sku = await this.catalog.requireBindable(brandId, action.skuId);
+    if (action.quantity > sku.maxQuantity) {
+      throw new RuleViolationError(
+        'QUANTITY_ABOVE_MAX',
+        `second action quantity ${action.quantity} exceeds the SKU's maximum of ${sku.maxQuantity}`,
+      );
+    }
+  }
+
+  private async patch(deviceId: string, owner: ButtonOwner, patch: SettingsPatch) {
+    if (!(await this.buttons.patchSettings(deviceId, owner, patch))) {
+      // Ownership changed between the read and the write (claim, release, erasure).
+      throw new NotFoundError('button', deviceId);
+    }
+    return this.get(deviceId, owner);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * A household's account as a whole: the data export and the erasure. Erasure deletes the
+ * profile (name, e-mail, address), notifications and claim codes, detaches the buttons,
+ * cancels what can still be cancelled, and keeps the orders under an anonymous id so they
+ * still count for the brand (tax records). Every step is idempotent, so a failed erasure is
+ * finished by calling it again.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConflictError, IllegalTransitionError } from '../errors.ts';
+import type { ButtonStore } from '../fleet/button-store.ts';
+import type { Fleet } from '../fleet/fleet.ts';
+import type { Button, Household, Order } from '../model.ts';
+import type { Notification, NotificationStore } from '../notifications/notification-store.ts';
+import type { OrderStore } from '../orders/order-store.ts';
+import { collectAll } from './collect.ts';
+import type { HouseholdStore } from './household-store.ts';
+import type { OrderActions } from './order-actions.ts';
+
+export interface HouseholdExport {
+  household: Household | null;
+  buttons: Button[];
+  orders: Order[];
+  notifications: Notification[];
+}
+
+export interface ErasureSummary {
+  anonymousId: string;
+  ordersCancelled: number;
+  ordersAnonymised: number;
+  buttonsReleased: number;
+  notificationsDeleted: number;
+}
+
+export class HouseholdAccount {
+  constructor(
+    private readonly deps: {
+      households: HouseholdStore;
+      buttons: ButtonStore;
+      fleet: Fleet;
+      notifications: NotificationStore;
+      orders: OrderStore;
+      orderActions: OrderActions;
+    },
+  ) {}
+
+  async export(householdId: string): Promise<HouseholdExport> {
+    const { households, buttons, orders, notifications } = this.deps;
+    return {
+      household: await households.getHousehold(householdId),
+      buttons: await collectAll((page) => buttons.listHouseholdButtons(householdId, page)),
+      orders: await collectAll((page) => orders.listHouseholdOrders(householdId, page)),
+      notifications: await collectAll((page) => notifications.listNotifications(householdId, page)),
+    };
+  }
+
+  async erase(householdId: string): Promise<ErasureSummary> {
+    const { households, buttons, fleet, notifications, orders, orderActions } = this.deps;
+    const actor = { kind: 'household' as const, id: householdId };
+    let ordersCancelled = 0;
+    for (const order of await collectAll((page) => orders.listHouseholdOrders(householdId, page))) {
+      try {
+        if (order.status === 'PLACED') {
+          await orderActions.cancel(order.orderId, actor, 'account erased');
+          ordersCancelled++;
+        } else if (order.status === 'NEEDS_CONFIRMATION') {
+          await orderActions.decline(order.orderId, actor);
+          ordersCancelled++;
+        }
+      } catch (error) {
+        // The order moved on meanwhile (confirmed by the timer, say): it is kept, anonymised.
+        if (!(error instanceof IllegalTransitionError) && !(error instanceof ConflictError)) {
+          throw error;
+        }
+      }
+    }
+    const owned = await collectAll((page) => buttons.listHouseholdButtons(householdId, page));
+    for (const button of owned) await fleet.release(householdId, button.deviceId);
+    const anonymousId = `anon-${randomUUID()}`;
+    const ordersAnonymised = await orders.anonymiseHouseholdOrders(householdId, anonymousId);
+    const notificationsDeleted = await notifications.deleteNotifications(householdId);
+    await households.deleteHousehold(householdId);
+    return {
+      anonymousId,
+      ordersCancelled,
+      ordersAnonymised,
+      buttonsReleased: owned.length,
+      notificationsDeleted,
+    };
+  }
+}

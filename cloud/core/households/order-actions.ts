@@ -1,0 +1,15 @@
+/**
+ * The order transitions the API needs. The lead's OrderService (cloud/core/orders) provides
+ * them; each returns the updated order and throws NotFoundError, IllegalTransitionError or
+ * ConflictError.
+ */
+import type { Actor, Order } from '../model.ts';
+
+export interface OrderActions {
+  cancel(orderId: string, actor: Actor, reason?: string): Promise<Order>;
+  /** NEEDS_CONFIRMATION → PLACED; records the accepted price on the button. */
+  confirm(orderId: string, actor: Actor): Promise<Order>;
+  decline(orderId: string, actor: Actor): Promise<Order>;
+  ship(orderId: string, actor: Actor): Promise<Order>;
+  deliver(orderId: string, actor: Actor): Promise<Order>;
+}

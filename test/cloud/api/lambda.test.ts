@@ -1,0 +1,59 @@
+/** The API Lambda entry: builds from its environment and answers an API Gateway (HTTP API) event. */
+import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+const saved = { ...process.env };
+beforeAll(() => {
+  Object.assign(process.env, {
+    TABLE_NAME: 'restock-test',
+    EVENT_BUS_NAME: 'restock-test',
+    MASTER_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:test',
+    JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test',
+    JWT_AUDIENCE: 'test-client',
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+});
+afterAll(() => {
+  process.env = saved;
+});
+
+function event(method: string, path: string, headers: Record<string, string> = {}): LambdaEvent {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      authentication: null,
+      authorizer: {},
+      apiId: 'api',
+      domainName: 'api.example.org',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'r1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+    },
+  };
+}
+
+it('serves /health and refuses a forged token without reaching AWS', async () => {
+  const { handler } = await import('../../../cloud/lambdas/api.ts');
+  const context = {} as LambdaContext;
+  const health = await handler(event('GET', '/health'), context);
+  expect(health.statusCode).toBe(200);
+  expect(JSON.parse(health.body ?? '')).toEqual({ status: 'ok' });
+  const refused = await handler(
+    event('GET', '/v1/support/audit', { authorization: 'Bearer a.b.c' }),
+    context,
+  );
+  expect(refused.statusCode).toBe(401);
+  expect(JSON.parse(refused.body ?? '').error.code).toBe('UNAUTHENTICATED');
+});

@@ -1,0 +1,552 @@
+/** Every route's success path, through app.request with real signed tokens. */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynalite-server.ts';
+import { ACME, confirmOrder, type Fixture, HH1, PROFILE_1, seed } from './helpers/fixture.ts';
+import { ApiHarness, type Reply } from './helpers/harness.ts';
+
+let server: DynaliteServer;
+let h: ApiHarness;
+let f: Fixture;
+
+beforeAll(async () => {
+  server = await startDynalite();
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  h = await ApiHarness.open(server);
+  f = await seed(h);
+});
+afterEach(() => h.close());
+
+describe('meta', () => {
+  it('GET /health', async () => {
+    const reply = await h.call('GET', '/health');
+    expect(reply).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('answers malformed JSON, a wrong media type and an oversized body in the error shape', async () => {
+    const post = (body: string, type: string) =>
+      h.app.request('/v1/brand/skus', {
+        method: 'POST',
+        body,
+        headers: { Authorization: `Bearer ${f.tokens.acme}`, 'Content-Type': type },
+      });
+    const cases: [Response, number, string][] = [
+      [await post('{', 'application/json'), 400, 'VALIDATION_FAILED'],
+      [await post('{}', 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [await post(`"${'x'.repeat(70_000)}"`, 'application/json'), 413, 'PAYLOAD_TOO_LARGE'],
+    ];
+    for (const [response, status, code] of cases) {
+      expect(response.status).toBe(status);
+      expect(((await response.json()) as Reply['body']).error.code).toBe(code);
+    }
+  });
+
+  it('answers unknown routes with the error shape', async () => {
+    const reply = await h.call('GET', '/nope');
+    expect(reply.status).toBe(404);
+    expect(reply.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('brand', () => {
+  it('GET /v1/brand/skus pages through the brand’s SKUs', async () => {
+    const first = await h.call('GET', '/v1/brand/skus?limit=1', { token: f.tokens.acme });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((s: { skuId: unknown }) => s.skuId)).toEqual(['coffee']);
+    const second = await h.call('GET', `/v1/brand/skus?limit=1&cursor=${first.body.cursor}`, {
+      token: f.tokens.acme,
+    });
+    expect(second.body.items.map((s: { skuId: unknown }) => s.skuId)).toEqual(['tea']);
+  });
+
+  it('POST /v1/brand/skus creates a SKU and honours Idempotency-Key', async () => {
+    const body = {
+      skuId: 'cocoa',
+      name: 'Cocoa',
+      priceCents: 499,
+      currency: 'EUR',
+      maxQuantity: 3,
+    };
+    const headers = { 'Idempotency-Key': 'sku-cocoa-1' };
+    const first = await h.call('POST', '/v1/brand/skus', { token: f.tokens.acme, body, headers });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ skuId: 'cocoa', inStock: true, retired: false });
+    const again = await h.call('POST', '/v1/brand/skus', { token: f.tokens.acme, body, headers });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    const other = await h.call('POST', '/v1/brand/skus', {
+      token: f.tokens.acme,
+      body: { ...body, priceCents: 1 },
+      headers,
+    });
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const badKey = await h.call('POST', '/v1/brand/skus', {
+      token: f.tokens.acme,
+      body,
+      headers: { 'Idempotency-Key': 'has spaces' },
+    });
+    expect(badKey.status).toBe(400);
+    const duplicate = await h.call('POST', '/v1/brand/skus', { token: f.tokens.acme, body });
+    expect(duplicate.status).toBe(409);
+  });
+
+  it('GET /v1/brand/skus/{skuId}', async () => {
+    const reply = await h.call('GET', '/v1/brand/skus/coffee', { token: f.tokens.acme });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ brandId: ACME, priceCents: 1299 });
+  });
+
+  it('PATCH /v1/brand/skus/{skuId} keeps the price history', async () => {
+    h.clock.advance(1000);
+    const reply = await h.call('PATCH', '/v1/brand/skus/coffee', {
+      token: f.tokens.acme,
+      body: { priceCents: 1399, inStock: false },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.priceHistory.map((p: { priceCents: unknown }) => p.priceCents)).toEqual([
+      1299, 1399,
+    ]);
+    expect(reply.body.inStock).toBe(false);
+  });
+
+  it('POST /v1/brand/skus/{skuId}/retire, after which the SKU cannot be bound', async () => {
+    const reply = await h.call('POST', '/v1/brand/skus/tea/retire', { token: f.tokens.acme });
+    expect(reply.status).toBe(200);
+    expect(reply.body.retired).toBe(true);
+    const bind = await h.call('PUT', '/v1/brand/buttons/btn-c/sku', {
+      token: f.tokens.acme,
+      body: { skuId: 'tea' },
+    });
+    expect(bind.status).toBe(422);
+    expect(bind.body.error.code).toBe('SKU_RETIRED');
+  });
+
+  it('GET /v1/brand/buttons lists the brand’s buttons without secrets', async () => {
+    const reply = await h.call('GET', '/v1/brand/buttons', { token: f.tokens.acme });
+    expect(reply.status).toBe(200);
+    expect(reply.body.items.map((b: { deviceId: unknown }) => b.deviceId)).toEqual([
+      'btn-a',
+      'btn-b',
+      'btn-c',
+    ]);
+    const text = JSON.stringify(reply.body);
+    expect(text).not.toContain(f.claimCodes['btn-c']);
+    expect(text).not.toMatch(/claimHash|key"/i);
+  });
+
+  it('POST /v1/brand/buttons returns claim codes once; a replay derives the same ones', async () => {
+    const body = { buttons: [{ deviceId: 'btn-d', serial: 'SN-D' }] };
+    const headers = { 'Idempotency-Key': 'batch-7' };
+    const first = await h.call('POST', '/v1/brand/buttons', {
+      token: f.tokens.acme,
+      body,
+      headers,
+    });
+    expect(first.status).toBe(201);
+    const code = first.body.buttons[0].claimCode;
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    const replay = await h.call('POST', '/v1/brand/buttons', {
+      token: f.tokens.acme,
+      body,
+      headers,
+    });
+    expect(replay.body).toEqual(first.body);
+    // Only hashes rest in the table: neither the code nor its normalised form is stored.
+    const stored = JSON.stringify(await h.snapshot());
+    expect(stored).not.toContain(code);
+    expect(stored).not.toContain(code.replaceAll('-', ''));
+  });
+
+  it('POST /v1/brand/buttons refuses a device id held by another brand', async () => {
+    const reply = await h.call('POST', '/v1/brand/buttons', {
+      token: f.tokens.globex,
+      body: { buttons: [{ deviceId: 'btn-c', serial: 'SN-C' }] },
+    });
+    expect(reply.status).toBe(409);
+  });
+
+  it('GET /v1/brand/buttons/{deviceId}', async () => {
+    const reply = await h.call('GET', '/v1/brand/buttons/btn-a', { token: f.tokens.acme });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ deviceId: 'btn-a', claimed: true });
+    expect(reply.body.openOrders).toEqual([{ orderId: f.orderId, status: 'PLACED' }]);
+  });
+
+  it('PUT /v1/brand/buttons/{deviceId}/sku re-binds among the brand’s SKUs only', async () => {
+    const reply = await h.call('PUT', '/v1/brand/buttons/btn-b/sku', {
+      token: f.tokens.acme,
+      body: { skuId: 'coffee' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.settings).toMatchObject({ skuId: 'coffee', acceptedPriceCents: null });
+    const foreign = await h.call('PUT', '/v1/brand/buttons/btn-b/sku', {
+      token: f.tokens.acme,
+      body: { skuId: 'soap' },
+    });
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.error.code).toBe('UNKNOWN_SKU');
+  });
+
+  it('GET /v1/brand/fulfilment lists CONFIRMED orders oldest first with the address', async () => {
+    await h.call('PATCH', '/v1/household/buttons/btn-a/settings', {
+      token: f.tokens.hh1,
+      body: { maxOpenOrders: 3 },
+    });
+    h.clock.advance(1000);
+    const second = await h.device('btn-a').press('SINGLE');
+    expect(second.outcome).toBe('ORDERED');
+    await confirmOrder(h);
+    const reply = await h.call('GET', '/v1/brand/fulfilment?limit=1', { token: f.tokens.acme });
+    expect(reply.status).toBe(200);
+    expect(reply.body.items).toHaveLength(1);
+    expect(reply.body.items[0]).toMatchObject({
+      orderId: f.orderId,
+      status: 'CONFIRMED',
+      shipTo: { name: PROFILE_1.name, address: PROFILE_1.address },
+    });
+    const next = await h.call('GET', `/v1/brand/fulfilment?limit=1&cursor=${reply.body.cursor}`, {
+      token: f.tokens.acme,
+    });
+    expect(next.body.items[0].orderId).toBe(second.orderId);
+  });
+
+  it('GET /v1/brand/orders/{orderId}', async () => {
+    const reply = await h.call('GET', `/v1/brand/orders/${f.orderId}`, { token: f.tokens.acme });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ orderId: f.orderId, brandId: ACME, skuId: 'coffee' });
+  });
+
+  it('POST ship then deliver; delivery frees the button and notifies the household', async () => {
+    await confirmOrder(h);
+    const shipped = await h.call('POST', `/v1/brand/orders/${f.orderId}/ship`, {
+      token: f.tokens.acme,
+    });
+    expect(shipped.status).toBe(200);
+    expect(shipped.body.status).toBe('SHIPPED');
+    const delivered = await h.call('POST', `/v1/brand/orders/${f.orderId}/deliver`, {
+      token: f.tokens.acme,
+    });
+    expect(delivered.body.status).toBe('DELIVERED');
+    const button = await h.call('GET', '/v1/brand/buttons/btn-a', { token: f.tokens.acme });
+    expect(button.body.openOrders).toEqual([]);
+    const notes = await h.call('GET', '/v1/household/notifications', { token: f.tokens.hh1 });
+    expect(notes.body.items.map((n: { kind: unknown }) => n.kind)).toEqual([
+      'OrderDelivered',
+      'OrderShipped',
+    ]);
+  });
+
+  it('GET /v1/brand/totals', async () => {
+    const reply = await h.call('GET', '/v1/brand/totals', { token: f.tokens.acme });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ brandId: ACME, orders: 1, byStatus: { PLACED: 1 } });
+  });
+});
+
+describe('household', () => {
+  it('GET and PUT /v1/household/profile', async () => {
+    const read = await h.call('GET', '/v1/household/profile', { token: f.tokens.hh1 });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ householdId: HH1, ...PROFILE_1 });
+    const changed = await h.call('PUT', '/v1/household/profile', {
+      token: f.tokens.hh1,
+      body: { ...PROFILE_1, address: 'Elsewhere 1' },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ address: 'Elsewhere 1', createdAt: read.body.createdAt });
+    const invalid = await h.call('PUT', '/v1/household/profile', {
+      token: f.tokens.hh1,
+      body: { ...PROFILE_1, email: 'not-an-email' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('POST /v1/household/claims claims once; a used code fails cleanly', async () => {
+    const claimed = await h.call('POST', '/v1/household/claims', {
+      token: f.tokens.hh1,
+      body: { claimCode: f.claimCodes['btn-c']?.toLowerCase() },
+    });
+    expect(claimed.status).toBe(201);
+    expect(claimed.body).toMatchObject({ deviceId: 'btn-c', claimed: true });
+    const again = await h.call('POST', '/v1/household/claims', {
+      token: f.tokens.hh2,
+      body: { claimCode: f.claimCodes['btn-c'] },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('CLAIM_CODE_USED');
+    const unknown = await h.call('POST', '/v1/household/claims', {
+      token: f.tokens.hh2,
+      body: { claimCode: 'AAAA-BBBB-CCCC-DDDD' },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('GET /v1/household/buttons lists only the household’s buttons', async () => {
+    const reply = await h.call('GET', '/v1/household/buttons', { token: f.tokens.hh1 });
+    expect(reply.status).toBe(200);
+    expect(reply.body.items.map((b: { deviceId: unknown }) => b.deviceId)).toEqual(['btn-a']);
+  });
+
+  it('GET /v1/household/buttons/{deviceId}', async () => {
+    const reply = await h.call('GET', '/v1/household/buttons/btn-a', { token: f.tokens.hh1 });
+    expect(reply.status).toBe(200);
+    expect(reply.body.settings.skuId).toBe('coffee');
+  });
+
+  it('PATCH /v1/household/buttons/{deviceId}/settings checks SKU and quantity rules', async () => {
+    const reply = await h.call('PATCH', '/v1/household/buttons/btn-a/settings', {
+      token: f.tokens.hh1,
+      body: {
+        quantity: 2,
+        secondAction: { skuId: 'tea', quantity: 1 },
+        cancelWindowMinutes: 10,
+        maxOpenOrders: 2,
+        priceIncreaseLimitPct: 5,
+        confirmFirstOrder: true,
+      },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.settings).toMatchObject({
+      skuId: 'coffee',
+      quantity: 2,
+      secondAction: { skuId: 'tea', quantity: 1 },
+      cancelWindowMinutes: 10,
+      maxOpenOrders: 2,
+      priceIncreaseLimitPct: 5,
+      confirmFirstOrder: true,
+    });
+    const tooMany = await h.call('PATCH', '/v1/household/buttons/btn-a/settings', {
+      token: f.tokens.hh1,
+      body: { quantity: 6 },
+    });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error.code).toBe('QUANTITY_ABOVE_MAX');
+    const aboveMax = await h.call('PATCH', '/v1/household/buttons/btn-a/settings', {
+      token: f.tokens.hh1,
+      body: { secondAction: { skuId: 'coffee', quantity: 9 } },
+    });
+    expect(aboveMax.status).toBe(422);
+    const foreign = await h.call('PATCH', '/v1/household/buttons/btn-a/settings', {
+      token: f.tokens.hh1,
+      body: { skuId: 'soap' },
+    });
+    expect(foreign.status).toBe(422);
+  });
+
+  it('GET /v1/household/orders', async () => {
+    const reply = await h.call('GET', '/v1/household/orders', { token: f.tokens.hh1 });
+    expect(reply.status).toBe(200);
+    expect(reply.body.items.map((o: { orderId: unknown }) => o.orderId)).toEqual([f.orderId]);
+  });
+
+  it('GET /v1/household/orders/{orderId}', async () => {
+    const reply = await h.call('GET', `/v1/household/orders/${f.orderId}`, { token: f.tokens.hh1 });
+    expect(reply.status).toBe(200);
+    expect(reply.body.status).toBe('PLACED');
+  });
+
+  it('POST /v1/household/orders/{orderId}/cancel inside the window, refused after it', async () => {
+    const cancelled = await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: { reason: 'pressed by the cat' },
+    });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('CANCELLED');
+    h.clock.advance(1000);
+    const next = await h.device('btn-a').press('SINGLE');
+    h.clock.advance(31 * 60_000);
+    const late = await h.call('POST', `/v1/household/orders/${next.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: {},
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('CANCEL_WINDOW_CLOSED');
+  });
+
+  it('POST confirm and decline a NEEDS_CONFIRMATION order', async () => {
+    await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: {},
+    });
+    await h.call('PATCH', '/v1/brand/skus/coffee', {
+      token: f.tokens.acme,
+      body: { priceCents: 1499 },
+    });
+    // Accept a price first: confirmFirstOrder makes the first press of a fresh binding ask.
+    await h.call('PATCH', '/v1/household/buttons/btn-a/settings', {
+      token: f.tokens.hh1,
+      body: { confirmFirstOrder: true },
+    });
+    h.clock.advance(1000);
+    const asked = await h.device('btn-a').press('SINGLE');
+    expect(asked.outcome).toBe('NEEDS_CONFIRMATION');
+    const confirmed = await h.call('POST', `/v1/household/orders/${asked.orderId}/confirm`, {
+      token: f.tokens.hh1,
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.status).toBe('PLACED');
+    await h.call('POST', `/v1/household/orders/${asked.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: {},
+    });
+    await h.call('PATCH', '/v1/brand/skus/coffee', {
+      token: f.tokens.acme,
+      body: { priceCents: 1599 },
+    });
+    h.clock.advance(1000);
+    const askedAgain = await h.device('btn-a').press('SINGLE');
+    expect(askedAgain.outcome).toBe('NEEDS_CONFIRMATION');
+    const declined = await h.call('POST', `/v1/household/orders/${askedAgain.orderId}/decline`, {
+      token: f.tokens.hh1,
+    });
+    expect(declined.status).toBe(200);
+    expect(declined.body.status).toBe('CANCELLED');
+  });
+
+  it('GET /v1/household/notifications', async () => {
+    await h.call('POST', `/v1/support/orders/${f.orderId}/cancel`, {
+      token: f.tokens.support,
+      body: { reason: 'duplicate order reported by phone' },
+    });
+    const reply = await h.call('GET', '/v1/household/notifications', { token: f.tokens.hh1 });
+    expect(reply.status).toBe(200);
+    expect(reply.body.items).toHaveLength(1);
+    expect(reply.body.items[0].message).toContain('duplicate order reported by phone');
+  });
+
+  it('GET /v1/household/export holds everything about the household', async () => {
+    const reply = await h.call('GET', '/v1/household/export', { token: f.tokens.hh1 });
+    expect(reply.status).toBe(200);
+    expect(reply.body.household).toMatchObject(PROFILE_1);
+    expect(reply.body.buttons.map((b: { deviceId: unknown }) => b.deviceId)).toEqual(['btn-a']);
+    expect(reply.body.orders.map((o: { orderId: unknown }) => o.orderId)).toEqual([f.orderId]);
+  });
+
+  it('DELETE /v1/household erases the account', async () => {
+    const reply = await h.call('DELETE', '/v1/household', { token: f.tokens.hh1 });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      ordersCancelled: 1,
+      ordersAnonymised: 1,
+      buttonsReleased: 1,
+    });
+    const profile = await h.call('GET', '/v1/household/profile', { token: f.tokens.hh1 });
+    expect(profile.status).toBe(404);
+  });
+});
+
+describe('support', () => {
+  it('GET /v1/support/buttons/{deviceId}', async () => {
+    const reply = await h.call('GET', '/v1/support/buttons/btn-a', { token: f.tokens.support });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ deviceId: 'btn-a', householdId: HH1, highWaterMark: 1 });
+  });
+
+  it('GET /v1/support/buttons/{deviceId}/presses includes rejected presses', async () => {
+    const device = h.device('btn-a');
+    h.clock.advance(1000);
+    const forged = { ...device.sign('SINGLE', 2), sig: '0'.repeat(32) };
+    await h.world.handle(device.event(forged));
+    const reply = await h.call('GET', '/v1/support/buttons/btn-a/presses', {
+      token: f.tokens.support,
+    });
+    expect(reply.status).toBe(200);
+    expect(
+      reply.body.items.map((p: { outcome: string; reason: string | null }) => [
+        p.outcome,
+        p.reason,
+      ]),
+    ).toEqual([
+      ['REJECTED', 'BAD_SIGNATURE'],
+      ['ORDERED', null],
+    ]);
+  });
+
+  it('POST /v1/support/buttons/{deviceId}/unbind', async () => {
+    const reply = await h.call('POST', '/v1/support/buttons/btn-a/unbind', {
+      token: f.tokens.support,
+      body: { reason: 'household reports the button as lost' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.settings.skuId).toBeNull();
+    h.clock.advance(1000);
+    await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: {},
+    });
+    expect((await h.device('btn-a').press('SINGLE')).outcome).toBe('UNBOUND');
+  });
+
+  it('GET /v1/support/households/{householdId}', async () => {
+    const reply = await h.call('GET', `/v1/support/households/${HH1}`, { token: f.tokens.support });
+    expect(reply.status).toBe(200);
+    expect(reply.body.household).toMatchObject(PROFILE_1);
+    expect(reply.body.buttons.map((b: { deviceId: unknown }) => b.deviceId)).toEqual(['btn-a']);
+  });
+
+  it('GET /v1/support/orders/{orderId}', async () => {
+    const reply = await h.call('GET', `/v1/support/orders/${f.orderId}`, {
+      token: f.tokens.support,
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.orderId).toBe(f.orderId);
+  });
+
+  it('POST /v1/support/orders/{orderId}/cancel requires a reason; works after the window', async () => {
+    const missing = await h.call('POST', `/v1/support/orders/${f.orderId}/cancel`, {
+      token: f.tokens.support,
+      body: {},
+    });
+    expect(missing.status).toBe(400);
+    await confirmOrder(h);
+    const reply = await h.call('POST', `/v1/support/orders/${f.orderId}/cancel`, {
+      token: f.tokens.support,
+      body: { reason: 'accidental press confirmed by phone' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.status).toBe('CANCELLED');
+    expect(reply.body.history.at(-1)).toMatchObject({
+      actor: { kind: 'support' },
+      reason: 'accidental press confirmed by phone',
+    });
+  });
+
+  it('offers no way to change or delete audit entries', async () => {
+    await h.call('GET', '/v1/support/buttons/btn-a', { token: f.tokens.support });
+    const before = await h.call('GET', '/v1/support/audit', { token: f.tokens.support });
+    const entry = before.body.items[0].auditId;
+    for (const method of ['PUT', 'PATCH', 'DELETE', 'POST']) {
+      for (const path of ['/v1/support/audit', `/v1/support/audit/${entry}`]) {
+        const reply = await h.call(method, path, {
+          token: f.tokens.support,
+          body: { reason: 'x' },
+        });
+        expect(reply.status, `${method} ${path}`).toBe(404);
+      }
+    }
+    const after = await h.call('GET', '/v1/support/audit', { token: f.tokens.support });
+    expect(after.body).toEqual(before.body);
+  });
+
+  it('GET /v1/support/audit lists every support action, newest first', async () => {
+    await h.call('GET', '/v1/support/buttons/btn-a', { token: f.tokens.support });
+    await h.call('POST', `/v1/support/orders/${f.orderId}/cancel`, {
+      token: f.tokens.support,
+      body: { reason: 'customer asked' },
+    });
+    const reply = await h.call('GET', '/v1/support/audit', { token: f.tokens.support });
+    expect(reply.status).toBe(200);
+    expect(reply.body.items.map((e: { action: unknown }) => e.action)).toEqual([
+      'order.cancel',
+      'button.read',
+    ]);
+    expect(reply.body.items[0]).toMatchObject({
+      subject: `order:${f.orderId}`,
+      reason: 'customer asked',
+    });
+  });
+});

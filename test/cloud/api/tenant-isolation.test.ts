@@ -1,0 +1,255 @@
+/**
+ * Every route × (no token, expired, wrong signature, alg none, wrong role, other tenant):
+ * the answer is 401/403/404 (or, for a tenant's own collections, only its own data), and the
+ * table is byte-for-byte unchanged afterwards — checked by scanning it, not assumed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../../cloud/core/model.ts';
+import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynalite-server.ts';
+import {
+  ACME,
+  confirmOrder,
+  type Fixture,
+  GLOBEX,
+  HH1,
+  HH2,
+  PROFILE_1,
+  seed,
+} from './helpers/fixture.ts';
+import { ApiHarness } from './helpers/harness.ts';
+
+/**
+ * How a request with another tenant's valid token must fail: 404 for a resource of ours;
+ * 'own-data' for a collection (the caller sees only its own items); a status for creates that
+ * collide with ours; null where "another tenant" does not apply (support has none, and a
+ * tenant acting on its own account is not crossing over).
+ */
+type OtherTenant = 404 | 409 | 'own-data' | null;
+
+interface RouteCase {
+  method: string;
+  path: string;
+  role: Role;
+  body?: unknown;
+  otherTenant: OtherTenant;
+}
+
+let server: DynaliteServer;
+let h: ApiHarness;
+let f: Fixture;
+let routes: RouteCase[];
+
+const tenantOf: Record<Role, string | undefined> = {
+  brand: ACME,
+  household: HH1,
+  support: undefined,
+};
+const otherOf: Record<Role, string | undefined> = {
+  brand: GLOBEX,
+  household: HH2,
+  support: undefined,
+};
+const wrongRoleFor: Record<Role, Role> = {
+  brand: 'household',
+  household: 'brand',
+  support: 'household',
+};
+
+beforeAll(async () => {
+  server = await startDynalite();
+  h = await ApiHarness.open(server);
+  f = await seed(h);
+  await confirmOrder(h); // a CONFIRMED order: ship, support-cancel and fulfilment have work to do
+  const o = f.orderId;
+  routes = [
+    { method: 'GET', path: '/v1/brand/skus', role: 'brand', otherTenant: 'own-data' },
+    {
+      method: 'POST',
+      path: '/v1/brand/skus',
+      role: 'brand',
+      body: { skuId: 'new', name: 'New', priceCents: 1, currency: 'EUR', maxQuantity: 1 },
+      otherTenant: null,
+    },
+    { method: 'GET', path: '/v1/brand/skus/coffee', role: 'brand', otherTenant: 404 },
+    {
+      method: 'PATCH',
+      path: '/v1/brand/skus/coffee',
+      role: 'brand',
+      body: { priceCents: 1 },
+      otherTenant: 404,
+    },
+    { method: 'POST', path: '/v1/brand/skus/coffee/retire', role: 'brand', otherTenant: 404 },
+    { method: 'GET', path: '/v1/brand/buttons', role: 'brand', otherTenant: 'own-data' },
+    {
+      method: 'POST',
+      path: '/v1/brand/buttons',
+      role: 'brand',
+      body: { buttons: [{ deviceId: 'btn-a', serial: 'SN-A' }] },
+      otherTenant: 409,
+    },
+    { method: 'GET', path: '/v1/brand/buttons/btn-a', role: 'brand', otherTenant: 404 },
+    {
+      method: 'PUT',
+      path: '/v1/brand/buttons/btn-a/sku',
+      role: 'brand',
+      body: { skuId: 'tea' },
+      otherTenant: 404,
+    },
+    { method: 'GET', path: '/v1/brand/fulfilment', role: 'brand', otherTenant: 'own-data' },
+    { method: 'GET', path: `/v1/brand/orders/${o}`, role: 'brand', otherTenant: 404 },
+    { method: 'POST', path: `/v1/brand/orders/${o}/ship`, role: 'brand', otherTenant: 404 },
+    { method: 'POST', path: `/v1/brand/orders/${o}/deliver`, role: 'brand', otherTenant: 404 },
+    { method: 'GET', path: '/v1/brand/totals', role: 'brand', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/household/profile', role: 'household', otherTenant: 'own-data' },
+    {
+      method: 'PUT',
+      path: '/v1/household/profile',
+      role: 'household',
+      body: PROFILE_1,
+      otherTenant: null,
+    },
+    {
+      method: 'POST',
+      path: '/v1/household/claims',
+      role: 'household',
+      body: { claimCode: '' },
+      otherTenant: 409,
+    },
+    { method: 'GET', path: '/v1/household/buttons', role: 'household', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/household/buttons/btn-a', role: 'household', otherTenant: 404 },
+    {
+      method: 'PATCH',
+      path: '/v1/household/buttons/btn-a/settings',
+      role: 'household',
+      body: { quantity: 2 },
+      otherTenant: 404,
+    },
+    { method: 'GET', path: '/v1/household/orders', role: 'household', otherTenant: 'own-data' },
+    { method: 'GET', path: `/v1/household/orders/${o}`, role: 'household', otherTenant: 404 },
+    {
+      method: 'POST',
+      path: `/v1/household/orders/${o}/cancel`,
+      role: 'household',
+      body: {},
+      otherTenant: 404,
+    },
+    {
+      method: 'POST',
+      path: `/v1/household/orders/${o}/confirm`,
+      role: 'household',
+      otherTenant: 404,
+    },
+    {
+      method: 'POST',
+      path: `/v1/household/orders/${o}/decline`,
+      role: 'household',
+      otherTenant: 404,
+    },
+    {
+      method: 'GET',
+      path: '/v1/household/notifications',
+      role: 'household',
+      otherTenant: 'own-data',
+    },
+    { method: 'GET', path: '/v1/household/export', role: 'household', otherTenant: 'own-data' },
+    { method: 'DELETE', path: '/v1/household', role: 'household', otherTenant: null },
+    { method: 'GET', path: '/v1/support/buttons/btn-a', role: 'support', otherTenant: null },
+    {
+      method: 'GET',
+      path: '/v1/support/buttons/btn-a/presses',
+      role: 'support',
+      otherTenant: null,
+    },
+    {
+      method: 'POST',
+      path: '/v1/support/buttons/btn-a/unbind',
+      role: 'support',
+      body: { reason: 'test' },
+      otherTenant: null,
+    },
+    { method: 'GET', path: `/v1/support/households/${HH1}`, role: 'support', otherTenant: null },
+    { method: 'GET', path: `/v1/support/orders/${o}`, role: 'support', otherTenant: null },
+    {
+      method: 'POST',
+      path: `/v1/support/orders/${o}/cancel`,
+      role: 'support',
+      body: { reason: 'test' },
+      otherTenant: null,
+    },
+    { method: 'GET', path: '/v1/support/audit', role: 'support', otherTenant: null },
+  ];
+  // The claim body needs the fixture's code, known only now.
+  const claim = routes.find((r) => r.path === '/v1/household/claims');
+  if (claim) claim.body = { claimCode: f.claimCodes['btn-a'] };
+});
+afterAll(async () => {
+  await h.close();
+  await server.close();
+});
+
+/** Strings that must never appear in another tenant's answer. */
+const OURS = ['coffee', 'btn-a', 'SN-A', PROFILE_1.name, PROFILE_1.email, HH1];
+
+describe('tenant isolation', () => {
+  it('covers every route the app serves', () => {
+    const served = h.app.routes
+      .filter((r) => r.path.startsWith('/v1/') && r.method !== 'ALL')
+      .map((r) => `${r.method} ${r.path}`);
+    const tested = routes.map((r) => `${r.method} ${templateOf(r.path)}`);
+    expect(new Set(tested)).toEqual(new Set(served));
+  });
+
+  it('refuses every attack on every route and changes nothing', async () => {
+    const failures: string[] = [];
+    for (const route of routes) {
+      const tenant = tenantOf[route.role];
+      const attacks: [string, string | undefined, number | 'own-data'][] = [
+        ['no token', undefined, 401],
+        ['expired token', await h.expiredToken(route.role, tenant), 401],
+        ['wrong signature', await h.foreignToken(route.role, tenant), 401],
+        ['alg none', h.unsignedToken(route.role, tenant), 401],
+        [
+          'wrong role',
+          await h.token(wrongRoleFor[route.role], otherOf[wrongRoleFor[route.role]]),
+          403,
+        ],
+      ];
+      if (route.otherTenant !== null) {
+        attacks.push([
+          'other tenant',
+          await h.token(route.role, otherOf[route.role]),
+          route.otherTenant,
+        ]);
+      }
+      for (const [attack, token, expected] of attacks) {
+        const before = await h.snapshot();
+        const reply = await h.call(route.method, route.path, { token, body: route.body });
+        const after = await h.snapshot();
+        const label = `${route.method} ${route.path} × ${attack}`;
+        if (expected === 'own-data') {
+          const leaked = OURS.filter((s) => JSON.stringify(reply.body).includes(s));
+          if (reply.status !== 200 || leaked.length > 0) {
+            failures.push(`${label}: ${reply.status}, leaked ${leaked.join(', ')}`);
+          }
+        } else if (reply.status !== expected) {
+          failures.push(
+            `${label}: expected ${expected}, got ${reply.status} ${JSON.stringify(reply.body)}`,
+          );
+        } else if (typeof reply.body?.error?.code !== 'string') {
+          failures.push(`${label}: no error body`);
+        }
+        if (JSON.stringify(after) !== JSON.stringify(before))
+          failures.push(`${label}: the store changed`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+function templateOf(path: string): string {
+  return path
+    .replace(/\/skus\/[^/]+/, '/skus/:skuId')
+    .replace(/\/buttons\/[^/]+/, '/buttons/:deviceId')
+    .replace(/\/orders\/[^/]+/, '/orders/:orderId')
+    .replace(/\/households\/[^/]+/, '/households/:householdId');
+}
