@@ -22,8 +22,8 @@ export function bannerFor(stack: RunningStack, cwd: string): string {
     `  MQTT          mqtt://${host}:${runtime.mqttPort}   client id and username = thing name, password derived from the device key`,
     `  MQTT (mTLS)   mqtts://${host}:${runtime.mqttTlsPort}  CA ${show(stack.ca.caCertPath)}, client certificates (CN = thing name) in ${show(join(stack.ca.dir, 'devices'))}`,
     runtime.httpPort === null
-      ? '  HTTP API      not in this build yet'
-      : `  HTTP API      http://${host}:${runtime.httpPort}`,
+      ? '  HTTP API      not started'
+      : `  HTTP API      http://${host}:${runtime.httpPort}   (OpenAPI: /openapi.json; tokens: npm run token)`,
     `  Store         ${stack.store}`,
     `  Notifications console and ${show(join(config.dataDir, 'outbox.jsonl'))}`,
     '',
@@ -36,6 +36,14 @@ export function bannerFor(stack: RunningStack, cwd: string): string {
     `  npm run press -- ${device} --click long${flags}     # cancels it: CANCELLED`,
     `  npm run press -- ${device} --tls${flags}            # the same over mutual TLS`,
     `  npm run press -- demo-3${flags}                  # an unclaimed button: UNBOUND`,
+    ...(runtime.httpPort === null
+      ? []
+      : [
+          `  TOKEN=$(npm run -s token -- household --household hh-demo${flags})`,
+          `  curl -H "Authorization: Bearer $TOKEN" http://${host}:${runtime.httpPort}/v1/household/orders`,
+          `  curl -H "Authorization: Bearer $TOKEN" http://${host}:${runtime.httpPort}/v1/household/notifications`,
+          `  curl -H "Authorization: Bearer $(npm run -s token -- brand --brand acme${flags})" http://${host}:${runtime.httpPort}/v1/brand/buttons`,
+        ]),
     `  mosquitto_sub -h ${host} -p ${runtime.mqttTlsPort} --cafile ${show(stack.ca.caCertPath)} --cert ${show(cert.certPath)} --key ${show(cert.keyPath)} -i ${device} -t restock/v1/${device}/ack -q 1 -v`,
     '    (the certificate is issued by the first npm run press -- demo-1 --tls)',
     '',

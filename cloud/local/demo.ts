@@ -1,26 +1,20 @@
 /**
- * Demo data for a first start: a brand with SKUs, a household, and buttons registered, claimed
- * and bound (plus one registered but unclaimed), so `npm run press -- demo-1` orders at once.
- * Every item is written only where it is missing, so restarts never reset a button's counter.
+ * Demo data for a first start, made through the same services the HTTP API uses: brand `acme`
+ * creates SKUs and registers three buttons (binding two), household `hh-demo` claims those two
+ * with their claim codes, and the third stays unclaimed so a newcomer can claim it over HTTP.
+ * It runs only while the demo household does not exist (it is created last), so a restart
+ * never undoes what a user changed, and an interrupted first start simply runs again.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Button, Sku } from '../core/model.ts';
-import { DEFAULT_SETTINGS } from '../core/model.ts';
-import { toButtonItem } from '../store/button-item.ts';
-import { toSkuItem } from '../store/sku-item.ts';
-import type { Table } from '../store/table.ts';
+import type { ApiStores } from '../api/deps.ts';
+import { Catalog } from '../core/catalog/catalog.ts';
+import { Fleet } from '../core/fleet/fleet.ts';
+import type { Sku } from '../core/model.ts';
+import type { Clock, KeySource } from '../core/ports.ts';
 
 export const DEMO = {
   brandId: 'acme',
-  brandName: 'Acme Coffee Roasters',
   householdId: 'hh-demo',
-  householdName: 'The Demo Household',
-  buttons: {
-    coffee: 'demo-1',
-    filters: 'demo-2',
-    unclaimed: 'demo-3',
-  },
+  buttons: { coffee: 'demo-1', filters: 'demo-2', unclaimed: 'demo-3' },
 } as const;
 
 export function demoSkus(now: number): Sku[] {
@@ -43,77 +37,55 @@ export function demoSkus(now: number): Sku[] {
   ];
 }
 
-export function demoButtons(now: number, keyVersion: number): Button[] {
-  const base = {
-    brandId: DEMO.brandId,
-    keyVersion,
-    highWaterMark: 0,
-    open: [],
-    lastPressAt: null,
-    batteryMv: null,
-    createdAt: now,
-  };
-  return [
-    {
-      ...base,
-      deviceId: DEMO.buttons.coffee,
-      serial: 'ACME-0001',
-      householdId: DEMO.householdId,
-      settings: {
-        ...DEFAULT_SETTINGS,
-        skuId: 'coffee-1kg',
-        acceptedPriceCents: 1299,
-        secondAction: { skuId: 'filters-100', quantity: 1 },
-      },
-    },
-    {
-      ...base,
-      deviceId: DEMO.buttons.filters,
-      serial: 'ACME-0002',
-      householdId: DEMO.householdId,
-      settings: { ...DEFAULT_SETTINGS, skuId: 'filters-100', acceptedPriceCents: 349, quantity: 2 },
-    },
-    {
-      ...base,
-      deviceId: DEMO.buttons.unclaimed,
-      serial: 'ACME-0003',
-      householdId: null,
-      settings: { ...DEFAULT_SETTINGS },
-    },
-  ];
+export interface DemoDeps {
+  stores: ApiStores;
+  keySource: KeySource;
+  keyVersion: number;
+  clock: Clock;
 }
 
-/** Extra writers (brand, household) for when the API's stores are available. */
-export type DemoExtra = (now: number) => Promise<void>;
-
-export async function seedDemo(
-  table: Table,
-  options: { now: number; keyVersion: number; extra?: DemoExtra },
-): Promise<{ created: number; lines: string[] }> {
-  let created = 0;
-  const putIfMissing = async (item: Record<string, unknown>) => {
-    try {
-      await table.doc.send(
-        new PutCommand({
-          TableName: table.name,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      created++;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  };
-  for (const sku of demoSkus(options.now)) await putIfMissing(toSkuItem(sku));
-  for (const button of demoButtons(options.now, options.keyVersion)) {
-    await putIfMissing(toButtonItem(button) as unknown as Record<string, unknown>);
+/** Creates the demo data where it is missing; returns lines for the banner. */
+export async function seedDemo(deps: DemoDeps): Promise<{ created: boolean; lines: string[] }> {
+  const { stores, clock, keyVersion } = deps;
+  const catalog = new Catalog(stores.skus, clock);
+  const fleet = new Fleet(stores.buttons, stores.claims, catalog, deps.keySource, clock);
+  const { coffee, filters, unclaimed } = DEMO.buttons;
+  let created = false;
+  if (!(await stores.households.getHousehold(DEMO.householdId))) {
+    for (const sku of demoSkus(clock.now())) await stores.skus.createSku(sku);
+    const registered = await fleet.registerBatch(DEMO.brandId, keyVersion, [
+      { deviceId: coffee, serial: 'ACME-0001' },
+      { deviceId: filters, serial: 'ACME-0002' },
+      { deviceId: unclaimed, serial: 'ACME-0003' },
+    ]);
+    await fleet.bindSku(DEMO.brandId, coffee, 'coffee-1kg');
+    await fleet.bindSku(DEMO.brandId, filters, 'filters-100');
+    await fleet.bindSku(DEMO.brandId, unclaimed, 'descaler');
+    const codeOf = (deviceId: string) =>
+      registered.find((r) => r.deviceId === deviceId)?.claimCode as string;
+    await fleet.claim(DEMO.householdId, codeOf(coffee));
+    await fleet.claim(DEMO.householdId, codeOf(filters));
+    await fleet.updateSettings(DEMO.householdId, coffee, {
+      secondAction: { skuId: 'filters-100', quantity: 1 },
+    });
+    await fleet.updateSettings(DEMO.householdId, filters, { quantity: 2 });
+    // Last: its presence marks the demo as complete.
+    await stores.households.putHousehold({
+      householdId: DEMO.householdId,
+      name: 'The Demo Household',
+      email: 'demo@example.invalid',
+      address: '1 Demo Street, Demotown',
+      createdAt: clock.now(),
+    });
+    created = true;
   }
-  await options.extra?.(options.now);
-  const lines = [
-    `brand ${DEMO.brandId} (${DEMO.brandName}): SKUs coffee-1kg, filters-100, descaler`,
-    `household ${DEMO.householdId}: buttons ${DEMO.buttons.coffee} (coffee-1kg; double click: filters-100), ${DEMO.buttons.filters} (filters-100 ×2)`,
-    `button ${DEMO.buttons.unclaimed}: registered, not claimed (presses answer UNBOUND)`,
-  ];
-  return { created, lines };
+  const unclaimedCode = await fleet.claimCodeFor(unclaimed, keyVersion);
+  return {
+    created,
+    lines: [
+      `brand ${DEMO.brandId}: SKUs coffee-1kg (12.99 EUR), filters-100 (3.49 EUR), descaler (7.99 EUR)`,
+      `household ${DEMO.householdId}: ${coffee} orders coffee-1kg (double click: filters-100), ${filters} orders filters-100 ×2`,
+      `${unclaimed}: bound to descaler, not claimed (presses answer UNBOUND); claim code ${unclaimedCode}`,
+    ],
+  };
 }

@@ -6,8 +6,9 @@
 import { spawn } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalIssuer, type TokenRequest } from '../../cloud/core/auth/local-issuer.ts';
+import { systemClock } from '../../cloud/core/ports.ts';
 import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { RUNTIME_FILE, type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { DynamoOrderStore } from '../../cloud/store/dynamo-order-store.ts';
@@ -16,6 +17,19 @@ import { connectButton, quietLog, stackConfig, tempDir } from './support.ts';
 let data: Awaited<ReturnType<typeof tempDir>>;
 let stack: RunningStack;
 const log = quietLog();
+
+async function issuerToken(request: TokenRequest): Promise<string> {
+  return (await LocalIssuer.open(data.dir, systemClock)).sign(request);
+}
+const householdToken = () => issuerToken({ role: 'household', tenant: 'hh-demo' });
+/** The JSON body of a GET with a bearer token. */
+async function getJson<T = { items: Record<string, unknown>[] }>(
+  url: string,
+  token: string,
+): Promise<T> {
+  return (await (await fetch(url, auth(token))).json()) as T;
+}
+const auth = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
 beforeAll(async () => {
   data = await tempDir();
@@ -89,23 +103,47 @@ describe('npm start, end to end', () => {
     }
   });
 
-  it('the sweep confirms an order whose cancel window has passed, and notifies', async () => {
-    // A household that wants no cancel window for demo-3's orders: claim and bind it here.
-    await stack.table.doc.send(
-      new UpdateCommand({
-        TableName: stack.table.name,
-        Key: { pk: 'BTN#demo-3', sk: 'META' },
-        UpdateExpression:
-          'SET householdId = :hh, settings.skuId = :sku, settings.cancelWindowMinutes = :zero, gsi1pk = :g1pk, gsi1sk = :g1sk',
-        ExpressionAttributeValues: {
-          ':hh': 'hh-demo',
-          ':sku': 'descaler',
-          ':zero': 0,
-          ':g1pk': 'HH#hh-demo',
-          ':g1sk': 'BTN#demo-3',
-        },
-      }),
+  it('the household sees its orders and notifications through the HTTP API', async () => {
+    const api = `http://127.0.0.1:${stack.runtime.httpPort}`;
+    const token = await householdToken();
+    const orders = await getJson(`${api}/v1/household/orders`, token);
+    expect(orders.items.map((o) => [o.orderId, o.status])).toEqual(
+      expect.arrayContaining([
+        ['demo-1-1', 'CANCELLED'],
+        ['demo-2-1', 'PLACED'],
+      ]),
     );
+    const notes = await getJson(`${api}/v1/household/notifications`, token);
+    expect(notes.items.map((n) => `${n.kind} ${n.orderId}`)).toEqual(
+      expect.arrayContaining([
+        'OrderPlaced demo-1-1',
+        'OrderCancelled demo-1-1',
+        'OrderPlaced demo-2-1',
+      ]),
+    );
+    const other = await issuerToken({ role: 'household', tenant: 'hh-other' });
+    const foreign = await fetch(`${api}/v1/household/orders/demo-1-1`, auth(other));
+    expect(foreign.status).toBe(404);
+  });
+
+  it('claiming demo-3 over HTTP makes it order; the sweep confirms it after its window and notifies', async () => {
+    const api = `http://127.0.0.1:${stack.runtime.httpPort}`;
+    const token = await householdToken();
+    const code = /claim code ([0-9A-Z-]+)/.exec(stack.demo.join('\n'))?.[1];
+    expect(code).toBeDefined();
+    const claimed = await fetch(`${api}/v1/household/claims`, {
+      method: 'POST',
+      headers: { ...auth(token).headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ claimCode: code }),
+    });
+    expect(claimed.status).toBe(201);
+    const patched = await fetch(`${api}/v1/household/buttons/demo-3/settings`, {
+      method: 'PATCH',
+      headers: { ...auth(token).headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ cancelWindowMinutes: 0 }),
+    });
+    expect(patched.status).toBe(200);
+
     const demo = await connectButton({
       dataDir: data.dir,
       deviceId: 'demo-3',
@@ -121,14 +159,20 @@ describe('npm start, end to end', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
     await stack.sweepOnce();
-    const orders = new DynamoOrderStore(stack.table);
-    expect(await orders.getOrder(orderId as string)).toMatchObject({ status: 'CONFIRMED' });
+    const order = await getJson<Record<string, unknown>>(
+      `${api}/v1/household/orders/${orderId}`,
+      token,
+    );
+    expect(order).toMatchObject({ orderId, status: 'CONFIRMED' });
     const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
     expect(JSON.parse(outbox.at(-1) as string)).toMatchObject({
       type: 'OrderConfirmed',
       orderId,
       to: ['household', 'brand'],
     });
+    const brand = await issuerToken({ role: 'brand', tenant: 'acme' });
+    const feed = await getJson(`${api}/v1/brand/fulfilment`, brand);
+    expect(feed.items.map((o) => o.orderId)).toContain(orderId);
   });
 
   it('npm run press prints the outcome and order id', async () => {
