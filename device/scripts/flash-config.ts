@@ -32,6 +32,21 @@ export function pemToDer(pem: string, what: string): string {
   return Buffer.from(match[1].replace(/\s+/g, ''), 'base64').toString('latin1');
 }
 
+/**
+ * Provisioning cannot know the household's Wi-Fi, so its files carry none; `npm run flash`
+ * takes it from flags (or setup mode changes it later on the button).
+ */
+export function withWifi(
+  raw: unknown,
+  wifi: { ssid?: string | undefined; password?: string | undefined },
+) {
+  if (wifi.ssid === undefined || typeof raw !== 'object' || raw === null) return raw;
+  return {
+    ...raw,
+    wifi: { ...(raw as DeviceConfigFile).wifi, ssid: wifi.ssid, password: wifi.password ?? '' },
+  };
+}
+
 export function flashFiles(raw: unknown): FlashFile[] {
   const problem = configProblem(raw);
   if (problem !== null) throw new ConfigFileError(problem);

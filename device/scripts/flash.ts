@@ -8,13 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUNDLE, espruinoArgs } from './build.ts';
-import { ConfigFileError, flashFiles } from './flash-config.ts';
+import { ConfigFileError, flashFiles, withWifi } from './flash-config.ts';
 
-const USAGE = `usage: npm run flash -- --port <serial port> --config <device.json> [--dry-run]
+const USAGE = `usage: npm run flash -- --port <serial port> --config <device.json> [--wifi-ssid S --wifi-password P] [--dry-run]
 
   --port     the board's serial port, e.g. /dev/ttyUSB0 (Linux) or /dev/cu.usbserial-0001 (macOS)
   --config   the per-device JSON written by fleet provisioning (device, kv, secret, broker,
              wifi, certificates)
+  --wifi-ssid, --wifi-password
+             the household's Wi-Fi, when the config file has none (provisioning cannot know it)
   --dry-run  validate and print what would be written, without a board
 
 Before flashing: Espruino 2v29 firmware on the ESP32 (see espruino.com/ESP32), the board on
@@ -25,12 +27,20 @@ function die(message: string): never {
   process.exit(2);
 }
 
-let values: { port?: string | undefined; config?: string | undefined; 'dry-run'?: boolean };
+let values: {
+  port?: string | undefined;
+  config?: string | undefined;
+  'wifi-ssid'?: string | undefined;
+  'wifi-password'?: string | undefined;
+  'dry-run'?: boolean;
+};
 try {
   values = parseArgs({
     options: {
       port: { type: 'string' },
       config: { type: 'string' },
+      'wifi-ssid': { type: 'string' },
+      'wifi-password': { type: 'string' },
       'dry-run': { type: 'boolean' },
     },
   }).values;
@@ -45,7 +55,10 @@ if (!existsSync(BUNDLE)) die('no firmware bundle: run `npm run build:device` fir
 
 let files: ReturnType<typeof flashFiles>;
 try {
-  files = flashFiles(JSON.parse(readFileSync(values.config, 'utf8')));
+  const raw = JSON.parse(readFileSync(values.config, 'utf8'));
+  files = flashFiles(
+    withWifi(raw, { ssid: values['wifi-ssid'], password: values['wifi-password'] }),
+  );
 } catch (error) {
   if (error instanceof ConfigFileError || error instanceof SyntaxError) {
     die(`${values.config}: ${error.message}`);

@@ -10,18 +10,23 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoApiStores } from '../../api/stores.ts';
+import { Catalog } from '../../core/catalog/catalog.ts';
+import { Fleet } from '../../core/fleet/fleet.ts';
+import { DerivedKeySource } from '../../core/keys.ts';
+import { systemClock } from '../../core/ports.ts';
+import { nodeSha256 } from '../../core/sha256.ts';
+import { openTable } from '../../store/table.ts';
 import { IOT_POLICY_NAME, MASTER_KEY_SECRET_NAME, THING_TYPE_NAME } from '../names.ts';
 import { AwsIotIssuer } from './aws-issuer.ts';
-import { DevCaIssuer, type DevelopmentCa } from './dev-ca-issuer.ts';
+import { DevCaIssuer, localDevelopmentCa } from './dev-ca-issuer.ts';
 import { writeDeviceConfig } from './device-config.ts';
 import { masterKeyFromSecretsManager, parseMasterKey } from './master-key.ts';
 import type { CertificateIssuer, MasterKey } from './ports.ts';
 import { provisionBatch } from './provision.ts';
-import { DynamoButtonRegistry } from './registry.ts';
+import { FleetButtonRegistry } from './registry.ts';
 
 const USAGE = `usage: npm run provision -- --brand <id> --count <n> [--aws] [options]
   --aws               provision in AWS IoT (credentials and region from the usual AWS chain)
@@ -66,26 +71,36 @@ async function main(argv: string[]) {
     masterKey = await masterKeyFromSecretsManager(new SecretsManagerClient({}), values.secret);
   } else {
     const [host, port] = values.broker.split(':');
-    issuer = new DevCaIssuer(await loadDevelopmentCa(values.data), {
+    issuer = new DevCaIssuer(await localDevelopmentCa(values.data), {
       host: host || 'localhost',
       port: Number(port || 8883),
     });
     const path = join(values.data, 'master-key.json');
     masterKey = parseMasterKey(await readFile(path, 'utf8'), path);
   }
-  const endpoint = values.aws ? undefined : process.env.DYNAMODB_ENDPOINT;
-  const registry = new DynamoButtonRegistry({
-    client: DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {})),
-    tableName,
-  });
+  const endpoint = values.aws
+    ? undefined
+    : process.env.DYNAMODB_ENDPOINT || (await localStoreEndpoint(values.data));
+  const stores = dynamoApiStores(openTable({ tableName, endpoint }));
+  const keys = new DerivedKeySource(new Map([[masterKey.version, masterKey.key]]), nodeSha256);
+  const registry = new FleetButtonRegistry(
+    new Fleet(
+      stores.buttons,
+      stores.claims,
+      new Catalog(stores.skus, systemClock),
+      keys,
+      systemClock,
+    ),
+  );
   const configs = await provisionBatch({
     brandId: values.brand,
     count: Number(values.count),
     issuer,
     registry,
     masterKey,
-    output: async (config) => {
-      console.log(`${config.device}  ${await writeDeviceConfig(outDir, config)}`);
+    output: async (config, claimCode) => {
+      const path = await writeDeviceConfig(outDir, config);
+      console.log(`${config.device}  claim code ${claimCode}  ${path}`);
     },
   });
   const broker = configs[0]?.broker;
@@ -95,20 +110,19 @@ async function main(argv: string[]) {
   );
 }
 
-/**
- * The local stack's development CA (cloud/local/dev-ca.ts), loaded on demand so this CLI
- * needs it only without --aws.
- */
-async function loadDevelopmentCa(dataDir: string): Promise<DevelopmentCa> {
-  const specifier = new URL('../../local/dev-ca.ts', import.meta.url).href;
-  const devCa = await import(specifier).catch((cause: unknown) => {
-    throw new Error('the development CA (cloud/local/dev-ca.ts) is not available', { cause });
+/** The running local stack's store, from the runtime file `npm start` writes. */
+async function localStoreEndpoint(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'stack.json');
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new Error(
+      `no running local stack found (${path} is missing): start it with npm start, or set DYNAMODB_ENDPOINT`,
+    );
   });
-  const ca = await devCa.ensureDevCa(dataDir);
-  return {
-    caCertPem: ca.caCertPem,
-    issueDeviceCertificate: (deviceId: string) => devCa.issueDeviceCertificate(ca, deviceId),
-  };
+  const endpoint = (JSON.parse(text) as { dynamodbEndpoint?: string }).dynamodbEndpoint;
+  if (!endpoint || endpoint === 'aws') {
+    throw new Error(`${path} names no local store endpoint; set DYNAMODB_ENDPOINT`);
+  }
+  return endpoint;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

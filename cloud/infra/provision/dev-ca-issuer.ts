@@ -4,6 +4,7 @@
  * below, so it does not depend on how or where the CA keeps its files.
  */
 import { createHash } from 'node:crypto';
+import { ensureDevCa, issueDeviceCertificate } from '../../local/dev-ca.ts';
 import type {
   BrokerAddress,
   CertificateIssuer,
@@ -46,4 +47,13 @@ export class DevCaIssuer implements CertificateIssuer {
 export function certificateFingerprint(pem: string): string {
   const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   return createHash('sha256').update(Buffer.from(body, 'base64')).digest('hex');
+}
+
+/** The local stack's development CA (created in its data folder on first use). */
+export async function localDevelopmentCa(dataDir: string): Promise<DevelopmentCa> {
+  const ca = await ensureDevCa(dataDir);
+  return {
+    caCertPem: ca.caCertPem,
+    issueDeviceCertificate: (deviceId) => issueDeviceCertificate(ca, deviceId),
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The per-device configuration file that `npm run flash` takes. It holds the device secret
  * and the TLS private key, so it is written owner-readable only and never committed.
- * Wi-Fi credentials are not known at provisioning time; flashing (or setup mode) adds them.
+ * Wi-Fi credentials are not known at provisioning time: `npm run flash -- --wifi-ssid …` adds
+ * them (or setup mode on the button). The certificate fields are the ones flash reads.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ export interface ProvisionedDeviceConfig {
   /** The derived per-device HMAC key, lowercase hex. */
   secret: string;
   broker: BrokerAddress & { tls: true };
-  tls: { ca: string; cert: string; key: string };
+  certificates: { ca: string; cert: string; key: string };
   brand: string;
   serial: string;
   certificateId: string;
@@ -34,7 +35,7 @@ export function deviceConfig(args: {
     kv: args.keyVersion,
     secret: args.secretHex,
     broker: { host: args.broker.host, port: args.broker.port, tls: true },
-    tls: {
+    certificates: {
       ca: args.credentials.caPem,
       cert: args.credentials.certificatePem,
       key: args.credentials.privateKeyPem,

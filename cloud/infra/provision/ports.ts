@@ -40,7 +40,8 @@ export interface ButtonRegistration extends DeviceIdentity {
 
 /** Records buttons for their brand so the press pipeline and the API know them. */
 export interface ButtonRegistry {
-  register(button: ButtonRegistration): Promise<void>;
+  /** Returns the button's one-time claim code (printed for the household, never stored). */
+  register(button: ButtonRegistration): Promise<string>;
 }
 
 /** The master key a batch derives its device secrets from. */

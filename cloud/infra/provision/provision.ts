@@ -25,8 +25,8 @@ export interface ProvisionBatchOptions {
   issuer: CertificateIssuer;
   registry: ButtonRegistry;
   masterKey: MasterKey;
-  /** Receives each finished configuration (the CLI writes it to a file). */
-  output: (config: ProvisionedDeviceConfig) => Promise<void>;
+  /** Receives each finished configuration (the CLI writes it to a file) and its claim code. */
+  output: (config: ProvisionedDeviceConfig, claimCode: string) => Promise<void>;
   newDeviceId?: () => string;
   now?: () => number;
 }
@@ -51,7 +51,11 @@ export async function provisionBatch(
     if (!isDeviceId(deviceId)) throw new ProvisioningError('bad generated device id', { deviceId });
     const device: DeviceIdentity = { deviceId, brandId, serial: `${batch}-${i + 1}` };
     const credentials = await issuer.issue(device);
-    await registry.register({ ...device, keyVersion: masterKey.version, createdAt: now() });
+    const claimCode = await registry.register({
+      ...device,
+      keyVersion: masterKey.version,
+      createdAt: now(),
+    });
     const secret = deriveDeviceKey(nodeSha256, masterKey.key, deviceId, masterKey.version);
     const config = deviceConfig({
       device,
@@ -61,7 +65,7 @@ export async function provisionBatch(
       credentials,
       issuer: issuer.name,
     });
-    await output(config);
+    await output(config, claimCode);
     configs.push(config);
   }
   return configs;

@@ -16,7 +16,6 @@ import {
 } from '../../../cloud/infra/provision/master-key.ts';
 import type { ButtonRegistration, MasterKey } from '../../../cloud/infra/provision/ports.ts';
 import { provisionBatch, randomDeviceId } from '../../../cloud/infra/provision/provision.ts';
-import { DynamoButtonRegistry } from '../../../cloud/infra/provision/registry.ts';
 
 const MASTER_HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 const master: MasterKey = { version: 3, key: new Uint8Array(Buffer.from(MASTER_HEX, 'hex')) };
@@ -71,7 +70,12 @@ function memoryRegistry() {
   const registered: ButtonRegistration[] = [];
   return {
     registered,
-    registry: { register: async (b: ButtonRegistration) => void registered.push(b) },
+    registry: {
+      register: async (b: ButtonRegistration) => {
+        registered.push(b);
+        return `code-${b.deviceId}`;
+      },
+    },
   };
 }
 
@@ -124,7 +128,7 @@ describe('provisioning in AWS IoT', () => {
       kv: 3,
       secret: expectedSecret('btn-test-1', 3),
       broker: { host: ENDPOINT, port: 8883, tls: true },
-      tls: {
+      certificates: {
         ca: amazonRootCa1(),
         cert: '-----BEGIN CERTIFICATE-----\ncert1\n-----END CERTIFICATE-----\n',
         key: '-----BEGIN RSA PRIVATE KEY-----\nkey1\n-----END RSA PRIVATE KEY-----\n',
@@ -225,51 +229,12 @@ describe('provisioning from the development CA', () => {
     expect(config).toMatchObject({
       device: 'btn-test-1',
       broker: { host: 'localhost', port: 8884, tls: true },
-      tls: { ca: ca.caCertPem },
+      certificates: { ca: ca.caCertPem },
       issuer: 'development-ca',
       secret: expectedSecret('btn-test-1', 3),
     });
     // "ZGV2aWNl" is base64 of "device": the id is the SHA-256 of the DER bytes, like AWS IoT's.
     expect(config?.certificateId).toBe(createHash('sha256').update('device').digest('hex'));
-  });
-});
-
-describe('button registry', () => {
-  it('puts an unclaimed button item under its brand, never overwriting one', async () => {
-    const sent: Sent[] = [];
-    const registry = new DynamoButtonRegistry({
-      client: {
-        send: async (c: { input: Record<string, unknown> }) =>
-          void sent.push({ command: 'Put', input: c.input }),
-      } as never,
-      tableName: 'RestockTable',
-    });
-    await registry.register({
-      deviceId: 'btn-1',
-      brandId: 'acme',
-      serial: 's-1',
-      keyVersion: 1,
-      createdAt: 5,
-    });
-    expect(sent).toHaveLength(1);
-    expect(sent[0]?.input).toMatchObject({
-      TableName: 'RestockTable',
-      ConditionExpression: 'attribute_not_exists(pk)',
-      Item: {
-        pk: 'BTN#btn-1',
-        sk: 'META',
-        type: 'button',
-        brandId: 'acme',
-        serial: 's-1',
-        keyVersion: 1,
-        householdId: null,
-        hwm: 0,
-        open: [],
-        gsi2pk: 'BRAND#acme',
-        gsi2sk: 'BTN#btn-1',
-      },
-    });
-    expect(sent[0]?.input.Item).not.toHaveProperty('gsi1pk');
   });
 });
 
