@@ -3,7 +3,7 @@
  * (plus the claim-code hash); afterwards only SET/REMOVE on attributes the API owns, so the
  * press path's attributes (hwm, open, recent...) are never overwritten.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type AssignResult,
   type ButtonOwner,
@@ -15,6 +15,7 @@ import { type Button, DEFAULT_SETTINGS } from '../core/model.ts';
 import type { Page, PageRequest } from '../core/page.ts';
 import { fromButtonItem, householdIndexKeys, toButtonItem } from './button-item.ts';
 import { conditional, guarded, isConditionFailure } from './dynamo-errors.ts';
+import { queryIndexItems } from './index-query.ts';
 import { keys } from './keys.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import type { Table } from './table.ts';
@@ -154,22 +155,14 @@ export class DynamoButtonStore implements ButtonStore {
     page: PageRequest,
   ): Promise<Page<Button>> {
     const start = decodeCursor(page.cursor, { [`${index}pk`]: partition });
-    const out = await guarded('listButtons', () =>
-      this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.name,
-          IndexName: index,
-          KeyConditionExpression: `${index}pk = :pk AND begins_with(${index}sk, :btn)`,
-          ExpressionAttributeValues: { ':pk': partition, ':btn': 'BTN#' },
-          Limit: page.limit,
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    return {
-      items: (out.Items ?? []).map(toButton),
-      cursor: encodeCursor(out.LastEvaluatedKey),
-    };
+    const out = await queryIndexItems(this.table, 'listButtons', {
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :pk AND begins_with(${index}sk, :btn)`,
+      ExpressionAttributeValues: { ':pk': partition, ':btn': 'BTN#' },
+      Limit: page.limit,
+      ExclusiveStartKey: start,
+    });
+    return { items: out.items.map(toButton), cursor: encodeCursor(out.lastKey) };
   }
 }
 

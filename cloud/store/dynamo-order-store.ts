@@ -6,6 +6,7 @@ import { isOpen } from '../core/orders/lifecycle.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Page, PageRequest } from '../core/page.ts';
 import { conditional, decodeCursor, encodeCursor, guarded } from './dynamo-errors.ts';
+import { queryIndexItems } from './index-query.ts';
 import { keys, TIMER_PARTITION, timeKey } from './keys.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
 import { mergePressLog, type PressLogCursor } from './press-log.ts';
@@ -73,18 +74,13 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async listDue(before: number, limit: number): Promise<Order[]> {
-    const result = await guarded('listDue', () =>
-      this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.name,
-          IndexName: 'gsi3',
-          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
-          ExpressionAttributeValues: { ':pk': TIMER_PARTITION, ':before': `${timeKey(before)}#~` },
-          Limit: limit,
-        }),
-      ),
-    );
-    return (result.Items ?? []).map(fromOrderItem);
+    const result = await queryIndexItems(this.table, 'listDue', {
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
+      ExpressionAttributeValues: { ':pk': TIMER_PARTITION, ':before': `${timeKey(before)}#~` },
+      Limit: limit,
+    });
+    return result.items.map(fromOrderItem);
   }
 
   pressLog(deviceId: string, page: PageRequest): Promise<Page<PressLogEntry>> {
@@ -143,25 +139,17 @@ export class DynamoOrderStore implements OrderStore {
     ascending: boolean,
     page: PageRequest,
   ): Promise<Page<Order>> {
-    const result = await guarded('listOrders', () =>
-      this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.name,
-          IndexName: index,
-          KeyConditionExpression: skPrefix
-            ? `${index}pk = :pk AND begins_with(${index}sk, :prefix)`
-            : `${index}pk = :pk`,
-          ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':prefix': skPrefix } : { ':pk': pk },
-          ScanIndexForward: ascending,
-          Limit: page.limit,
-          ExclusiveStartKey: decodeCursor(page.cursor),
-        }),
-      ),
-    );
-    return {
-      items: (result.Items ?? []).map(fromOrderItem),
-      cursor: encodeCursor(result.LastEvaluatedKey),
-    };
+    const result = await queryIndexItems(this.table, 'listOrders', {
+      IndexName: index,
+      KeyConditionExpression: skPrefix
+        ? `${index}pk = :pk AND begins_with(${index}sk, :prefix)`
+        : `${index}pk = :pk`,
+      ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':prefix': skPrefix } : { ':pk': pk },
+      ScanIndexForward: ascending,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    });
+    return { items: result.items.map(fromOrderItem), cursor: encodeCursor(result.lastKey) };
   }
 
   private async queryRange(

@@ -65,7 +65,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         { AttributeName: `${index}pk`, KeyType: 'HASH' as const },
         { AttributeName: `${index}sk`, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      // Keys only: writes on the press path never rewrite index entries (see index-query.ts).
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
     })),
   };
 }

@@ -3,7 +3,13 @@
  * cannot be recreated, so both are retained when the stack goes away.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TABLE_INDEXES } from '../../store/keys.ts';
@@ -30,6 +36,8 @@ export class Data extends Construct {
         indexName: name,
         partitionKey: { name: `${name}pk`, type: AttributeType.STRING },
         sortKey: { name: `${name}sk`, type: AttributeType.STRING },
+        // Keys only: a press's writes to a button or order never rewrite (and bill) index entries.
+        projectionType: ProjectionType.KEYS_ONLY,
       });
     }
 

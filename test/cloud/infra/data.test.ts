@@ -28,7 +28,7 @@ describe('DynamoDB table', () => {
       })),
     );
     for (const g of p.GlobalSecondaryIndexes)
-      expect(g.Projection).toEqual({ ProjectionType: 'ALL' });
+      expect(g.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
     expect(p.AttributeDefinitions.every((a: Cfn) => a.AttributeType === 'S')).toBe(true);
   });
 
