@@ -59,6 +59,18 @@ function signInForm(message?: string): HTMLElement {
   const note = h('p', { class: 'status', role: 'alert' }, message ?? '');
   if (config.signIn === 'cognito') {
     const cognito = config;
+    if (!cognito.domain) {
+      return h(
+        'section',
+        { class: 'panel sign-in', 'aria-labelledby': 'sign-in-title' },
+        h('h2', { id: 'sign-in-title' }, 'Sign in'),
+        h(
+          'p',
+          { class: 'status error', role: 'alert' },
+          'Sign-in is not configured yet: deploy with -c cognitoDomainPrefix=… -c webConsoleUrl=… (README, “Web console”).',
+        ),
+      );
+    }
     return h(
       'section',
       { class: 'panel sign-in', 'aria-labelledby': 'sign-in-title' },
