@@ -41,6 +41,11 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(viewport);
     await page.waitForTimeout(100);
+    // Nothing may stick out sideways: the page must fit the phone's width.
+    const scrollWidth = Number(await page.evaluate('document.documentElement.scrollWidth'));
+    if (scrollWidth > viewport.width) {
+      throw new Error(`${name} is ${scrollWidth} px wide at ${size} width (${viewport.width} px)`);
+    }
     const path = join(SCREENSHOT_DIR, `${name}-${size}.png`);
     await page.screenshot({ path, fullPage: true });
     files.push(path);
