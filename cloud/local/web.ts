@@ -66,7 +66,13 @@ export function localWebApp(options: LocalWebOptions): Hono {
     const path = c.req.path === '/' ? '/index.html' : c.req.path;
     const type = TYPES[extname(path)];
     if (!type || path.startsWith('/v1/') || path === '/openapi.json') return next();
-    const file = normalize(join(dist, decodeURIComponent(path)));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return next();
+    }
+    const file = normalize(join(dist, decoded));
     if (!file.startsWith(dist.endsWith(sep) ? dist : dist + sep)) return next();
     try {
       const content = await readFile(file);
