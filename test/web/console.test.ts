@@ -5,7 +5,7 @@
  * and phone width in test/web/screenshots/.
  */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 
 /** What a form control's `validity` says (the DOM lib is not loaded for Node tests). */
@@ -188,7 +188,17 @@ describe.skipIf(!chromiumAvailable)('web console in Chromium', () => {
     });
     expect((button.body.settings as { cancelWindowMinutes: number }).cancelWindowMinutes).toBe(0);
 
-    // Erasure asks for a confirmation first (not carried out here: other tests use hh-demo).
+    // Export: the household's data as a JSON download.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export my data (JSON)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('restock-export-hh-demo.json');
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    expect(exported.household.householdId).toBe('hh-demo');
+    expect(exported.orders.map((o: { orderId: string }) => o.orderId)).toContain('demo-1-1');
+
+    // Erasure asks for a confirmation first (carried out in the last test: others use hh-demo).
     await page.getByRole('button', { name: 'Erase my account…' }).click();
     await page.getByLabel('Type your household id (hh-demo) to confirm').waitFor();
     await page.getByRole('button', { name: 'Erase my account for good' }).click();
@@ -338,6 +348,21 @@ describe.skipIf(!chromiumAvailable)('web console in Chromium', () => {
     } finally {
       await page.unrouteAll();
     }
+  });
+
+  it('household: erases the account after the confirmation step', async () => {
+    await signIn('household', 'hh-demo');
+    await page.getByRole('button', { name: 'Erase my account…' }).click();
+    await page.getByLabel('Type your household id (hh-demo) to confirm').fill('hh-demo');
+    await screenshots(page, 'household-erase');
+    await page.getByRole('button', { name: 'Erase my account for good' }).click();
+    await page.getByText(/^Account erased: \d+ orders anonymised, 2 buttons released\.$/).waitFor();
+    await page.getByText('Your account was erased.').waitFor();
+    const profile = await apiCall('GET', '/v1/household/profile', {
+      role: 'household',
+      tenant: 'hh-demo',
+    });
+    expect(profile.status).toBe(404);
   });
 
   it('wrote every screenshot at both widths', async () => {
