@@ -3,6 +3,7 @@
  * that `npm run provision -- --aws` finds them without reading stack outputs.
  */
 export const STACK_NAME = 'Restock';
+export const WEB_STACK_NAME = 'RestockWeb';
 export const THING_TYPE_NAME = 'restock-button';
 export const IOT_POLICY_NAME = 'restock-button';
 export const MASTER_KEY_SECRET_NAME = 'restock/master-key';

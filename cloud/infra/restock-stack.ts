@@ -12,7 +12,7 @@ import { TABLE_INDEXES } from '../store/keys.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
 import { DeviceFleet, IOT_ARN_PREFIX, PressDeadLetters } from './constructs/device-fleet.ts';
-import { RestockHttpApi, Users } from './constructs/http-api.ts';
+import { type HostedUiSettings, RestockHttpApi, Users } from './constructs/http-api.ts';
 import { Messaging } from './constructs/messaging.ts';
 import { RestockFunction } from './constructs/restock-function.ts';
 
@@ -32,14 +32,20 @@ export interface RestockStackProps extends StackProps {
    * which needs no lookup (so no `iot:DescribeEndpoint`, which cannot be scoped to a resource).
    */
   iotDataEndpoint?: string;
+  /** Cognito hosted UI for the web console (`-c cognitoDomainPrefix=… -c webConsoleUrl=…`). */
+  hostedUi?: HostedUiSettings;
 }
 
 export class RestockStack extends Stack {
+  readonly users: Users;
+  readonly http: RestockHttpApi;
+
   constructor(scope: Construct, id: string, props: RestockStackProps = {}) {
     super(scope, id, props);
     const data = new Data(this, 'Data');
     const messaging = new Messaging(this, 'Messaging');
-    const users = new Users(this, 'Users');
+    const users = new Users(this, 'Users', props.hostedUi);
+    this.users = users;
     const deadLetters = new PressDeadLetters(this, 'PressDeadLetters');
 
     const common = {
@@ -112,6 +118,7 @@ export class RestockStack extends Stack {
       deadLetters: deadLetters.queue,
     });
     const http = new RestockHttpApi(this, 'Http', { handler: api.fn, users });
+    this.http = http;
 
     new Rule(this, 'SweepSchedule', {
       description: 'Runs the cancel-window sweep every minute',

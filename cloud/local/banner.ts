@@ -24,6 +24,11 @@ export function bannerFor(stack: RunningStack, cwd: string): string {
     runtime.httpPort === null
       ? '  HTTP API      not started'
       : `  HTTP API      http://${host}:${runtime.httpPort}   (OpenAPI: /openapi.json; tokens: npm run token)`,
+    ...(runtime.httpPort === null
+      ? []
+      : [
+          `  Web console   http://${host}:${runtime.httpPort}/  (development sign-in: pick household, support or brand)`,
+        ]),
     `  Store         ${stack.store}`,
     `  Notifications console and ${show(join(config.dataDir, 'outbox.jsonl'))}`,
     '',

@@ -24,6 +24,7 @@ import { DynamoPressStore } from '../store/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
 import { LocalNotifier } from './notifications.ts';
 import type { PipelineFactory } from './stack.ts';
+import { localWebApp } from './web.ts';
 
 /** Household notifications readable through GET /v1/household/notifications. */
 class StoreNotifier implements EventSink {
@@ -78,6 +79,8 @@ export const localPipeline: PipelineFactory = async (context) => {
     tokens: issuer.verifier(),
     log,
   });
+  // The API plus the web console's files and the development-only sign-in route.
+  const web = localWebApp({ api: app, issuer });
 
   return {
     // The press service logs each decision itself.
@@ -88,7 +91,7 @@ export const localPipeline: PipelineFactory = async (context) => {
       return result;
     },
     startHttp: async (host, port) => {
-      const server = createServer(getRequestListener(app.fetch));
+      const server = createServer(getRequestListener(web.fetch));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

@@ -18,9 +18,11 @@ import {
   ClientAttributes,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -31,11 +33,19 @@ import { USER_GROUPS } from '../names.ts';
 /** Routes that answer without a token: the load balancer-style probe and the API description. */
 export const PUBLIC_ROUTES = ['GET /health', 'GET /openapi.json'] as const;
 
+/** The Cognito hosted UI the web console signs in through (README, "Web console"). */
+export interface HostedUiSettings {
+  /** Globally unique prefix: `<prefix>.auth.<region>.amazoncognito.com`. */
+  domainPrefix: string;
+  /** The console's URL (the RestockWeb stack's WebUrl output); sign-in returns there. */
+  callbackUrl: string;
+}
+
 export class Users extends Construct {
   readonly pool: UserPool;
   readonly client: UserPoolClient;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, hostedUi?: HostedUiSettings) {
     super(scope, id);
     this.pool = new UserPool(this, 'Pool', {
       selfSignUpEnabled: true,
@@ -87,7 +97,22 @@ export class Users extends Construct {
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
+      // The web console's hosted-UI sign-in (authorisation code + PKCE), when configured.
+      ...(hostedUi
+        ? {
+            oAuth: {
+              flows: { authorizationCodeGrant: true },
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
+              callbackUrls: [hostedUi.callbackUrl],
+              logoutUrls: [hostedUi.callbackUrl],
+            },
+            supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+          }
+        : {}),
     });
+    if (hostedUi) {
+      this.pool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: hostedUi.domainPrefix } });
+    }
   }
 
   /** The JWT issuer the API Lambda checks against (the authorizer already did, at the edge). */

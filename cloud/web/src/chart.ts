@@ -1,0 +1,97 @@
+/** Orders per day as an inline SVG bar chart (no library, no network). */
+import { day } from './format.ts';
+
+const NS = 'http://www.w3.org/2000/svg';
+
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+/** Bars for the last `days` days (UTC), counting `times` (epoch ms) per day. */
+export function ordersPerDay(times: number[], days = 14, now = Date.now()): SVGSVGElement {
+  const labels: string[] = [];
+  for (let i = days - 1; i >= 0; i--) labels.push(day(now - i * 86_400_000));
+  const counts = new Map(labels.map((l) => [l, 0]));
+  for (const t of times) {
+    const d = day(t);
+    if (counts.has(d)) counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  const max = Math.max(1, ...counts.values());
+  const width = 560;
+  const height = 200;
+  const pad = { left: 28, bottom: 36, top: 12 };
+  const barW = (width - pad.left) / days;
+  const plotH = height - pad.bottom - pad.top;
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const root = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    class: 'chart',
+    'aria-label': `Orders per day over the last ${days} days: ${total} in all`,
+  });
+  root.append(svg('title', {}, `Orders per day, last ${days} days`));
+  root.append(
+    svg('line', {
+      x1: pad.left,
+      y1: pad.top + plotH,
+      x2: width,
+      y2: pad.top + plotH,
+      class: 'axis',
+    }),
+  );
+  root.append(
+    svg(
+      'text',
+      { x: pad.left - 6, y: pad.top + 8, 'text-anchor': 'end', class: 'tick' },
+      String(max),
+    ),
+  );
+  root.append(
+    svg('text', { x: pad.left - 6, y: pad.top + plotH, 'text-anchor': 'end', class: 'tick' }, '0'),
+  );
+  labels.forEach((label, i) => {
+    const n = counts.get(label) ?? 0;
+    const barH = (n / max) * plotH;
+    const x = pad.left + i * barW + 3;
+    const bar = svg('rect', {
+      x,
+      y: pad.top + plotH - barH,
+      width: barW - 6,
+      height: Math.max(barH, n > 0 ? 2 : 0),
+      class: 'bar',
+    });
+    bar.append(svg('title', {}, `${label}: ${n} orders`));
+    root.append(bar);
+    if (n > 0) {
+      root.append(
+        svg(
+          'text',
+          {
+            x: x + (barW - 6) / 2,
+            y: pad.top + plotH - barH - 3,
+            'text-anchor': 'middle',
+            class: 'value',
+          },
+          String(n),
+        ),
+      );
+    }
+    if ((days - 1 - i) % 2 === 0 || days <= 7) {
+      root.append(
+        svg(
+          'text',
+          { x: x + (barW - 6) / 2, y: height - 18, 'text-anchor': 'middle', class: 'tick' },
+          label.slice(5),
+        ),
+      );
+    }
+  });
+  return root;
+}

@@ -1,0 +1,39 @@
+/**
+ * Response shapes, inferred from the API's own schemas (type-only imports: nothing of the API
+ * is bundled into the page).
+ */
+import type { z } from '@hono/zod-openapi';
+import type {
+  AuditEntrySchema,
+  BrandTotalsSchema,
+  ButtonSchema,
+  ErasureSchema,
+  FulfilmentItemSchema,
+  HouseholdSchema,
+  NotificationSchema,
+  OrderSchema,
+  PressLogEntrySchema,
+  SettingsChangesSchema,
+  SkuSchema,
+  SupportButtonSchema,
+  SupportHouseholdSchema,
+} from '../../api/schemas.ts';
+
+export type Role = 'household' | 'brand' | 'support';
+export type Order = z.infer<typeof OrderSchema>;
+export type Button = z.infer<typeof ButtonSchema>;
+export type SupportButton = z.infer<typeof SupportButtonSchema>;
+export type SupportHousehold = z.infer<typeof SupportHouseholdSchema>;
+export type Household = z.infer<typeof HouseholdSchema>;
+export type Sku = z.infer<typeof SkuSchema>;
+export type FulfilmentItem = z.infer<typeof FulfilmentItemSchema>;
+export type PressLogEntry = z.infer<typeof PressLogEntrySchema>;
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export type Notification = z.infer<typeof NotificationSchema>;
+export type BrandTotals = z.infer<typeof BrandTotalsSchema>;
+export type Erasure = z.infer<typeof ErasureSchema>;
+export type SettingsChanges = z.input<typeof SettingsChangesSchema>;
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
