@@ -207,6 +207,8 @@ export const OrderSchema = z
   .openapi('Order');
 export const OrderPage = paged(OrderSchema, 'OrderPage');
 
+export const BrandOrdersQuery = PageQuery.extend({ status: z.enum(ORDER_STATUSES) });
+
 export const FulfilmentItemSchema = OrderSchema.extend({
   shipTo: z
     .object({ name: z.string(), address: z.string() })

@@ -8,6 +8,7 @@ import { idempotent } from '../idempotent.ts';
 import { bearer, body, errorResponses, idempotencyHeader, json } from '../openapi.ts';
 import {
   BindSkuSchema,
+  BrandOrdersQuery,
   BrandTotalsSchema,
   ButtonPage,
   ButtonSchema,
@@ -15,6 +16,7 @@ import {
   FulfilmentPage,
   NewSkuSchema,
   OrderId,
+  OrderPage,
   OrderSchema,
   PageQuery,
   RegisterBatchSchema,
@@ -232,6 +234,21 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
         });
       }
       return c.json({ items, cursor: page.cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/orders',
+      summary: 'The brand’s orders in one status, oldest first by the time they entered it',
+      request: { query: BrandOrdersQuery },
+      responses: { 200: json(OrderPage, 'a page of orders'), ...errorResponses },
+    }),
+    async (c) => {
+      const { status, ...page } = c.req.valid('query');
+      return c.json(await stores.orders.listBrandOrders(brandOf(c), status, page), 200);
     },
   );
 

@@ -1,8 +1,7 @@
 /**
  * Brand view: SKUs (price, stock), the fleet (bound SKU, claimed, battery, last seen), the orders
- * feed with shipped/delivered actions, and orders per day. Orders come from the fulfilment list
- * (CONFIRMED, to ship) and from the fleet's open orders (every status up to SHIPPED); orders
- * delivered from this page stay listed for the session.
+ * feed with shipped/delivered actions, and orders per day. CONFIRMED orders come from the
+ * fulfilment list (with the address to ship to), every other status from the brand's order list.
  */
 import type { Api } from './api.ts';
 import { ordersPerDay } from './chart.ts';
@@ -10,6 +9,8 @@ import { field, fill, h, panel, table } from './dom.ts';
 import { battery, money, when } from './format.ts';
 import { orderTotal, statusBadge } from './orders.ts';
 import type { BrandTotals, Button, FulfilmentItem, Order, Sku } from './types.ts';
+
+const OTHER_STATUSES = ['NEEDS_CONFIRMATION', 'PLACED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 
 export function brandView(api: Api): HTMLElement {
   const brand = api.session.tenant ?? '';
@@ -20,16 +21,13 @@ export function brandView(api: Api): HTMLElement {
   const skus = panel('SKUs', 'skus');
   const fleet = panel('Fleet', 'fleet');
   const lookup = panel('Look up an order', 'lookup');
-  const delivered = new Map<string, Order>();
 
   async function refresh(): Promise<void> {
-    let buttons: Button[] = [];
     try {
       const [skuList, buttonList] = await Promise.all([
         api.all<Sku>('/v1/brand/skus'),
         api.all<Button>('/v1/brand/buttons'),
       ]);
-      buttons = buttonList;
       renderSkus(skuList);
       renderFleet(buttonList);
     } catch (error) {
@@ -37,17 +35,13 @@ export function brandView(api: Api): HTMLElement {
       fleet.say((error as Error).message, 'error');
     }
     try {
-      const toShip = await api.all<FulfilmentItem>('/v1/brand/fulfilment');
-      const known = new Map<string, Order | FulfilmentItem>(toShip.map((o) => [o.orderId, o]));
-      const openIds = buttons.flatMap((b) => b.openOrders.map((o) => o.orderId));
-      const others = await Promise.all(
-        openIds
-          .filter((id) => !known.has(id))
-          .map((id) => api.get<Order>(`/v1/brand/orders/${encodeURIComponent(id)}`)),
+      const [toShip, ...others] = await Promise.all([
+        api.all<FulfilmentItem>('/v1/brand/fulfilment'),
+        ...OTHER_STATUSES.map((status) => api.all<Order>(`/v1/brand/orders?status=${status}`)),
+      ]);
+      const list: (Order | FulfilmentItem)[] = [...(toShip ?? []), ...others.flat()].sort(
+        (a, b) => b.placedAt - a.placedAt,
       );
-      for (const o of others) known.set(o.orderId, o);
-      for (const o of delivered.values()) if (!known.has(o.orderId)) known.set(o.orderId, o);
-      const list = [...known.values()].sort((a, b) => b.placedAt - a.placedAt);
       renderOrders(list);
       const totals = await api.get<BrandTotals>('/v1/brand/totals');
       fill(
@@ -142,7 +136,6 @@ export function brandView(api: Api): HTMLElement {
               `/v1/brand/orders/${order.orderId}/${action}`,
               {},
             );
-            if (updated.status === 'DELIVERED') delivered.set(updated.orderId, updated);
             orders.say(`Order ${order.orderId} is ${updated.status.toLowerCase()}.`);
             await refresh();
           } catch (error) {

@@ -213,6 +213,18 @@ describe('brand', () => {
     expect(next.body.items[0].orderId).toBe(second.orderId);
   });
 
+  it('GET /v1/brand/orders?status= lists the brand’s orders in that status', async () => {
+    const placed = await h.call('GET', '/v1/brand/orders?status=PLACED', { token: f.tokens.acme });
+    expect(placed.status).toBe(200);
+    expect(placed.body.items.map((o: { orderId: string }) => o.orderId)).toContain(f.orderId);
+    const shipped = await h.call('GET', '/v1/brand/orders?status=SHIPPED', {
+      token: f.tokens.acme,
+    });
+    expect(shipped.body.items).toEqual([]);
+    const bad = await h.call('GET', '/v1/brand/orders?status=LOST', { token: f.tokens.acme });
+    expect(bad.status).toBe(400);
+  });
+
   it('GET /v1/brand/orders/{orderId}', async () => {
     const reply = await h.call('GET', `/v1/brand/orders/${f.orderId}`, { token: f.tokens.acme });
     expect(reply.status).toBe(200);

@@ -96,6 +96,12 @@ beforeAll(async () => {
       otherTenant: 404,
     },
     { method: 'GET', path: '/v1/brand/fulfilment', role: 'brand', otherTenant: 'own-data' },
+    {
+      method: 'GET',
+      path: '/v1/brand/orders?status=PLACED',
+      role: 'brand',
+      otherTenant: 'own-data',
+    },
     { method: 'GET', path: `/v1/brand/orders/${o}`, role: 'brand', otherTenant: 404 },
     { method: 'POST', path: `/v1/brand/orders/${o}/ship`, role: 'brand', otherTenant: 404 },
     { method: 'POST', path: `/v1/brand/orders/${o}/deliver`, role: 'brand', otherTenant: 404 },
@@ -248,6 +254,7 @@ describe('tenant isolation', () => {
 
 function templateOf(path: string): string {
   return path
+    .replace(/\?.*$/, '')
     .replace(/\/skus\/[^/]+/, '/skus/:skuId')
     .replace(/\/buttons\/[^/]+/, '/buttons/:deviceId')
     .replace(/\/orders\/[^/]+/, '/orders/:orderId')
