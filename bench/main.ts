@@ -128,7 +128,7 @@ async function main() {
   );
   console.log(
     'Write units are the table units dynalite reports. On AWS, index writes add to them: the' +
-      "\npipeline's order item carries three index keys and its button item two (projection ALL);" +
+      "\npipeline's new order adds three keys-only index entries (the button's claim adds none);" +
       "\nthe baseline's naive order and the floor's record carry none.",
   );
   console.log(
