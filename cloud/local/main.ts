@@ -41,6 +41,10 @@ async function main(): Promise<number> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // Fault injection for `npm run soak -- --faults`: restart the broker, keep the store.
+    process.on('SIGUSR2', () => {
+      if (!stopping) void stack.restartBroker(1_000);
+    });
   });
 }
 

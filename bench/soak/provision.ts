@@ -1,0 +1,82 @@
+/**
+ * Puts the soak's fleet into the store through the same services the HTTP API and `npm run
+ * provision` use: a brand's catalog (Catalog), its buttons registered in batches and bound to a
+ * SKU (Fleet.registerBatch, Fleet.bindSku), households created and each button claimed with its
+ * claim code (Fleet.claim), and the household allowing as many open orders as the API permits
+ * (Fleet.updateSettings) so every press of the default run orders.
+ */
+import { dynamoApiStores } from '../../cloud/api/stores.ts';
+import { Catalog } from '../../cloud/core/catalog/catalog.ts';
+import { Fleet } from '../../cloud/core/fleet/fleet.ts';
+import type { KeySource } from '../../cloud/core/ports.ts';
+import { systemClock } from '../../cloud/core/ports.ts';
+import type { Table } from '../../cloud/store/table.ts';
+
+export const SOAK_BRAND = 'soak';
+export const SOAK_SKU = 'soak-coffee';
+/** The API's upper limit for a household's open orders per button. */
+export const MAX_OPEN_ORDERS = 10;
+const BUTTONS_PER_HOUSEHOLD = 100;
+
+export const deviceIdFor = (i: number) => `soak-${String(i + 1).padStart(5, '0')}`;
+export const householdFor = (i: number) =>
+  `hh-soak-${String(Math.floor(i / BUTTONS_PER_HOUSEHOLD) + 1).padStart(4, '0')}`;
+
+export async function provisionFleet(
+  table: Table,
+  keySource: KeySource,
+  devices: number,
+  options: { concurrency?: number; progress?: (done: number) => void } = {},
+): Promise<string[]> {
+  const stores = dynamoApiStores(table);
+  const catalog = new Catalog(stores.skus, systemClock);
+  const fleet = new Fleet(stores.buttons, stores.claims, catalog, keySource, systemClock);
+  if (!(await stores.skus.getSku(SOAK_BRAND, SOAK_SKU))) {
+    await catalog.create(SOAK_BRAND, {
+      skuId: SOAK_SKU,
+      name: 'Soak coffee 1 kg',
+      priceCents: 1299,
+      currency: 'EUR',
+      maxQuantity: 5,
+      inStock: true,
+    });
+  }
+  const ids = Array.from({ length: devices }, (_, i) => i);
+  const households = new Set(ids.map(householdFor));
+  for (const householdId of households) {
+    await stores.households.putHousehold({
+      householdId,
+      name: `Soak household ${householdId}`,
+      email: `${householdId}@example.invalid`,
+      address: '1 Soak Street',
+      createdAt: systemClock.now(),
+    });
+  }
+  let done = 0;
+  const batch = 25;
+  const batches: number[][] = [];
+  for (let i = 0; i < ids.length; i += batch) batches.push(ids.slice(i, i + batch));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const chunk = batches[next++] as number[];
+      const registered = await fleet.registerBatch(
+        SOAK_BRAND,
+        1,
+        chunk.map((i) => ({ deviceId: deviceIdFor(i), serial: `SOAK-${i + 1}` })),
+      );
+      for (const [k, r] of registered.entries()) {
+        const i = chunk[k] as number;
+        await fleet.bindSku(SOAK_BRAND, r.deviceId, SOAK_SKU);
+        const button = await fleet.claim(householdFor(i), r.claimCode);
+        await fleet.updateSettings(button.householdId as string, r.deviceId, {
+          maxOpenOrders: MAX_OPEN_ORDERS,
+        });
+        done++;
+      }
+      options.progress?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 32 }, worker));
+  return ids.map(deviceIdFor);
+}
