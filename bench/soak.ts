@@ -100,11 +100,12 @@ function progressBar(): { update(p: SoakProgress): void; end(): void } {
         return;
       }
       const newPhase = p.phase !== lastPhase;
+      if (p.phase === 'provision' && lastPhase === 'press') return; // shown on the press line
       if (newPhase && lastPhase && tty) process.stderr.write('\n');
       lastPhase = p.phase;
       const tail =
         p.phase === 'press'
-          ? `${p.done}/${p.total} acked, ${p.sent} sent, ${p.inFlight} in flight`
+          ? `${p.done}/${p.total} acked, ${p.sent} sent, ${p.inFlight} in flight, ${p.online} buttons online`
           : `${p.done}/${p.total}`;
       write(
         `soak ${p.phase.padEnd(9)} ${bar(p.done, p.total)} ${tail} (${t})`,

@@ -22,15 +22,10 @@ export const deviceIdFor = (i: number) => `soak-${String(i + 1).padStart(5, '0')
 export const householdFor = (i: number) =>
   `hh-soak-${String(Math.floor(i / BUTTONS_PER_HOUSEHOLD) + 1).padStart(4, '0')}`;
 
-export async function provisionFleet(
-  table: Table,
-  keySource: KeySource,
-  devices: number,
-  options: { concurrency?: number; progress?: (done: number) => void } = {},
-): Promise<string[]> {
+/** The brand's SKU and every household of the run (idempotent). */
+export async function prepareCatalog(table: Table, devices: number): Promise<void> {
   const stores = dynamoApiStores(table);
   const catalog = new Catalog(stores.skus, systemClock);
-  const fleet = new Fleet(stores.buttons, stores.claims, catalog, keySource, systemClock);
   if (!(await stores.skus.getSku(SOAK_BRAND, SOAK_SKU))) {
     await catalog.create(SOAK_BRAND, {
       skuId: SOAK_SKU,
@@ -41,9 +36,9 @@ export async function provisionFleet(
       inStock: true,
     });
   }
-  const ids = Array.from({ length: devices }, (_, i) => i);
-  const households = new Set(ids.map(householdFor));
+  const households = new Set(Array.from({ length: devices }, (_, i) => householdFor(i)));
   for (const householdId of households) {
+    if (await stores.households.getHousehold(householdId)) continue;
     await stores.households.putHousehold({
       householdId,
       name: `Soak household ${householdId}`,
@@ -52,10 +47,24 @@ export async function provisionFleet(
       createdAt: systemClock.now(),
     });
   }
-  let done = 0;
+}
+
+/**
+ * Registers, binds, claims and configures the buttons with these indexes. Safe to run again
+ * after a crash of the stack part-way (every step is idempotent or finishes a half-done claim).
+ */
+export async function provisionButtons(
+  table: Table,
+  keySource: KeySource,
+  indexes: readonly number[],
+  concurrency = 16,
+): Promise<string[]> {
+  const stores = dynamoApiStores(table);
+  const catalog = new Catalog(stores.skus, systemClock);
+  const fleet = new Fleet(stores.buttons, stores.claims, catalog, keySource, systemClock);
   const batch = 25;
   const batches: number[][] = [];
-  for (let i = 0; i < ids.length; i += batch) batches.push(ids.slice(i, i + batch));
+  for (let i = 0; i < indexes.length; i += batch) batches.push(indexes.slice(i, i + batch));
   let next = 0;
   const worker = async () => {
     while (next < batches.length) {
@@ -66,17 +75,14 @@ export async function provisionFleet(
         chunk.map((i) => ({ deviceId: deviceIdFor(i), serial: `SOAK-${i + 1}` })),
       );
       for (const [k, r] of registered.entries()) {
-        const i = chunk[k] as number;
+        const householdId = householdFor(chunk[k] as number);
         await fleet.bindSku(SOAK_BRAND, r.deviceId, SOAK_SKU);
-        const button = await fleet.claim(householdFor(i), r.claimCode);
-        await fleet.updateSettings(button.householdId as string, r.deviceId, {
-          maxOpenOrders: MAX_OPEN_ORDERS,
-        });
-        done++;
+        const current = await stores.buttons.getButton(r.deviceId);
+        if (current?.householdId !== householdId) await fleet.claim(householdId, r.claimCode);
+        await fleet.updateSettings(householdId, r.deviceId, { maxOpenOrders: MAX_OPEN_ORDERS });
       }
-      options.progress?.(done);
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 32 }, worker));
-  return ids.map(deviceIdFor);
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return indexes.map(deviceIdFor);
 }

@@ -33,7 +33,7 @@ import {
   VirtualButton,
 } from '../../cloud/local/virtual-button.ts';
 import { openTable, type Table } from '../../cloud/store/table.ts';
-import { provisionFleet } from './provision.ts';
+import { deviceIdFor, prepareCatalog, provisionButtons } from './provision.ts';
 import {
   freePorts,
   rssOf,
@@ -102,7 +102,14 @@ export interface SoakResult {
 
 export type SoakProgress =
   | { phase: 'start' | 'connect' | 'provision' | 'reconcile'; done: number; total: number }
-  | { phase: 'press'; done: number; total: number; sent: number; inFlight: number }
+  | {
+      phase: 'press';
+      done: number;
+      total: number;
+      sent: number;
+      inFlight: number;
+      online: number;
+    }
   | { phase: 'fault'; message: string };
 
 interface PressRecord {
@@ -177,12 +184,12 @@ export async function runSoak(
     let runtime: RuntimeInfo = await runtimeOf(dataDir, stack, logFile);
     table = openTable({ tableName: 'restock', endpoint: runtime.dynamodbEndpoint });
     const keySource: KeySource = keySourceFor(await ensureMasterKey(dataDir));
-    phaseDone('start');
 
-    const deviceIds = await provisionFleet(table, keySource, options.devices, {
-      progress: (done) => progress({ phase: 'provision', done, total: options.devices }),
-    });
-    phaseDone('provision');
+    const budgetEnd = performance.now() + options.budgetMs;
+    const pressStart = performance.now();
+    const deviceIds = Array.from({ length: options.devices }, (_, i) => deviceIdFor(i));
+    await prepareCatalog(table, options.devices);
+    phaseDone('start');
 
     // One connection per button, authenticated as that thing, reconnecting as the firmware
     // does on its next wake.
@@ -192,17 +199,23 @@ export async function runSoak(
     const states = new Map<string, MemoryButtonStateStore>();
     const attemptListeners = new Map<string, (seq: number) => void>();
     const ackOrders = new Map<string, Set<string>>();
-    let connected = 0;
-    await pool(deviceIds, 64, async (id) => {
+    const connectButton = async (id: string) => {
       const key = keys.get(id) as Uint8Array;
-      const transport = await connectLocalTransport({
-        url: `mqtt://127.0.0.1:${runtime.mqttPort}`,
-        clientId: id,
-        username: id,
-        password: mqttPasswordFor(nodeSha256, key),
-        connectTimeoutMs: 60_000,
-        reconnectMs: 1_000 + Math.floor(rand() * 1_000),
-      });
+      let transport: ButtonTransport | undefined;
+      while (!transport) {
+        try {
+          transport = await connectLocalTransport({
+            url: `mqtt://127.0.0.1:${runtime.mqttPort}`,
+            clientId: id,
+            username: id,
+            password: mqttPasswordFor(nodeSha256, key),
+            connectTimeoutMs: 60_000,
+            reconnectMs: 1_000 + Math.floor(rand() * 1_000),
+          });
+        } catch {
+          await sleep(500); // the stack is down (a fault): try again, as a button would
+        }
+      }
       transports.push(transport);
       // Every ack any delivery of a press produced: they must all name the same order.
       transport.onMessage((topic, payload) => {
@@ -229,18 +242,51 @@ export async function runSoak(
           if (event.kind === 'attempt') attemptListeners.get(id)?.(event.seq);
         },
       });
-      await button.start();
+      for (;;) {
+        try {
+          await button.start();
+          break;
+        } catch {
+          await sleep(500);
+        }
+      }
       buttons.set(id, { button, transport });
-      progress({ phase: 'connect', done: ++connected, total: deviceIds.length });
-    });
-    phaseDone('connect');
+    };
 
-    // The plan: each button gets its share of the presses, handed out round-robin.
+    // The plan: each button gets its share of the presses, handed out round-robin. Buttons are
+    // provisioned and connected in chunks while the first ones already press (the registration
+    // traffic goes to the store thread, the presses mostly load the pipeline's thread).
     const queue: string[] = [];
     const perDevice = Math.floor(options.presses / options.devices);
     const extra = options.presses % options.devices;
     const remaining = new Map(deviceIds.map((id, i) => [id, perDevice + (i < extra ? 1 : 0)]));
-    for (const id of deviceIds) if ((remaining.get(id) as number) > 0) queue.push(id);
+    let online = 0;
+    let provisioning = true;
+    const CHUNK = 250;
+    const provisioner = (async () => {
+      for (let from = 0; from < options.devices; from += CHUNK) {
+        const indexes = Array.from(
+          { length: Math.min(CHUNK, options.devices - from) },
+          (_, k) => from + k,
+        );
+        for (;;) {
+          try {
+            await provisionButtons(table as Table, keySource, indexes);
+            break;
+          } catch {
+            await sleep(1_000); // the stack was killed under us (a fault): retry, idempotently
+          }
+        }
+        const ids = indexes.map(deviceIdFor);
+        await pool(ids, 32, connectButton);
+        for (const id of ids) if ((remaining.get(id) as number) > 0) queue.push(id);
+        online += ids.length;
+        progress({ phase: 'provision', done: online, total: options.devices });
+      }
+      provisioning = false;
+      phases.online_s = Math.round((performance.now() - pressStart) / 100) / 10;
+    })();
+    provisioner.catch(() => undefined);
 
     const records: PressRecord[] = [];
     let acked = 0;
@@ -248,8 +294,6 @@ export async function runSoak(
     let duplicatesSent = 0;
     let inFlight = 0;
     let mismatches = 0;
-    const budgetEnd = performance.now() + options.budgetMs;
-    const pressStart = performance.now();
 
     // Faults, triggered by progress: broker restart at 30 %, SIGKILL of the stack at 60 %.
     const faultPlan = options.faults
@@ -305,7 +349,11 @@ export async function runSoak(
       for (;;) {
         if (performance.now() > budgetEnd) return;
         const id = queue.shift();
-        if (id === undefined) return;
+        if (id === undefined) {
+          if (!provisioning) return;
+          await sleep(50);
+          continue;
+        }
         const { button, transport } = buttons.get(id) as {
           button: VirtualButton;
           transport: ButtonTransport;
@@ -393,11 +441,13 @@ export async function runSoak(
           total: options.presses,
           sent: records.length,
           inFlight,
+          online,
         }),
       250,
     );
     try {
       await Promise.all(Array.from({ length: options.concurrency }, worker));
+      await provisioner;
       await faultRunning;
     } finally {
       clearInterval(ticker);
