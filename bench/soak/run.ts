@@ -37,8 +37,8 @@ import { deviceIdFor, prepareCatalog, provisionButtons } from './provision.ts';
 import {
   freePorts,
   rssOf,
-  type StackProcess,
   runtimeOf,
+  type StackProcess,
   startStackProcess,
 } from './stack-process.ts';
 
@@ -224,7 +224,10 @@ export async function runSoak(
         if (!decoded.ok || !decoded.message.order) return;
         const k = `${id}#${decoded.message.seq}`;
         let set = ackOrders.get(k);
-        if (!set) ackOrders.set(k, (set = new Set()));
+        if (!set) {
+          set = new Set();
+          ackOrders.set(k, set);
+        }
         set.add(decoded.message.order);
       });
       const state = new MemoryButtonStateStore();
@@ -463,7 +466,10 @@ export async function runSoak(
     const byDevice = new Map<string, PressRecord[]>();
     for (const r of sent) {
       let list = byDevice.get(r.deviceId);
-      if (!list) byDevice.set(r.deviceId, (list = []));
+      if (!list) {
+        list = [];
+        byDevice.set(r.deviceId, list);
+      }
       list.push(r);
     }
     let orders = 0;
