@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { importJWK, type JWK, SignJWT } from 'jose';
+import { type CryptoKey, importJWK, type JWK, SignJWT } from 'jose';
 import { connect, type MqttClient } from 'mqtt';
 import { mqttPasswordFor } from '#shared/index';
 import { dynamoApiStores } from '../../cloud/api/stores.ts';
