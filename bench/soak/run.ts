@@ -165,7 +165,12 @@ export async function runSoak(
   const faults: string[] = [];
 
   // The stack process, its memory, and its restarts.
-  const env = { RESTOCK_STORE_THREAD: options.storeThread ? '1' : '0' };
+  // The stack logs at warn (refusals, failures, faults): the presses are reconciled from the
+  // store, and 400 000 console lines would cost the pipeline's thread several percent.
+  const env = {
+    RESTOCK_STORE_THREAD: options.storeThread ? '1' : '0',
+    RESTOCK_LOG_LEVEL: process.env.RESTOCK_LOG_LEVEL ?? 'warn',
+  };
   let stack: StackProcess = startStackProcess(dataDir, ports, logFile, ['--no-demo'], env);
   const children: StackProcess[] = [stack];
   let peakRss = 0;
