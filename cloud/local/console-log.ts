@@ -23,3 +23,19 @@ export function createConsoleLog(
     error: (message, data) => line('error', message, data),
   };
 }
+
+const LEVELS = { info: 0, warn: 1, error: 2 } as const;
+
+/**
+ * Drops lines below `level` (RESTOCK_LOG_LEVEL: info, the default, warn or error). The soak runs
+ * the stack at warn: 100 000 presses are reconciled from the store, not from the console.
+ */
+export function atLevel(log: Log, level: string | undefined): Log {
+  const min = LEVELS[(level ?? 'info') as keyof typeof LEVELS] ?? 0;
+  const off = () => {};
+  return {
+    info: min <= 0 ? log.info : off,
+    warn: min <= 1 ? log.warn : off,
+    error: log.error,
+  };
+}

@@ -5,14 +5,14 @@
 import { RestockError } from '../core/errors.ts';
 import { bannerFor } from './banner.ts';
 import { parseStackConfig } from './config.ts';
-import { createConsoleLog } from './console-log.ts';
+import { atLevel, createConsoleLog } from './console-log.ts';
 import { localPipeline } from './pipeline.ts';
 import { startStack } from './stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(): Promise<number> {
-  const log = createConsoleLog();
+  const log = atLevel(createConsoleLog(), process.env.RESTOCK_LOG_LEVEL);
   const config = parseStackConfig(process.argv.slice(2), process.env, process.cwd());
   const stack = await startStack(config, { log, pipeline: localPipeline });
   process.stdout.write(`${bannerFor(stack, process.cwd())}\n`);
@@ -41,6 +41,10 @@ async function main(): Promise<number> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // Fault injection for `npm run soak -- --faults`: restart the broker, keep the store.
+    process.on('SIGUSR2', () => {
+      if (!stopping) void stack.restartBroker(1_000);
+    });
   });
 }
 

@@ -16,6 +16,7 @@ import { createBrokerPolicy, type RunningBroker, startBroker } from './broker.ts
 import type { StackConfig } from './config.ts';
 import { type DevCa, ensureDevCa } from './dev-ca.ts';
 import { TableDeviceDirectory } from './device-directory.ts';
+import { startDynaliteThread } from './dynalite-thread.ts';
 import { LocalConfigError } from './errors.ts';
 import { readTextIfExists, writeFileAtomic } from './files.ts';
 import { ensureMasterKey, keySourceFor, type MasterKeys } from './master-key.ts';
@@ -77,6 +78,12 @@ export interface RunningStack {
   demo: string[];
   store: string;
   sweepOnce(): Promise<void>;
+  /**
+   * Fault injection (the soak's `--faults`, SIGUSR2 to `npm start`): drops the broker with every
+   * connection and presses in flight, stays down for `downMs`, and starts a new broker on the same
+   * ports. Buttons reconnect and re-send (same sequence number); the store is untouched.
+   */
+  restartBroker(downMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -130,16 +137,16 @@ export async function startStack(
       services: options.services ?? [],
       log,
     });
-    const broker = await listenOrExplain(
-      () =>
-        startBroker({
-          host: config.host,
-          port: config.mqttPort,
-          tlsPort: config.mqttTlsPort,
-          tls: { caCertPem: ca.caCertPem, certPem: ca.server.certPem, keyPem: ca.server.keyPem },
-          policy,
-          log,
-        }),
+    const brokerOptions = (port: number, tlsPort: number) => ({
+      host: config.host,
+      port,
+      tlsPort,
+      tls: { caCertPem: ca.caCertPem, certPem: ca.server.certPem, keyPem: ca.server.keyPem },
+      policy,
+      log,
+    });
+    let broker = await listenOrExplain(
+      () => startBroker(brokerOptions(config.mqttPort, config.mqttTlsPort)),
       `MQTT ports ${config.mqttPort}/${config.mqttTlsPort}`,
       '--mqtt-port/--mqtts-port (RESTOCK_MQTT_PORT/RESTOCK_MQTTS_PORT)',
     );
@@ -157,12 +164,9 @@ export async function startStack(
     if (pipeline.close) closers.push(pipeline.close);
     const demo = config.seedDemo && pipeline.seedDemo ? await pipeline.seedDemo() : [];
 
-    const rule = await startTopicRule({
-      aedes: broker.aedes,
-      handlePress: pipeline.handlePress,
-      clock: systemClock,
-      log,
-    });
+    const ruleFor = (aedes: RunningBroker['aedes']) =>
+      startTopicRule({ aedes, handlePress: pipeline.handlePress, clock: systemClock, log });
+    let rule = await ruleFor(broker.aedes);
     // Closed before the broker: stop taking presses, let those in flight finish.
     closers.push(() => rule.close());
 
@@ -213,18 +217,45 @@ export async function startStack(
     await writeFileAtomic(runtimePath, `${JSON.stringify(runtime, null, 2)}\n`);
     closers.push(() => rm(runtimePath, { force: true }));
 
+    let restarting: Promise<void> | null = null;
+    const restartBroker = async (downMs = 1_000) => {
+      if (restarting) return restarting;
+      restarting = (async () => {
+        log.warn('broker restart (fault injection)', { downMs });
+        // No waiting for presses in flight: their acks may go to the new broker or be lost.
+        await rule.close(0);
+        await broker.close();
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        broker = await startBroker(brokerOptions(runtime.mqttPort, runtime.mqttTlsPort));
+        ackPublisher.use(broker.aedes);
+        rule = await ruleFor(broker.aedes);
+        log.warn('broker restarted', { mqttPort: broker.port, mqttTlsPort: broker.tlsPort });
+      })().finally(() => {
+        restarting = null;
+      });
+      return restarting;
+    };
+
     return {
       config,
       runtime,
       ca,
       table,
-      broker,
-      rule,
+      get broker() {
+        return broker;
+      },
+      get rule() {
+        return rule;
+      },
       keySource,
       demo,
       store,
       sweepOnce,
-      close: closeAll,
+      restartBroker,
+      close: async () => {
+        await restarting?.catch(() => undefined);
+        await closeAll();
+      },
     };
   } catch (error) {
     await closeAll();
@@ -262,6 +293,8 @@ async function startDynaliteIn(dataDir: string): Promise<DynaliteServer> {
   const path = join(dataDir, 'dynamodb');
   await mkdir(path, { recursive: true });
   try {
+    const thread = process.env.RESTOCK_STORE_THREAD;
+    if (thread === '1' || thread === 'true') return await startDynaliteThread(path);
     return await startDynalite({ path });
   } catch (error) {
     throw new LocalConfigError(

@@ -99,7 +99,12 @@ export async function startTopicRule(deps: TopicRuleDeps): Promise<RunningTopicR
 
 /** Publishes signed acks through the broker itself (QoS 1), bypassing client authorisation. */
 export class BrokerAckPublisher implements AckPublisher {
-  constructor(private readonly aedes: Aedes) {}
+  constructor(private aedes: Aedes) {}
+
+  /** After a broker restart (fault injection), acks go through the new broker. */
+  use(aedes: Aedes): void {
+    this.aedes = aedes;
+  }
 
   publishAck(deviceId: string, ack: Ack): Promise<void> {
     return new Promise((resolve, reject) => {

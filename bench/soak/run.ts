@@ -1,0 +1,599 @@
+/**
+ * The soak: `npm start` as a child process, a fleet registered through the fleet services, one
+ * MQTT connection per virtual button (each authenticated as its own thing), and presses from the
+ * firmware-faithful VirtualButton: sequence number saved before the first publish, every retry
+ * the same sequence number with attempt + 1, only signed acks believed. A share of presses is
+ * delivered twice on purpose (racing the original, or re-sent after its ack). With faults, the
+ * broker is restarted and the whole stack process SIGKILLed and started again mid-run.
+ * Afterwards every press sent is reconciled against the store.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ackTopic,
+  decodeAck,
+  encodePress,
+  mqttPasswordFor,
+  pressTopic,
+  signPress,
+} from '#shared/index';
+import type { KeySource } from '../../cloud/core/ports.ts';
+import { nodeSha256 } from '../../cloud/core/sha256.ts';
+import { connectLocalTransport } from '../../cloud/local/button-transport.ts';
+import { VirtualButtonError } from '../../cloud/local/errors.ts';
+import { ensureMasterKey, keySourceFor } from '../../cloud/local/master-key.ts';
+import type { RuntimeInfo } from '../../cloud/local/stack.ts';
+import {
+  type ButtonTransport,
+  MemoryButtonStateStore,
+  type PressReport,
+  VirtualButton,
+} from '../../cloud/local/virtual-button.ts';
+import { openTable, type Table } from '../../cloud/store/table.ts';
+import { deviceIdFor, prepareCatalog, provisionButtons } from './provision.ts';
+import {
+  freePorts,
+  rssOf,
+  runtimeOf,
+  type StackProcess,
+  startStackProcess,
+} from './stack-process.ts';
+
+export interface SoakOptions {
+  devices: number;
+  presses: number;
+  /** Share (0–1) of presses delivered a second time on purpose. */
+  duplicates: number;
+  faults: boolean;
+  /** Presses in flight at once across the fleet (closed loop). */
+  concurrency: number;
+  /** Per-attempt ack timeout of a button before it re-sends (same seq). */
+  ackTimeoutMs: number;
+  /** Stop starting new presses after this long (the reconciliation still runs). */
+  budgetMs: number;
+  /** Keep the data folder (and the stack's log) afterwards. */
+  keep: boolean;
+  seed: number;
+  /** Run the stack's store in a worker thread (RESTOCK_STORE_THREAD=1); false: one thread. */
+  storeThread: boolean;
+}
+
+export const SOAK_DEFAULTS: SoakOptions = {
+  devices: 10_000,
+  presses: 100_000,
+  duplicates: 0.05,
+  faults: false,
+  concurrency: 48,
+  ackTimeoutMs: 5_000,
+  budgetMs: 13 * 60_000,
+  keep: false,
+  seed: 1,
+  storeThread: true,
+};
+
+export interface SoakResult {
+  sent: number;
+  acked: number;
+  orders: number;
+  duplicate_orders: number;
+  lost: number;
+  orders_without_ack: number;
+  p50_ms: number;
+  p99_ms: number;
+  peak_rss_mb: number;
+  // extras
+  devices: number;
+  presses_planned: number;
+  duplicates_sent: number;
+  publishes: number;
+  retried_presses: number;
+  acked_not_recorded: number;
+  ack_conflicts: number;
+  outcomes: Record<string, number>;
+  max_ms: number;
+  press_rate_per_s: number;
+  faults: string[];
+  phases_s: Record<string, number>;
+  data_dir?: string;
+}
+
+export type SoakProgress =
+  | { phase: 'start' | 'connect' | 'provision' | 'reconcile'; done: number; total: number }
+  | {
+      phase: 'press';
+      done: number;
+      total: number;
+      sent: number;
+      inFlight: number;
+      online: number;
+    }
+  | { phase: 'fault'; message: string };
+
+interface PressRecord {
+  deviceId: string;
+  seq: number;
+  startedAt: number;
+  latencyMs: number | null;
+  outcome: string | null;
+  orderId: string | null;
+  attempts: number;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a run can be repeated. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function pool<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) await run(items[next++] as T);
+    }),
+  );
+}
+
+export async function runSoak(
+  options: SoakOptions,
+  progress: (p: SoakProgress) => void = () => {},
+): Promise<SoakResult> {
+  const rand = random(options.seed);
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phaseDone = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round((now - phaseStart) / 100) / 10;
+    phaseStart = now;
+  };
+  const root = await mkdtemp(join(tmpdir(), 'restock-soak-'));
+  const dataDir = join(root, 'data');
+  await mkdir(dataDir);
+  const logFile = join(root, 'stack.log');
+  const ports = await freePorts(3);
+  const faults: string[] = [];
+
+  // The stack process, its memory, and its restarts.
+  // The stack logs at warn (refusals, failures, faults): the presses are reconciled from the
+  // store, and 400 000 console lines would cost the pipeline's thread several percent.
+  const env = {
+    RESTOCK_STORE_THREAD: options.storeThread ? '1' : '0',
+    RESTOCK_LOG_LEVEL: process.env.RESTOCK_LOG_LEVEL ?? 'warn',
+  };
+  let stack: StackProcess = startStackProcess(dataDir, ports, logFile, ['--no-demo'], env);
+  const children: StackProcess[] = [stack];
+  let peakRss = 0;
+  const sampleRss = async () => {
+    const pid = stack.child.pid;
+    if (pid === undefined) return;
+    const rss = await rssOf(pid);
+    if (rss) peakRss = Math.max(peakRss, rss.hwmMb, rss.rssMb);
+  };
+  const rssTimer = setInterval(() => void sampleRss(), 500);
+  const transports: ButtonTransport[] = [];
+  let table: Table | undefined;
+
+  try {
+    progress({ phase: 'start', done: 0, total: 1 });
+    let runtime: RuntimeInfo = await runtimeOf(dataDir, stack, logFile);
+    table = openTable({ tableName: 'restock', endpoint: runtime.dynamodbEndpoint });
+    const keySource: KeySource = keySourceFor(await ensureMasterKey(dataDir));
+
+    const budgetEnd = performance.now() + options.budgetMs;
+    const pressStart = performance.now();
+    const deviceIds = Array.from({ length: options.devices }, (_, i) => deviceIdFor(i));
+    await prepareCatalog(table, options.devices);
+    phaseDone('start');
+
+    // One connection per button, authenticated as that thing, reconnecting as the firmware
+    // does on its next wake.
+    const keys = new Map<string, Uint8Array>();
+    for (const id of deviceIds) keys.set(id, (await keySource.deviceKey(id, 1)) as Uint8Array);
+    const buttons = new Map<string, { button: VirtualButton; transport: ButtonTransport }>();
+    const states = new Map<string, MemoryButtonStateStore>();
+    const attemptListeners = new Map<string, (seq: number) => void>();
+    const ackOrders = new Map<string, Set<string>>();
+    const connectButton = async (id: string) => {
+      const key = keys.get(id) as Uint8Array;
+      let transport: ButtonTransport | undefined;
+      while (!transport) {
+        try {
+          transport = await connectLocalTransport({
+            url: `mqtt://127.0.0.1:${runtime.mqttPort}`,
+            clientId: id,
+            username: id,
+            password: mqttPasswordFor(nodeSha256, key),
+            connectTimeoutMs: 60_000,
+            reconnectMs: 1_000 + Math.floor(rand() * 1_000),
+          });
+        } catch {
+          await sleep(500); // the stack is down (a fault): try again, as a button would
+        }
+      }
+      transports.push(transport);
+      // Every ack any delivery of a press produced: they must all name the same order.
+      transport.onMessage((topic, payload) => {
+        if (topic !== ackTopic(id)) return;
+        const decoded = decodeAck(payload);
+        if (!decoded.ok || !decoded.message.order) return;
+        const k = `${id}#${decoded.message.seq}`;
+        let set = ackOrders.get(k);
+        if (!set) {
+          set = new Set();
+          ackOrders.set(k, set);
+        }
+        set.add(decoded.message.order);
+      });
+      const state = new MemoryButtonStateStore();
+      states.set(id, state);
+      const button = new VirtualButton({
+        deviceId: id,
+        deviceKey: key,
+        keyVersion: 1,
+        sha256: nodeSha256,
+        transport,
+        state,
+        ackTimeoutMs: options.ackTimeoutMs,
+        maxAttempts: 3,
+        onEvent: (event) => {
+          if (event.kind === 'attempt') attemptListeners.get(id)?.(event.seq);
+        },
+      });
+      for (;;) {
+        try {
+          await button.start();
+          break;
+        } catch {
+          await sleep(500);
+        }
+      }
+      buttons.set(id, { button, transport });
+    };
+
+    // The plan: each button gets its share of the presses, handed out round-robin. Buttons are
+    // provisioned and connected in chunks while the first ones already press (the registration
+    // traffic goes to the store thread, the presses mostly load the pipeline's thread).
+    const queue: string[] = [];
+    const perDevice = Math.floor(options.presses / options.devices);
+    const extra = options.presses % options.devices;
+    const remaining = new Map(deviceIds.map((id, i) => [id, perDevice + (i < extra ? 1 : 0)]));
+    let online = 0;
+    let provisioning = true;
+    const CHUNK = 250;
+    const provisioner = (async () => {
+      for (let from = 0; from < options.devices; from += CHUNK) {
+        const indexes = Array.from(
+          { length: Math.min(CHUNK, options.devices - from) },
+          (_, k) => from + k,
+        );
+        for (;;) {
+          try {
+            await provisionButtons(table as Table, keySource, indexes);
+            break;
+          } catch {
+            await sleep(1_000); // the stack was killed under us (a fault): retry, idempotently
+          }
+        }
+        const ids = indexes.map(deviceIdFor);
+        await pool(ids, 32, connectButton);
+        for (const id of ids) if ((remaining.get(id) as number) > 0) queue.push(id);
+        online += ids.length;
+        progress({ phase: 'provision', done: online, total: options.devices });
+      }
+      provisioning = false;
+      phases.online_s = Math.round((performance.now() - pressStart) / 100) / 10;
+    })();
+    provisioner.catch(() => undefined);
+
+    const records: PressRecord[] = [];
+    let acked = 0;
+    let publishes = 0;
+    let duplicatesSent = 0;
+    let inFlight = 0;
+    let mismatches = 0;
+
+    // Faults, triggered by progress: broker restart at 30 %, SIGKILL of the stack at 60 %.
+    const faultPlan = options.faults
+      ? [
+          { at: 0.3, kind: 'broker' as const },
+          { at: 0.6, kind: 'kill' as const },
+        ]
+      : [];
+    let faultRunning: Promise<void> = Promise.resolve();
+    const fire = (kind: 'broker' | 'kill') => {
+      faultRunning = (async () => {
+        const t0 = performance.now();
+        if (kind === 'broker') {
+          stack.child.kill('SIGUSR2');
+          const note = `broker restarted (SIGUSR2) after ${acked} acks`;
+          faults.push(note);
+          progress({ phase: 'fault', message: note });
+          return;
+        }
+        await sampleRss();
+        stack.child.kill('SIGKILL');
+        await stack.exited;
+        await sleep(1_000);
+        stack = startStackProcess(dataDir, ports, logFile, ['--no-demo'], env);
+        children.push(stack);
+        runtime = await runtimeOf(dataDir, stack, logFile);
+        table?.raw.destroy();
+        table = openTable({ tableName: 'restock', endpoint: runtime.dynamodbEndpoint });
+        const note = `stack SIGKILLed after ${acked} acks and started again in ${Math.round(performance.now() - t0)} ms`;
+        faults.push(note);
+        progress({ phase: 'fault', message: note });
+      })();
+    };
+
+    const deliverUntilAcked = async (
+      button: VirtualButton,
+      first: () => Promise<PressReport>,
+    ): Promise<PressReport | null> => {
+      let attemptFn = first;
+      for (;;) {
+        try {
+          return await attemptFn();
+        } catch (error) {
+          if (!(error instanceof VirtualButtonError) || error.code !== 'NO_ACK') throw error;
+          // Past the budget the press stays pending (a real button would retry on its next wake).
+          if (performance.now() > budgetEnd + 60_000) return null;
+          attemptFn = async () => (await button.resendPending()) as PressReport;
+        }
+      }
+    };
+
+    const worker = async () => {
+      for (;;) {
+        if (performance.now() > budgetEnd) return;
+        const id = queue.shift();
+        if (id === undefined) {
+          if (!provisioning) return;
+          await sleep(50);
+          continue;
+        }
+        const { button, transport } = buttons.get(id) as {
+          button: VirtualButton;
+          transport: ButtonTransport;
+        };
+        const left = (remaining.get(id) as number) - 1;
+        remaining.set(id, left);
+        const startedAt = performance.now();
+        const record: PressRecord = {
+          deviceId: id,
+          seq: 0,
+          startedAt,
+          latencyMs: null,
+          outcome: null,
+          orderId: null,
+          attempts: 0,
+        };
+        records.push(record);
+        inFlight++;
+        const duplicate = rand() < options.duplicates ? (rand() < 0.5 ? 'race' : 'after') : null;
+        const key = keys.get(id) as Uint8Array;
+        const onAttempt = (seq: number) => {
+          record.seq = seq;
+          record.attempts++;
+          publishes++;
+          if (duplicate === 'race' && record.attempts === 1) {
+            // A second delivery of the very same press, racing the first through the pipeline.
+            duplicatesSent++;
+            publishes++;
+            const press = signPress(nodeSha256, key, {
+              device: id,
+              seq,
+              click: 'SINGLE',
+              battery_mv: 3000,
+              attempt: 1,
+              kv: 1,
+            });
+            void transport.publish(pressTopic(id), encodePress(press)).catch(() => undefined);
+          }
+        };
+        attemptListeners.set(id, onAttempt);
+        const report = await deliverUntilAcked(button, () => button.press('SINGLE'));
+        if (report) {
+          record.latencyMs = performance.now() - startedAt;
+          record.outcome = report.outcome;
+          record.orderId = report.orderId;
+          acked++;
+          if (duplicate === 'after') {
+            // The same press again after its ack (a lost ack, from the device's side).
+            duplicatesSent++;
+            publishes++;
+            attemptListeners.delete(id);
+            await (states.get(id) as MemoryButtonStateStore).save(id, {
+              seq: report.seq,
+              pending: {
+                seq: report.seq,
+                click: report.click,
+                batteryMv: 3000,
+                attempt: report.attempt,
+              },
+            });
+            const again = await deliverUntilAcked(
+              button,
+              async () => (await button.resendPending()) as PressReport,
+            );
+            if (again && (again.outcome !== report.outcome || again.orderId !== report.orderId)) {
+              mismatches++;
+            }
+          }
+        }
+        attemptListeners.delete(id);
+        inFlight--;
+        if (left > 0) queue.push(id);
+        const due = faultPlan[0];
+        if (due && acked >= due.at * options.presses) {
+          faultPlan.shift();
+          fire(due.kind);
+        }
+      }
+    };
+    const ticker = setInterval(
+      () =>
+        progress({
+          phase: 'press',
+          done: acked,
+          total: options.presses,
+          sent: records.length,
+          inFlight,
+          online,
+        }),
+      250,
+    );
+    try {
+      await Promise.all(Array.from({ length: options.concurrency }, worker));
+      await provisioner;
+      await faultRunning;
+    } finally {
+      clearInterval(ticker);
+    }
+    const pressElapsed = performance.now() - pressStart;
+    phaseDone('press');
+    await sleep(500); // late acks of racing duplicates
+    await sampleRss();
+    await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
+
+    // Reconciliation: every button's partition, read back from the store.
+    const sent = records.filter((r) => r.seq > 0);
+    const byDevice = new Map<string, PressRecord[]>();
+    for (const r of sent) {
+      let list = byDevice.get(r.deviceId);
+      if (!list) {
+        list = [];
+        byDevice.set(r.deviceId, list);
+      }
+      list.push(r);
+    }
+    let orders = 0;
+    let duplicateOrders = 0;
+    let lost = 0;
+    let ordersWithoutAck = 0;
+    let ackedNotRecorded = 0;
+    let reconciled = 0;
+    const liveTable = table as Table;
+    await pool(deviceIds, 16, async (id) => {
+      const items = await partition(liveTable, id);
+      const orderSeqs = new Map<number, string[]>();
+      const pressSeqs = new Set<number>();
+      for (const item of items) {
+        const sk = String(item.sk);
+        if (!sk.startsWith('PRESS#')) continue;
+        const seq = Number(sk.slice('PRESS#'.length));
+        if (item.type === 'order') {
+          orders++;
+          const list = orderSeqs.get(seq) ?? [];
+          list.push(String(item.orderId));
+          orderSeqs.set(seq, list);
+        } else {
+          pressSeqs.add(seq);
+        }
+      }
+      const mine = byDevice.get(id) ?? [];
+      const ackedSeqs = new Set(mine.filter((r) => r.outcome !== null).map((r) => r.seq));
+      for (const [seq, ids] of orderSeqs) {
+        if (ids.length > 1 || new Set(ids).size !== ids.length) duplicateOrders += ids.length - 1;
+        if (ids[0] !== `${id}-${seq}`) duplicateOrders++; // not the press's own order id
+        if (!ackedSeqs.has(seq)) ordersWithoutAck++;
+      }
+      for (const r of mine) {
+        const recorded = orderSeqs.has(r.seq) || pressSeqs.has(r.seq);
+        if (r.outcome === null && !recorded) lost++;
+        if (r.outcome !== null && !recorded) ackedNotRecorded++;
+        if (r.outcome === 'ORDERED' && orderSeqs.get(r.seq)?.[0] !== r.orderId) ackedNotRecorded++;
+      }
+      progress({ phase: 'reconcile', done: ++reconciled, total: deviceIds.length });
+    });
+    // Two deliveries of one press answered with different orders.
+    let ackConflicts = mismatches;
+    for (const set of ackOrders.values()) if (set.size > 1) ackConflicts += set.size - 1;
+    duplicateOrders += ackConflicts;
+    phaseDone('reconcile');
+
+    const latencies = sent
+      .map((r) => r.latencyMs)
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => a - b);
+    const at = (p: number) =>
+      latencies.length === 0
+        ? Number.NaN
+        : (latencies[
+            Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)
+          ] as number);
+    const outcomes: Record<string, number> = {};
+    for (const r of sent) {
+      const k = r.outcome ?? 'NO_ACK';
+      outcomes[k] = (outcomes[k] ?? 0) + 1;
+    }
+    const round = (v: number) => Math.round(v * 10) / 10;
+    const result: SoakResult = {
+      sent: sent.length,
+      acked,
+      orders,
+      duplicate_orders: duplicateOrders,
+      lost,
+      orders_without_ack: ordersWithoutAck,
+      p50_ms: round(at(50)),
+      p99_ms: round(at(99)),
+      peak_rss_mb: Math.round(peakRss),
+      devices: options.devices,
+      presses_planned: options.presses,
+      duplicates_sent: duplicatesSent,
+      publishes,
+      retried_presses: sent.filter((r) => r.attempts > 1).length,
+      acked_not_recorded: ackedNotRecorded,
+      ack_conflicts: ackConflicts,
+      outcomes,
+      max_ms: round(latencies.at(-1) ?? Number.NaN),
+      press_rate_per_s: Math.round((acked / pressElapsed) * 1000),
+      faults,
+      phases_s: phases,
+    };
+    if (options.keep) result.data_dir = root;
+
+    // The stack must still shut down cleanly after all that.
+    stack.child.kill('SIGTERM');
+    const exit = await stack.exited;
+    if (exit.code !== 0) faults.push(`stack exited with ${exit.code ?? exit.signal} on SIGTERM`);
+    return result;
+  } finally {
+    clearInterval(rssTimer);
+    await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
+    table?.raw.destroy();
+    for (const c of children)
+      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+    await Promise.all(children.map((c) => c.exited));
+    if (!options.keep) await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function partition(table: Table, deviceId: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :press)',
+        ExpressionAttributeValues: { ':pk': `BTN#${deviceId}`, ':press': 'PRESS#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+  } while (start);
+  return items;
+}

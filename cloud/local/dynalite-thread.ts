@@ -1,0 +1,57 @@
+/**
+ * dynalite in a worker thread of the stack's own process (opt-in: RESTOCK_STORE_THREAD=1).
+ *
+ * The store and the broker/press pipeline then use one core each instead of sharing one, which
+ * roughly doubles the press rate on a 2-core machine (bench/PERFORMANCE.md). It stays one
+ * process: a SIGKILL still takes the store down with everything else, as in the default mode.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { DynaliteServer } from '../store/dynalite-server.ts';
+
+// Plain CommonJS run by the worker: no TypeScript loader needed inside the thread. The options
+// are those of cloud/store/dynalite-server.ts.
+const WORKER_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dynalite = require(workerData.dynalite);
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: workerData.path });
+server.once('error', (error) => parentPort.postMessage({ error: String(error && error.message || error) }));
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (m) => {
+  if (m === 'close') server.close(() => parentPort.postMessage({ closed: true }));
+});
+`;
+
+export async function startDynaliteThread(path: string): Promise<DynaliteServer> {
+  const worker = new Worker(WORKER_CODE, {
+    eval: true,
+    workerData: { path, dynalite: createRequire(import.meta.url).resolve('dynalite') },
+    // The parent's --import tsx is not needed (and not wanted) in this thread.
+    execArgv: [],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the store thread exited with ${code}`)));
+    worker.once('message', (m: { port?: number; error?: string }) =>
+      m.port ? resolve(m.port) : reject(new Error(m.error ?? 'the store thread failed')),
+    );
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  worker.removeAllListeners('exit');
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5_000);
+        worker.once('message', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        worker.postMessage('close');
+      });
+      await worker.terminate();
+    },
+  };
+}
