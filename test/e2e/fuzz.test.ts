@@ -256,7 +256,7 @@ describe('fuzzing the press topic through the broker', () => {
     let genuine = 0;
     let i = 0;
     while (payloads.length < COUNT) {
-      const next = i < fromFc.length && i % 4 === 0 ? fromFc[i / 4] : mutate(valid, rand);
+      const next = i % 4 === 0 && i / 4 < fromFc.length ? fromFc[i / 4] : mutate(valid, rand);
       i++;
       if (!next) continue;
       // Not hostile: still a correctly signed press of this device (e.g. reordered keys).
