@@ -4,16 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
-
-const ORDER_STATUSES = [
-  'NEEDS_CONFIRMATION',
-  'PLACED',
-  'CONFIRMED',
-  'SHIPPED',
-  'DELIVERED',
-  'CANCELLED',
-  'EXPIRED',
-] as const;
+import { ORDER_STATUSES } from '../core/model.ts';
 
 const identifier = (max: number) =>
   z

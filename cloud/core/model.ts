@@ -12,14 +12,16 @@ export interface Actor {
   id: string;
 }
 
-export type OrderStatus =
-  | 'NEEDS_CONFIRMATION'
-  | 'PLACED'
-  | 'CONFIRMED'
-  | 'SHIPPED'
-  | 'DELIVERED'
-  | 'CANCELLED'
-  | 'EXPIRED';
+export const ORDER_STATUSES = [
+  'NEEDS_CONFIRMATION',
+  'PLACED',
+  'CONFIRMED',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Statuses that still hold the button (count against its open-order cap). */
 export const OPEN_STATUSES: readonly OrderStatus[] = [

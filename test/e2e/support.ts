@@ -3,7 +3,6 @@
  * folder, and virtual buttons that connect to it exactly as `npm run press` does.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClickType, deriveDeviceKey, mqttPasswordFor } from '#shared/index';
@@ -50,22 +49,7 @@ export function quietLog(): Log & { lines: string[] } {
   return { lines, info: push('info'), warn: push('warn'), error: push('error') };
 }
 
-/** Ports that were free a moment ago (for a stack that must come back on the same ports). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve) => {
-          const server = createServer();
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
+export { freePorts } from '../../bench/soak/stack-process.ts';
 
 export interface ButtonOptions {
   dataDir: string;

