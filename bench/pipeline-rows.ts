@@ -32,7 +32,6 @@ import type { Table } from '../cloud/store/table.ts';
 
 export const MASTER = new Uint8Array(32).fill(42);
 const silent = { info() {}, warn() {}, error() {} };
-const noEvents = { emit: async () => {} };
 
 export const deviceId = (i: number) => `bench-${i}`;
 
@@ -95,19 +94,16 @@ export async function seedButtons(table: Table, count: number): Promise<void> {
 export type Row = (payload: string) => Promise<void>;
 
 export function pipelineRow(table: Table): Row {
-  const events = noEvents;
   const service = new PressService({
     store: new DynamoPressStore(table),
     orders: new OrderService({
       orders: new DynamoOrderStore(table),
       clock: systemClock,
-      events,
       log: silent,
     }),
     keys: new DerivedKeySource(new Map([[1, MASTER]]), nodeSha256),
     clock: systemClock,
     acks: { publishAck: async () => {} },
-    events,
     log: silent,
     sha256: nodeSha256,
   });

@@ -5,8 +5,6 @@ import { Catalog } from '../core/catalog/catalog.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
-import type { Order, OrderEventType } from '../core/model.ts';
-import { notificationFor } from '../core/notifications/notify.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 
@@ -42,19 +40,6 @@ export function buildServices(deps: ApiDeps) {
         subject,
         reason,
       });
-    },
-
-    /** Tells the household about a change someone else made to its order. */
-    async notify(order: Order, type: OrderEventType) {
-      const event = {
-        type,
-        orderId: order.orderId,
-        householdId: order.householdId,
-        brandId: order.brandId,
-        at: clock.now(),
-        order,
-      };
-      await stores.notifications.addNotification(notificationFor(event, newId()));
     },
   };
 }

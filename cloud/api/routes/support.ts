@@ -138,7 +138,6 @@ export function supportRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       if (!(await stores.orders.getOrder(orderId))) throw new NotFoundError('order', orderId);
       await s.audit(c, 'order.cancel', `order:${orderId}`, reason);
       const order = await orderService.cancel(orderId, actor, reason);
-      await s.notify(order, 'OrderCancelled');
       return c.json(order, 200);
     },
   );

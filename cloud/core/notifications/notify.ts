@@ -1,9 +1,15 @@
 /**
- * Turns order events into household notifications. The API calls it for changes made by
- * someone other than the household; the press pipeline's event sink may call it too.
+ * Turns order events into household notifications: the same code behind the notification
+ * Lambda (events from EventBridge) and the local stack's outbox relay.
  */
 import type { OrderEvent } from '../model.ts';
-import type { Notification } from './notification-store.ts';
+import type { EventSink } from '../ports.ts';
+import type { Notification, NotificationStore } from './notification-store.ts';
+
+/** Sends a notification to the people the household chose (SNS e-mail/SMS in AWS). */
+export interface Announcer {
+  announce(notification: Notification): Promise<void>;
+}
 
 const MESSAGES: Record<OrderEvent['type'], (e: OrderEvent) => string> = {
   OrderPlaced: (e) => `Ordered ${e.order.quantity} × ${e.order.skuName}.`,
@@ -28,4 +34,26 @@ export function notificationFor(event: OrderEvent, notificationId: string): Noti
     orderId: event.orderId,
     message: MESSAGES[event.type](event),
   };
+}
+
+/**
+ * Every event about a household's order becomes one notification, except changes the household
+ * made itself. Events arrive at least once: the notification's id is the event id, so a
+ * redelivery rewrites the same item instead of adding a second one. An announcement may repeat
+ * when a delivery dies after it and before the event is acknowledged.
+ */
+export class HouseholdNotifier implements EventSink {
+  constructor(
+    private readonly store: NotificationStore,
+    private readonly announcer?: Announcer,
+  ) {}
+
+  async emit(events: OrderEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.order.history.at(-1)?.actor.kind === 'household') continue;
+      const notification = notificationFor(event, event.eventId);
+      await this.store.addNotification(notification);
+      await this.announcer?.announce(notification);
+    }
+  }
 }

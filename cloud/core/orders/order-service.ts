@@ -1,18 +1,18 @@
 /**
  * Order changes outside the press path: household, support and brand actions, the LONG press's
  * cancel, and the sweep that confirms orders whose cancel window has passed. Every change is a
- * lifecycle transition saved on the condition that the status has not moved meanwhile.
+ * lifecycle transition saved on the condition that the status has not moved meanwhile; the saved
+ * history is the order's event log (core/events), so a transition and its event are one write.
  */
 import { ConflictError, IllegalTransitionError, NotFoundError } from '../errors.ts';
 import type { Actor, Order, OrderStatus } from '../model.ts';
-import type { Clock, EventSink, Log } from '../ports.ts';
-import { EVENT_FOR_STATUS, transition } from './lifecycle.ts';
+import type { Clock, Log } from '../ports.ts';
+import { transition } from './lifecycle.ts';
 import type { OrderStore } from './order-store.ts';
 
 export interface OrderServiceDeps {
   orders: OrderStore;
   clock: Clock;
-  events: EventSink;
   log: Log;
 }
 
@@ -121,16 +121,6 @@ export class OrderService {
       to,
       actor: `${actor.kind}:${actor.id}`,
     });
-    await this.deps.events.emit([
-      {
-        type: EVENT_FOR_STATUS[to],
-        orderId: next.orderId,
-        householdId: next.householdId,
-        brandId: next.brandId,
-        at: now,
-        order: next,
-      },
-    ]);
     return next;
   }
 }

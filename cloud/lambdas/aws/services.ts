@@ -2,7 +2,6 @@
  * The AWS adapters every Lambda shares, built once per instance (outside the handler) and
  * reused across invocations.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DerivedKeySource } from '../../core/keys.ts';
 import { OrderService } from '../../core/orders/order-service.ts';
@@ -11,7 +10,6 @@ import { nodeSha256 } from '../../core/sha256.ts';
 import { DynamoOrderStore } from '../../store/dynamo-order-store.ts';
 import { openTable } from '../../store/table.ts';
 import { requireEnv } from './environment.ts';
-import { EventBridgeSink } from './eventbridge-sink.ts';
 import { loadMasterKeys } from './master-keys.ts';
 import { powertoolsLog } from './powertools-log.ts';
 
@@ -21,13 +19,7 @@ export function awsServices(serviceName: string) {
     endpoint: process.env.DYNAMODB_ENDPOINT,
   });
   const log = powertoolsLog(serviceName);
-  const events = new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME'));
-  const orders = new OrderService({
-    orders: new DynamoOrderStore(table),
-    clock: systemClock,
-    events,
-    log,
-  });
+  const orders = new OrderService({ orders: new DynamoOrderStore(table), clock: systemClock, log });
   let keys: Promise<DerivedKeySource> | undefined;
   const keySource = () => {
     keys ??= loadMasterKeys(new SecretsManagerClient({}), requireEnv('MASTER_KEY_SECRET_ARN')).then(
@@ -39,5 +31,5 @@ export function awsServices(serviceName: string) {
     });
     return keys;
   };
-  return { table, log, events, orders, keySource };
+  return { table, log, orders, keySource };
 }

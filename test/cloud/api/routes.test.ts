@@ -231,7 +231,7 @@ describe('brand', () => {
     expect(reply.body).toMatchObject({ orderId: f.orderId, brandId: ACME, skuId: 'coffee' });
   });
 
-  it('POST ship then deliver; delivery frees the button and notifies the household', async () => {
+  it('POST ship then deliver; delivery frees the button and the household hears of every step', async () => {
     await confirmOrder(h);
     const shipped = await h.call('POST', `/v1/brand/orders/${f.orderId}/ship`, {
       token: f.tokens.acme,
@@ -248,6 +248,8 @@ describe('brand', () => {
     expect(notes.body.items.map((n: { kind: unknown }) => n.kind)).toEqual([
       'OrderDelivered',
       'OrderShipped',
+      'OrderConfirmed',
+      'OrderPlaced',
     ]);
   });
 
@@ -426,7 +428,10 @@ describe('household', () => {
     });
     const reply = await h.call('GET', '/v1/household/notifications', { token: f.tokens.hh1 });
     expect(reply.status).toBe(200);
-    expect(reply.body.items).toHaveLength(1);
+    expect(reply.body.items.map((n: { kind: unknown }) => n.kind)).toEqual([
+      'OrderCancelled',
+      'OrderPlaced',
+    ]);
     expect(reply.body.items[0].message).toContain('duplicate order reported by phone');
   });
 

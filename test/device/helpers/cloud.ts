@@ -109,10 +109,9 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     });
   };
 
-  const events = { emit: async () => {} };
   const service = new PressService({
     store,
-    orders: new OrderService({ orders: store, clock: systemClock, events, log: silent }),
+    orders: new OrderService({ orders: store, clock: systemClock, log: silent }),
     keys,
     clock: systemClock,
     acks: {
@@ -135,7 +134,6 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
         );
       },
     },
-    events,
     log: silent,
     sha256: nodeSha256,
   });

@@ -1,6 +1,7 @@
 /**
- * The API wired to a fresh dynalite table with the real press pipeline and order service, a
- * manual clock and the local token issuer — so route tests drive orders created by presses.
+ * The API wired to a fresh dynalite table with the real press pipeline and order service, the
+ * outbox relay feeding household notifications, a manual clock and the local token issuer — so
+ * route tests drive orders created by presses.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { createApiApp } from '../../../../cloud/api/app.ts';
 import { dynamoApiStores } from '../../../../cloud/api/stores.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
+import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.ts';
 import type { DynaliteServer } from '../../../../cloud/store/dynalite-server.ts';
 import { ensureTable, openTable, type Table } from '../../../../cloud/store/table.ts';
 import { dynamoUnderTest } from '../../../helpers/stores.ts';
@@ -46,12 +48,13 @@ export class ApiHarness {
       endpoint: server.endpoint,
     });
     await ensureTable(table);
-    const world = new World(dynamoUnderTest(table));
+    const stores = dynamoApiStores(table);
+    const world = new World(dynamoUnderTest(table), [new HouseholdNotifier(stores.notifications)]);
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
     let ids = 0;
     const app = createApiApp({
-      stores: dynamoApiStores(table),
+      stores,
       orderService: world.orders,
       clock: world.clock,
       keySource: world.keys,
