@@ -11,9 +11,10 @@ import { ackTopic } from '#shared/index';
 import { TABLE_INDEXES } from '../store/keys.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
-import { DeviceFleet, IOT_ARN_PREFIX, PressDeadLetters } from './constructs/device-fleet.ts';
+import { DeadLetters, DeviceFleet, IOT_ARN_PREFIX } from './constructs/device-fleet.ts';
 import { type HostedUiSettings, RestockHttpApi, Users } from './constructs/http-api.ts';
 import { Messaging } from './constructs/messaging.ts';
+import { OrderEvents } from './constructs/order-events.ts';
 import { RestockFunction } from './constructs/restock-function.ts';
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
@@ -46,13 +47,14 @@ export class RestockStack extends Stack {
     const messaging = new Messaging(this, 'Messaging');
     const users = new Users(this, 'Users', props.hostedUi);
     this.users = users;
-    const deadLetters = new PressDeadLetters(this, 'PressDeadLetters');
+    const deadLetters = new DeadLetters(this, 'PressDeadLetters', 'the press rule and Lambda');
+    const eventDeadLetters = new DeadLetters(
+      this,
+      'EventDeadLetters',
+      'the order-event stream, rule and notification Lambda',
+    );
 
-    const common = {
-      TABLE_NAME: data.table.tableName,
-      EVENT_BUS_NAME: messaging.bus.eventBusName,
-      NOTIFY_TOPIC_ARN: messaging.notifications.topicArn,
-    };
+    const common = { TABLE_NAME: data.table.tableName };
     const press = new RestockFunction(this, 'Press', {
       entry: 'press',
       description: 'Verifies a press, places at most one order, publishes the signed ack',
@@ -95,10 +97,13 @@ export class RestockStack extends Stack {
     ] as const) {
       fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: tableResources }));
     }
-    for (const fn of [press.fn, api.fn, sweep.fn]) {
-      messaging.bus.grantPutEventsTo(fn);
-      messaging.notifications.grantPublish(fn);
-    }
+    // Order events leave through the table's stream: these three never publish anything.
+    const events = new OrderEvents(this, 'OrderEvents', {
+      table: data.table,
+      bus: messaging.bus,
+      notifications: messaging.notifications,
+      deadLetters: eventDeadLetters.queue,
+    });
     // Only the two functions that derive device keys may read the master key.
     data.masterKey.grantRead(press.fn);
     data.masterKey.grantRead(api.fn);
@@ -130,8 +135,17 @@ export class RestockStack extends Stack {
     });
 
     new Alarms(this, 'Alarms', {
-      functions: { Press: press.fn, Api: api.fn, Sweep: sweep.fn },
-      deadLetters: deadLetters.queue,
+      functions: {
+        Press: press.fn,
+        Api: api.fn,
+        Sweep: sweep.fn,
+        Outbox: events.outbox.fn,
+        Notify: events.notify.fn,
+      },
+      deadLetters: {
+        DeadLetters: [deadLetters.queue, 'Presses are waiting in the dead-letter queue'],
+        EventDeadLetters: [eventDeadLetters.queue, 'Order events failed delivery (see the queue)'],
+      },
       topic: messaging.operations,
     });
 
@@ -148,6 +162,11 @@ export class RestockStack extends Stack {
     out('NotifyTopicArn', messaging.notifications.topicArn, 'SNS topic for households');
     out('AlarmTopicArn', messaging.operations.topicArn, 'SNS topic for operator alarms');
     out('DeadLetterQueueUrl', deadLetters.queue.queueUrl, 'Presses that failed delivery');
+    out(
+      'EventDeadLetterQueueUrl',
+      eventDeadLetters.queue.queueUrl,
+      'Order events the stream, rule or notification Lambda could not deliver',
+    );
     out('Region', Aws.REGION, 'Deployment region');
   }
 }

@@ -7,6 +7,7 @@ import {
   AttributeType,
   BillingMode,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -30,6 +31,8 @@ export class Data extends Construct {
       deletionProtection: true,
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The outbox: each order change with its history before and after (constructs/order-events.ts).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     for (const name of TABLE_INDEXES) {
       this.table.addGlobalSecondaryIndex({

@@ -15,11 +15,15 @@ import { IOT_POLICY_NAME, THING_TYPE_NAME } from '../names.ts';
 
 export const IOT_ARN_PREFIX = `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}`;
 
-/** Created first: the press Lambda needs the dead-letter queue before the rule needs the Lambda. */
-export class PressDeadLetters extends Construct {
+/**
+ * A dead-letter queue. The press one is created first: the press Lambda needs it before the
+ * rule needs the Lambda.
+ */
+export class DeadLetters extends Construct {
   readonly queue: Queue;
 
-  constructor(scope: Construct, id: string) {
+  /** `of`: what lands here, e.g. "the press rule and Lambda". */
+  constructor(scope: Construct, id: string, of: string) {
     super(scope, id);
     this.queue = new Queue(this, 'Queue', {
       retentionPeriod: Duration.days(14),
@@ -28,7 +32,7 @@ export class PressDeadLetters extends Construct {
     });
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the press rule and Lambda.',
+      reason: `This queue is itself the dead-letter queue of ${of}.`,
     });
   }
 }

@@ -129,15 +129,18 @@ describe('alarms', () => {
     }
   });
 
-  it('fire when anything reaches the dead-letter queue', () => {
-    const [queueId] = ofType(resources, 'AWS::SQS::Queue')[0] ?? [];
+  it('fire when anything reaches a dead-letter queue (presses or order events)', () => {
+    const queueIds = ofType(resources, 'AWS::SQS::Queue').map(([id]) => id);
+    expect(queueIds).toHaveLength(2);
     const dlq = alarms().filter(
       (a: Cfn) =>
         a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible',
     );
-    expect(dlq).toHaveLength(1);
-    expect(dlq[0]).toMatchObject({ Threshold: 1, Statistic: 'Maximum' });
-    expect(dlq[0].Dimensions[0].Value).toEqual({ 'Fn::GetAtt': [queueId, 'QueueName'] });
+    expect(dlq).toHaveLength(2);
+    for (const alarm of dlq) expect(alarm).toMatchObject({ Threshold: 1, Statistic: 'Maximum' });
+    expect(dlq.map((a: Cfn) => a.Dimensions[0].Value['Fn::GetAtt'][0]).sort()).toEqual(
+      queueIds.sort(),
+    );
   });
 
   it('notify the operator topic', () => {
