@@ -99,11 +99,18 @@ export class World {
 
   private readonly relay: OutboxRelay;
 
-  /** `sinks` receive every published event after the recorded list (e.g. a HouseholdNotifier). */
+  private readonly autoDrain: boolean;
+
+  /**
+   * `sinks` receive every published event after the recorded list (e.g. a HouseholdNotifier);
+   * `drain: false` leaves the events in the outbox for the test to publish.
+   */
   constructor(
     readonly store: StoreUnderTest,
-    sinks: EventSink[] = [],
+    options: { sinks?: EventSink[]; drain?: boolean } = {},
   ) {
+    const sinks = options.sinks ?? [];
+    this.autoDrain = options.drain ?? true;
     this.relay = new OutboxRelay({
       emit: async (batch) => {
         this.events.push(...batch);
@@ -140,7 +147,7 @@ export class World {
         if (typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
           const result = await value.apply(target, args);
-          await this.drain();
+          if (this.autoDrain) await this.drain();
           return result;
         };
       },
@@ -153,7 +160,7 @@ export class World {
 
   async handle(event: PressEvent) {
     const result = await this.service.handle(event);
-    await this.drain();
+    if (this.autoDrain) await this.drain();
     return result;
   }
 }

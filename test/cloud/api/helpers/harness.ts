@@ -49,7 +49,9 @@ export class ApiHarness {
     });
     await ensureTable(table);
     const stores = dynamoApiStores(table);
-    const world = new World(dynamoUnderTest(table), [new HouseholdNotifier(stores.notifications)]);
+    const world = new World(dynamoUnderTest(table), {
+      sinks: [new HouseholdNotifier(stores.notifications)],
+    });
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
     let ids = 0;
