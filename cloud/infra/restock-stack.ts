@@ -13,6 +13,7 @@ import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
 import { DeadLetters, DeviceFleet, IOT_ARN_PREFIX } from './constructs/device-fleet.ts';
 import { type HostedUiSettings, RestockHttpApi, Users } from './constructs/http-api.ts';
+import { IotDataEndpoint } from './constructs/iot-data-endpoint.ts';
 import { Messaging } from './constructs/messaging.ts';
 import { OrderEvents } from './constructs/order-events.ts';
 import { RestockFunction } from './constructs/restock-function.ts';
@@ -28,9 +29,8 @@ export const TABLE_ACCESS = {
 
 export interface RestockStackProps extends StackProps {
   /**
-   * The account's `iot:Data-ATS` endpoint host (`-c iotDataEndpoint=…`). Without it the press
-   * Lambda's IoT data-plane client uses the SDK's regional `data-ats.iot.{region}` endpoint,
-   * which needs no lookup (so no `iot:DescribeEndpoint`, which cannot be scoped to a resource).
+   * The account's `iot:Data-ATS` endpoint host (`-c iotDataEndpoint=…`); without it the stack
+   * looks it up at deploy time.
    */
   iotDataEndpoint?: string;
   /** Cognito hosted UI for the web console (`-c cognitoDomainPrefix=… -c webConsoleUrl=…`). */
@@ -61,7 +61,7 @@ export class RestockStack extends Stack {
       environment: {
         ...common,
         MASTER_KEY_SECRET_ARN: data.masterKey.secretArn,
-        ...(props.iotDataEndpoint ? { IOT_DATA_ENDPOINT: props.iotDataEndpoint } : {}),
+        IOT_DATA_ENDPOINT: new IotDataEndpoint(this, 'IotDataEndpoint', props.iotDataEndpoint).url,
       },
       deadLetterQueue: deadLetters.queue,
     });

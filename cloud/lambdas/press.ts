@@ -3,34 +3,31 @@
  * Thin: adapters are built once per instance; the pipeline lives in core/press.
  */
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import type { KeySource } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { type PressResult, PressService } from '../core/press/press-service.ts';
 import { nodeSha256 } from '../core/sha256.ts';
 import { DynamoPressStore } from '../store/dynamo-press-store.ts';
+import { requireEnv } from './aws/environment.ts';
 import { IotAckPublisher } from './aws/iot-ack-publisher.ts';
 import { awsServices } from './aws/services.ts';
 
 const services = awsServices('restock-press');
-const endpoint = process.env.IOT_DATA_ENDPOINT;
-const keys: KeySource = {
-  deviceKey: async (deviceId, keyVersion) =>
-    (await services.keySource()).deviceKey(deviceId, keyVersion),
-};
 const service = new PressService({
   store: new DynamoPressStore(services.table),
   orders: services.orders,
-  keys,
+  keys: services.keySource,
   clock: systemClock,
-  acks: new IotAckPublisher(
-    new IoTDataPlaneClient(endpoint ? { endpoint: `https://${endpoint}` } : {}),
-  ),
+  // The account's own data endpoint (looked up at deploy time), as AWS advises for publishing.
+  acks: new IotAckPublisher(new IoTDataPlaneClient({ endpoint: requireEnv('IOT_DATA_ENDPOINT') })),
   log: services.log,
   sha256: nodeSha256,
 });
 
-/** Errors propagate so the rule's retry (or its dead-letter queue) takes over; retries are safe. */
+/**
+ * Errors propagate: the rule invokes asynchronously, so Lambda's own retries (then the function's
+ * dead-letter queue) take over; a retry is safe (same sequence number, same outcome).
+ */
 export async function handler(event: PressEvent): Promise<Pick<PressResult, 'outcome' | 'reason'>> {
   const result = await service.handle(event);
   return { outcome: result.outcome, reason: result.reason };

@@ -3,9 +3,9 @@
  * reused across invocations.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DerivedKeySource } from '../../core/keys.ts';
 import { OrderService } from '../../core/orders/order-service.ts';
 import { systemClock } from '../../core/ports.ts';
+import { ReloadingKeySource } from '../../core/reloading-key-source.ts';
 import { nodeSha256 } from '../../core/sha256.ts';
 import { DynamoOrderStore } from '../../store/dynamo-order-store.ts';
 import { openTable } from '../../store/table.ts';
@@ -20,16 +20,11 @@ export function awsServices(serviceName: string) {
   });
   const log = powertoolsLog(serviceName);
   const orders = new OrderService({ orders: new DynamoOrderStore(table), clock: systemClock, log });
-  let keys: Promise<DerivedKeySource> | undefined;
-  const keySource = () => {
-    keys ??= loadMasterKeys(new SecretsManagerClient({}), requireEnv('MASTER_KEY_SECRET_ARN')).then(
-      (masters) => new DerivedKeySource(masters, nodeSha256),
-    );
-    // A failed fetch is not cached: the next invocation tries again.
-    keys.catch(() => {
-      keys = undefined;
-    });
-    return keys;
-  };
+  const secrets = new SecretsManagerClient({});
+  const keySource = new ReloadingKeySource(
+    () => loadMasterKeys(secrets, requireEnv('MASTER_KEY_SECRET_ARN')),
+    nodeSha256,
+    systemClock,
+  );
   return { table, log, orders, keySource };
 }

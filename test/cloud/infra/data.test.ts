@@ -73,10 +73,10 @@ describe('master signing key', () => {
 describe('Lambdas', () => {
   const functions = () =>
     Object.fromEntries(
-      ofType(resources, 'AWS::Lambda::Function').map(([id, f]) => [
-        id.replace(/^OrderEvents/, '').replace(/Function.*$/, ''),
-        f,
-      ]),
+      ofType(resources, 'AWS::Lambda::Function')
+        // CDK's deploy-time custom-resource provider is not one of ours.
+        .filter(([id]) => !id.startsWith('AWS679f53fa'))
+        .map(([id, f]) => [id.replace(/^OrderEvents/, '').replace(/Function.*$/, ''), f]),
     );
 
   it('are ARM64 on Node.js 24, bundled as ESM, with Powertools settings', () => {
@@ -110,7 +110,6 @@ describe('Lambdas', () => {
     expect(env('Sweep').MASTER_KEY_SECRET_ARN).toBeUndefined();
     expect(env('Api').JWT_ISSUER).toBeDefined();
     expect(env('Api').JWT_AUDIENCE).toEqual({ Ref: expect.stringMatching(/^UsersPoolApiClient/) });
-    expect(env('Press').IOT_DATA_ENDPOINT).toBeUndefined();
   });
 
   it('runs the sweep every minute, without retries', () => {

@@ -9,6 +9,7 @@ import {
   IOT_ARN,
   ofType,
   type Resources,
+  single,
   statementsOfRole,
   synth,
 } from './synth.ts';
@@ -31,9 +32,10 @@ describe('IAM', () => {
     expect(ofType(resources, 'AWS::IAM::ManagedPolicy')).toEqual([]);
   });
 
-  it('grants no `*` resource: every statement names what it acts on', () => {
+  it('grants no `*` resource except the deploy-time endpoint lookup, which has no other', () => {
     for (const [id, policy] of ofType(resources, 'AWS::IAM::Policy')) {
       for (const s of policy.Properties.PolicyDocument.Statement) {
+        if (asArray(s.Action).join() === 'iot:DescribeEndpoint') continue;
         expect(asArray(s.Resource), `${id}: ${JSON.stringify(s.Action)}`).not.toContain('*');
       }
     }
@@ -175,6 +177,22 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
+describe('the IoT data endpoint for acks', () => {
+  it('is looked up at deploy time (the account’s iot:Data-ATS) and passed to the press Lambda', () => {
+    const [lookupId, lookup] = single(ofType(resources, 'Custom::AWS'), 'endpoint lookup');
+    const create = JSON.parse(flatten(lookup.Properties.Create));
+    expect(create).toMatchObject({
+      service: 'Iot',
+      action: 'describeEndpoint',
+      parameters: { endpointType: 'iot:Data-ATS' },
+    });
+    const press = ofType(resources, 'AWS::Lambda::Function').find(([id]) => id.startsWith('Press'));
+    expect(flatten(press?.[1].Properties.Environment.Variables.IOT_DATA_ENDPOINT)).toBe(
+      `https://\${${lookupId}.endpointAddress}`,
+    );
+  });
+});
+
 describe('with the IoT data endpoint given at deploy time', () => {
   it('passes it to the press Lambda', () => {
     const given = synth({
@@ -185,8 +203,9 @@ describe('with the IoT data endpoint given at deploy time', () => {
       id.startsWith('Press'),
     );
     expect(press?.[1].Properties.Environment.Variables.IOT_DATA_ENDPOINT).toBe(
-      'abc123-ats.iot.eu-central-1.amazonaws.com',
+      'https://abc123-ats.iot.eu-central-1.amazonaws.com',
     );
+    expect(ofType(given.resources, 'Custom::AWS')).toEqual([]);
     expect(new AwsSolutionsChecks().validateScope(given.app).violations).toEqual([]);
   });
 });
