@@ -7,7 +7,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { OutboxRelay } from '../core/events/outbox.ts';
-import { orderChangesOf } from '../store/stream-changes.ts';
+import { orderChangesOf } from '../store/dynamo/stream-changes.ts';
 import { requireEnv } from './aws/environment.ts';
 import { EventBridgeSink } from './aws/eventbridge-sink.ts';
 

@@ -22,11 +22,11 @@ import { type Announcer, HouseholdNotifier } from '../../../cloud/core/notificat
 import type { PressStore } from '../../../cloud/core/press/press-store.ts';
 import { EventBridgeSink } from '../../../cloud/lambdas/aws/eventbridge-sink.ts';
 import { LocalNotifier } from '../../../cloud/local/notifications.ts';
-import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynalite-server.ts';
-import { DynamoNotificationStore } from '../../../cloud/store/notification-store.ts';
-import { toOrderItem } from '../../../cloud/store/order-item.ts';
-import { orderChangesOf } from '../../../cloud/store/stream-changes.ts';
-import { ensureTable, openTable, type Table } from '../../../cloud/store/table.ts';
+import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
+import { DynamoNotificationStore } from '../../../cloud/store/dynamo/dynamo-notification-store.ts';
+import { toOrderItem } from '../../../cloud/store/dynamo/order-item.ts';
+import { orderChangesOf } from '../../../cloud/store/dynamo/stream-changes.ts';
+import { ensureTable, openTable, type Table } from '../../../cloud/store/dynamo/table.ts';
 import { CrashSwitch } from '../../helpers/crashing-store.ts';
 import { dynamoUnderTest, type StoreUnderTest } from '../../helpers/stores.ts';
 import { button, MemoryLog, sku, World } from '../../helpers/world.ts';
