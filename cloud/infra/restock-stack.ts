@@ -81,6 +81,9 @@ export class RestockStack extends Stack {
       description: 'Confirms orders whose cancel window closed and expires unconfirmed ones',
       environment: common,
       timeout: Duration.seconds(50),
+      // A failed run is covered by the next one a minute later; Lambda's own asynchronous
+      // retries would only pile runs up (the rule's retryAttempts covers EventBridge alone).
+      retryAttempts: 0,
     });
 
     // Grants: each function gets what its entry point uses. No function may Scan (no request

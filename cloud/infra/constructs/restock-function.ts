@@ -24,6 +24,8 @@ export interface RestockFunctionProps {
   memorySize?: number;
   /** Where asynchronous invocations go after Lambda's retries are exhausted. */
   deadLetterQueue?: IQueue;
+  /** Lambda's own retries of a failed asynchronous invocation (default 2). */
+  retryAttempts?: number;
 }
 
 export class RestockFunction extends Construct {
@@ -55,6 +57,7 @@ export class RestockFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       deadLetterQueue: props.deadLetterQueue,
+      retryAttempts: props.retryAttempts,
       environment: {
         POWERTOOLS_SERVICE_NAME: `restock-${props.entry}`,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
