@@ -42,14 +42,34 @@ export class FakeAws {
     private readonly responder: Responder,
   ) {}
 
-  static async start(responder: Responder): Promise<FakeAws> {
+  /**
+   * `forward` sends a service's requests on to a real implementation (e.g. `dynamodb` to
+   * dynalite), still recorded.
+   */
+  static async start(responder: Responder, forward: Record<string, string> = {}): Promise<FakeAws> {
     let fake: FakeAws | undefined;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
+      req.on('end', async () => {
         const request = parse(req, Buffer.concat(chunks).toString('utf8'));
         fake?.requests.push(request);
+        const target = forward[request.service];
+        if (target) {
+          const headers = Object.fromEntries(
+            Object.entries(req.headers).filter(
+              ([name]) => name !== 'host' && name !== 'content-length',
+            ),
+          ) as Record<string, string>;
+          const reply = await fetch(`${target}${req.url}`, {
+            method: req.method ?? 'POST',
+            headers,
+            body: request.body,
+          });
+          res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? '' });
+          res.end(await reply.text());
+          return;
+        }
         const answer = fake?.responder(request);
         if (!answer) {
           res.writeHead(400, { 'content-type': 'application/json' });

@@ -11,7 +11,6 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { devicePolicyDocument, PRESS_RULE_SQL } from '../iot-policy.ts';
-import { IOT_POLICY_NAME, THING_TYPE_NAME } from '../names.ts';
 
 export const IOT_ARN_PREFIX = `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}`;
 
@@ -50,14 +49,12 @@ export class DeviceFleet extends Construct {
   constructor(scope: Construct, id: string, props: DeviceFleetProps) {
     super(scope, id);
     this.thingType = new CfnThingType(this, 'ThingType', {
-      thingTypeName: THING_TYPE_NAME,
       thingTypeProperties: {
         thingTypeDescription: 'Restock reorder button (Espruino on ESP32)',
         searchableAttributes: ['brand', 'serial'],
       },
     });
     this.policy = new CfnPolicy(this, 'DevicePolicy', {
-      policyName: IOT_POLICY_NAME,
       policyDocument: devicePolicyDocument(IOT_ARN_PREFIX),
     });
     this.rule = new iot.TopicRule(this, 'PressRule', {

@@ -32,7 +32,10 @@ export function openTable(config: TableConfig): Table {
   const local = config.endpoint !== undefined;
   const raw = new DynamoDBClient({
     endpoint: config.endpoint,
-    region: config.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    // AWS: the SDK's own chain (AWS_REGION, then the profile), like every other client — a
+    // fixed fallback would put the table in another region than IoT and Secrets Manager.
+    // Local endpoints ignore the region but the SDK needs one.
+    region: config.region ?? (local ? (process.env.AWS_REGION ?? 'us-east-1') : undefined),
     // Local endpoints accept any credentials; never read real ones for them.
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 3,
