@@ -270,12 +270,38 @@ export const NotificationSchema = z
   .openapi('Notification');
 export const NotificationPage = paged(NotificationSchema, 'NotificationPage');
 
+/** E-mail, or a phone number in E.164 for SMS; the reference at the channel stays internal. */
+export const SubscriptionInputSchema = z
+  .discriminatedUnion('protocol', [
+    z.object({ protocol: z.literal('email'), endpoint: z.email().max(320) }),
+    z.object({
+      protocol: z.literal('sms'),
+      endpoint: z
+        .string()
+        .regex(/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164, e.g. +4915112345678'),
+    }),
+  ])
+  .openapi('SubscriptionInput');
+
+export const SubscriptionSchema = z
+  .object({
+    subscriptionId: z.string(),
+    protocol: z.enum(['email', 'sms']),
+    endpoint: z.string(),
+    createdAt: epochMs,
+  })
+  .openapi('Subscription');
+export const SubscriptionList = z
+  .object({ items: z.array(SubscriptionSchema) })
+  .openapi('SubscriptionList');
+
 export const ExportSchema = z
   .object({
     household: HouseholdSchema.nullable(),
     buttons: z.array(ButtonSchema),
     orders: z.array(OrderSchema),
     notifications: z.array(NotificationSchema),
+    subscriptions: z.array(SubscriptionSchema),
   })
   .openapi('HouseholdExport');
 
@@ -286,6 +312,7 @@ export const ErasureSchema = z
     ordersAnonymised: z.number().int(),
     buttonsReleased: z.number().int(),
     notificationsDeleted: z.number().int(),
+    subscriptionsDeleted: z.number().int(),
   })
   .openapi('ErasureSummary');
 

@@ -5,6 +5,7 @@ import { Catalog } from '../core/catalog/catalog.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
+import { Subscriptions } from '../core/notifications/subscriptions.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 
@@ -15,11 +16,13 @@ export function buildServices(deps: ApiDeps) {
   const newId = deps.newId ?? randomUUID;
   const catalog = new Catalog(stores.skus, clock);
   const fleet = new Fleet(stores.buttons, stores.claims, catalog, deps.keySource, clock);
+  const subscriptions = new Subscriptions(stores.notifications, deps.subscriptions, clock, newId);
   const account = new HouseholdAccount({
     households: stores.households,
     buttons: stores.buttons,
     fleet,
     notifications: stores.notifications,
+    subscriptions,
     orders: stores.orders,
     orderActions: deps.orderService,
   });
@@ -28,6 +31,7 @@ export function buildServices(deps: ApiDeps) {
     catalog,
     fleet,
     account,
+    subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */

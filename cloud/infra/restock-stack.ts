@@ -73,6 +73,7 @@ export class RestockStack extends Stack {
         MASTER_KEY_SECRET_ARN: data.masterKey.secretArn,
         JWT_ISSUER: users.issuer,
         JWT_AUDIENCE: users.client.userPoolClientId,
+        NOTIFY_TOPIC_ARN: messaging.notifications.topicArn,
       },
       memorySize: 512,
     });
@@ -100,6 +101,19 @@ export class RestockStack extends Stack {
     ] as const) {
       fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: tableResources }));
     }
+    // Households manage their own e-mail/SMS subscriptions to the household topic.
+    api.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sns:Subscribe'],
+        resources: [messaging.notifications.topicArn],
+      }),
+    );
+    api.fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Unsubscribe'], resources: ['*'] }));
+    Validations.of(api.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'sns:Unsubscribe has no resource-level permission; the API only removes ARNs it stored.',
+    });
     // Order events leave through the table's stream: these three never publish anything.
     const events = new OrderEvents(this, 'OrderEvents', {
       table: data.table,

@@ -23,6 +23,7 @@ import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
 import { LocalNotifier } from './notifications.ts';
 import type { PipelineFactory } from './stack.ts';
+import { recordedSubscriptions } from './subscriptions.ts';
 import { localWebApp } from './web.ts';
 
 export const localPipeline: PipelineFactory = async (context) => {
@@ -49,6 +50,7 @@ export const localPipeline: PipelineFactory = async (context) => {
     clock: systemClock,
     keySource,
     tokens: issuer.verifier(),
+    subscriptions: recordedSubscriptions,
     log,
   });
   // The API plus the web console's files and the development-only sign-in route.

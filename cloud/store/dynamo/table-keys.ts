@@ -14,6 +14,7 @@
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
  * | household         | HH#{hh}            | META                   |                           |                                       |                               |
  * | notification      | HH#{hh}            | NOTE#{at:013}#{id}     |                           |                                       |                               |
+ * | subscription      | HH#{hh}            | SUB#{id}               |                           |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
  * | API idempotency   | IDEM#{tenant}#{key}| META                   |                           |                                       |                               |
  *
@@ -57,6 +58,10 @@ export const keys = {
   notification: (householdId: string, at: number, id: string) => ({
     pk: `HH#${householdId}`,
     sk: `NOTE#${timeKey(at)}#${id}`,
+  }),
+  subscription: (householdId: string, subscriptionId: string) => ({
+    pk: `HH#${householdId}`,
+    sk: `SUB#${subscriptionId}`,
   }),
   audit: (at: number, id: string) => ({ pk: 'AUDIT', sk: `${timeKey(at)}#${id}` }),
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),

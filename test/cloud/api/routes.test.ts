@@ -443,6 +443,45 @@ describe('household', () => {
     expect(reply.body.orders.map((o: { orderId: unknown }) => o.orderId)).toEqual([f.orderId]);
   });
 
+  it('subscriptions: add e-mail and SMS (E.164 only), list them, remove one', async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      h.call(method, path, { token: f.tokens.hh1, body });
+    const email = await call('POST', '/v1/household/subscriptions', {
+      protocol: 'email',
+      endpoint: 'alerts@example.org',
+    });
+    expect(email.status).toBe(201);
+    expect(email.body).toEqual({
+      subscriptionId: expect.any(String),
+      protocol: 'email',
+      endpoint: 'alerts@example.org',
+      createdAt: expect.any(Number),
+    });
+    const bad = await call('POST', '/v1/household/subscriptions', {
+      protocol: 'sms',
+      endpoint: '015112345678',
+    });
+    expect(bad.status).toBe(400);
+    await call('POST', '/v1/household/subscriptions', {
+      protocol: 'sms',
+      endpoint: '+4915112345678',
+    });
+    const listed = await call('GET', '/v1/household/subscriptions');
+    expect(listed.body.items.map((s: { endpoint: string }) => s.endpoint)).toEqual([
+      'alerts@example.org',
+      '+4915112345678',
+    ]);
+    const removed = await call(
+      'DELETE',
+      `/v1/household/subscriptions/${email.body.subscriptionId}`,
+    );
+    expect(removed.status).toBe(200);
+    const after = await call('GET', '/v1/household/subscriptions');
+    expect(after.body.items.map((s: { protocol: string }) => s.protocol)).toEqual(['sms']);
+    const gone = await call('DELETE', `/v1/household/subscriptions/${email.body.subscriptionId}`);
+    expect(gone.status).toBe(404);
+  });
+
   it('DELETE /v1/household erases the account', async () => {
     const reply = await h.call('DELETE', '/v1/household', { token: f.tokens.hh1 });
     expect(reply.status).toBe(200);

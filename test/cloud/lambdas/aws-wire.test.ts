@@ -6,6 +6,7 @@
  * notification and publishes the SNS message its subscribers receive.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +19,7 @@ import {
 } from '#shared/index';
 import type { OrderEvent, OrderEventType } from '../../../cloud/core/model.ts';
 import { pressEventFor } from '../../../cloud/core/press/press-event.ts';
+import { SnsSubscriptionChannel } from '../../../cloud/lambdas/aws/sns-subscriptions.ts';
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { DynamoNotificationStore } from '../../../cloud/store/dynamo/dynamo-notification-store.ts';
 import { ensureTable, openTable, type Table } from '../../../cloud/store/dynamo/table.ts';
@@ -64,6 +66,13 @@ function answer(request: WireRequest) {
         contentType: 'text/xml',
         body: snsXml('Publish', '<MessageId>sns-0001</MessageId>'),
       };
+    case 'sns Subscribe':
+      return {
+        contentType: 'text/xml',
+        body: snsXml('Subscribe', `<SubscriptionArn>${TOPIC_ARN}:5c1a7e0d</SubscriptionArn>`),
+      };
+    case 'sns Unsubscribe':
+      return { contentType: 'text/xml', body: snsXml('Unsubscribe', '') };
     default:
       return undefined;
   }
@@ -226,5 +235,32 @@ describe('press → stream → EventBridge → notification → SNS, as Lambda r
       'sns Publish',
       'sns Publish',
     ]);
+  });
+});
+
+describe('household subscriptions on SNS, as the API Lambda makes them', () => {
+  it('subscribes with a filter policy on the household and unsubscribes by the returned ARN', async () => {
+    const channel = new SnsSubscriptionChannel(new SNSClient({}), TOPIC_ARN);
+    const reference = await channel.subscribe('hh-1', 'email', 'alerts@example.org');
+    expect(reference).toBe(`${TOPIC_ARN}:5c1a7e0d`);
+    await channel.unsubscribe(reference);
+    const [subscribe, unsubscribe] = aws.of('sns').filter((r) => r.operation !== 'Publish');
+    expect(Object.fromEntries(subscribe?.form ?? [])).toEqual({
+      Action: 'Subscribe',
+      Version: '2010-03-31',
+      TopicArn: TOPIC_ARN,
+      Protocol: 'email',
+      Endpoint: 'alerts@example.org',
+      'Attributes.entry.1.key': 'FilterPolicyScope',
+      'Attributes.entry.1.value': 'MessageAttributes',
+      'Attributes.entry.2.key': 'FilterPolicy',
+      'Attributes.entry.2.value': JSON.stringify({ householdId: ['hh-1'] }),
+      ReturnSubscriptionArn: 'true',
+    });
+    expect(Object.fromEntries(unsubscribe?.form ?? [])).toEqual({
+      Action: 'Unsubscribe',
+      Version: '2010-03-31',
+      SubscriptionArn: `${TOPIC_ARN}:5c1a7e0d`,
+    });
   });
 });

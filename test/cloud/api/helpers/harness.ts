@@ -12,6 +12,7 @@ import { dynamoApiStores } from '../../../../cloud/api/stores.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
 import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.ts';
+import { recordedSubscriptions } from '../../../../cloud/local/subscriptions.ts';
 import type { DynaliteServer } from '../../../../cloud/store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable, type Table } from '../../../../cloud/store/dynamo/table.ts';
 import { dynamoUnderTest } from '../../../helpers/stores.ts';
@@ -61,6 +62,7 @@ export class ApiHarness {
       clock: world.clock,
       keySource: world.keys,
       tokens: issuer.verifier(),
+      subscriptions: recordedSubscriptions,
       log: world.log,
       newId: () => `id-${String(++ids).padStart(6, '0')}`,
     });
