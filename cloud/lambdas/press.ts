@@ -3,7 +3,6 @@
  * Thin: adapters are built once per instance; the pipeline lives in core/press.
  */
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import type { KeySource } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { type PressResult, PressService } from '../core/press/press-service.ts';
@@ -14,14 +13,10 @@ import { awsServices } from './aws/services.ts';
 
 const services = awsServices('restock-press');
 const endpoint = process.env.IOT_DATA_ENDPOINT;
-const keys: KeySource = {
-  deviceKey: async (deviceId, keyVersion) =>
-    (await services.keySource()).deviceKey(deviceId, keyVersion),
-};
 const service = new PressService({
   store: new DynamoPressStore(services.table),
   orders: services.orders,
-  keys,
+  keys: services.keySource,
   clock: systemClock,
   acks: new IotAckPublisher(
     new IoTDataPlaneClient(endpoint ? { endpoint: `https://${endpoint}` } : {}),

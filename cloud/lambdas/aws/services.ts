@@ -4,7 +4,7 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DerivedKeySource } from '../../core/keys.ts';
+import { DerivedKeySource, LazyKeySource } from '../../core/keys.ts';
 import { OrderService } from '../../core/orders/order-service.ts';
 import { systemClock } from '../../core/ports.ts';
 import { nodeSha256 } from '../../core/sha256.ts';
@@ -28,16 +28,10 @@ export function awsServices(serviceName: string) {
     events,
     log,
   });
-  let keys: Promise<DerivedKeySource> | undefined;
-  const keySource = () => {
-    keys ??= loadMasterKeys(new SecretsManagerClient({}), requireEnv('MASTER_KEY_SECRET_ARN')).then(
-      (masters) => new DerivedKeySource(masters, nodeSha256),
-    );
-    // A failed fetch is not cached: the next invocation tries again.
-    keys.catch(() => {
-      keys = undefined;
-    });
-    return keys;
-  };
+  const secrets = new SecretsManagerClient({});
+  const keySource = new LazyKeySource(async () => {
+    const masters = await loadMasterKeys(secrets, requireEnv('MASTER_KEY_SECRET_ARN'));
+    return new DerivedKeySource(masters.keys, nodeSha256);
+  });
   return { table, log, events, orders, keySource };
 }
