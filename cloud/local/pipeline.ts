@@ -18,8 +18,7 @@ import { OrderService } from '../core/orders/order-service.ts';
 import type { EventSink } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
-import { PressService } from '../core/press/press-service.ts';
-import { nodeSha256 } from '../core/sha256.ts';
+import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
 import { LocalNotifier } from './notifications.ts';
@@ -48,9 +47,11 @@ export const localPipeline: PipelineFactory = async (context) => {
     new StoreNotifier(stores.notifications),
   );
   const apiEvents = new LocalNotifier(config.dataDir, log);
-  const orders = new OrderService({
-    orders: stores.orders,
-    clock: systemClock,
+  const { presses, orders } = createPressPipeline({
+    store: new DynamoPressStore(table),
+    orderStore: stores.orders,
+    keys: keySource,
+    acks: context.ackPublisher,
     events: pressEvents,
     log,
   });
@@ -59,16 +60,6 @@ export const localPipeline: PipelineFactory = async (context) => {
     clock: systemClock,
     events: apiEvents,
     log,
-  });
-  const presses = new PressService({
-    store: new DynamoPressStore(table),
-    orders,
-    keys: keySource,
-    clock: systemClock,
-    acks: context.ackPublisher,
-    events: pressEvents,
-    log,
-    sha256: nodeSha256,
   });
   const issuer = await LocalIssuer.open(config.dataDir, systemClock);
   const app = createApiApp({

@@ -22,16 +22,12 @@ export function awsServices(serviceName: string) {
   });
   const log = powertoolsLog(serviceName);
   const events = new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME'));
-  const orders = new OrderService({
-    orders: new DynamoOrderStore(table),
-    clock: systemClock,
-    events,
-    log,
-  });
+  const orderStore = new DynamoOrderStore(table);
+  const orders = new OrderService({ orders: orderStore, clock: systemClock, events, log });
   const secrets = new SecretsManagerClient({});
   const keySource = new LazyKeySource(async () => {
     const masters = await loadMasterKeys(secrets, requireEnv('MASTER_KEY_SECRET_ARN'));
     return new DerivedKeySource(masters.keys, nodeSha256);
   });
-  return { table, log, events, orders, keySource };
+  return { table, log, events, orderStore, orders, keySource };
 }
