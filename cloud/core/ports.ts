@@ -35,3 +35,5 @@ export interface Log {
   warn(message: string, data?: Record<string, unknown>): void;
   error(message: string, data?: Record<string, unknown>): void;
 }
+
+export const silentLog: Log = { info() {}, warn() {}, error() {} };

@@ -3,25 +3,22 @@
  * Thin: adapters are built once per instance; the pipeline lives in core/press.
  */
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
-import { type PressResult, PressService } from '../core/press/press-service.ts';
-import { nodeSha256 } from '../core/sha256.ts';
+import { createPressPipeline } from '../core/press/press-pipeline.ts';
+import type { PressResult } from '../core/press/press-service.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { requireEnv } from './aws/environment.ts';
 import { IotAckPublisher } from './aws/iot-ack-publisher.ts';
 import { awsServices } from './aws/services.ts';
 
 const services = awsServices('restock-press');
-const service = new PressService({
+const { presses } = createPressPipeline({
   store: new DynamoPressStore(services.table),
-  orders: services.orders,
+  orderStore: services.orderStore,
   keys: services.keySource,
-  clock: systemClock,
   // The account's own data endpoint (looked up at deploy time), as AWS advises for publishing.
   acks: new IotAckPublisher(new IoTDataPlaneClient({ endpoint: requireEnv('IOT_DATA_ENDPOINT') })),
   log: services.log,
-  sha256: nodeSha256,
 });
 
 /**
@@ -29,6 +26,6 @@ const service = new PressService({
  * dead-letter queue) take over; a retry is safe (same sequence number, same outcome).
  */
 export async function handler(event: PressEvent): Promise<Pick<PressResult, 'outcome' | 'reason'>> {
-  const result = await service.handle(event);
+  const result = await presses.handle(event);
   return { outcome: result.outcome, reason: result.reason };
 }

@@ -13,11 +13,9 @@ import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
 import { OutboxRelay } from '../core/events/outbox.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
-import { OrderService } from '../core/orders/order-service.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
-import { PressService } from '../core/press/press-service.ts';
-import { nodeSha256 } from '../core/sha256.ts';
+import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
@@ -29,15 +27,12 @@ import { localWebApp } from './web.ts';
 export const localPipeline: PipelineFactory = async (context) => {
   const { table, log, config, keySource } = context;
   const stores = dynamoApiStores(table);
-  const orders = new OrderService({ orders: stores.orders, clock: systemClock, log });
-  const presses = new PressService({
+  const { presses, orders } = createPressPipeline({
     store: new DynamoPressStore(table),
-    orders,
+    orderStore: stores.orders,
     keys: keySource,
-    clock: systemClock,
     acks: context.ackPublisher,
     log,
-    sha256: nodeSha256,
   });
   const relay = new OutboxRelay(
     new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),

@@ -74,7 +74,7 @@ describe('npm start, end to end', () => {
     }
     await stack.drainOutbox();
     const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
-    expect(outbox.map((line) => JSON.parse(line).type)).toEqual(['OrderPlaced', 'OrderCancelled']);
+    expect(outbox.map((line) => JSON.parse(line).kind)).toEqual(['OrderPlaced', 'OrderCancelled']);
   });
 
   it('works the same over mutual TLS with a device certificate from the development CA', async () => {
@@ -169,7 +169,7 @@ describe('npm start, end to end', () => {
     await stack.drainOutbox();
     const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
     expect(JSON.parse(outbox.at(-1) as string)).toMatchObject({
-      type: 'OrderConfirmed',
+      kind: 'OrderConfirmed',
       orderId,
       to: ['household', 'brand'],
     });

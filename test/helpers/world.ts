@@ -15,10 +15,11 @@ import { OutboxRelay } from '../../cloud/core/events/outbox.ts';
 import { DerivedKeySource } from '../../cloud/core/keys.ts';
 import type { Button, ButtonSettings, OrderEvent, Sku } from '../../cloud/core/model.ts';
 import { DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
-import { OrderService } from '../../cloud/core/orders/order-service.ts';
+import type { OrderService } from '../../cloud/core/orders/order-service.ts';
 import type { EventSink, Log } from '../../cloud/core/ports.ts';
 import { type PressEvent, pressEventFor } from '../../cloud/core/press/press-event.ts';
-import { PressService } from '../../cloud/core/press/press-service.ts';
+import { createPressPipeline } from '../../cloud/core/press/press-pipeline.ts';
+import type { PressService } from '../../cloud/core/press/press-service.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
 import type { StoreUnderTest } from './stores.ts';
 
@@ -117,17 +118,16 @@ export class World {
         for (const sink of sinks) await sink.emit(batch);
       },
     });
-    const orders = new OrderService({ orders: store.orders, clock: this.clock, log: this.log });
-    this.orders = this.drainingAfter(orders);
-    this.service = new PressService({
+    const pipeline = createPressPipeline({
       store: store.press,
-      orders,
+      orderStore: store.orders,
       keys: this.keys,
-      clock: this.clock,
       acks: { publishAck: async (deviceId, ack) => void this.acks.push({ deviceId, ack }) },
+      clock: this.clock,
       log: this.log,
-      sha256: nodeSha256,
     });
+    this.orders = this.drainingAfter(pipeline.orders);
+    this.service = pipeline.presses;
   }
 
   private draining: Promise<unknown> = Promise.resolve();

@@ -1,8 +1,10 @@
 /**
- * Turns order events into household notifications: the same code behind the notification
- * Lambda (events from EventBridge) and the local stack's outbox relay.
+ * Turns order events into notifications: the one text per event that the household reads in the
+ * API and the web console, and that the local stack prints and writes to its outbox. The same
+ * code runs behind the notification Lambda (events from EventBridge) and the local stack's
+ * outbox relay.
  */
-import type { OrderEvent } from '../model.ts';
+import type { OrderEvent, OrderEventType } from '../model.ts';
 import type { EventSink } from '../ports.ts';
 import type { Notification, NotificationStore } from './notification-store.ts';
 
@@ -10,6 +12,19 @@ import type { Notification, NotificationStore } from './notification-store.ts';
 export interface Announcer {
   announce(notification: Notification): Promise<void>;
 }
+
+export type Audience = 'household' | 'brand';
+
+/** Who hears of each event: the brand only of orders it must ship or must not ship. */
+export const AUDIENCE: Record<OrderEventType, readonly Audience[]> = {
+  OrderPlaced: ['household'],
+  OrderNeedsConfirmation: ['household'],
+  OrderConfirmed: ['household', 'brand'],
+  OrderCancelled: ['household', 'brand'],
+  OrderShipped: ['household'],
+  OrderDelivered: ['household'],
+  OrderExpired: ['household'],
+};
 
 const MESSAGES: Record<OrderEvent['type'], (e: OrderEvent) => string> = {
   OrderPlaced: (e) => `Ordered ${e.order.quantity} × ${e.order.skuName}.`,

@@ -3,9 +3,9 @@
  * reused across invocations.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DerivedKeySource, LazyKeySource } from '../../core/keys.ts';
 import { OrderService } from '../../core/orders/order-service.ts';
 import { systemClock } from '../../core/ports.ts';
-import { ReloadingKeySource } from '../../core/reloading-key-source.ts';
 import { nodeSha256 } from '../../core/sha256.ts';
 import { DynamoOrderStore } from '../../store/dynamo/dynamo-order-store.ts';
 import { openTable } from '../../store/dynamo/table.ts';
@@ -19,12 +19,12 @@ export function awsServices(serviceName: string) {
     endpoint: process.env.DYNAMODB_ENDPOINT,
   });
   const log = powertoolsLog(serviceName);
-  const orders = new OrderService({ orders: new DynamoOrderStore(table), clock: systemClock, log });
+  const orderStore = new DynamoOrderStore(table);
+  const orders = new OrderService({ orders: orderStore, clock: systemClock, log });
   const secrets = new SecretsManagerClient({});
-  const keySource = new ReloadingKeySource(
-    () => loadMasterKeys(secrets, requireEnv('MASTER_KEY_SECRET_ARN')),
-    nodeSha256,
-    systemClock,
-  );
-  return { table, log, orders, keySource };
+  const keySource = new LazyKeySource(async () => {
+    const masters = await loadMasterKeys(secrets, requireEnv('MASTER_KEY_SECRET_ARN'));
+    return new DerivedKeySource(masters.keys, nodeSha256);
+  }, systemClock);
+  return { table, log, orderStore, orders, keySource };
 }

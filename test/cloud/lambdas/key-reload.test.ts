@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DerivedKeySource,
   KEY_RELOAD_INTERVAL_MS,
-  ReloadingKeySource,
-} from '../../../cloud/core/reloading-key-source.ts';
+  LazyKeySource,
+} from '../../../cloud/core/keys.ts';
 import { nodeSha256 } from '../../helpers/sha256.ts';
 import { ManualClock } from '../../helpers/world.ts';
 
@@ -14,14 +15,10 @@ describe('master keys in a warm Lambda', () => {
     const clock = new ManualClock();
     let secret = new Map([[1, V1]]);
     let loads = 0;
-    const keys = new ReloadingKeySource(
-      async () => {
-        loads++;
-        return secret;
-      },
-      nodeSha256,
-      clock,
-    );
+    const keys = new LazyKeySource(async () => {
+      loads++;
+      return new DerivedKeySource(secret, nodeSha256);
+    }, clock);
     expect(await keys.deviceKey('btn-1', 1)).not.toBeNull();
     secret = new Map([
       [1, V1],
@@ -39,14 +36,10 @@ describe('master keys in a warm Lambda', () => {
 
   it('tries the secret again on the next press after a failed load', async () => {
     let fail = true;
-    const keys = new ReloadingKeySource(
-      async () => {
-        if (fail) throw new Error('throttled');
-        return new Map([[1, V1]]);
-      },
-      nodeSha256,
-      new ManualClock(),
-    );
+    const keys = new LazyKeySource(async () => {
+      if (fail) throw new Error('throttled');
+      return new DerivedKeySource(new Map([[1, V1]]), nodeSha256);
+    }, new ManualClock());
     await expect(keys.deviceKey('btn-1', 1)).rejects.toThrow(/throttled/);
     fail = false;
     expect(await keys.deviceKey('btn-1', 1)).not.toBeNull();

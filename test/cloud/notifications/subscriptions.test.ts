@@ -5,6 +5,7 @@ import {
   Subscriptions,
 } from '../../../cloud/core/notifications/subscriptions.ts';
 import { MemoryNotificationStore } from '../../../cloud/store/memory/memory-notification-store.ts';
+import { MemoryTable } from '../../../cloud/store/memory/memory-table.ts';
 import { ManualClock } from '../../helpers/world.ts';
 
 /** Records what the channel (SNS in AWS) was asked to do. */
@@ -25,7 +26,7 @@ describe('household subscriptions', () => {
   it('subscribes once per endpoint, caps the count, and unsubscribes at the channel', async () => {
     const { channel, calls } = recordingChannel();
     const subscriptions = new Subscriptions(
-      new MemoryNotificationStore(),
+      new MemoryNotificationStore(new MemoryTable()),
       channel,
       new ManualClock(),
     );
@@ -48,13 +49,13 @@ describe('household subscriptions', () => {
 
   it('erasure removes every subscription at the channel and in the store', async () => {
     const { channel, calls } = recordingChannel();
-    const store = new MemoryNotificationStore();
+    const store = new MemoryNotificationStore(new MemoryTable());
     const subscriptions = new Subscriptions(store, channel, new ManualClock());
     await subscriptions.subscribe('hh-1', 'email', 'a@example.org');
     await subscriptions.subscribe('hh-1', 'sms', '+4915112345678');
     await subscriptions.subscribe('hh-2', 'email', 'b@example.org');
     expect(await subscriptions.unsubscribeAll('hh-1')).toBe(2);
-    expect(calls.filter((c) => c.startsWith('unsubscribe'))).toEqual([
+    expect(calls.filter((c) => c.startsWith('unsubscribe')).sort()).toEqual([
       'unsubscribe ref-1',
       'unsubscribe ref-2',
     ]);
