@@ -5,6 +5,5 @@
  */
 export const STACK_NAME = 'Restock';
 export const WEB_STACK_NAME = 'RestockWeb';
-export const METRICS_NAMESPACE = 'Restock';
 /** The Cognito groups the API maps to roles. */
 export const USER_GROUPS = ['household', 'brand', 'support'] as const;

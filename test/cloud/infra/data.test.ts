@@ -90,7 +90,6 @@ describe('Lambdas', () => {
       expect(p.Handler).toBe('index.handler');
       expect(p.Environment.Variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: `restock-${name.toLowerCase()}`,
-        POWERTOOLS_METRICS_NAMESPACE: 'Restock',
       });
       if (name !== 'Outbox') {
         expect(p.Environment.Variables.TABLE_NAME).toEqual({
