@@ -33,6 +33,8 @@ export interface RestockStackProps extends StackProps {
    * looks it up at deploy time.
    */
   iotDataEndpoint?: string;
+  /** AWS IoT Core logging (account-wide); `-c iotLogging=off` for a second stack in one account. */
+  iotLogging?: boolean;
   /** Cognito hosted UI for the web console (`-c cognitoDomainPrefix=… -c webConsoleUrl=…`). */
   hostedUi?: HostedUiSettings;
 }
@@ -138,6 +140,7 @@ export class RestockStack extends Stack {
     const fleet = new DeviceFleet(this, 'DeviceFleet', {
       pressFunction: press.fn,
       deadLetters: deadLetters.queue,
+      logging: props.iotLogging ?? true,
     });
     const http = new RestockHttpApi(this, 'Http', { handler: api.fn, users });
     this.http = http;
@@ -162,6 +165,12 @@ export class RestockStack extends Stack {
       deadLetters: {
         DeadLetters: [deadLetters.queue, 'Presses are waiting in the dead-letter queue'],
         EventDeadLetters: [eventDeadLetters.queue, 'Order events failed delivery (see the queue)'],
+      },
+      others: {
+        Api5xx: [
+          http.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+          'The HTTP API answered with a server error (5xx)',
+        ],
       },
       topic: messaging.operations,
     });

@@ -1,5 +1,6 @@
 /**
- * Operational alarms, all sent to one operator topic: any Lambda error or throttle, and any
+ * Operational alarms, all sent to one operator topic: any Lambda error or throttle, any 5xx the
+ * HTTP API answered (the app turns exceptions into 500s, so the Lambda reports no error), and any
  * message in a dead-letter queue (a press or an order event that every retry failed to deliver).
  */
 import { Duration } from 'aws-cdk-lib';
@@ -19,6 +20,8 @@ export interface AlarmsProps {
   functions: Record<string, IFunction>;
   /** Alarm name → queue and what a message in it means. */
   deadLetters: Record<string, [IQueue, string]>;
+  /** Alarm name → any other metric (summed over 5 minutes) that must stay at zero. */
+  others?: Record<string, [IMetric, string]>;
   topic: ITopic;
 }
 
@@ -44,6 +47,9 @@ export class Alarms extends Construct {
     for (const [name, fn] of Object.entries(props.functions)) {
       alarmOn(`${name}Errors`, fn.metricErrors({ period }), `${name} Lambda raised errors`);
       alarmOn(`${name}Throttles`, fn.metricThrottles({ period }), `${name} Lambda was throttled`);
+    }
+    for (const [name, [metric, description]] of Object.entries(props.others ?? {})) {
+      alarmOn(name, metric, description);
     }
     for (const [name, [queue, description]] of Object.entries(props.deadLetters)) {
       alarmOn(

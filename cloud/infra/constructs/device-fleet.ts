@@ -6,7 +6,8 @@
 import { LambdaFunctionAction, SqsQueueAction } from '@aws-cdk/aws-iot-actions-alpha';
 import * as iot from '@aws-cdk/aws-iot-alpha';
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
-import { CfnPolicy, CfnThingType } from 'aws-cdk-lib/aws-iot';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnLogging, CfnPolicy, CfnThingType } from 'aws-cdk-lib/aws-iot';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -40,6 +41,11 @@ export class DeadLetters extends Construct {
 export interface DeviceFleetProps {
   pressFunction: IFunction;
   deadLetters: Queue;
+  /**
+   * AWS IoT Core's own logs (refused connections, rule failures) at ERROR level. The setting is
+   * one per account and region: a second stack in the same account leaves it to the first.
+   */
+  logging: boolean;
 }
 
 export class DeviceFleet extends Construct {
@@ -63,6 +69,42 @@ export class DeviceFleet extends Construct {
       sql: iot.IotSql.fromStringAsVer20160323(PRESS_RULE_SQL),
       actions: [new LambdaFunctionAction(props.pressFunction)],
       errorAction: new SqsQueueAction(props.deadLetters, { useBase64: true }),
+    });
+    if (props.logging) this.enableLogging();
+  }
+
+  /** IoT Core writes to the AWSIotLogsV2 log group with a role that may do nothing else. */
+  private enableLogging(): void {
+    const logGroupArn = `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:AWSIotLogsV2:*`;
+    const role = new Role(this, 'LoggingRole', {
+      assumedBy: new ServicePrincipal('iot.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      description: 'AWS IoT Core logging for the Restock buttons',
+      inlinePolicies: {
+        logs: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              actions: [
+                'logs:CreateLogGroup',
+                'logs:CreateLogStream',
+                'logs:PutLogEvents',
+                'logs:PutRetentionPolicy',
+              ],
+              resources: [logGroupArn],
+            }),
+          ],
+        }),
+      },
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:AWSIotLogsV2:*]`,
+      reason: 'The one log group IoT Core writes to; its streams are named by IoT Core.',
+    });
+    new CfnLogging(this, 'Logging', {
+      accountId: Aws.ACCOUNT_ID,
+      defaultLogLevel: 'ERROR',
+      roleArn: role.roleArn,
     });
   }
 }

@@ -12,7 +12,7 @@ import { queryIndexItems } from './index-query.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
 import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
-import { keys, outboxMarker, TIMER_PARTITION, timeKey } from './table-keys.ts';
+import { keys, outboxMarker, TIMER_PARTITIONS, timeKey } from './table-keys.ts';
 
 export class DynamoOrderStore implements OrderStore {
   constructor(private readonly table: Table) {}
@@ -75,14 +75,22 @@ export class DynamoOrderStore implements OrderStore {
     return true;
   }
 
+  /** Each timer shard's oldest due orders, merged: the `limit` oldest overall. */
   async listDue(before: number, limit: number): Promise<Order[]> {
-    const result = await queryIndexItems(this.table, 'listDue', {
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
-      ExpressionAttributeValues: { ':pk': TIMER_PARTITION, ':before': `${timeKey(before)}#~` },
-      Limit: limit,
-    });
-    return result.items.map(fromOrderItem);
+    const shards = await Promise.all(
+      TIMER_PARTITIONS.map((pk) =>
+        queryIndexItems(this.table, 'listDue', {
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
+          ExpressionAttributeValues: { ':pk': pk, ':before': `${timeKey(before)}#~` },
+          Limit: limit,
+        }),
+      ),
+    );
+    return shards
+      .flatMap((shard) => shard.items.map(fromOrderItem))
+      .sort((a, b) => a.cancelDeadline - b.cancelDeadline || a.orderId.localeCompare(b.orderId))
+      .slice(0, limit);
   }
 
   pressLog(deviceId: string, page: PageRequest): Promise<Page<PressLogEntry>> {

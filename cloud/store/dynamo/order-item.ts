@@ -5,7 +5,7 @@
 import type { OrderChange } from '../../core/events/outbox.ts';
 import type { Order, PressLogEntry } from '../../core/model.ts';
 import type { StoredPress } from '../../core/press/press-store.ts';
-import { keys, outboxMarker, TIMER_PARTITION, timeKey } from './table-keys.ts';
+import { keys, outboxMarker, timeKey, timerPartition } from './table-keys.ts';
 
 /** Press records that are not orders are kept for the press log, then expire (TTL). */
 export const PRESS_RECORD_TTL_S = 30 * 24 * 3600;
@@ -60,7 +60,7 @@ export function orderIndexKeys(order: Order): Record<string, string | undefined>
     gsi1sk: `ORDER#${timeKey(order.placedAt)}#${order.orderId}`,
     gsi2pk: `BRAND#${order.brandId}#${order.status}`,
     gsi2sk: `${timeKey(statusAt(order))}#${order.orderId}`,
-    gsi3pk: waiting ? TIMER_PARTITION : undefined,
+    gsi3pk: waiting ? timerPartition(order.orderId) : undefined,
     gsi3sk: waiting ? `${timeKey(order.cancelDeadline)}#${order.orderId}` : undefined,
   };
 }

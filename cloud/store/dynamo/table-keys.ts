@@ -9,7 +9,7 @@
  * | brand             | BRAND#{brand}      | META                   |                           |                                       |                               |
  * | SKU               | BRAND#{brand}      | SKU#{sku}              |                           |                                       |                               |
  * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          |                               |
- * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER / {deadline:013}#{id} |
+ * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER#{0..15} / {deadline:013}#{id} |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
  * | household         | HH#{hh}            | META                   |                           |                                       |                               |
@@ -67,7 +67,24 @@ export const keys = {
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),
 } as const;
 
-export const TIMER_PARTITION = 'TIMER';
+/**
+ * Waiting orders spread over this many timer partitions (`TIMER#{0..15}`, by a hash of the order
+ * id): one partition key would cap the index near a partition's ~1 000 writes/s, i.e. ~500
+ * orders/s with the write that removes the entry. The sweep queries each shard.
+ */
+export const TIMER_SHARDS = 16;
+
+export function timerPartition(orderId: string): string {
+  let hash = 0;
+  for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) >>> 0;
+  return `TIMER#${hash % TIMER_SHARDS}`;
+}
+
+/** Every shard, and the single `TIMER` partition that orders written before sharding still use. */
+export const TIMER_PARTITIONS = [
+  ...Array.from({ length: TIMER_SHARDS }, (_, i) => `TIMER#${i}`),
+  'TIMER',
+];
 
 /** The local relay's index (tables without streams only; see above). */
 export const OUTBOX_INDEX = 'outbox';

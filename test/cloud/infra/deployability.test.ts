@@ -59,4 +59,30 @@ describe('a deployment that works on a real account', () => {
     );
     expect(config.Properties.MaximumRetryAttempts).toBe(0);
   });
+
+  it('turns on AWS IoT Core logging at ERROR with a role limited to its log group', () => {
+    const [, logging] = single(ofType(resources, 'AWS::IoT::Logging'), 'IoT logging');
+    expect(logging.Properties.DefaultLogLevel).toBe('ERROR');
+    const roleId = logging.Properties.RoleArn['Fn::GetAtt'][0];
+    const role = resources[roleId]?.Properties;
+    expect(role.AssumeRolePolicyDocument.Statement[0].Principal.Service).toBe('iot.amazonaws.com');
+    const statements = role.Policies.flatMap((p: Cfn) => p.PolicyDocument.Statement);
+    expect(statements.map((st: Cfn) => flatten(st.Resource))).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation pseudo-parameters, not JS.
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:AWSIotLogsV2:*',
+    ]);
+  });
+
+  it('leaves IoT logging (one per account) to the first stack when told -c iotLogging=off', () => {
+    const second = synth({ iotLogging: 'off', 'aws:cdk:bundling-stacks': [] });
+    expect(ofType(second.resources, 'AWS::IoT::Logging')).toEqual([]);
+  });
+
+  it('alarms on the HTTP API’s 5xx answers, which never show as Lambda errors', () => {
+    const [apiId] = single(ofType(resources, 'AWS::ApiGatewayV2::Api'), 'HTTP API');
+    const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const api5xx = alarms.find((a: Cfn) => a.Namespace === 'AWS/ApiGateway');
+    expect(api5xx).toMatchObject({ MetricName: '5xx', Statistic: 'Sum', Threshold: 1 });
+    expect(api5xx.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
+  });
 });
