@@ -97,6 +97,7 @@ function runCli(args: string[]): Promise<{ code: number | null; output: string }
     AWS_ACCESS_KEY_ID: 'AKIDPROVISIONTEST',
     AWS_SECRET_ACCESS_KEY: 'provision-test-secret',
     AWS_ENDPOINT_URL: aws.url,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   const child = spawn(
     process.execPath,
