@@ -163,8 +163,12 @@ describe('connecting on mutual TLS', () => {
         { clientId: 'dev-a', ca: t.ca.caCertPem, cert: foreign.certPem, key: foreign.keyPem },
         true,
       );
-      expect('refused' in result).toBe(true);
-      await eventually(() => t.log.lines.find((l) => l.message === 'mqtt tls handshake refused'));
+      expect(result).toMatchObject({ refused: expect.stringMatching(/not authori[sz]ed/i) });
+      await eventually(() =>
+        t.log.lines.find((l) =>
+          String(l.data?.reason).startsWith('client certificate not trusted'),
+        ),
+      );
     } finally {
       await other.remove();
     }
@@ -205,7 +209,11 @@ describe('what a device may do', () => {
     expect(t.log.lines).toContainEqual(
       expect.objectContaining({
         message: 'mqtt publish refused',
-        data: { clientId: 'dev-a', topic: 'restock/v1/dev-b/press' },
+        data: {
+          clientId: 'dev-a',
+          topic: 'restock/v1/dev-b/press',
+          reason: 'publish to restock/v1/dev-b/press not allowed',
+        },
       }),
     );
     // A legitimate press after the refused one is the first thing the rule sees.
