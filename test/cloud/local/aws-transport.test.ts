@@ -4,8 +4,8 @@
  * error the user sees, not a wait for acks that can never come.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectAwsTransport } from '../../../cloud/local/button-transport.ts';
-import type { ButtonTransport } from '../../../cloud/local/virtual-button.ts';
+import { connectAwsTransport } from '../../../cloud/local/tools/button-transport.ts';
+import type { ButtonTransport } from '../../../cloud/local/tools/virtual-button.ts';
 import { startTestBroker, type TestBroker } from './support.ts';
 
 let t: TestBroker;

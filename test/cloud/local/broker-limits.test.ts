@@ -1,5 +1,5 @@
 /**
- * The broker holds AWS IoT Core's limits (cloud/local/mqtt-limits.ts) and refuses what AWS IoT
+ * The broker holds AWS IoT Core's limits (cloud/local/iot/mqtt-limits.ts) and refuses what AWS IoT
  * refuses — each refusal logged once, with its reason: oversized packets (read from the fixed
  * header, before buffering), QoS 2, MQTT 3.1, a password without a user name, an empty or
  * over-long client id, a will on a topic the client may not publish to, and an untrusted
@@ -8,9 +8,9 @@
 import { connect as tlsConnect } from 'node:tls';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDevCa, issueDeviceCertificate } from '../../../cloud/local/dev-ca.ts';
-import { MQTT_LIMITS } from '../../../cloud/local/mqtt-limits.ts';
-import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/topic-rule.ts';
+import { ensureDevCa, issueDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
+import { MQTT_LIMITS } from '../../../cloud/local/iot/mqtt-limits.ts';
+import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
 import {
   connackCode,
   connectPacket,

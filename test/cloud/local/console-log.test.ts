@@ -6,16 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
 import {
-  createBrokerPolicy,
-  type RunningBroker,
-  startBroker,
-} from '../../../cloud/local/broker.ts';
-import {
   createConsoleLog,
   logSafe,
   MAX_LOG_VALUE_CHARS,
 } from '../../../cloud/local/console-log.ts';
-import { StaticDeviceDirectory } from '../../../cloud/local/device-directory.ts';
+import {
+  createBrokerPolicy,
+  type RunningBroker,
+  startBroker,
+} from '../../../cloud/local/iot/broker.ts';
+import { StaticDeviceDirectory } from '../../../cloud/local/iot/device-directory.ts';
 import { connackCode, connectPacket, openRaw } from './raw-mqtt.ts';
 import { eventually } from './support.ts';
 
