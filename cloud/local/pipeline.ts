@@ -22,6 +22,7 @@ import { PressService } from '../core/press/press-service.ts';
 import { nodeSha256 } from '../core/sha256.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
+import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
 import type { PipelineFactory } from './stack.ts';
 import { localWebApp } from './web.ts';
@@ -92,6 +93,7 @@ export const localPipeline: PipelineFactory = async (context) => {
     },
     startHttp: async (host, port) => {
       const server = createServer(getRequestListener(web.fetch));
+      server.on('clientError', answerClientError);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
