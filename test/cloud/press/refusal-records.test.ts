@@ -23,9 +23,10 @@ beforeEach(async () => {
   device = world.device('btn-1');
 });
 
-/** Press-log records of refusals (the snapshot's non-button, non-press entries). */
+/** Press-log records of refusals in the store. */
 async function rejectionRecords(): Promise<number> {
-  return ((await store.snapshot()) as unknown[]).filter((entry) => !Array.isArray(entry)).length;
+  const snapshot = (await store.snapshot()) as [string, unknown][];
+  return snapshot.filter(([key]) => key.startsWith('rejection#')).length;
 }
 
 const refusedLines = () => world.log.lines.filter((l) => l.message === 'press refused');
