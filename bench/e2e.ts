@@ -73,18 +73,7 @@ export async function measureE2e(
   const store = await startDynalite();
   // One broker for both rows: presses reach the pipeline only while the e2e row runs.
   let pipelineOn = true;
-  const config: StackConfig = {
-    host: '127.0.0.1',
-    dataDir,
-    mqttPort: 0,
-    mqttTlsPort: 0,
-    httpPort: 0,
-    tableName: 'restock-bench',
-    dynamodbEndpoint: store.endpoint,
-    sweepIntervalMs: 3_600_000,
-    seedDemo: false,
-  };
-  const stack = await startStack(config, {
+  const stack = await startStack(benchStackConfig(dataDir, store.endpoint), {
     log: silent,
     services: [echo],
     pipeline: async (context) => {
@@ -130,6 +119,21 @@ export async function measureE2e(
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The stack on free ports, its table on the given (in-memory) dynalite, no demo data, no sweep. */
+export function benchStackConfig(dataDir: string, dynamodbEndpoint: string): StackConfig {
+  return {
+    host: '127.0.0.1',
+    dataDir,
+    mqttPort: 0,
+    mqttTlsPort: 0,
+    httpPort: 0,
+    tableName: 'restock-bench',
+    dynamodbEndpoint,
+    sweepIntervalMs: 3_600_000,
+    seedDemo: false,
+  };
 }
 
 /** Connects one virtual button per device id (as `npm run press` does); transports are collected for closing. */

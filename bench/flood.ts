@@ -22,7 +22,7 @@ import { localPipeline } from '../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../cloud/local/stack.ts';
 import type { ButtonTransport, VirtualButton } from '../cloud/local/tools/virtual-button.ts';
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
-import { connectButtons, registerButtons } from './e2e.ts';
+import { benchStackConfig, connectButtons, registerButtons } from './e2e.ts';
 import { percentile } from './load.ts';
 
 export interface FloodFigures {
@@ -70,20 +70,11 @@ export async function measureFlood(options: FloodOptions = {}): Promise<FloodRes
     error: () => {},
   };
   const store = await startDynalite();
-  const stack = await startStack(
-    {
-      host: '127.0.0.1',
-      dataDir,
-      mqttPort: 0,
-      mqttTlsPort: 0,
-      httpPort: 0,
-      tableName: 'restock-bench',
-      dynamodbEndpoint: store.endpoint,
-      sweepIntervalMs: 3_600_000,
-      seedDemo: false,
-    },
-    { log, services: [attacker], pipeline: localPipeline },
-  );
+  const stack = await startStack(benchStackConfig(dataDir, store.endpoint), {
+    log,
+    services: [attacker],
+    pipeline: localPipeline,
+  });
   const transports: ButtonTransport[] = [];
   try {
     // Fresh buttons for each phase, so that every genuine press is a button's first and orders.

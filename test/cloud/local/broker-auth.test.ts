@@ -5,29 +5,23 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevCa, issueDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
-import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
+import type { TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
 import {
   ECHO_SERVICE,
   eventually,
+  recordRuleEvents,
   startTestBroker,
   type TestBroker,
   tempDataDir,
 } from './support.ts';
 
 let t: TestBroker;
-const events: TopicRuleEvent[] = [];
+let events: TopicRuleEvent[] = [];
 const open: MqttClient[] = [];
 
 beforeAll(async () => {
   t = await startTestBroker();
-  await startTopicRule({
-    aedes: t.broker.aedes,
-    clock: { now: () => Date.now() },
-    log: t.log,
-    handlePress: async (event) => {
-      events.push(event);
-    },
-  });
+  events = await recordRuleEvents(t);
 });
 
 afterAll(async () => {

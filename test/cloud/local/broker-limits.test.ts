@@ -10,7 +10,7 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevCa, issueDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
 import { MQTT_LIMITS } from '../../../cloud/local/iot/mqtt-limits.ts';
-import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
+import type { TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
 import {
   connackCode,
   connectPacket,
@@ -19,21 +19,20 @@ import {
   type RawConnect,
   remainingLength,
 } from './raw-mqtt.ts';
-import { eventually, startTestBroker, type TestBroker, tempDataDir } from './support.ts';
+import {
+  eventually,
+  recordRuleEvents,
+  startTestBroker,
+  type TestBroker,
+  tempDataDir,
+} from './support.ts';
 
 let t: TestBroker;
-const events: TopicRuleEvent[] = [];
+let events: TopicRuleEvent[];
 
 beforeAll(async () => {
   t = await startTestBroker();
-  await startTopicRule({
-    aedes: t.broker.aedes,
-    clock: { now: () => Date.now() },
-    log: t.log,
-    handlePress: async (event) => {
-      events.push(event);
-    },
-  });
+  events = await recordRuleEvents(t);
 });
 
 afterAll(async () => {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Ack, decodeAck, encodePress, signAck, signPress, verifyAck } from '#shared/index';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
 import { BrokerAckPublisher } from '../../../cloud/local/iot/ack-publisher.ts';
-import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
-import { eventually, startTestBroker, type TestBroker } from './support.ts';
+import type { TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
+import { eventually, recordRuleEvents, startTestBroker, type TestBroker } from './support.ts';
 
 const missing = spawnSync('mosquitto_pub', ['--help'], { stdio: 'ignore' }).error;
 if (missing) {
@@ -44,21 +44,14 @@ function run(command: string, args: string[], timeoutMs = 15_000): Promise<Run> 
 }
 
 let t: TestBroker;
-const events: TopicRuleEvent[] = [];
+let events: TopicRuleEvent[] = [];
 let acks: BrokerAckPublisher;
 
 beforeAll(async () => {
   if (missing) return;
   t = await startTestBroker();
   acks = new BrokerAckPublisher(t.broker.aedes);
-  await startTopicRule({
-    aedes: t.broker.aedes,
-    clock: { now: () => Date.now() },
-    log: t.log,
-    handlePress: async (event) => {
-      events.push(event);
-    },
-  });
+  events = await recordRuleEvents(t);
 });
 
 afterAll(async () => {

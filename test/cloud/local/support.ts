@@ -17,6 +17,7 @@ import {
 } from '../../../cloud/local/iot/broker.ts';
 import { StaticDeviceDirectory } from '../../../cloud/local/iot/device-directory.ts';
 import type { ServiceIdentity } from '../../../cloud/local/iot/policy.ts';
+import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';
@@ -118,4 +119,18 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Starts the topic rule on the test broker with a press seam that records every event. */
+export async function recordRuleEvents(t: TestBroker): Promise<TopicRuleEvent[]> {
+  const events: TopicRuleEvent[] = [];
+  await startTopicRule({
+    aedes: t.broker.aedes,
+    clock: { now: () => Date.now() },
+    log: t.log,
+    handlePress: async (event) => {
+      events.push(event);
+    },
+  });
+  return events;
 }
