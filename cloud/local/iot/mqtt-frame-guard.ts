@@ -75,7 +75,7 @@ export function guardMqttFrames(socket: Socket, onRefused: (reason: string) => v
   const read = socket.read.bind(socket);
   socket.read = (size?: number) => {
     const chunk: unknown = read(size);
-    if (!(chunk instanceof Uint8Array) || socket.destroyed) return chunk;
+    if (!(chunk instanceof Uint8Array)) return chunk;
     const refusal = guard.inspect(chunk);
     if (refusal === null) return chunk;
     onRefused(refusal);
