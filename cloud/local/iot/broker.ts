@@ -11,6 +11,7 @@ import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from '
 import { isDeviceId, mqttPasswordFor, type Sha256 } from '#shared/index';
 import type { KeySource, Log } from '../../core/ports.ts';
 import type { DeviceDirectory } from './device-directory.ts';
+import { MqttRefusedError } from './errors.ts';
 import { guardMqttFrames } from './mqtt-frame-guard.ts';
 import { MQTT_LIMITS } from './mqtt-limits.ts';
 import {
@@ -54,7 +55,7 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ) => {
     deps.log.warn('mqtt connect refused', { clientId: client.id, transport, reason });
-    const error = Object.assign(new Error(reason), { returnCode }) as AuthenticateError;
+    const error = new MqttRefusedError(reason, returnCode) as AuthenticateError;
     done(error, false);
   };
 
@@ -161,7 +162,7 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
         reason,
       });
       client.conn.write(Buffer.from([0x20, 2, 0, CONNACK.UNACCEPTABLE_PROTOCOL_VERSION]), () =>
-        callback(Object.assign(new Error(reason), { returnCode: 1 }), false),
+        callback(new MqttRefusedError(reason, CONNACK.UNACCEPTABLE_PROTOCOL_VERSION), false),
       );
     },
 
@@ -219,7 +220,7 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
         return;
       }
       deps.log.warn('mqtt publish refused', { clientId: client.id, topic: packet.topic, reason });
-      callback(new Error(reason));
+      callback(new MqttRefusedError(reason));
     },
 
     /**
@@ -310,7 +311,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     connectTimeout: 10_000,
   });
   aedes.on('clientError', (client, error) => {
-    if ('returnCode' in error) return; // a refused CONNECT, logged by the policy already
+    if (error instanceof MqttRefusedError) return; // logged by the policy already
     options.log.info('mqtt client error', { clientId: client.id, error: error.message });
   });
   const servers: Server[] = [];

@@ -92,12 +92,15 @@ describe('packet size, read from the fixed header', () => {
       MQTT_LIMITS.payloadBytes,
     );
     const acked = raw.socket.bytesRead;
+    const linesBefore = t.log.lines.length;
     raw.socket.write(publishPacket(topic, Buffer.alloc(MQTT_LIMITS.payloadBytes + 1, 0x61), 1));
     const { bytes, closed } = await raw.answer();
     expect(closed).toBe(true);
     expect(bytes.length).toBe(acked); // no PUBACK for it
     expect(events.length).toBe(before + 1);
     expect(refusals('mqtt publish refused', /payload larger than 131072 bytes/)).toHaveLength(1);
+    // Logged once: aedes' client error for the same refusal adds no second line.
+    expect(t.log.lines.slice(linesBefore).map((l) => l.message)).toEqual(['mqtt publish refused']);
   });
 
   it('refuses an authenticated 300 KB publish from its header', async () => {
