@@ -13,23 +13,15 @@ import type { KeySource, Log } from '../../core/ports.ts';
 import type { DeviceDirectory } from './device-directory.ts';
 import { MqttRefusedError } from './errors.ts';
 import { guardMqttFrames } from './mqtt-frame-guard.ts';
-import { MQTT_LIMITS } from './mqtt-limits.ts';
 import {
-  describeIdentity,
-  type Identity,
-  mayPublish,
-  maySubscribe,
-  type ServiceIdentity,
-} from './policy.ts';
-
-/** MQTT 3.1.1 CONNACK return codes. */
-const CONNACK = {
-  UNACCEPTABLE_PROTOCOL_VERSION: 1,
-  IDENTIFIER_REJECTED: 2,
-  SERVER_UNAVAILABLE: 3,
-  BAD_USERNAME_OR_PASSWORD: 4,
-  NOT_AUTHORIZED: 5,
-} as const;
+  CONNACK,
+  type ConnectRefusal,
+  connectRefusal,
+  publishRefusal,
+  subscribeRefusal,
+  willRefusal,
+} from './packet-rules.ts';
+import { describeIdentity, type Identity, type ServiceIdentity } from './policy.ts';
 
 export interface BrokerPolicyDeps {
   directory: DeviceDirectory;
@@ -42,8 +34,8 @@ export interface BrokerPolicyDeps {
 /** The aedes hooks that enforce the policy, and a way to ask who a connected client is. */
 export function createBrokerPolicy(deps: BrokerPolicyDeps) {
   const identities = new WeakMap<Client, Identity>();
-  // What authenticate() needs from the CONNECT and aedes does not pass on (it replaces an empty
-  // client id with a generated one before authenticate runs).
+  // What authenticate() needs from the CONNECT and aedes does not pass on (the will, and the
+  // client id as sent: aedes replaces an empty one with a generated id before authenticate).
   const connects = new WeakMap<Client, ConnectPacket>();
   const services = new Map((deps.services ?? []).map((s) => [s.name, s]));
 
@@ -54,7 +46,9 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
     returnCode: number,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ) => {
-    deps.log.warn('mqtt connect refused', { clientId: client.id, transport, reason });
+    // The client id as sent: aedes replaces an empty one with a generated id.
+    const clientId = connects.get(client)?.clientId ?? client.id;
+    deps.log.warn('mqtt connect refused', { clientId, transport, reason });
     const error = new MqttRefusedError(reason, returnCode) as AuthenticateError;
     done(error, false);
   };
@@ -63,37 +57,20 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
     client: Client,
     username: string | undefined,
     password: Buffer | undefined,
-  ): Promise<Identity | { refuse: string; code: number }> {
+  ): Promise<Identity | ConnectRefusal> {
     const packet = connects.get(client);
-    if (!packet?.clientId) {
-      return { refuse: 'empty client id', code: CONNACK.IDENTIFIER_REJECTED };
-    }
-    if (Buffer.byteLength(packet.clientId) > MQTT_LIMITS.clientIdBytes) {
-      return {
-        refuse: `client id longer than ${MQTT_LIMITS.clientIdBytes} bytes`,
-        code: CONNACK.IDENTIFIER_REJECTED,
-      };
-    }
-    if (password !== undefined && username === undefined) {
-      return { refuse: 'password without a user name', code: CONNACK.BAD_USERNAME_OR_PASSWORD };
-    }
+    const refused = connectRefusal(packet);
+    if (refused) return refused;
     const identity = await identifyCredentials(client, username, password);
     if ('refuse' in identity) return identity;
-    const will = packet.will;
-    if (will && !mayPublish(identity, will.topic)) {
-      return { refuse: `will topic ${will.topic} not allowed`, code: CONNACK.NOT_AUTHORIZED };
-    }
-    if (will && (will.qos ?? 0) > 1) {
-      return { refuse: 'will QoS 2 is not supported', code: CONNACK.NOT_AUTHORIZED };
-    }
-    return identity;
+    return willRefusal(identity, packet?.will) ?? identity;
   }
 
   async function identifyCredentials(
     client: Client,
     username: string | undefined,
     password: Buffer | undefined,
-  ): Promise<Identity | { refuse: string; code: number }> {
+  ): Promise<Identity | ConnectRefusal> {
     const conn = client.conn;
     if (conn instanceof TLSSocket) {
       // The TLS server lets certificates the development CA did not sign through to here, so
@@ -223,22 +200,13 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
       callback(new MqttRefusedError(reason));
     },
 
-    /**
-     * A refused subscription is answered with SUBACK 0x80 (failure); the client stays connected.
-     * QoS 2 is refused too (AWS IoT Core sends no SUBACK at all for it).
-     */
+    /** A refused subscription is answered with SUBACK 0x80 (failure); the client stays connected. */
     authorizeSubscribe<S extends { topic: string; qos: number }>(
       client: Client,
       subscription: S,
       callback: (error: Error | null, subscription?: S | null) => void,
     ): void {
-      const identity = identities.get(client);
-      const reason =
-        subscription.qos > 1
-          ? 'QoS 2 is not supported'
-          : identity && maySubscribe(identity, subscription.topic)
-            ? null
-            : 'topic filter not allowed';
+      const reason = subscribeRefusal(identities.get(client), subscription);
       if (reason === null) {
         callback(null, subscription);
         return;
@@ -254,19 +222,6 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
 }
 
 const transportOf = (client: Client) => (client.conn instanceof TLSSocket ? 'tls' : 'tcp');
-
-/** Why a client's PUBLISH is refused (the client is then disconnected), or null. */
-function publishRefusal(
-  identity: Identity | undefined,
-  packet: { topic: string; payload: Buffer | string },
-): string | null {
-  if (Buffer.byteLength(packet.payload) > MQTT_LIMITS.payloadBytes) {
-    return `payload larger than ${MQTT_LIMITS.payloadBytes} bytes`;
-  }
-  if (!identity || !mayPublish(identity, packet.topic))
-    return `publish to ${packet.topic} not allowed`;
-  return null;
-}
 
 function serviceIdentity(service: ServiceIdentity): Identity {
   return {
