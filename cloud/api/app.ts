@@ -10,7 +10,7 @@ import { allowedMethods } from './allowed-methods.ts';
 import { requireRole } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
-import { toHttpError } from './http-errors.ts';
+import { describeIssues, toHttpError } from './http-errors.ts';
 import { json } from './openapi.ts';
 import { brandRoutes } from './routes/brand.ts';
 import { householdRoutes } from './routes/household.ts';
@@ -28,9 +28,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
-      const message = result.error.issues
-        .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-        .join('; ');
+      const message = describeIssues(result.error.issues);
       return c.json({ error: { code: 'VALIDATION_FAILED', message } }, 400);
     },
   });

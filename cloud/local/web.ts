@@ -15,6 +15,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../api/app.ts';
+import { describeIssues } from '../api/http-errors.ts';
 import type { LocalIssuer } from '../core/auth/local-issuer.ts';
 import { ROLES } from '../core/auth/principal.ts';
 import type { Role } from '../core/model.ts';
@@ -69,10 +70,7 @@ export function localWebApp(options: LocalWebOptions): Hono {
     async (c) => {
       const parsed = DevTokenRequest.safeParse(await c.req.json().catch(() => null));
       if (!parsed.success) {
-        const message = parsed.error.issues
-          .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-          .join('; ');
-        return refuse(c, 400, 'VALIDATION_FAILED', message);
+        return refuse(c, 400, 'VALIDATION_FAILED', describeIssues(parsed.error.issues));
       }
       const { role, tenant } = parsed.data as { role: Role; tenant?: string };
       if (role !== 'support' && !tenant) {
