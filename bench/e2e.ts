@@ -24,7 +24,7 @@ import {
   signPress,
 } from '#shared/index';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
-import type { Log } from '../cloud/core/ports.ts';
+import { silentLog } from '../cloud/core/ports.ts';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
 import type { StackConfig } from '../cloud/local/config.ts';
 import { demoSkus } from '../cloud/local/demo.ts';
@@ -54,8 +54,6 @@ export interface E2eBenchOptions {
   progress?: (message: string) => void;
 }
 
-const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
-
 export async function measureE2e(
   options: E2eBenchOptions = {},
 ): Promise<{ e2e: E2eFigures; e2e_floor: E2eFigures }> {
@@ -74,7 +72,7 @@ export async function measureE2e(
   // One broker for both rows: presses reach the pipeline only while the e2e row runs.
   let pipelineOn = true;
   const stack = await startStack(benchStackConfig(dataDir, store.endpoint), {
-    log: silent,
+    log: silentLog,
     services: [echo],
     pipeline: async (context) => {
       const real = await localPipeline(context);

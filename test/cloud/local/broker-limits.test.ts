@@ -8,9 +8,9 @@
 import { connect as tlsConnect } from 'node:tls';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PressEvent } from '../../../cloud/core/press/press-event.ts';
 import { ensureDevCa, issueDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
 import { MQTT_LIMITS } from '../../../cloud/local/iot/mqtt-limits.ts';
-import type { TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
 import {
   connackCode,
   connectPacket,
@@ -28,7 +28,7 @@ import {
 } from './support.ts';
 
 let t: TestBroker;
-let events: TopicRuleEvent[];
+let events: PressEvent[];
 
 beforeAll(async () => {
   t = await startTestBroker();

@@ -9,9 +9,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Ack, decodeAck, encodePress, signAck, signPress, verifyAck } from '#shared/index';
+import type { PressEvent } from '../../../cloud/core/press/press-event.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
 import { BrokerAckPublisher } from '../../../cloud/local/iot/ack-publisher.ts';
-import type { TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
 import { eventually, recordRuleEvents, startTestBroker, type TestBroker } from './support.ts';
 
 const missing = spawnSync('mosquitto_pub', ['--help'], { stdio: 'ignore' }).error;
@@ -47,7 +47,7 @@ function run(command: string, args: string[], timeoutMs = 15_000): Promise<Run> 
 }
 
 let t: TestBroker;
-let events: TopicRuleEvent[] = [];
+let events: PressEvent[] = [];
 let acks: BrokerAckPublisher;
 
 beforeAll(async () => {
