@@ -78,11 +78,10 @@ describeOnEveryStore('OrderStore', (open) => {
     );
   });
 
-  it('saves a transition only from the expected status, and a closed order frees its slot', async () => {
+  it('saves a transition only from the expected status', async () => {
     const { store, world } = await worldWith(open);
     const [order] = await ordersFrom(world, store, ['btn-1']);
     if (!order) throw new Error('order expected');
-    expect((await store.api.buttons.getButton('btn-1'))?.open).toHaveLength(1);
     const next = cancelled(order, world.clock.now());
     expect(await store.orders.saveTransition(next, 'CONFIRMED')).toBe(false);
     expect((await store.orders.getOrder(order.orderId))?.status).toBe('PLACED');
@@ -91,27 +90,29 @@ describeOnEveryStore('OrderStore', (open) => {
       status: 'CANCELLED',
       history: next.history,
     });
-    expect((await store.api.buttons.getButton('btn-1'))?.open).toEqual([]);
     expect(await store.orders.saveTransition(next, 'PLACED')).toBe(false);
   });
 
-  it('confirming an order that needed confirmation records its price as accepted on the button', async () => {
+  it('releases an order’s slot on its button, once or many times', async () => {
     const { store, world } = await worldWith(open);
+    await store.putButton(button('btn-1', { maxOpenOrders: 2 }));
+    const device = world.device('btn-1');
+    await device.press();
+    await device.press();
+    expect((await store.api.buttons.getButton('btn-1'))?.open.map((o) => o.seq)).toEqual([1, 2]);
+    await store.orders.releaseSlot('btn-1', 1);
+    await store.orders.releaseSlot('btn-1', 1);
+    expect((await store.api.buttons.getButton('btn-1'))?.open.map((o) => o.seq)).toEqual([2]);
+    await store.orders.releaseSlot('btn-unknown', 1);
+  });
+
+  it('records an accepted price only while the button still orders that SKU', async () => {
+    const { store } = await worldWith(open);
     await store.putButton(button('btn-1', { acceptedPriceCents: 999 }));
-    const result = await world.device('btn-1').press();
-    expect(result.outcome).toBe('NEEDS_CONFIRMATION');
-    const order = (await store.orders.getOrder(result.orderId ?? '')) as Order;
-    const placed: Order = {
-      ...order,
-      status: 'PLACED',
-      history: [
-        ...order.history,
-        { status: 'PLACED', at: world.clock.now(), actor: { kind: 'household', id: 'hh-1' } },
-      ],
-    };
-    expect(await store.orders.saveTransition(placed, 'NEEDS_CONFIRMATION')).toBe(true);
-    const settings = (await store.api.buttons.getButton('btn-1'))?.settings;
-    expect(settings?.acceptedPriceCents).toBe(1299);
+    await store.orders.acceptPrice('btn-1', 'coffee', 1299);
+    expect((await store.api.buttons.getButton('btn-1'))?.settings.acceptedPriceCents).toBe(1299);
+    await store.orders.acceptPrice('btn-1', 'tea', 5);
+    expect((await store.api.buttons.getButton('btn-1'))?.settings.acceptedPriceCents).toBe(1299);
   });
 
   it('lists orders whose deadline has passed, oldest deadline first, up to the limit', async () => {
