@@ -7,6 +7,9 @@ import { connect, type IClientOptions } from 'mqtt';
 import { VirtualButtonError } from './errors.ts';
 import type { ButtonTransport } from './virtual-button.ts';
 
+/** SUBACK return code for a refused subscription (MQTT 3.1.1 §3.9.3). */
+const SUBACK_FAILURE = 0x80;
+
 export interface LocalTransportOptions {
   url: string;
   clientId: string;
@@ -122,9 +125,6 @@ export interface AwsTransportOptions {
   /** 8883 unless given (the local broker's TLS port, to test against it). */
   port?: number;
 }
-
-/** SUBACK return code for a refused subscription (MQTT 3.1.1 §3.9.3). */
-const SUBACK_FAILURE = 0x80;
 
 /**
  * AWS IoT Core over mutual TLS with the device certificate, through aws-iot-device-sdk-v2's
