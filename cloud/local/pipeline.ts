@@ -19,6 +19,7 @@ import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
+import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
 import type { PipelineFactory } from './stack.ts';
 import { recordedSubscriptions } from './subscriptions.ts';
@@ -62,6 +63,7 @@ export const localPipeline: PipelineFactory = async (context) => {
     },
     startHttp: async (host, port) => {
       const server = createServer(getRequestListener(web.fetch));
+      server.on('clientError', answerClientError);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
