@@ -99,7 +99,7 @@ export async function openDynamo(endpoint: string): Promise<StoreUnderTest> {
   return dynamoUnderTest(table);
 }
 
-function dynamoUnderTest(table: Table): StoreUnderTest {
+export function dynamoUnderTest(table: Table): StoreUnderTest {
   const put = (item: Record<string, unknown>) =>
     table.doc.send(new PutCommand({ TableName: table.name, Item: item })).then(() => undefined);
   const api = dynamoApiStores(table);
