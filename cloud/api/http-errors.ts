@@ -6,6 +6,7 @@ import { RestockError } from '../core/errors.ts';
 const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION_FAILED: 400,
   BAD_CURSOR: 400,
+  INVALID_RANGE: 400,
   BAD_IDEMPOTENCY_KEY: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

@@ -227,6 +227,44 @@ export const BrandTotalsSchema = z
   })
   .openapi('BrandTotals');
 
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .openapi({ example: '2026-11-23', description: 'a UTC day' });
+
+export const InsightQuery = z.object({
+  from: Day.optional().openapi({ description: 'first day (default: 29 days before `to`)' }),
+  to: Day.optional().openapi({ description: 'last day (default: today)' }),
+});
+
+export const BrandInsightSchema = z
+  .object({
+    brandId: z.string(),
+    from: Day,
+    to: Day,
+    days: z
+      .array(
+        z.object({
+          day: Day,
+          skuId: z.string(),
+          orders: z.number().int(),
+          cancelled: z.number().int(),
+        }),
+      )
+      .openapi({
+        description: 'orders placed per day per SKU and how many of them were cancelled',
+      }),
+    skus: z.array(
+      z.object({
+        skuId: z.string(),
+        orders: z.number().int(),
+        cancelled: z.number().int(),
+        cancellationRate: z.number(),
+      }),
+    ),
+  })
+  .openapi('BrandInsight');
+
 export const PressLogEntrySchema = z
   .object({
     deviceId: z.string(),

@@ -11,7 +11,8 @@ import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
-import { OutboxRelay } from '../core/events/outbox.ts';
+import { fanOut, OutboxRelay } from '../core/events/outbox.ts';
+import { StatsCounter } from '../core/insight/brand-stats.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
@@ -35,8 +36,12 @@ export const localPipeline: PipelineFactory = async (context) => {
     acks: context.ackPublisher,
     log,
   });
+  // Statistics first: the notifier's file and household notes follow, as the AWS rules do.
   const relay = new OutboxRelay(
-    new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
+    fanOut([
+      new StatsCounter(stores.stats),
+      new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
+    ]),
   );
   const outbox = new DynamoOutboxStore(table);
   const issuer = await LocalIssuer.open(config.dataDir, systemClock);

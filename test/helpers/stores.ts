@@ -31,6 +31,7 @@ import { MemoryOrderStore } from '../../cloud/store/memory/memory-order-store.ts
 import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.ts';
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
+import { MemoryStatsStore } from '../../cloud/store/memory/memory-stats-store.ts';
 import { MemoryTable } from '../../cloud/store/memory/memory-table.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -73,6 +74,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       audit: new MemoryAuditStore(table),
       idempotency: new MemoryIdempotencyStore(table),
       orders,
+      stats: new MemoryStatsStore(table),
     },
     putButton: async (button) => table.putButton(button),
     putSku: async (sku) => table.putSku(sku),

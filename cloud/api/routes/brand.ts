@@ -1,19 +1,21 @@
 /** Brand routes: SKUs, button fleet, fulfilment. Every lookup is scoped to the token's brand. */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../core/errors.ts';
-import { collectAll } from '../../core/households/collect.ts';
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../../core/model.ts';
+import { insightOf, insightRange, totalsOf } from '../../core/insight/brand-stats.ts';
+import type { Order } from '../../core/model.ts';
 import type { ApiEnv } from '../env.ts';
 import { idempotent } from '../idempotent.ts';
 import { bearer, body, errorResponses, idempotencyHeader, json } from '../openapi.ts';
 import {
   BindSkuSchema,
+  BrandInsightSchema,
   BrandOrdersQuery,
   BrandTotalsSchema,
   ButtonPage,
   ButtonSchema,
   DeviceId,
   FulfilmentPage,
+  InsightQuery,
   NewSkuSchema,
   OrderId,
   OrderPage,
@@ -34,7 +36,6 @@ const common = { tags, security: bearer };
 const SkuParam = z.object({ skuId: SkuId });
 const DeviceParam = z.object({ deviceId: DeviceId });
 const OrderParam = z.object({ orderId: OrderId });
-const REVENUE_STATUSES: OrderStatus[] = ['CONFIRMED', 'SHIPPED', 'DELIVERED'];
 
 export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
   const { stores } = s.deps;
@@ -289,27 +290,24 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
     }),
     async (c) => {
       const brandId = brandOf(c);
-      const byStatus = Object.fromEntries(ORDER_STATUSES.map((st) => [st, 0])) as Record<
-        OrderStatus,
-        number
-      >;
-      const revenueCents: Record<string, number> = {};
-      let orders = 0;
-      let units = 0;
-      for (const status of ORDER_STATUSES) {
-        const all = await collectAll((page) =>
-          stores.orders.listBrandOrders(brandId, status, page),
-        );
-        byStatus[status] = all.length;
-        orders += all.length;
-        if (!REVENUE_STATUSES.includes(status)) continue;
-        for (const order of all) {
-          units += order.quantity;
-          revenueCents[order.currency] =
-            (revenueCents[order.currency] ?? 0) + order.quantity * order.unitPriceCents;
-        }
-      }
-      return c.json({ brandId, orders, units, revenueCents, byStatus }, 200);
+      return c.json(totalsOf(brandId, await stores.stats.buckets(brandId)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/insight',
+      summary: 'Orders per day per SKU and cancellations per SKU, from maintained statistics',
+      request: { query: InsightQuery },
+      responses: { 200: json(BrandInsightSchema, 'the insight'), ...errorResponses },
+    }),
+    async (c) => {
+      const brandId = brandOf(c);
+      const query = c.req.valid('query');
+      const range = insightRange(s.deps.clock.now(), query);
+      return c.json(insightOf(brandId, range, await stores.stats.buckets(brandId, range)), 200);
     },
   );
 }

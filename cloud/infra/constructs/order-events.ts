@@ -1,6 +1,7 @@
 /**
  * Order events in AWS: the table's stream → the outbox Lambda → the order-event bus → a rule →
- * the notification Lambda (household notifications in the table, SNS for its subscribers).
+ * the notification Lambda (household notifications in the table, SNS for its subscribers), and
+ * a second rule → the statistics Lambda (brand statistics buckets).
  * Every hop retries and ends in the dead-letter queue; events carry stable ids, so a retry that
  * repeats one is harmless.
  */
@@ -32,6 +33,7 @@ export interface OrderEventsProps {
 export class OrderEvents extends Construct {
   readonly outbox: RestockFunction;
   readonly notify: RestockFunction;
+  readonly stats: RestockFunction;
 
   constructor(scope: Construct, id: string, props: OrderEventsProps) {
     super(scope, id);
@@ -101,6 +103,32 @@ export class OrderEvents extends Construct {
       eventPattern: { source: [ORDER_EVENT_SOURCE] },
       targets: [
         new LambdaFunction(this.notify.fn, {
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: deadLetters,
+        }),
+      ],
+    });
+
+    this.stats = new RestockFunction(this, 'Stats', {
+      entry: 'stats',
+      description: 'Counts order events into the brand statistics buckets, exactly once each',
+      environment: { TABLE_NAME: table.tableName },
+      deadLetterQueue: deadLetters,
+    });
+    // A bucket is read (its marker for one order) and updated under a condition; nothing else.
+    this.stats.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    new Rule(this, 'StatsRule', {
+      description: 'Every order event to the statistics Lambda',
+      eventBus: bus,
+      eventPattern: { source: [ORDER_EVENT_SOURCE] },
+      targets: [
+        new LambdaFunction(this.stats.fn, {
           retryAttempts: 10,
           maxEventAge: Duration.hours(24),
           deadLetterQueue: deadLetters,

@@ -8,6 +8,7 @@
  * |-------------------|--------------------|------------------------|---------------------------|---------------------------------------|-------------------------------|
  * | brand             | BRAND#{brand}      | META                   |                           |                                       |                               |
  * | SKU               | BRAND#{brand}      | SKU#{sku}              |                           |                                       |                               |
+ * | brand statistics  | BRAND#{brand}      | STATS#{day}#{sku}#{shard} |                        |                                       |                               |
  * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          |                               |
  * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER#{0..15} / {deadline:013}#{id} |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
@@ -33,6 +34,9 @@
  *   tables without streams (dynalite) get one more sparse index, `outbox`, holding the orders
  *   with unpublished events (`outboxPk` = PENDING, `outboxSk` = {at:013}#{id}). AWS does not
  *   declare it, so the marker costs no index write there.
+ * - Brand statistics (core/insight) are buckets per placement day × SKU × shard in the brand's
+ *   partition, maintained from order events; totals and insight query that range and never
+ *   read orders.
  * - Rejected presses get their own sort-key range so a forged or replayed press can never
  *   occupy the slot of a real sequence number.
  */
@@ -47,6 +51,10 @@ export const timeKey = (at: number) => pad(at, 13);
 export const keys = {
   brand: (brandId: string) => ({ pk: `BRAND#${brandId}`, sk: 'META' }),
   sku: (brandId: string, skuId: string) => ({ pk: `BRAND#${brandId}`, sk: `SKU#${skuId}` }),
+  stats: (b: { brandId: string; day: string; skuId: string; shard: number }) => ({
+    pk: `BRAND#${b.brandId}`,
+    sk: `STATS#${b.day}#${b.skuId}#${b.shard}`,
+  }),
   button: (deviceId: string) => ({ pk: `BTN#${deviceId}`, sk: 'META' }),
   press: (deviceId: string, seq: number) => ({ pk: `BTN#${deviceId}`, sk: seqKey(seq) }),
   rejection: (deviceId: string, at: number, nonce: string) => ({

@@ -8,6 +8,7 @@
 
 import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
 import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
+import type { StatsBucket } from '../../core/insight/stats-store.ts';
 import type { AuditEntry, Button, Household, Order, PressLogEntry, Sku } from '../../core/model.ts';
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
@@ -37,6 +38,8 @@ export class MemoryTable {
   readonly published = new Map<string, number>();
   readonly audit: AuditEntry[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** Brand statistics buckets, each with the events counted per order. */
+  readonly stats = new Map<string, StatsBucket & { counted: Record<string, number> }>();
 
   /** Test fixture: a button item as it stands after registration and any presses. */
   putButton(button: Button): void {
@@ -66,6 +69,7 @@ export class MemoryTable {
       ['household', this.households],
       ['idempotency', this.idempotency],
       ['published', this.published],
+      ['stats', this.stats],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],

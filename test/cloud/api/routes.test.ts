@@ -252,6 +252,32 @@ describe('brand', () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ brandId: ACME, orders: 1, byStatus: { PLACED: 1 } });
   });
+
+  it('GET /v1/brand/insight: orders per day per SKU and cancellations per SKU', async () => {
+    await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: { reason: 'pressed by accident' },
+    });
+    expect((await h.device('btn-a').press()).outcome).toBe('ORDERED');
+    const reply = await h.call('GET', '/v1/brand/insight', { token: f.tokens.acme });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({
+      brandId: ACME,
+      from: '2026-10-25',
+      to: '2026-11-23',
+      days: [{ day: '2026-11-23', skuId: 'coffee', orders: 2, cancelled: 1 }],
+      skus: [{ skuId: 'coffee', orders: 2, cancelled: 1, cancellationRate: 0.5 }],
+    });
+    const dayBefore = await h.call('GET', '/v1/brand/insight?from=2026-11-22&to=2026-11-22', {
+      token: f.tokens.acme,
+    });
+    expect(dayBefore.body).toMatchObject({ from: '2026-11-22', days: [], skus: [] });
+    const backwards = await h.call('GET', '/v1/brand/insight?from=2026-11-24&to=2026-11-01', {
+      token: f.tokens.acme,
+    });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.code).toBe('INVALID_RANGE');
+  });
 });
 
 describe('household', () => {

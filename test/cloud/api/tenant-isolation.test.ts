@@ -109,6 +109,7 @@ beforeAll(async () => {
     { method: 'POST', path: `/v1/brand/orders/${o}/ship`, role: 'brand', otherTenant: 404 },
     { method: 'POST', path: `/v1/brand/orders/${o}/deliver`, role: 'brand', otherTenant: 404 },
     { method: 'GET', path: '/v1/brand/totals', role: 'brand', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/brand/insight', role: 'brand', otherTenant: 'own-data' },
     { method: 'GET', path: '/v1/household/profile', role: 'household', otherTenant: 'own-data' },
     {
       method: 'PUT',

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp } from '../../../../cloud/api/app.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
+import { StatsCounter } from '../../../../cloud/core/insight/brand-stats.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
 import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.ts';
 import { recordedSubscriptions } from '../../../../cloud/local/subscriptions.ts';
@@ -38,7 +39,9 @@ export class ApiHarness {
   ) {}
 
   static async open(store: StoreUnderTest = memoryUnderTest()): Promise<ApiHarness> {
-    const world = new World(store, { sinks: [new HouseholdNotifier(store.api.notifications)] });
+    const world = new World(store, {
+      sinks: [new StatsCounter(store.api.stats), new HouseholdNotifier(store.api.notifications)],
+    });
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
     let ids = 0;
