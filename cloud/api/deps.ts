@@ -12,6 +12,7 @@ import type { NotificationStore } from '../core/notifications/notification-store
 import type { SubscriptionChannel } from '../core/notifications/subscriptions.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Clock, KeySource, Log } from '../core/ports.ts';
+import type { WebhookStore } from '../core/webhooks/webhook-store.ts';
 
 export interface ApiStores {
   skus: SkuStore;
@@ -24,6 +25,7 @@ export interface ApiStores {
   orders: OrderStore;
   /** Brand statistics, maintained from order events (StatsCounter). */
   stats: StatsStore;
+  webhooks: WebhookStore;
 }
 
 export interface ApiDeps {

@@ -6,6 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
 import { SETTINGS_BOUNDS } from '../core/fleet/settings-bounds.ts';
 import { ORDER_STATUSES } from '../core/model.ts';
+import { WEBHOOK_EVENT_TYPES } from '../core/webhooks/webhooks.ts';
 
 const identifier = (max: number) =>
   z
@@ -377,3 +378,76 @@ export const AuditEntrySchema = z
 export const AuditPage = paged(AuditEntrySchema, 'AuditPage');
 
 export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+
+// --- Webhooks -------------------------------------------------------------------------------
+export const WebhookEndpointId = identifier(64);
+export const WebhookDeliveryId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.-]+$/);
+
+export const NewWebhookEndpointSchema = z
+  .object({
+    url: z
+      .string()
+      .url()
+      .max(2048)
+      .refine((u) => u.startsWith('https://'), 'webhook endpoints must use https'),
+    eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1),
+  })
+  .openapi('NewWebhookEndpoint');
+
+export const WebhookEndpointSchema = z
+  .object({
+    endpointId: z.string(),
+    url: z.string(),
+    eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+    createdAt: epochMs,
+  })
+  .openapi('WebhookEndpoint');
+
+export const WebhooksSchema = z
+  .object({
+    endpoints: z.array(WebhookEndpointSchema),
+    secret: z
+      .object({
+        secretId: z.string(),
+        createdAt: epochMs,
+        previousSecretId: z.string().nullable(),
+        previousUntil: epochMs.nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'which secrets sign now (never the secrets themselves)' }),
+  })
+  .openapi('Webhooks');
+
+export const WebhookSecretSchema = z
+  .object({
+    secretId: z.string(),
+    secret: z.string().openapi({ description: 'shown once; store it in the receiver' }),
+    previousSecretId: z.string().nullable(),
+    previousUntil: epochMs.nullable().openapi({
+      description: 'until then the previous secret signs as well',
+    }),
+  })
+  .openapi('WebhookSecret');
+
+export const WebhookDeliverySchema = z
+  .object({
+    deliveryId: z.string(),
+    endpointId: z.string(),
+    url: z.string(),
+    eventId: z.string(),
+    eventType: z.enum(WEBHOOK_EVENT_TYPES),
+    status: z.enum(['PENDING', 'DELIVERED', 'DEAD']),
+    attempts: z.number().int(),
+    createdAt: epochMs,
+    nextAttemptAt: epochMs,
+    lastAttemptAt: epochMs.nullable(),
+    lastError: z.string().nullable(),
+    deliveredAt: epochMs.nullable(),
+    deadAt: epochMs.nullable(),
+  })
+  .openapi('WebhookDelivery');
+export const WebhookDeliveryPage = paged(WebhookDeliverySchema, 'WebhookDeliveryPage');

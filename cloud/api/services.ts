@@ -6,6 +6,7 @@ import { Fleet } from '../core/fleet/fleet.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
 import { Subscriptions } from '../core/notifications/subscriptions.ts';
+import { Webhooks } from '../core/webhooks/webhooks.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 
@@ -33,6 +34,7 @@ export function buildServices(deps: ApiDeps) {
     account,
     subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
+    webhooks: new Webhooks(stores.webhooks, clock, newId),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
     async audit(c: Context<ApiEnv>, action: string, subject: string, reason: string | null) {

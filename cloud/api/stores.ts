@@ -8,6 +8,7 @@ import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-sto
 import { DynamoOrderStore } from '../store/dynamo/dynamo-order-store.ts';
 import { DynamoSkuStore } from '../store/dynamo/dynamo-sku-store.ts';
 import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
+import { DynamoWebhookStore } from '../store/dynamo/dynamo-webhook-store.ts';
 import type { Table } from '../store/dynamo/table.ts';
 import type { ApiStores } from './deps.ts';
 
@@ -22,5 +23,6 @@ export function dynamoApiStores(table: Table): ApiStores {
     idempotency: new DynamoIdempotencyStore(table),
     orders: new DynamoOrderStore(table),
     stats: new DynamoStatsStore(table),
+    webhooks: new DynamoWebhookStore(table),
   };
 }

@@ -2,8 +2,9 @@
  * What the local stack runs on top of broker and store — the same code as in AWS: the
  * PressService and OrderService the Lambdas run, on the DynamoDB stores, with acks through the
  * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep;
- * the outbox relay publishing order events to the console, the outbox file and the household's
- * notifications in the store (the work DynamoDB Streams and the notification Lambda do in AWS).
+ * the outbox relay publishing order events to the brand statistics, the webhook queue, the
+ * console, the outbox file and the household's notifications in the store (the work DynamoDB
+ * Streams, the stats and notification Lambdas do in AWS); webhook delivery on a timer.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,8 @@ import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
+import { httpsPoster } from '../core/webhooks/https-poster.ts';
+import { WebhookDispatcher, WebhookEnqueuer } from '../core/webhooks/webhooks.ts';
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
@@ -25,6 +28,8 @@ import { LocalNotifier } from './notifications.ts';
 import type { PipelineFactory } from './stack.ts';
 import { recordedSubscriptions } from './subscriptions.ts';
 import { localWebApp } from './web.ts';
+
+const WEBHOOK_INTERVAL_MS = 500;
 
 export const localPipeline: PipelineFactory = async (context) => {
   const { table, log, config, keySource } = context;
@@ -40,10 +45,18 @@ export const localPipeline: PipelineFactory = async (context) => {
   const relay = new OutboxRelay(
     fanOut([
       new StatsCounter(stores.stats),
+      new WebhookEnqueuer(stores.webhooks, systemClock),
       new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
     ]),
   );
   const outbox = new DynamoOutboxStore(table);
+  // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
+  const webhooks = new WebhookDispatcher({
+    store: stores.webhooks,
+    post: httpsPoster(),
+    clock: systemClock,
+    log,
+  });
   const issuer = await LocalIssuer.open(config.dataDir, systemClock);
   const app = createApiApp({
     stores,
@@ -61,6 +74,9 @@ export const localPipeline: PipelineFactory = async (context) => {
     // The press service logs each decision itself.
     handlePress: (event: PressEvent) => presses.handle(event),
     drainOutbox: () => relay.drain(outbox),
+    timers: [
+      { name: 'webhook delivery', intervalMs: WEBHOOK_INTERVAL_MS, run: () => webhooks.runDue() },
+    ],
     sweep: async () => {
       const result = await orders.sweep();
       if (result.confirmed + result.expired > 0) log.info('sweep', { ...result });

@@ -33,6 +33,7 @@ import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
 import { MemoryStatsStore } from '../../cloud/store/memory/memory-stats-store.ts';
 import { MemoryTable } from '../../cloud/store/memory/memory-table.ts';
+import { MemoryWebhookStore } from '../../cloud/store/memory/memory-webhook-store.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -75,6 +76,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       idempotency: new MemoryIdempotencyStore(table),
       orders,
       stats: new MemoryStatsStore(table),
+      webhooks: new MemoryWebhookStore(table),
     },
     putButton: async (button) => table.putButton(button),
     putSku: async (sku) => table.putSku(sku),

@@ -8,6 +8,9 @@
  * |-------------------|--------------------|------------------------|---------------------------|---------------------------------------|-------------------------------|
  * | brand             | BRAND#{brand}      | META                   |                           |                                       |                               |
  * | SKU               | BRAND#{brand}      | SKU#{sku}              |                           |                                       |                               |
+ * | webhook endpoint  | BRAND#{brand}      | HOOK#{endpoint}        |                           |                                       |                               |
+ * | webhook secrets   | BRAND#{brand}      | HOOKSECRETS            |                           |                                       |                               |
+ * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             |                           | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
  * | brand statistics  | BRAND#{brand}      | STATS#{day}#{sku}#{shard} |                        |                                       |                               |
  * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          |                               |
  * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER#{0..15} / {deadline:013}#{id} |
@@ -60,6 +63,15 @@ export const keys = {
   rejection: (deviceId: string, at: number, nonce: string) => ({
     pk: `BTN#${deviceId}`,
     sk: `REJ#${timeKey(at)}#${nonce}`,
+  }),
+  webhookEndpoint: (brandId: string, endpointId: string) => ({
+    pk: `BRAND#${brandId}`,
+    sk: `HOOK#${endpointId}`,
+  }),
+  webhookSecrets: (brandId: string) => ({ pk: `BRAND#${brandId}`, sk: 'HOOKSECRETS' }),
+  webhookDelivery: (brandId: string, deliveryId: string) => ({
+    pk: `HOOKDLV#${brandId}`,
+    sk: deliveryId,
   }),
   claim: (codeHash: string) => ({ pk: `CLAIM#${codeHash}`, sk: 'META' }),
   household: (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'META' }),

@@ -13,6 +13,11 @@ import type { AuditEntry, Button, Household, Order, PressLogEntry, Sku } from '.
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
+import type {
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookSecrets,
+} from '../../core/webhooks/webhooks.ts';
 
 /** The button item: the API's attributes, the press path's (hwm, open, recent) and the claim hash. */
 export type ButtonRecord = LoadedButton & { claimHash: string | null };
@@ -40,6 +45,10 @@ export class MemoryTable {
   readonly idempotency = new Map<string, IdempotencyRecord>();
   /** Brand statistics buckets, each with the events counted per order. */
   readonly stats = new Map<string, StatsBucket & { counted: Record<string, number> }>();
+  /** Webhook endpoints by `{brand}/{endpoint}`, secrets by brand, deliveries by `{brand}/{id}`. */
+  readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
+  readonly webhookSecrets = new Map<string, WebhookSecrets>();
+  readonly webhookDeliveries = new Map<string, WebhookDelivery>();
 
   /** Test fixture: a button item as it stands after registration and any presses. */
   putButton(button: Button): void {
@@ -70,6 +79,9 @@ export class MemoryTable {
       ['idempotency', this.idempotency],
       ['published', this.published],
       ['stats', this.stats],
+      ['webhookEndpoint', this.webhookEndpoints],
+      ['webhookSecrets', this.webhookSecrets],
+      ['webhookDelivery', this.webhookDeliveries],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],

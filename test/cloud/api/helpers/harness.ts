@@ -12,6 +12,7 @@ import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
 import { StatsCounter } from '../../../../cloud/core/insight/brand-stats.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
 import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.ts';
+import { WebhookEnqueuer } from '../../../../cloud/core/webhooks/webhooks.ts';
 import { recordedSubscriptions } from '../../../../cloud/local/subscriptions.ts';
 import { memoryUnderTest, type StoreUnderTest } from '../../../helpers/stores.ts';
 import { START, type VirtualDevice, World } from '../../../helpers/world.ts';
@@ -39,8 +40,13 @@ export class ApiHarness {
   ) {}
 
   static async open(store: StoreUnderTest = memoryUnderTest()): Promise<ApiHarness> {
-    const world = new World(store, {
-      sinks: [new StatsCounter(store.api.stats), new HouseholdNotifier(store.api.notifications)],
+    const clock = { now: () => world.clock.now() };
+    const world: World = new World(store, {
+      sinks: [
+        new StatsCounter(store.api.stats),
+        new WebhookEnqueuer(store.api.webhooks, clock),
+        new HouseholdNotifier(store.api.notifications),
+      ],
     });
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
