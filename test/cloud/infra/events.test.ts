@@ -176,3 +176,33 @@ describe('statistics: a rule on the bus → statistics Lambda → brand statisti
     ]);
   });
 });
+
+describe('webhooks: a rule on the bus and a schedule → webhooks Lambda', () => {
+  it('queues every order event and posts due deliveries every minute', () => {
+    const rules = ofType(resources, 'AWS::Events::Rule');
+    const [, onBus] = single(
+      rules.filter(([id]) => id.startsWith('OrderEventsWebhooksRule')),
+      'webhooks rule',
+    );
+    expect(onBus.Properties.EventPattern).toEqual({ source: ['restock.orders'] });
+    expect(onBus.Properties.Targets[0].Arn['Fn::GetAtt'][0]).toBe(fnId('OrderEventsWebhooks'));
+    expect(onBus.Properties.Targets[0].DeadLetterConfig.Arn['Fn::GetAtt'][0]).toBe(
+      queueId('EventDeadLetters'),
+    );
+    const [, schedule] = single(
+      rules.filter(([id]) => id.startsWith('OrderEventsWebhooksSchedule')),
+      'webhooks schedule',
+    );
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+  });
+
+  it('lets the webhooks Lambda read, put and query the due index only', () => {
+    expect(actionsOf('OrderEventsWebhooks')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'sqs:SendMessage',
+    ]);
+  });
+});
