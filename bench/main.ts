@@ -113,6 +113,7 @@ async function main() {
         ratios,
         e2e: e2eRows.e2e,
         e2e_floor: e2eRows.e2e_floor,
+        e2e_slow_webhook: e2eRows.e2e_slow_webhook,
         flood,
       }),
     );
@@ -143,6 +144,7 @@ async function main() {
   console.log('row         buttons   presses/s   p50 ms   p99 ms');
   for (const [name, r] of [
     ['e2e', e2eRows.e2e],
+    ['e2e slow wh', e2eRows.e2e_slow_webhook],
     ['e2e floor', e2eRows.e2e_floor],
   ] as const) {
     console.log(
@@ -150,7 +152,9 @@ async function main() {
     );
   }
   console.log(
-    `e2e / floor throughput: ${round(e2eRows.e2e.presses_per_s / e2eRows.e2e_floor.presses_per_s)}`,
+    `e2e / floor throughput: ${round(e2eRows.e2e.presses_per_s / e2eRows.e2e_floor.presses_per_s)}` +
+      `\ne2e p99 with a 30-s-slow webhook receiver / without: ${round(e2eRows.e2e_slow_webhook.p99_ms / e2eRows.e2e.p99_ms)}` +
+      ` (${e2eRows.e2e_slow_webhook.webhook_requests_held} webhook requests held open meanwhile)`,
   );
   console.log('\nFlood: forged presses for random device ids from one connection\n');
   console.log(

@@ -19,7 +19,11 @@ import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { httpsPoster } from '../core/webhooks/https-poster.ts';
-import { WebhookDispatcher, WebhookEnqueuer } from '../core/webhooks/webhooks.ts';
+import {
+  WebhookDispatcher,
+  WebhookEnqueuer,
+  type WebhookPoster,
+} from '../core/webhooks/webhooks.ts';
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
@@ -31,86 +35,99 @@ import { localWebApp } from './web.ts';
 
 const WEBHOOK_INTERVAL_MS = 500;
 
-export const localPipeline: PipelineFactory = async (context) => {
-  const { table, log, config, keySource } = context;
-  const stores = dynamoApiStores(table);
-  const { presses, orders } = createPressPipeline({
-    store: new DynamoPressStore(table),
-    orderStore: stores.orders,
-    keys: keySource,
-    acks: context.ackPublisher,
-    log,
-  });
-  // Statistics first: the notifier's file and household notes follow, as the AWS rules do.
-  const relay = new OutboxRelay(
-    fanOut([
-      new StatsCounter(stores.stats),
-      new WebhookEnqueuer(stores.webhooks, systemClock),
-      new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
-    ]),
-  );
-  const outbox = new DynamoOutboxStore(table);
-  // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
-  const webhooks = new WebhookDispatcher({
-    store: stores.webhooks,
-    post: httpsPoster(),
-    clock: systemClock,
-    log,
-  });
-  const issuer = await LocalIssuer.open(config.dataDir, systemClock);
-  const app = createApiApp({
-    stores,
-    orderService: orders,
-    clock: systemClock,
-    keySource,
-    tokens: issuer.verifier(),
-    subscriptions: recordedSubscriptions,
-    log,
-  });
-  // The API plus the web console's files and the development-only sign-in route.
-  const web = localWebApp({ api: app, issuer });
+export interface LocalPipelineOptions {
+  /** How webhooks are posted (default: node:https with the system's trusted CAs). */
+  webhookPoster?: WebhookPoster;
+}
 
-  return {
-    // The press service logs each decision itself.
-    handlePress: (event: PressEvent) => presses.handle(event),
-    drainOutbox: () => relay.drain(outbox),
-    timers: [
-      { name: 'webhook delivery', intervalMs: WEBHOOK_INTERVAL_MS, run: () => webhooks.runDue() },
-    ],
-    sweep: async () => {
-      const result = await orders.sweep();
-      if (result.confirmed + result.expired > 0) log.info('sweep', { ...result });
-      return result;
-    },
-    startHttp: async (host, port) => {
-      const server = createServer(getRequestListener(web.fetch));
-      server.on('clientError', answerClientError);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
+export const localPipelineWith =
+  (options: LocalPipelineOptions = {}): PipelineFactory =>
+  async (context) => {
+    const { table, log, config, keySource } = context;
+    const stores = dynamoApiStores(table);
+    const { presses, orders } = createPressPipeline({
+      store: new DynamoPressStore(table),
+      orderStore: stores.orders,
+      keys: keySource,
+      acks: context.ackPublisher,
+      log,
+    });
+    // Statistics first: the notifier's file and household notes follow, as the AWS rules do.
+    const relay = new OutboxRelay(
+      fanOut([
+        new StatsCounter(stores.stats),
+        new WebhookEnqueuer(stores.webhooks, systemClock),
+        new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
+      ]),
+    );
+    const outbox = new DynamoOutboxStore(table);
+    // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
+    const webhooks = new WebhookDispatcher({
+      store: stores.webhooks,
+      post: options.webhookPoster ?? httpsPoster(),
+      clock: systemClock,
+      log,
+    });
+    const issuer = await LocalIssuer.open(config.dataDir, systemClock);
+    const app = createApiApp({
+      stores,
+      orderService: orders,
+      clock: systemClock,
+      keySource,
+      tokens: issuer.verifier(),
+      subscriptions: recordedSubscriptions,
+      log,
+    });
+    // The API plus the web console's files and the development-only sign-in route.
+    const web = localWebApp({ api: app, issuer });
+
+    return {
+      // The press service logs each decision itself.
+      handlePress: (event: PressEvent) => presses.handle(event),
+      drainOutbox: () => relay.drain(outbox),
+      timers: [
+        {
+          name: 'webhook delivery',
+          intervalMs: WEBHOOK_INTERVAL_MS,
+          run: async () => webhooks.tick(),
+        },
+      ],
+      sweep: async () => {
+        const result = await orders.sweep();
+        if (result.confirmed + result.expired > 0) log.info('sweep', { ...result });
+        return result;
+      },
+      startHttp: async (host, port) => {
+        const server = createServer(getRequestListener(web.fetch));
+        server.on('clientError', answerClientError);
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+          });
         });
-      });
-      const bound = (server.address() as AddressInfo).port;
-      return {
-        url: `http://${host}:${bound}`,
-        close: () =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      };
-    },
-    seedDemo: async () => {
-      const { created, lines } = await seedDemo({
-        stores,
-        keySource,
-        keyVersion: context.masterKeys.current,
-        clock: systemClock,
-      });
-      if (created) log.info('demo data created');
-      return lines;
-    },
+        const bound = (server.address() as AddressInfo).port;
+        return {
+          url: `http://${host}:${bound}`,
+          close: () =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        };
+      },
+      seedDemo: async () => {
+        const { created, lines } = await seedDemo({
+          stores,
+          keySource,
+          keyVersion: context.masterKeys.current,
+          clock: systemClock,
+        });
+        if (created) log.info('demo data created');
+        return lines;
+      },
+    };
   };
-};
+
+export const localPipeline: PipelineFactory = localPipelineWith();

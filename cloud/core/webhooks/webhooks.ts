@@ -240,6 +240,10 @@ export type WebhookPoster = (
   timeoutMs: number,
 ) => Promise<number>;
 
+const LEASE_MARGIN_MS = 5_000;
+/** Requests a ticking dispatcher keeps in flight at most. */
+const MAX_IN_FLIGHT = 64;
+
 export interface DispatchResult {
   delivered: number;
   retried: number;
@@ -258,10 +262,34 @@ export class WebhookDispatcher {
     },
   ) {}
 
+  private readonly rounds = new Set<Promise<unknown>>();
+  private inFlight = 0;
+
+  /**
+   * For a timer: starts a round for as many due deliveries as MAX_IN_FLIGHT leaves room for,
+   * without waiting for it — a slow
+   * receiver holds its own requests, never the next round. Failures go to the log.
+   */
+  tick(): void {
+    const room = MAX_IN_FLIGHT - this.inFlight;
+    if (room <= 0) return;
+    const round = this.runDue({ limit: Math.min(room, WEBHOOK.BATCH), parallel: room }).catch(
+      (error: unknown) => this.deps.log.error('webhook round failed', { error: String(error) }),
+    );
+    this.rounds.add(round);
+    void round.finally(() => this.rounds.delete(round));
+  }
+
+  /** Resolves when every round started by `tick` has finished. */
+  async idle(): Promise<void> {
+    while (this.rounds.size > 0) await Promise.all([...this.rounds]);
+  }
+
   /** Attempts every delivery due now (in batches, in parallel) once. */
-  async runDue(): Promise<DispatchResult> {
+  async runDue(options: { limit?: number; parallel?: number } = {}): Promise<DispatchResult> {
     const result: DispatchResult = { delivered: 0, retried: 0, dead: 0 };
-    const due = await this.deps.store.dueDeliveries(this.deps.clock.now(), WEBHOOK.BATCH);
+    const limit = options.limit ?? WEBHOOK.BATCH;
+    const due = await this.deps.store.dueDeliveries(this.deps.clock.now(), limit);
     const secretsOf = new Map<string, Promise<WebhookSecrets | null>>();
     let next = 0;
     const lane = async () => {
@@ -272,11 +300,17 @@ export class WebhookDispatcher {
           secrets = this.deps.store.getSecrets(delivery.brandId);
           secretsOf.set(delivery.brandId, secrets);
         }
-        const outcome = await this.attempt(delivery, await secrets);
-        if (outcome) result[outcome]++;
+        this.inFlight++;
+        try {
+          const outcome = await this.attempt(delivery, await secrets);
+          if (outcome) result[outcome]++;
+        } finally {
+          this.inFlight--;
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(WEBHOOK.PARALLEL, due.length) }, lane));
+    const lanes = Math.min(options.parallel ?? WEBHOOK.PARALLEL, due.length);
+    await Promise.all(Array.from({ length: lanes }, lane));
     return result;
   }
 
@@ -286,6 +320,18 @@ export class WebhookDispatcher {
   ): Promise<keyof DispatchResult | null> {
     const { store, clock, log } = this.deps;
     const started = clock.now();
+    const timeoutMs = this.deps.timeoutMs ?? WEBHOOK.TIMEOUT_MS;
+    // Claim the attempt first (counted, and hidden from the queue for the request's lifetime):
+    // concurrent dispatchers never post it twice, and a dispatcher that dies mid-request
+    // leaves it due again once the lease has passed — no lock that can stay stuck.
+    const claimed: WebhookDelivery = {
+      ...delivery,
+      attempts: delivery.attempts + 1,
+      lastAttemptAt: started,
+      nextAttemptAt: started + timeoutMs + LEASE_MARGIN_MS,
+    };
+    const expected = { status: delivery.status, attempts: delivery.attempts };
+    if (!(await store.updateDelivery(claimed, expected))) return null;
     let error: string | null = null;
     if (!secrets) {
       error = 'no webhook secret';
@@ -304,20 +350,15 @@ export class WebhookDispatcher {
         ),
       };
       try {
-        const status = await this.deps.post(
-          delivery.url,
-          headers,
-          delivery.body,
-          this.deps.timeoutMs ?? WEBHOOK.TIMEOUT_MS,
-        );
+        const status = await this.deps.post(delivery.url, headers, delivery.body, timeoutMs);
         if (status < 200 || status > 299) error = `HTTP ${status}`;
       } catch (cause) {
         error = shortReason(cause);
       }
     }
     const now = clock.now();
-    const attempts = delivery.attempts + 1;
-    const base = { ...delivery, attempts, lastAttemptAt: now, lastError: error };
+    const attempts = claimed.attempts;
+    const base = { ...claimed, lastAttemptAt: now, lastError: error };
     let next: WebhookDelivery;
     let outcome: keyof DispatchResult;
     if (error === null) {
@@ -335,8 +376,8 @@ export class WebhookDispatcher {
       outcome = 'retried';
     }
     const recorded = await store.updateDelivery(next, {
-      status: delivery.status,
-      attempts: delivery.attempts,
+      status: 'PENDING',
+      attempts: claimed.attempts,
     });
     if (!recorded) return null;
     if (error !== null) {

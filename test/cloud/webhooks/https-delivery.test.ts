@@ -365,3 +365,23 @@ it('a receiver that never answers holds no press: presses complete while its del
   const stuck = await h.world.store.api.webhooks.dueDeliveries(h.clock.now() + 3_600_000, 10);
   expect(stuck.map((d) => d.lastError)).toEqual(['timeout']);
 });
+
+it('two dispatchers at once post each delivery once (the attempt is claimed first)', async () => {
+  await register(['order.placed', 'order.cancelled']);
+  await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, {
+    token: f.tokens.hh1,
+    body: {},
+  });
+  expect((await h.device('btn-b').press()).outcome).toBe('ORDERED');
+  const other = new WebhookDispatcher({
+    store: h.world.store.api.webhooks,
+    post: httpsPoster({ ca: tls.ca }),
+    clock: h.clock,
+    log: h.world.log,
+  });
+  const [a, b] = await Promise.all([dispatcher.runDue(), other.runDue()]);
+  expect(a.delivered + b.delivered).toBe(2);
+  expect(receiver.received.map((r) => r.eventId).sort()).toEqual(
+    [`${f.orderId}/2`, 'btn-b-1/1'].sort(),
+  );
+});
