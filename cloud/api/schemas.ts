@@ -2,10 +2,12 @@
  * Request and response schemas. Types are inferred from them, the edge validates with them,
  * and /openapi.json is generated from them — one definition each.
  */
+
 import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
 import { SETTINGS_BOUNDS } from '../core/fleet/settings-bounds.ts';
 import { ORDER_STATUSES } from '../core/model.ts';
+import { SUBSCRIPTION_PROTOCOLS } from '../core/notifications/subscriptions.ts';
 
 const identifier = (max: number) =>
   z
@@ -290,7 +292,7 @@ export const SubscriptionInputSchema = z
 export const SubscriptionSchema = z
   .object({
     subscriptionId: z.string(),
-    protocol: z.enum(['email', 'sms']),
+    protocol: z.enum(SUBSCRIPTION_PROTOCOLS),
     endpoint: z.string(),
     createdAt: epochMs,
   })
