@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
-import { ORDER_STATUSES } from '../core/model.ts';
+import { GUARD_REASONS, ORDER_STATUSES } from '../core/model.ts';
 
 const identifier = (max: number) =>
   z
@@ -229,7 +229,7 @@ export const PressLogEntrySchema = z
     seq: z.number().int().nullable(),
     click: z.enum(CLICK_TYPES).nullable(),
     outcome: z.enum(OUTCOMES),
-    reason: z.enum([...Object.values(RejectReason), 'DUPLICATE']).nullable(),
+    reason: z.enum([...Object.values(RejectReason), ...GUARD_REASONS, 'DUPLICATE']).nullable(),
     orderId: z.string().nullable(),
     receivedAt: epochMs,
     batteryMv: z.number().int().nullable(),

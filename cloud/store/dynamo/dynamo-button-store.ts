@@ -21,15 +21,8 @@ import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
 
 /** What a household's departure resets (the brand's SKU binding stays). */
-const HOUSEHOLD_DEFAULTS: SettingsPatch = {
-  quantity: DEFAULT_SETTINGS.quantity,
-  secondAction: DEFAULT_SETTINGS.secondAction,
-  cancelWindowMinutes: DEFAULT_SETTINGS.cancelWindowMinutes,
-  maxOpenOrders: DEFAULT_SETTINGS.maxOpenOrders,
-  priceIncreaseLimitPct: DEFAULT_SETTINGS.priceIncreaseLimitPct,
-  acceptedPriceCents: null,
-  confirmFirstOrder: DEFAULT_SETTINGS.confirmFirstOrder,
-};
+const { skuId: _brandBinding, ...defaults } = DEFAULT_SETTINGS;
+const HOUSEHOLD_DEFAULTS: SettingsPatch = { ...defaults, acceptedPriceCents: null };
 
 export class DynamoButtonStore implements ButtonStore {
   constructor(private readonly table: Table) {}
@@ -135,7 +128,7 @@ export class DynamoButtonStore implements ButtonStore {
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.button(deviceId),
-          UpdateExpression: `SET householdId = :nobody, ${sets.join(', ')} REMOVE gsi1pk, gsi1sk, claimHash`,
+          UpdateExpression: `SET householdId = :nobody, ${sets.join(', ')} REMOVE gsi1pk, gsi1sk, claimHash, rhythm`,
           ConditionExpression: 'householdId = :hh',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -167,7 +160,7 @@ export class DynamoButtonStore implements ButtonStore {
 }
 
 function toButton(item: Record<string, unknown>): Button {
-  const { recent: _recent, ...button } = fromButtonItem(item);
+  const { recent: _recent, rhythm: _rhythm, ...button } = fromButtonItem(item);
   return button;
 }
 

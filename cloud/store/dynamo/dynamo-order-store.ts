@@ -69,7 +69,7 @@ export class DynamoOrderStore implements OrderStore {
     if (expectedStatus === 'NEEDS_CONFIRMATION' && next.status === 'PLACED') {
       await this.acceptPrice(next);
     }
-    if (!isOpen(next.status)) await this.releaseSlot(next.deviceId, next.seq);
+    if (!isOpen(next.status)) await this.releaseSlot(next);
     return true;
   }
 
@@ -113,8 +113,8 @@ export class DynamoOrderStore implements OrderStore {
     return count;
   }
 
-  releaseSlot(deviceId: string, seq: number): Promise<void> {
-    return releaseSlot(this.table, deviceId, seq);
+  releaseSlot(order: Order): Promise<void> {
+    return releaseSlot(this.table, order);
   }
 
   private async acceptPrice(order: Order): Promise<void> {

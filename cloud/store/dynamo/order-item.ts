@@ -27,6 +27,7 @@ const ORDER_FIELDS = [
   'cancelWindowMinutes',
   'cancelDeadline',
   'history',
+  'guard',
 ] as const;
 
 const LOG_FIELDS = [

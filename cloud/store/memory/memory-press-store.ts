@@ -3,6 +3,7 @@
  * DynamoDB adapters (and runs the same contract suite), so a test that passes here exercises
  * the real decision logic, not a happy-path shortcut.
  */
+import { recordClosedOrder } from '../../core/guard/rhythm.ts';
 import type { Button, Order, OrderStatus, PressLogEntry, Sku } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
 import { isOpen } from '../../core/orders/lifecycle.ts';
@@ -35,7 +36,7 @@ export class MemoryStore implements PressStore, OrderStore {
   private readonly orderPresses = new Map<string, PressLogEntry>();
 
   putButton(button: Button): void {
-    this.buttons.set(button.deviceId, { ...clone(button), recent: [] });
+    this.buttons.set(button.deviceId, { ...clone(button), recent: [], rhythm: {} });
   }
 
   putSku(sku: Sku): void {
@@ -92,9 +93,11 @@ export class MemoryStore implements PressStore, OrderStore {
     return true;
   }
 
-  async releaseSlot(deviceId: string, seq: number): Promise<void> {
-    const button = this.buttons.get(deviceId);
-    if (button) button.open = button.open.filter((order) => order.seq !== seq);
+  async releaseSlot(order: Order): Promise<void> {
+    const button = this.buttons.get(order.deviceId);
+    if (!button?.open.some((open) => open.seq === order.seq)) return;
+    button.open = button.open.filter((open) => open.seq !== order.seq);
+    button.rhythm = recordClosedOrder(button.rhythm, order, button.settings.learnRhythm);
   }
 
   async recordRejection(entry: PressLogEntry): Promise<void> {
@@ -146,7 +149,7 @@ export class MemoryStore implements PressStore, OrderStore {
         button.settings.acceptedPriceCents = next.unitPriceCents;
       }
     }
-    if (!isOpen(next.status)) await this.releaseSlot(next.deviceId, next.seq);
+    if (!isOpen(next.status)) await this.releaseSlot(next);
     return true;
   }
 
