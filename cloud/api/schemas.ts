@@ -4,7 +4,8 @@
  */
 import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
-import { GUARD_REASONS, ORDER_STATUSES } from '../core/model.ts';
+import { isTimeZone } from '../core/guard/local-time.ts';
+import { CHILD_LOCKS, GUARD_REASONS, ORDER_STATUSES } from '../core/model.ts';
 
 const identifier = (max: number) =>
   z
@@ -39,6 +40,11 @@ const paged = <T extends z.ZodType>(item: T, name: string) =>
 
 // --- SKUs -----------------------------------------------------------------------------------
 
+const usualIntervalDays = z.number().int().min(1).max(365).openapi({
+  description:
+    'how many days the product usually lasts: the reorder rhythm until a household has its own',
+});
+
 export const SkuSchema = z
   .object({
     brandId: z.string(),
@@ -51,6 +57,7 @@ export const SkuSchema = z
     retired: z.boolean(),
     priceHistory: z.array(z.object({ priceCents: cents, at: epochMs })),
     updatedAt: epochMs,
+    usualIntervalDays: usualIntervalDays.nullable().optional(),
   })
   .openapi('Sku');
 export const SkuPage = paged(SkuSchema, 'SkuPage');
@@ -66,6 +73,7 @@ export const NewSkuSchema = z
       .openapi({ example: 'EUR' }),
     maxQuantity: z.number().int().min(1).max(99),
     inStock: z.boolean().default(true),
+    usualIntervalDays: usualIntervalDays.nullable().optional(),
   })
   .openapi('NewSku');
 
@@ -75,6 +83,7 @@ export const SkuChangesSchema = z
     priceCents: cents.optional(),
     maxQuantity: z.number().int().min(1).max(99).optional(),
     inStock: z.boolean().optional(),
+    usualIntervalDays: usualIntervalDays.nullable().optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'change at least one field')
   .openapi('SkuChanges');
@@ -86,6 +95,16 @@ const SecondActionSchema = z.object({
   quantity: z.number().int().min(1).max(99),
 });
 
+const wallClock = z
+  .string()
+  .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/)
+  .openapi({ example: '22:00' });
+const QuietHoursSchema = z
+  .object({ from: wallClock, to: wallClock.openapi({ example: '07:00' }) })
+  .openapi('QuietHours', {
+    description: 'local time in the button’s time zone; may wrap midnight',
+  });
+
 export const SettingsSchema = z
   .object({
     skuId: z.string().nullable(),
@@ -96,6 +115,12 @@ export const SettingsSchema = z
     priceIncreaseLimitPct: z.number(),
     acceptedPriceCents: cents.nullable(),
     confirmFirstOrder: z.boolean(),
+    childLock: z.enum(CHILD_LOCKS),
+    quietHours: QuietHoursSchema.nullable(),
+    timeZone: z.string(),
+    earlyReorderPct: z.number().int(),
+    learnRhythm: z.boolean(),
+    remindWhenDue: z.boolean(),
   })
   .openapi('ButtonSettings');
 
@@ -108,6 +133,24 @@ export const SettingsChangesSchema = z
     maxOpenOrders: z.number().int().min(1).max(10).optional(),
     priceIncreaseLimitPct: z.number().min(0).max(100).optional(),
     confirmFirstOrder: z.boolean().optional(),
+    childLock: z.enum(CHILD_LOCKS).optional().openapi({
+      description: "'confirm': every press waits for you; 'disabled': presses order nothing",
+    }),
+    quietHours: QuietHoursSchema.nullable().optional(),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, 'an IANA time zone such as Europe/Paris')
+      .optional(),
+    earlyReorderPct: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .openapi({ description: 'hold a press made before this % of your usual interval' }),
+    learnRhythm: z.boolean().optional(),
+    remindWhenDue: z.boolean().optional(),
   })
   .strict()
   .openapi('ButtonSettingsChanges');
@@ -170,6 +213,16 @@ const ActorSchema = z.object({
   id: z.string(),
 });
 
+const OrderGuardSchema = z
+  .object({
+    reason: z.enum(GUARD_REASONS),
+    usualIntervalDays: z.number().int().nullable(),
+    daysSinceLast: z.number().int().nullable(),
+  })
+  .openapi('OrderGuard', {
+    description: 'why the accidental-order guard held or flagged the order',
+  });
+
 export const OrderSchema = z
   .object({
     orderId: z.string(),
@@ -194,6 +247,7 @@ export const OrderSchema = z
         reason: z.string().optional(),
       }),
     ),
+    guard: OrderGuardSchema.nullable().optional(),
   })
   .openapi('Order');
 export const OrderPage = paged(OrderSchema, 'OrderPage');
@@ -266,6 +320,10 @@ export const NotificationSchema = z
     kind: z.string(),
     orderId: z.string().nullable(),
     message: z.string(),
+    texts: z
+      .object({ en: z.string(), fr: z.string() })
+      .optional()
+      .openapi({ description: 'the message in each console language' }),
   })
   .openapi('Notification');
 export const NotificationPage = paged(NotificationSchema, 'NotificationPage');

@@ -4,28 +4,17 @@
  */
 import type { OrderEvent } from '../model.ts';
 import type { Notification } from './notification-store.ts';
-
-const MESSAGES: Record<OrderEvent['type'], (e: OrderEvent) => string> = {
-  OrderPlaced: (e) => `Ordered ${e.order.quantity} × ${e.order.skuName}.`,
-  OrderNeedsConfirmation: (e) =>
-    `${e.order.skuName} now costs ${e.order.unitPriceCents} ${e.order.currency} (minor units): please confirm or decline.`,
-  OrderConfirmed: (e) => `Your order of ${e.order.skuName} is confirmed.`,
-  OrderCancelled: (e) => {
-    const last = e.order.history.at(-1);
-    return `Your order of ${e.order.skuName} was cancelled${last?.reason ? `: ${last.reason}` : '.'}`;
-  },
-  OrderShipped: (e) => `Your order of ${e.order.skuName} has shipped.`,
-  OrderDelivered: (e) => `Your order of ${e.order.skuName} was delivered.`,
-  OrderExpired: (e) => `Your unconfirmed order of ${e.order.skuName} expired.`,
-};
+import { textsFor } from './texts.ts';
 
 export function notificationFor(event: OrderEvent, notificationId: string): Notification {
+  const texts = textsFor(event);
   return {
     householdId: event.householdId,
     notificationId,
     at: event.at,
     kind: event.type,
     orderId: event.orderId,
-    message: MESSAGES[event.type](event),
+    message: texts.en,
+    texts,
   };
 }
