@@ -208,7 +208,7 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
         path: `/v1/household/orders/{orderId}/${step}`,
         summary:
           step === 'confirm'
-            ? 'Accept the new price of a NEEDS_CONFIRMATION order'
+            ? 'Confirm a NEEDS_CONFIRMATION order (a new price, or a press the guard held)'
             : 'Decline a NEEDS_CONFIRMATION order',
         request: { params: OrderParam },
         responses: { 200: json(OrderSchema, 'the order'), ...errorResponses },

@@ -1,0 +1,252 @@
+/**
+ * The accidental-order guard end to end: presses through the embedded broker, the topic rule
+ * and the press pipeline on dynalite, settings and confirmations through the HTTP API, the
+ * household's notification read back in both languages.
+ *
+ * An order history in the past cannot be pressed through the broker (the rule stamps presses
+ * with the current time), so it is written by the same PressService and OrderService the stack
+ * runs, on the stack's table, with presses stamped days ago; the virtual button then continues
+ * from the last sequence number, as a real button would.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveDeviceKey, signPress } from '#shared/index';
+import { LocalIssuer } from '../../cloud/core/auth/local-issuer.ts';
+import { DAY_MS } from '../../cloud/core/guard/rhythm.ts';
+import { type ButtonSettings, DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
+import { OrderService } from '../../cloud/core/orders/order-service.ts';
+import { systemClock } from '../../cloud/core/ports.ts';
+import { pressEventFor } from '../../cloud/core/press/press-event.ts';
+import { PressService } from '../../cloud/core/press/press-service.ts';
+import { nodeSha256 } from '../../cloud/core/sha256.ts';
+import { MASTER_KEY_FILE, parseMasterKeys } from '../../cloud/dev/master-key-file.ts';
+import { DEMO } from '../../cloud/local/demo.ts';
+import { localPipeline } from '../../cloud/local/pipeline.ts';
+import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
+import { FileButtonStateStore } from '../../cloud/local/tools/virtual-button.ts';
+import { DynamoButtonStore } from '../../cloud/store/dynamo/dynamo-button-store.ts';
+import { DynamoOrderStore } from '../../cloud/store/dynamo/dynamo-order-store.ts';
+import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
+import { connectButton, quietLog, stackConfig, tempDir } from './support.ts';
+
+let data: Awaited<ReturnType<typeof tempDir>>;
+let stack: RunningStack;
+let householdToken: string;
+let api: string;
+const log = quietLog();
+const silent = { emit: async () => undefined };
+
+beforeAll(async () => {
+  data = await tempDir();
+  stack = await startStack(stackConfig(data.dir), { log, pipeline: localPipeline });
+  api = `http://127.0.0.1:${stack.runtime.httpPort}`;
+  householdToken = await (await LocalIssuer.open(data.dir, systemClock)).sign({
+    role: 'household',
+    tenant: DEMO.householdId,
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await data?.remove();
+});
+
+interface OrderView {
+  orderId: string;
+  deviceId: string;
+  status: string;
+  guard?: { reason: string; usualIntervalDays: number | null; daysSinceLast: number | null };
+}
+
+async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${householdToken}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** A demo-household button for coffee, with its settings changed through the API. */
+async function newButton(deviceId: string, settings: Partial<ButtonSettings> = {}) {
+  const buttons = new DynamoButtonStore(stack.table);
+  await buttons.createButton(
+    {
+      deviceId,
+      brandId: DEMO.brandId,
+      serial: `SN-${deviceId}`,
+      keyVersion: 1,
+      householdId: null,
+      settings: { ...DEFAULT_SETTINGS, skuId: 'coffee-1kg' },
+      highWaterMark: 0,
+      open: [],
+      lastPressAt: null,
+      batteryMv: null,
+      createdAt: Date.now(),
+    },
+    `hash-${deviceId}`,
+  );
+  await buttons.assignHousehold(deviceId, DEMO.householdId);
+  if (Object.keys(settings).length > 0) {
+    const changed = await call('PATCH', `/v1/household/buttons/${deviceId}/settings`, settings);
+    expect(changed.status).toBe(200);
+  }
+}
+
+/** Orders placed `daysAgo` days ago, each delivered; returns the last sequence number used. */
+async function deliveredHistory(deviceId: string, daysAgo: number[]): Promise<number> {
+  const text = await readFile(join(data.dir, MASTER_KEY_FILE), 'utf8');
+  const master = parseMasterKeys(text, MASTER_KEY_FILE).keys.get(1) as Uint8Array;
+  const key = deriveDeviceKey(nodeSha256, master, deviceId, 1);
+  const orders = new OrderService({
+    orders: new DynamoOrderStore(stack.table),
+    clock: systemClock,
+    events: silent,
+    log,
+  });
+  const keys = { deviceKey: async () => key };
+  const presses = new PressService({
+    store: new DynamoPressStore(stack.table),
+    orders,
+    keys,
+    clock: systemClock,
+    acks: { publishAck: async () => undefined },
+    events: silent,
+    log,
+    sha256: nodeSha256,
+  });
+  const brand = { kind: 'brand', id: DEMO.brandId } as const;
+  let seq = 0;
+  for (const days of daysAgo) {
+    seq++;
+    const press = signPress(nodeSha256, key, {
+      device: deviceId,
+      seq,
+      click: 'SINGLE',
+      battery_mv: 2900,
+      attempt: 1,
+      kv: 1,
+    });
+    const at = Date.now() - days * DAY_MS;
+    const result = await presses.handle(pressEventFor(deviceId, JSON.stringify(press), at));
+    expect(result.outcome).toBe('ORDERED');
+    await orders.sweep();
+    await orders.ship(result.orderId as string, brand);
+    await orders.deliver(result.orderId as string, brand);
+  }
+  await FileButtonStateStore.inDataDir(data.dir).save(deviceId, { seq, pending: null });
+  return seq;
+}
+
+async function pressThroughBroker(deviceId: string, times = 1) {
+  const button = await connectButton({ dataDir: data.dir, deviceId, port: stack.runtime.mqttPort });
+  try {
+    const results = [];
+    for (let i = 0; i < times; i++) results.push(await button.press());
+    return results;
+  } finally {
+    await button.close();
+  }
+}
+
+async function ordersOf(deviceId: string) {
+  const page = await call<{ items: OrderView[] }>('GET', '/v1/household/orders?limit=100');
+  return page.body.items.filter((order) => order.deviceId === deviceId);
+}
+
+/** The hour:minute on the household's wall clock, `offsetMinutes` from now. */
+function wallClock(timeZone: string, offsetMinutes: number): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(Date.now() + offsetMinutes * 60_000);
+}
+
+describe('accidental orders caught before they ship, end to end', () => {
+  it('holds a press 2 days after the last delivery of a 20-day rhythm, explains why, and places it once confirmed', async () => {
+    await newButton('guard-early');
+    const seq = await deliveredHistory('guard-early', [62, 42, 22, 2]);
+    const [held] = await pressThroughBroker('guard-early');
+    expect(held).toMatchObject({ seq: seq + 1, outcome: 'NEEDS_CONFIRMATION' });
+    const orderId = held?.orderId as string;
+
+    const order = await call<OrderView>('GET', `/v1/household/orders/${orderId}`);
+    expect(order.body).toMatchObject({
+      status: 'NEEDS_CONFIRMATION',
+      guard: { reason: 'EARLY_REORDER', usualIntervalDays: 20, daysSinceLast: 2 },
+    });
+    const notes = await call<{ items: { orderId: string; texts: unknown }[] }>(
+      'GET',
+      '/v1/household/notifications?limit=100',
+    );
+    const note = notes.body.items.find((n) => n.orderId === orderId);
+    expect(note?.texts).toEqual({
+      en: 'You usually order Coffee beans 1 kg every 20 days; the last order was 2 days ago. Confirm or ignore.',
+      fr: 'Vous commandez habituellement Coffee beans 1 kg tous les 20 jours ; la dernière commande date d’avant-hier. Confirmez ou ignorez.',
+    });
+
+    const confirmed = await call<OrderView>('POST', `/v1/household/orders/${orderId}/confirm`);
+    expect(confirmed.body.status).toBe('PLACED');
+  });
+
+  it('orders the same early press when the household switched learning off', async () => {
+    await newButton('guard-unlearned', { learnRhythm: false });
+    await deliveredHistory('guard-unlearned', [62, 42, 22, 2]);
+    const [press] = await pressThroughBroker('guard-unlearned');
+    expect(press?.outcome).toBe('ORDERED');
+  });
+
+  it('child lock "disabled": presses order nothing; "confirm": one held order, then IN_PROGRESS', async () => {
+    await newButton('guard-locked', { childLock: 'disabled' });
+    const refused = await pressThroughBroker('guard-locked', 2);
+    expect(refused.map((r) => r.outcome)).toEqual(['REJECTED', 'REJECTED']);
+    expect(await ordersOf('guard-locked')).toEqual([]);
+
+    await newButton('guard-confirm', { childLock: 'confirm' });
+    const held = await pressThroughBroker('guard-confirm', 2);
+    expect(held.map((r) => r.outcome)).toEqual(['NEEDS_CONFIRMATION', 'IN_PROGRESS']);
+    const orders = await ordersOf('guard-confirm');
+    expect(orders.map((o) => o.status)).toEqual(['NEEDS_CONFIRMATION']);
+  });
+
+  for (const [side, timeZone] of [
+    ['east', 'Asia/Tokyo'],
+    ['west', 'America/Los_Angeles'],
+  ] as const) {
+    it(`quiet hours follow the household's time zone ${side} of UTC (${timeZone})`, async () => {
+      const quiet = `guard-quiet-${side}`;
+      await newButton(quiet, {
+        timeZone,
+        quietHours: { from: wallClock(timeZone, -60), to: wallClock(timeZone, 60) },
+      });
+      const [held] = await pressThroughBroker(quiet);
+      expect(held?.outcome).toBe('NEEDS_CONFIRMATION');
+      const order = await call<OrderView>('GET', `/v1/household/orders/${held?.orderId}`);
+      expect(order.body.guard?.reason).toBe('QUIET_HOURS');
+      expect(await ordersOf(quiet)).toHaveLength(1);
+
+      const awake = `guard-awake-${side}`;
+      await newButton(awake, {
+        timeZone,
+        quietHours: { from: wallClock(timeZone, 120), to: wallClock(timeZone, 180) },
+      });
+      expect((await pressThroughBroker(awake))[0]?.outcome).toBe('ORDERED');
+    });
+  }
+
+  it('a burst of 5 presses is one intent: one order, even with room for three', async () => {
+    await newButton('guard-burst', { maxOpenOrders: 3 });
+    const burst = await pressThroughBroker('guard-burst', 5);
+    expect(burst.map((r) => r.outcome)).toEqual([
+      'ORDERED',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+    ]);
+    expect(await ordersOf('guard-burst')).toHaveLength(1);
+  });
+});
