@@ -1,5 +1,5 @@
 /**
- * The embedded stack for one machine (DESIGN.md §5): the store (dynalite on disk, or the endpoint
+ * The embedded stack for one machine: the store (dynalite on disk, or the endpoint
  * DYNAMODB_ENDPOINT names), the MQTT broker on TCP and mutual TLS, the local topic rule feeding
  * the press handler, and — through the injected pipeline — the sweep timer and the HTTP API.
  * Everything is built here once and closed in reverse order, so Ctrl-C leaves no half-written

@@ -3,30 +3,24 @@
  * the rhythm is learned from delivered orders by the store write that frees the button, and
  * read back on the next press from the button the press already loads.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../cloud/core/guard/rhythm.ts';
 import type { ButtonSettings } from '../../cloud/core/model.ts';
-import type { StoreFactory, StoreUnderTest } from '../helpers/stores.ts';
+import type { StoreUnderTest } from '../helpers/stores.ts';
 import { button, sku, type VirtualDevice, World } from '../helpers/world.ts';
 
 const brand = { kind: 'brand', id: 'acme' } as const;
 
-export function describePressGuard(factory: StoreFactory): void {
-  describe.skipIf(factory.unavailable !== null)(`press guard on ${factory.name}`, () => {
-    let server: Awaited<ReturnType<StoreFactory['start']>>;
+export function pressGuardContract(open: () => Promise<StoreUnderTest>): void {
+  describe('contract', () => {
     let store: StoreUnderTest;
     let world: World;
 
-    beforeAll(async () => {
-      server = await factory.start();
-    }, 120_000);
-    afterAll(async () => server?.stop());
     beforeEach(async () => {
-      store = await server.open();
+      store = await open();
       world = new World(store);
       await store.putSku(sku());
     });
-    afterEach(async () => store.close());
 
     async function withButton(settings: Partial<ButtonSettings> = {}): Promise<VirtualDevice> {
       await store.putButton(button('btn-g', settings));

@@ -1,10 +1,6 @@
-import { ALL_STORES } from '../helpers/stores.ts';
-import { describePressGuard } from './press-guard.contract.ts';
-import { describePressPipeline } from './press-pipeline.contract.ts';
+import { describeOnEveryStore } from '../helpers/stores.ts';
+import { pressGuardContract } from './press-guard.contract.ts';
+import { pressPipelineContract } from './press-pipeline.contract.ts';
 
-for (const factory of ALL_STORES) {
-  if (factory.unavailable)
-    console.log(`skip: press pipeline on ${factory.name}: ${factory.unavailable}`);
-  describePressPipeline(factory);
-  describePressGuard(factory);
-}
+describeOnEveryStore('press pipeline', pressPipelineContract);
+describeOnEveryStore('press guard', pressGuardContract);

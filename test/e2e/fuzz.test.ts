@@ -1,5 +1,5 @@
 /**
- * Fuzzing the press topic of the running stack (issue 9): hostile payloads — fast-check's
+ * Fuzzing the press topic of the running stack: hostile payloads — fast-check's
  * arbitrary JSON, strings and bytes, and mutations of a valid signed press (bit flips,
  * truncation, duplicated fields, huge numbers, unicode, nested JSON, non-JSON) — published through
  * the broker on a device's own press topic, authenticated as that device. The stack must not

@@ -1,5 +1,5 @@
 /**
- * The order state machine (DESIGN.md §3). Pure: takes an order and returns the next one, or
+ * The order state machine. Pure: takes an order and returns the next one, or
  * throws IllegalTransitionError. Storage applies the result with a condition on the old status.
  *
  *   NEEDS_CONFIRMATION → PLACED | CANCELLED | EXPIRED

@@ -1,5 +1,5 @@
 /**
- * Turns one delivery of a press into exactly one outcome (DESIGN.md §3).
+ * Turns one delivery of a press into exactly one outcome (README: "How a press becomes exactly one order").
  *
  * Per delivery: verify (no store call), load the button and its SKU (one call), claim the
  * sequence number on the button with one conditional update that also records the decision,

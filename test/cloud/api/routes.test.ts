@@ -1,20 +1,14 @@
 /** Every route's success path, through app.request with real signed tokens. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BURST_WINDOW_MS } from '../../../cloud/core/guard/guard.ts';
-import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { ACME, confirmOrder, type Fixture, HH1, PROFILE_1, seed } from './helpers/fixture.ts';
 import { ApiHarness, type Reply } from './helpers/harness.ts';
 
-let server: DynaliteServer;
 let h: ApiHarness;
 let f: Fixture;
 
-beforeAll(async () => {
-  server = await startDynalite();
-});
-afterAll(() => server.close());
 beforeEach(async () => {
-  h = await ApiHarness.open(server);
+  h = await ApiHarness.open();
   f = await seed(h);
 });
 afterEach(() => h.close());

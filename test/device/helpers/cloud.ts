@@ -23,7 +23,9 @@ import { systemClock } from '../../../cloud/core/ports.ts';
 import { pressEventFor } from '../../../cloud/core/press/press-event.ts';
 import { PressService } from '../../../cloud/core/press/press-service.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
-import { MemoryStore } from '../../../cloud/store/memory/memory-press-store.ts';
+import { MemoryOrderStore } from '../../../cloud/store/memory/memory-order-store.ts';
+import { MemoryPressStore } from '../../../cloud/store/memory/memory-press-store.ts';
+import { MemoryTable } from '../../../cloud/store/memory/memory-table.ts';
 
 export interface CloudOrder {
   orderId: string;
@@ -64,7 +66,9 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
   const broker = await Aedes.createBroker();
   const server = net.createServer(broker.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const store = new MemoryStore();
+  const table = new MemoryTable();
+  const store = new MemoryPressStore(table);
+  const orderStore = new MemoryOrderStore(table);
   const keys = new DerivedKeySource(new Map([[keyVersion, MASTER_KEY]]), nodeSha256);
   const received = new Map<string, CloudPress[]>();
   let dropper: AckDropper | null = null;
@@ -74,7 +78,7 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     ['coffee', 1299],
     ['filters', 399],
   ] as const) {
-    store.putSku({
+    table.putSku({
       brandId: 'acme',
       skuId,
       name: skuId,
@@ -88,8 +92,8 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     });
   }
   const register = (deviceId: string) => {
-    if (store.buttons.has(deviceId)) return;
-    store.putButton({
+    if (table.buttons.has(deviceId)) return;
+    table.putButton({
       deviceId,
       brandId: 'acme',
       serial: `SN-${deviceId}`,
@@ -112,7 +116,7 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
   const events = { emit: async () => {} };
   const service = new PressService({
     store,
-    orders: new OrderService({ orders: store, clock: systemClock, events, log: silent }),
+    orders: new OrderService({ orders: orderStore, clock: systemClock, events, log: silent }),
     keys,
     clock: systemClock,
     acks: {
@@ -170,9 +174,9 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     deviceSecret: (deviceId) =>
       toHex(deriveDeviceKey(nodeSha256, MASTER_KEY, deviceId, keyVersion)),
     async orders(deviceId) {
-      const log = await store.pressLog(deviceId, { limit: 1000 });
+      const log = await orderStore.pressLog(deviceId, { limit: 1000 });
       const clickOf = new Map(log.items.map((entry) => [entry.seq, entry.click ?? '']));
-      return store
+      return table
         .allOrders()
         .filter((order) => order.deviceId === deviceId)
         .sort((a, b) => a.seq - b.seq)
