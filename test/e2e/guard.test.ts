@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveDeviceKey, signPress } from '#shared/index';
 import { LocalIssuer } from '../../cloud/core/auth/local-issuer.ts';
+import { wallClock } from '../../cloud/core/guard/local-time.ts';
 import { DAY_MS } from '../../cloud/core/guard/rhythm.ts';
 import { type ButtonSettings, DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
 import { OrderService } from '../../cloud/core/orders/order-service.ts';
@@ -155,16 +156,6 @@ async function ordersOf(deviceId: string) {
   return page.body.items.filter((order) => order.deviceId === deviceId);
 }
 
-/** The hour:minute on the household's wall clock, `offsetMinutes` from now. */
-function wallClock(timeZone: string, offsetMinutes: number): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(Date.now() + offsetMinutes * 60_000);
-}
-
 describe('accidental orders caught before they ship, end to end', () => {
   it('holds a press 2 days after the last delivery of a 20-day rhythm, explains why, and places it once confirmed', async () => {
     await newButton('guard-early');
@@ -220,7 +211,10 @@ describe('accidental orders caught before they ship, end to end', () => {
       const quiet = `guard-quiet-${side}`;
       await newButton(quiet, {
         timeZone,
-        quietHours: { from: wallClock(timeZone, -60), to: wallClock(timeZone, 60) },
+        quietHours: {
+          from: wallClock(Date.now() - 60 * 60_000, timeZone),
+          to: wallClock(Date.now() + 60 * 60_000, timeZone),
+        },
       });
       const [held] = await pressThroughBroker(quiet);
       expect(held?.outcome).toBe('NEEDS_CONFIRMATION');
@@ -231,7 +225,10 @@ describe('accidental orders caught before they ship, end to end', () => {
       const awake = `guard-awake-${side}`;
       await newButton(awake, {
         timeZone,
-        quietHours: { from: wallClock(timeZone, 120), to: wallClock(timeZone, 180) },
+        quietHours: {
+          from: wallClock(Date.now() + 120 * 60_000, timeZone),
+          to: wallClock(Date.now() + 180 * 60_000, timeZone),
+        },
       });
       expect((await pressThroughBroker(awake))[0]?.outcome).toBe('ORDERED');
     });

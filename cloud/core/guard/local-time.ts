@@ -25,10 +25,13 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+/** "HH:MM" on the wall clock of `timeZone` at `at`. */
+export function wallClock(at: number, timeZone: string): string {
+  return formatterFor(timeZone).format(at);
+}
+
 export function localMinuteOfDay(at: number, timeZone: string): number {
-  const parts = formatterFor(timeZone).formatToParts(at);
-  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return value('hour') * 60 + value('minute');
+  return minuteOf(wallClock(at, timeZone));
 }
 
 /** "22:00" → 1320. */
