@@ -183,4 +183,55 @@ describeOnEveryStore('one button item across ports', (open) => {
     expect(released?.settings).toMatchObject({ skuId: 'coffee', quantity: 1 });
     expect((await store.press.loadContext('btn-1')).button?.highWaterMark).toBe(1);
   });
+
+  it('a household leaving takes its learned rhythm with it', async () => {
+    const store = await open();
+    const world = new World(store);
+    await store.putSku(sku());
+    await store.api.buttons.createButton(button('btn-1'), 'claim-hash');
+    const { orderId } = await world.device('btn-1').press();
+    await world.orders.cancel(orderId as string, { kind: 'household', id: 'hh-1' });
+    expect((await store.press.loadContext('btn-1')).button?.rhythm).toMatchObject({
+      coffee: { lastCancelledAt: START },
+    });
+    await store.api.buttons.releaseHousehold('btn-1', 'hh-1');
+    expect((await store.press.loadContext('btn-1')).button?.rhythm).toEqual({});
+  });
+
+  it('queues guarded orders across households for support, oldest first, until they ship or close', async () => {
+    const { store, world } = await worldWith(open);
+    const held = (id: string, householdId: string) => ({
+      ...button(id, { childLock: 'confirm' }),
+      householdId,
+    });
+    await store.putButton(held('btn-a', 'hh-1'));
+    await store.putButton(button('btn-plain'));
+    await store.putButton(held('btn-b', 'hh-2'));
+    await store.putButton(held('btn-c', 'hh-3'));
+    for (const id of ['btn-a', 'btn-plain', 'btn-b', 'btn-c']) {
+      await world.device(id).press();
+      world.clock.advance(MINUTE);
+    }
+    const first = await store.orders.listFlagged({ limit: 2 });
+    expect(first.items.map((o) => [o.orderId, o.householdId, o.guard?.reason])).toEqual([
+      ['btn-a-1', 'hh-1', 'CHILD_LOCK'],
+      ['btn-b-1', 'hh-2', 'CHILD_LOCK'],
+    ]);
+    const rest = await store.orders.listFlagged({ limit: 2, cursor: first.cursor });
+    expect(rest.items.map((o) => o.orderId)).toEqual(['btn-c-1']);
+
+    const support = { kind: 'support', id: 's' } as const;
+    await world.orders.cancel('btn-a-1', support, 'accidental');
+    await world.orders.confirm('btn-b-1', { kind: 'household', id: 'hh-2' });
+    const after = await store.orders.listFlagged({ limit: 10 });
+    expect(after.items.map((o) => [o.orderId, o.status])).toEqual([
+      ['btn-b-1', 'PLACED'],
+      ['btn-c-1', 'NEEDS_CONFIRMATION'],
+    ]);
+    // A day later: the confirmed and the plain order are CONFIRMED, the unconfirmed one EXPIRED.
+    world.clock.advance(25 * 60 * MINUTE);
+    expect(await world.orders.sweep()).toEqual({ confirmed: 2, expired: 1 });
+    await world.orders.ship('btn-b-1', { kind: 'brand', id: BRAND });
+    expect((await store.orders.listFlagged({ limit: 10 })).items).toEqual([]);
+  });
 });

@@ -12,6 +12,8 @@ export interface OrderStore {
   listHouseholdOrders(householdId: string, page: PageRequest): Promise<Page<Order>>;
   /** Oldest first by the time the order entered `status` (the fulfilment feed uses CONFIRMED). */
   listBrandOrders(brandId: string, status: OrderStatus, page: PageRequest): Promise<Page<Order>>;
+  /** The support queue (see support-queue.ts): flagged orders not yet shipped, oldest first. */
+  listFlagged(page: PageRequest): Promise<Page<Order>>;
   /**
    * Writes `next` if the stored order still has status `expectedStatus`; releases the button's
    * open-order slot when `next` is no longer open. Returns false when the status had changed.

@@ -3,6 +3,7 @@ import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
 import { isOpen } from '../../core/orders/lifecycle.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
+import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { mergePressLog } from '../dynamo/press-log.ts';
 import { releaseSlot } from './memory-press-store.ts';
@@ -42,6 +43,14 @@ export class MemoryOrderStore implements OrderStore {
       .allOrders()
       .filter((order) => order.brandId === brandId && order.status === status)
       .sort((a, b) => statusAt(a) - statusAt(b) || a.orderId.localeCompare(b.orderId));
+    return page(orders, request);
+  }
+
+  async listFlagged(request: PageRequest): Promise<Page<Order>> {
+    const orders = this.table
+      .allOrders()
+      .filter(isFlaggedForSupport)
+      .sort((a, b) => a.placedAt - b.placedAt || a.orderId.localeCompare(b.orderId));
     return page(orders, request);
   }
 
