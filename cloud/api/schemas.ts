@@ -265,6 +265,34 @@ export const FulfilmentPage = paged(FulfilmentItemSchema, 'FulfilmentPage');
 export const CancelSchema = z.object({ reason: nonEmpty(500).optional() }).openapi('Cancel');
 export const SupportCancelSchema = z.object({ reason: nonEmpty(500) }).openapi('SupportCancel');
 
+export const BULK_CANCEL_MAX = 50;
+
+export const SupportBulkCancelSchema = z
+  .object({
+    orderIds: z
+      .array(OrderId)
+      .min(1)
+      .max(BULK_CANCEL_MAX)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'order ids must be unique' }),
+    reason: nonEmpty(500),
+  })
+  .openapi('SupportBulkCancel');
+
+export const SupportBulkCancelResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        orderId: z.string(),
+        status: z.enum(ORDER_STATUSES).optional(),
+        error: z.object({ code: z.string(), message: z.string() }).optional(),
+      }),
+    ),
+  })
+  .openapi('SupportBulkCancelResult', {
+    description:
+      'one result per order, in the order asked: its new status or why it was not cancelled',
+  });
+
 export const BrandTotalsSchema = z
   .object({
     brandId: z.string(),

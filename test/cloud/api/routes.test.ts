@@ -1,7 +1,7 @@
 /** Every route's success path, through app.request with real signed tokens. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BURST_WINDOW_MS } from '../../../cloud/core/guard/guard.ts';
-import { ACME, confirmOrder, type Fixture, HH1, PROFILE_1, seed } from './helpers/fixture.ts';
+import { ACME, confirmOrder, type Fixture, HH1, HH2, PROFILE_1, seed } from './helpers/fixture.ts';
 import { ApiHarness, type Reply } from './helpers/harness.ts';
 
 let h: ApiHarness;
@@ -521,6 +521,45 @@ describe('support', () => {
       actor: { kind: 'support' },
       reason: 'accidental press confirmed by phone',
     });
+  });
+
+  it('GET /v1/support/flagged-orders lists guarded orders across households, oldest first', async () => {
+    await h.call('PATCH', '/v1/household/buttons/btn-b/settings', {
+      token: f.tokens.hh2,
+      body: { childLock: 'confirm' },
+    });
+    h.clock.advance(60_000);
+    const held = await h.device('btn-b').press('SINGLE');
+    expect(held.outcome).toBe('NEEDS_CONFIRMATION');
+    const reply = await h.call('GET', '/v1/support/flagged-orders', { token: f.tokens.support });
+    expect(reply.status).toBe(200);
+    // hh-1's plain order is not in the queue; hh-2's held one is, with the reason.
+    expect(reply.body.items).toMatchObject([
+      { orderId: held.orderId, householdId: HH2, guard: { reason: 'CHILD_LOCK' } },
+    ]);
+  });
+
+  it('POST /v1/support/cancellations cancels several orders with one reason, each audited and answered', async () => {
+    const reply = await h.call('POST', '/v1/support/cancellations', {
+      token: f.tokens.support,
+      body: { orderIds: [f.orderId, 'btn-a-99'], reason: 'child pressed it' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.results).toMatchObject([
+      { orderId: f.orderId, status: 'CANCELLED' },
+      { orderId: 'btn-a-99', error: { code: 'NOT_FOUND' } },
+    ]);
+    const audit = await h.call('GET', '/v1/support/audit', { token: f.tokens.support });
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'order.cancel',
+      subject: `order:${f.orderId}`,
+      reason: 'child pressed it',
+    });
+    const again = await h.call('POST', '/v1/support/cancellations', {
+      token: f.tokens.support,
+      body: { orderIds: [f.orderId, f.orderId], reason: 'twice' },
+    });
+    expect(again.status).toBe(400);
   });
 
   it('offers no way to change or delete audit entries', async () => {

@@ -180,6 +180,14 @@ beforeAll(async () => {
       otherTenant: null,
     },
     { method: 'GET', path: '/v1/support/audit', role: 'support', otherTenant: null },
+    { method: 'GET', path: '/v1/support/flagged-orders', role: 'support', otherTenant: null },
+    {
+      method: 'POST',
+      path: '/v1/support/cancellations',
+      role: 'support',
+      body: { orderIds: [o], reason: 'test' },
+      otherTenant: null,
+    },
   ];
   // The claim body needs the fixture's code, known only now.
   const claim = routes.find((r) => r.path === '/v1/household/claims');
