@@ -171,6 +171,50 @@ export const ButtonSchema = z
   .openapi('Button');
 export const ButtonPage = paged(ButtonSchema, 'ButtonPage');
 
+const NextNeedSchema = z
+  .object({
+    usualIntervalDays: z.number().int(),
+    basis: z.enum(['household', 'brand']),
+    lastOrderAt: epochMs,
+    nextAt: epochMs,
+  })
+  .openapi('NextNeed', {
+    description:
+      'usually every N days, next around nextAt (from the household’s own delivered orders, or the brand’s usual interval)',
+  });
+
+export const HouseholdButtonSchema = ButtonSchema.extend({
+  rhythm: z
+    .record(
+      z.string(),
+      z.object({ orderedAt: z.array(epochMs), lastCancelledAt: epochMs.nullable() }),
+    )
+    .openapi({ description: 'what was learned from the household’s own orders, per SKU' }),
+  nextNeed: NextNeedSchema.nullable(),
+}).openapi('HouseholdButton');
+export const HouseholdButtonPage = paged(HouseholdButtonSchema, 'HouseholdButtonPage');
+
+export const TermsSchema = z
+  .object({
+    deviceId: z.string(),
+    skuId: z.string(),
+    skuName: z.string(),
+    quantity: z.number().int(),
+    unitPriceCents: cents,
+    currency: z.string(),
+    priceIncreaseLimitPct: z.number(),
+    acceptedPriceCents: cents.nullable(),
+    wording: z.object({ en: z.string(), fr: z.string() }),
+  })
+  .openapi('Terms', {
+    description:
+      'what a press orders, at what price, and that it places an order with an obligation to pay',
+  });
+
+export const AcceptTermsSchema = z
+  .object({ priceCents: cents.openapi({ description: 'the unit price the household was shown' }) })
+  .openapi('AcceptTerms');
+
 export const SupportButtonSchema = ButtonSchema.extend({
   householdId: z.string().nullable(),
   highWaterMark: z.number().int(),
@@ -359,7 +403,7 @@ export const NotificationPage = paged(NotificationSchema, 'NotificationPage');
 export const ExportSchema = z
   .object({
     household: HouseholdSchema.nullable(),
-    buttons: z.array(ButtonSchema),
+    buttons: z.array(HouseholdButtonSchema),
     orders: z.array(OrderSchema),
     notifications: z.array(NotificationSchema),
   })

@@ -3,6 +3,7 @@
  * milliseconds from the injected clock. Storage mapping lives in cloud/store, not here.
  */
 import type { ClickType, Outcome, RejectReason } from '#shared/index';
+import type { RhythmBook } from './guard/rhythm.ts';
 
 export type Role = 'household' | 'brand' | 'support';
 
@@ -134,6 +135,8 @@ export interface Button {
   lastPressAt: number | null;
   batteryMv: number | null;
   createdAt: number;
+  /** The household's learned reorder rhythm (press path owned); only the household sees it. */
+  rhythm?: RhythmBook;
 }
 
 export interface Household {

@@ -6,10 +6,8 @@
 import type { Button, ButtonSettings } from '../model.ts';
 import type { Page, PageRequest } from '../page.ts';
 
-/** Settings a household or brand may change; `acceptedPriceCents` belongs to the order flow. */
-export type SettingsPatch = Partial<Omit<ButtonSettings, 'acceptedPriceCents'>> & {
-  acceptedPriceCents?: null;
-};
+/** Settings to change; `acceptedPriceCents` only through the order flow and the terms. */
+export type SettingsPatch = Partial<ButtonSettings>;
 
 export type AssignResult = 'assigned' | 'already-yours' | 'taken' | 'missing';
 

@@ -21,8 +21,7 @@ import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
 
 /** What a household's departure resets (the brand's SKU binding stays). */
-const { skuId: _brandBinding, ...defaults } = DEFAULT_SETTINGS;
-const HOUSEHOLD_DEFAULTS: SettingsPatch = { ...defaults, acceptedPriceCents: null };
+const { skuId: _brandBinding, ...HOUSEHOLD_DEFAULTS }: SettingsPatch = DEFAULT_SETTINGS;
 
 export class DynamoButtonStore implements ButtonStore {
   constructor(private readonly table: Table) {}
@@ -160,7 +159,7 @@ export class DynamoButtonStore implements ButtonStore {
 }
 
 function toButton(item: Record<string, unknown>): Button {
-  const { recent: _recent, rhythm: _rhythm, ...button } = fromButtonItem(item);
+  const { recent: _recent, ...button } = fromButtonItem(item);
   return button;
 }
 

@@ -82,6 +82,6 @@ export class MemoryButtonStore implements ButtonStore {
 }
 
 function toButton(record: ButtonRecord): Button {
-  const { recent: _recent, rhythm: _rhythm, claimHash: _claimHash, ...button } = clone(record);
+  const { recent: _recent, claimHash: _claimHash, ...button } = clone(record);
   return button;
 }

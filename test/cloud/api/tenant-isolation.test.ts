@@ -127,6 +127,19 @@ beforeAll(async () => {
       body: { quantity: 2 },
       otherTenant: 404,
     },
+    {
+      method: 'GET',
+      path: '/v1/household/buttons/btn-a/terms',
+      role: 'household',
+      otherTenant: 404,
+    },
+    {
+      method: 'POST',
+      path: '/v1/household/buttons/btn-a/terms',
+      role: 'household',
+      body: { priceCents: 1299 },
+      otherTenant: 404,
+    },
     { method: 'GET', path: '/v1/household/orders', role: 'household', otherTenant: 'own-data' },
     { method: 'GET', path: `/v1/household/orders/${o}`, role: 'household', otherTenant: 404 },
     {
