@@ -24,7 +24,7 @@ import {
   signPress,
 } from '#shared/index';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
-import type { Log } from '../cloud/core/ports.ts';
+import { silentLog } from '../cloud/core/ports.ts';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
 import type { StackConfig } from '../cloud/local/config.ts';
 import { demoSkus } from '../cloud/local/demo.ts';
@@ -53,8 +53,6 @@ export interface E2eBenchOptions {
   durationMs?: number;
   progress?: (message: string) => void;
 }
-
-const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 
 export async function measureE2e(
   options: E2eBenchOptions = {},
@@ -85,7 +83,7 @@ export async function measureE2e(
     seedDemo: false,
   };
   const stack = await startStack(config, {
-    log: silent,
+    log: silentLog,
     services: [echo],
     pipeline: async (context) => {
       const real = await localPipeline(context);

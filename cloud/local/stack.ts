@@ -7,13 +7,14 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { MasterKeys } from '../core/master-keys.ts';
 import type { KeySource, Log } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { nodeSha256 } from '../core/sha256.ts';
 import { type DevCa, ensureDevCa } from '../dev/dev-ca.ts';
 import { LocalConfigError } from '../dev/errors.ts';
 import { readTextIfExists, writeFileAtomic } from '../dev/files.ts';
-import { ensureMasterKey, keySourceFor, type MasterKeys } from '../dev/master-key-file.ts';
+import { ensureMasterKey, keySourceFor } from '../dev/master-key-file.ts';
 import { type DynaliteServer, startDynalite } from '../store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable, type Table } from '../store/dynamo/table.ts';
 import type { StackConfig } from './config.ts';

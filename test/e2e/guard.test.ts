@@ -4,8 +4,8 @@
  * household's notification read back in both languages.
  *
  * An order history in the past cannot be pressed through the broker (the rule stamps presses
- * with the current time), so it is written by the same PressService and OrderService the stack
- * runs, on the stack's table, with presses stamped days ago; the virtual button then continues
+ * with the current time), so it is written by the press pipeline the stack assembles
+ * (createPressPipeline), on the stack's table, with presses stamped days ago; the virtual button then continues
  * from the last sequence number, as a real button would.
  */
 import { readFile } from 'node:fs/promises';
@@ -16,12 +16,11 @@ import { LocalIssuer } from '../../cloud/core/auth/local-issuer.ts';
 import { wallClock } from '../../cloud/core/guard/local-time.ts';
 import { DAY_MS } from '../../cloud/core/guard/rhythm.ts';
 import { type ButtonSettings, DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
-import { OrderService } from '../../cloud/core/orders/order-service.ts';
 import { systemClock } from '../../cloud/core/ports.ts';
 import { pressEventFor } from '../../cloud/core/press/press-event.ts';
-import { PressService } from '../../cloud/core/press/press-service.ts';
+import { createPressPipeline } from '../../cloud/core/press/press-pipeline.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
-import { MASTER_KEY_FILE, parseMasterKeys } from '../../cloud/dev/master-key-file.ts';
+import { MASTER_KEY_FILE, parseMasterKeyFile } from '../../cloud/dev/master-key-file.ts';
 import { DEMO } from '../../cloud/local/demo.ts';
 import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
@@ -36,7 +35,6 @@ let stack: RunningStack;
 let householdToken: string;
 let api: string;
 const log = quietLog();
-const silent = { emit: async () => undefined };
 
 beforeAll(async () => {
   data = await tempDir();
@@ -98,24 +96,13 @@ async function newButton(deviceId: string, settings: Partial<ButtonSettings> = {
 /** Orders placed `daysAgo` days ago, each delivered; returns the last sequence number used. */
 async function deliveredHistory(deviceId: string, daysAgo: number[]): Promise<number> {
   const text = await readFile(join(data.dir, MASTER_KEY_FILE), 'utf8');
-  const master = parseMasterKeys(text, MASTER_KEY_FILE).keys.get(1) as Uint8Array;
+  const master = parseMasterKeyFile(text, MASTER_KEY_FILE).keys.get(1) as Uint8Array;
   const key = deriveDeviceKey(nodeSha256, master, deviceId, 1);
-  const orders = new OrderService({
-    orders: new DynamoOrderStore(stack.table),
-    clock: systemClock,
-    events: silent,
-    log,
-  });
-  const keys = { deviceKey: async () => key };
-  const presses = new PressService({
+  const { presses, orders } = createPressPipeline({
     store: new DynamoPressStore(stack.table),
-    orders,
-    keys,
-    clock: systemClock,
+    orderStore: new DynamoOrderStore(stack.table),
+    keys: { deviceKey: async () => key },
     acks: { publishAck: async () => undefined },
-    events: silent,
-    log,
-    sha256: nodeSha256,
   });
   const brand = { kind: 'brand', id: DEMO.brandId } as const;
   let seq = 0;

@@ -73,7 +73,7 @@ describe('npm start, end to end', () => {
       await demo.close();
     }
     const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
-    expect(outbox.map((line) => JSON.parse(line).type)).toEqual(['OrderPlaced', 'OrderCancelled']);
+    expect(outbox.map((line) => JSON.parse(line).kind)).toEqual(['OrderPlaced', 'OrderCancelled']);
   });
 
   it('works the same over mutual TLS with a device certificate from the development CA', async () => {
@@ -126,7 +126,7 @@ describe('npm start, end to end', () => {
     expect(foreign.status).toBe(404);
   });
 
-  it('claiming demo-3 over HTTP makes it order; the sweep confirms it after its window and notifies', async () => {
+  it('claiming demo-3 over HTTP and accepting its terms makes it order; the sweep confirms it after its window and notifies', async () => {
     const api = `http://127.0.0.1:${stack.runtime.httpPort}`;
     const token = await householdToken();
     const code = /claim code ([0-9A-Z-]+)/.exec(stack.demo.join('\n'))?.[1];
@@ -143,6 +143,16 @@ describe('npm start, end to end', () => {
       body: JSON.stringify({ cancelWindowMinutes: 0 }),
     });
     expect(patched.status).toBe(200);
+    const terms = await getJson<{ unitPriceCents: number }>(
+      `${api}/v1/household/buttons/demo-3/terms`,
+      token,
+    );
+    const accepted = await fetch(`${api}/v1/household/buttons/demo-3/terms`, {
+      method: 'POST',
+      headers: { ...auth(token).headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ priceCents: terms.unitPriceCents }),
+    });
+    expect(accepted.status).toBe(200);
 
     const demo = await connectButton({
       dataDir: data.dir,
@@ -166,7 +176,7 @@ describe('npm start, end to end', () => {
     expect(order).toMatchObject({ orderId, status: 'CONFIRMED' });
     const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
     expect(JSON.parse(outbox.at(-1) as string)).toMatchObject({
-      type: 'OrderConfirmed',
+      kind: 'OrderConfirmed',
       orderId,
       to: ['household', 'brand'],
     });

@@ -13,10 +13,10 @@ import {
 } from '../../core/fleet/button-store.ts';
 import { type Button, DEFAULT_SETTINGS } from '../../core/model.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
+import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { fromButtonItem, householdIndexKeys, toButtonItem } from './button-item.ts';
 import { conditional, guarded, isConditionFailure } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
-import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
 
@@ -146,7 +146,7 @@ export class DynamoButtonStore implements ButtonStore {
     partition: string,
     page: PageRequest,
   ): Promise<Page<Button>> {
-    const start = decodeCursor(page.cursor, { [`${index}pk`]: partition });
+    const start = decodeKeyCursor(page.cursor, { [`${index}pk`]: partition });
     const out = await queryIndexItems(this.table, 'listButtons', {
       IndexName: index,
       KeyConditionExpression: `${index}pk = :pk AND begins_with(${index}sk, :btn)`,

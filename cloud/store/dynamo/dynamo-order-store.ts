@@ -5,10 +5,11 @@ import { parseOrderId } from '../../core/model.ts';
 import { isOpen } from '../../core/orders/lifecycle.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
-import { conditional, decodeCursor, encodeCursor, guarded } from './dynamo-errors.ts';
+import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
+import { mergePressLog, type PressLogCursor } from '../press-log.ts';
+import { conditional, guarded } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
-import { mergePressLog, type PressLogCursor } from './press-log.ts';
 import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
 import { FLAGGED_PARTITION, keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
@@ -157,7 +158,7 @@ export class DynamoOrderStore implements OrderStore {
       ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':prefix': skPrefix } : { ':pk': pk },
       ScanIndexForward: ascending,
       Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor),
+      ExclusiveStartKey: decodeKeyCursor(page.cursor, { [`${index}pk`]: pk }),
     });
     return { items: result.items.map(fromOrderItem), cursor: encodeCursor(result.lastKey) };
   }

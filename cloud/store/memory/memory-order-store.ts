@@ -5,16 +5,16 @@ import { isOpen } from '../../core/orders/lifecycle.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
 import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
-import { mergePressLog } from '../dynamo/press-log.ts';
+import { timeKey } from '../dynamo/table-keys.ts';
+import { mergePressLog } from '../press-log.ts';
+import { byKey, pageOf } from './memory-page.ts';
 import { releaseSlot } from './memory-press-store.ts';
 import { clone, type MemoryTable, pressKey } from './memory-table.ts';
 
-function page<T>(all: T[], request: PageRequest): Page<T> {
-  const start = request.cursor ? Number(request.cursor) : 0;
-  const items = all.slice(start, start + request.limit);
-  const next = start + request.limit;
-  return { items, cursor: next < all.length ? String(next) : undefined };
-}
+/** The index sort keys: by time, then order id, as the DynamoDB indexes sort them. */
+const placedKey = (order: Order) => `${timeKey(order.placedAt)}#${order.orderId}`;
+const statusKey = (order: Order) =>
+  `${timeKey(order.history[order.history.length - 1]?.at ?? order.placedAt)}#${order.orderId}`;
 
 export class MemoryOrderStore implements OrderStore {
   constructor(private readonly table: MemoryTable) {}
@@ -26,11 +26,8 @@ export class MemoryOrderStore implements OrderStore {
   }
 
   async listHouseholdOrders(householdId: string, request: PageRequest): Promise<Page<Order>> {
-    const orders = this.table
-      .allOrders()
-      .filter((order) => order.householdId === householdId)
-      .sort((a, b) => b.placedAt - a.placedAt || b.orderId.localeCompare(a.orderId));
-    return page(orders, request);
+    const orders = this.table.allOrders().filter((order) => order.householdId === householdId);
+    return pageOf(`hh:${householdId}`, orders.sort(byKey(placedKey)), placedKey, request, true);
   }
 
   async listBrandOrders(
@@ -38,20 +35,15 @@ export class MemoryOrderStore implements OrderStore {
     status: OrderStatus,
     request: PageRequest,
   ): Promise<Page<Order>> {
-    const statusAt = (order: Order) => order.history[order.history.length - 1]?.at ?? 0;
     const orders = this.table
       .allOrders()
-      .filter((order) => order.brandId === brandId && order.status === status)
-      .sort((a, b) => statusAt(a) - statusAt(b) || a.orderId.localeCompare(b.orderId));
-    return page(orders, request);
+      .filter((order) => order.brandId === brandId && order.status === status);
+    return pageOf(`brand:${brandId}#${status}`, orders.sort(byKey(statusKey)), statusKey, request);
   }
 
   async listFlagged(request: PageRequest): Promise<Page<Order>> {
-    const orders = this.table
-      .allOrders()
-      .filter(isFlaggedForSupport)
-      .sort((a, b) => a.placedAt - b.placedAt || a.orderId.localeCompare(b.orderId));
-    return page(orders, request);
+    const orders = this.table.allOrders().filter(isFlaggedForSupport);
+    return pageOf('flagged', orders.sort(byKey(placedKey)), placedKey, request);
   }
 
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {

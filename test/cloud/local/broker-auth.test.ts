@@ -4,8 +4,9 @@
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PressEvent } from '../../../cloud/core/press/press-event.ts';
 import { ensureDevCa, issueDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
-import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
+import { startTopicRule } from '../../../cloud/local/iot/topic-rule.ts';
 import {
   ECHO_SERVICE,
   eventually,
@@ -15,7 +16,7 @@ import {
 } from './support.ts';
 
 let t: TestBroker;
-const events: TopicRuleEvent[] = [];
+const events: PressEvent[] = [];
 const open: MqttClient[] = [];
 
 beforeAll(async () => {

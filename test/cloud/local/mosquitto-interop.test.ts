@@ -6,9 +6,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Ack, decodeAck, encodePress, signAck, signPress, verifyAck } from '#shared/index';
+import type { PressEvent } from '../../../cloud/core/press/press-event.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
 import { BrokerAckPublisher } from '../../../cloud/local/iot/ack-publisher.ts';
-import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
+import { startTopicRule } from '../../../cloud/local/iot/topic-rule.ts';
 import { eventually, startTestBroker, type TestBroker } from './support.ts';
 
 const missing = spawnSync('mosquitto_pub', ['--help'], { stdio: 'ignore' }).error;
@@ -44,7 +45,7 @@ function run(command: string, args: string[], timeoutMs = 15_000): Promise<Run> 
 }
 
 let t: TestBroker;
-const events: TopicRuleEvent[] = [];
+const events: PressEvent[] = [];
 let acks: BrokerAckPublisher;
 
 beforeAll(async () => {

@@ -18,10 +18,8 @@ import {
 } from '#shared/index';
 import { DerivedKeySource } from '../../../cloud/core/keys.ts';
 import { DEFAULT_SETTINGS, type OrderStatus } from '../../../cloud/core/model.ts';
-import { OrderService } from '../../../cloud/core/orders/order-service.ts';
-import { systemClock } from '../../../cloud/core/ports.ts';
 import { pressEventFor } from '../../../cloud/core/press/press-event.ts';
-import { PressService } from '../../../cloud/core/press/press-service.ts';
+import { createPressPipeline } from '../../../cloud/core/press/press-pipeline.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
 import { MemoryOrderStore } from '../../../cloud/store/memory/memory-order-store.ts';
 import { MemoryPressStore } from '../../../cloud/store/memory/memory-press-store.ts';
@@ -59,7 +57,6 @@ const MASTER_KEY = fromHex(
   '6d61737465722d6b65792d666f722d746573747321212121212121212121aa55',
 ) as Uint8Array;
 const HOUSEHOLD = 'hh-device-tests';
-const silent = { info() {}, warn() {}, error() {} };
 
 export async function startTestCloud(): Promise<CloudUnderTest> {
   const keyVersion = 1;
@@ -113,12 +110,10 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     });
   };
 
-  const events = { emit: async () => {} };
-  const service = new PressService({
+  const { presses: service } = createPressPipeline({
     store,
-    orders: new OrderService({ orders: orderStore, clock: systemClock, events, log: silent }),
+    orderStore,
     keys,
-    clock: systemClock,
     acks: {
       publishAck: async (deviceId, ack) => {
         const json = encodeAck(ack);
@@ -139,9 +134,6 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
         );
       },
     },
-    events,
-    log: silent,
-    sha256: nodeSha256,
   });
 
   // The local topic rule: every press publish becomes the event an AWS IoT rule delivers.
