@@ -1,34 +1,19 @@
-/**
- * The accidental-order guard end to end: presses through the embedded broker, the topic rule
- * and the press pipeline on dynalite, settings and confirmations through the HTTP API, the
- * household's notification read back in both languages.
- *
- * An order history in the past cannot be pressed through the broker (the rule stamps presses
- * with the current time), so it is written by the press pipeline the stack assembles
- * (createPressPipeline), on the stack's table, with presses stamped days ago; the virtual button then continues
- * from the last sequence number, as a real button would.
- */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveDeviceKey, signPress } from '#shared/index';
 import { LocalIssuer } from '../../cloud/core/auth/local-issuer.ts';
 import { wallClock } from '../../cloud/core/guard/local-time.ts';
-import { DAY_MS } from '../../cloud/core/guard/rhythm.ts';
 import { type ButtonSettings, DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
 import { systemClock } from '../../cloud/core/ports.ts';
-import { pressEventFor } from '../../cloud/core/press/press-event.ts';
-import { createPressPipeline } from '../../cloud/core/press/press-pipeline.ts';
-import { nodeSha256 } from '../../cloud/core/sha256.ts';
-import { MASTER_KEY_FILE, parseMasterKeyFile } from '../../cloud/dev/master-key-file.ts';
 import { DEMO } from '../../cloud/local/demo.ts';
 import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
-import { FileButtonStateStore } from '../../cloud/local/tools/virtual-button.ts';
 import { DynamoButtonStore } from '../../cloud/store/dynamo/dynamo-button-store.ts';
-import { DynamoOrderStore } from '../../cloud/store/dynamo/dynamo-order-store.ts';
-import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
-import { connectButton, quietLog, stackConfig, tempDir } from './support.ts';
+import {
+  connectButton,
+  deliveredHistory as historyOf,
+  quietLog,
+  stackConfig,
+  tempDir,
+} from './support.ts';
 
 let data: Awaited<ReturnType<typeof tempDir>>;
 let stack: RunningStack;
@@ -93,39 +78,8 @@ async function newButton(deviceId: string, settings: Partial<ButtonSettings> = {
   }
 }
 
-/** Orders placed `daysAgo` days ago, each delivered; returns the last sequence number used. */
-async function deliveredHistory(deviceId: string, daysAgo: number[]): Promise<number> {
-  const text = await readFile(join(data.dir, MASTER_KEY_FILE), 'utf8');
-  const master = parseMasterKeyFile(text, MASTER_KEY_FILE).keys.get(1) as Uint8Array;
-  const key = deriveDeviceKey(nodeSha256, master, deviceId, 1);
-  const { presses, orders } = createPressPipeline({
-    store: new DynamoPressStore(stack.table),
-    orderStore: new DynamoOrderStore(stack.table),
-    keys: { deviceKey: async () => key },
-    acks: { publishAck: async () => undefined },
-  });
-  const brand = { kind: 'brand', id: DEMO.brandId } as const;
-  let seq = 0;
-  for (const days of daysAgo) {
-    seq++;
-    const press = signPress(nodeSha256, key, {
-      device: deviceId,
-      seq,
-      click: 'SINGLE',
-      battery_mv: 2900,
-      attempt: 1,
-      kv: 1,
-    });
-    const at = Date.now() - days * DAY_MS;
-    const result = await presses.handle(pressEventFor(deviceId, JSON.stringify(press), at));
-    expect(result.outcome).toBe('ORDERED');
-    await orders.sweep();
-    await orders.ship(result.orderId as string, brand);
-    await orders.deliver(result.orderId as string, brand);
-  }
-  await FileButtonStateStore.inDataDir(data.dir).save(deviceId, { seq, pending: null });
-  return seq;
-}
+const deliveredHistory = (deviceId: string, daysAgo: number[]) =>
+  historyOf(stack, data.dir, DEMO.brandId, deviceId, daysAgo);
 
 async function pressThroughBroker(deviceId: string, times = 1) {
   const button = await connectButton({ dataDir: data.dir, deviceId, port: stack.runtime.mqttPort });
