@@ -18,6 +18,9 @@ import type {
   Terms,
 } from './types.ts';
 
+/** The guard reasons that hold a press for confirmation (the others only flag it for support). */
+const HELD_REASONS: readonly string[] = ['EARLY_REORDER', 'QUIET_HOURS', 'CHILD_LOCK'];
+
 export function householdView(api: Api, signOut: () => void): HTMLElement {
   const m = t();
   const me = api.session.tenant ?? '';
@@ -295,11 +298,15 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
         label,
       );
     if (order.status === 'NEEDS_CONFIRMATION') {
-      const held = order.guard ? m.guardReason[order.guard.reason] : null;
+      // Held by the guard (early, quiet hours, child lock), by a price rise, or by both.
+      const held = order.guard && HELD_REASONS.includes(order.guard.reason);
+      const repriced =
+        order.acceptedPriceCents === null || order.unitPriceCents !== order.acceptedPriceCents;
       return h(
         'div',
         { class: 'confirm' },
-        held ? h('p', { class: 'held' }, held) : priceChange(order),
+        held ? h('p', { class: 'held' }, m.guardReason[order.guard?.reason ?? ''] ?? '') : null,
+        repriced || !held ? priceChange(order) : null,
         h(
           'div',
           { class: 'row' },

@@ -27,7 +27,7 @@ let shown: { session: Session | null; message?: string | undefined } = { session
 function languagePicker(): HTMLElement {
   const select = h(
     'select',
-    { name: 'language', lang: 'en' },
+    { name: 'language' },
     LOCALES.map((code) => {
       const option = h('option', { value: code, lang: code }, CATALOG_NAMES[code]);
       option.selected = code === locale();
