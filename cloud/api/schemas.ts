@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
+import { SETTINGS_BOUNDS } from '../core/fleet/settings-bounds.ts';
 import { isTimeZone } from '../core/guard/local-time.ts';
 import { CHILD_LOCKS, GUARD_REASONS, ORDER_STATUSES } from '../core/model.ts';
 
@@ -90,9 +91,12 @@ export const SkuChangesSchema = z
 
 // --- Buttons --------------------------------------------------------------------------------
 
+const bounded = (bound: keyof typeof SETTINGS_BOUNDS) =>
+  z.number().min(SETTINGS_BOUNDS[bound].min).max(SETTINGS_BOUNDS[bound].max);
+
 const SecondActionSchema = z.object({
   skuId: SkuId,
-  quantity: z.number().int().min(1).max(99),
+  quantity: bounded('quantity').int(),
 });
 
 const wallClock = z
@@ -127,11 +131,11 @@ export const SettingsSchema = z
 export const SettingsChangesSchema = z
   .object({
     skuId: SkuId.nullable().optional(),
-    quantity: z.number().int().min(1).max(99).optional(),
+    quantity: bounded('quantity').int().optional(),
     secondAction: SecondActionSchema.nullable().optional(),
-    cancelWindowMinutes: z.number().int().min(0).max(1440).optional(),
-    maxOpenOrders: z.number().int().min(1).max(10).optional(),
-    priceIncreaseLimitPct: z.number().min(0).max(100).optional(),
+    cancelWindowMinutes: bounded('cancelWindowMinutes').int().optional(),
+    maxOpenOrders: bounded('maxOpenOrders').int().optional(),
+    priceIncreaseLimitPct: bounded('priceIncreaseLimitPct').optional(),
     confirmFirstOrder: z.boolean().optional(),
     childLock: z.enum(CHILD_LOCKS).optional().openapi({
       description: "'confirm': every press waits for you; 'disabled': presses order nothing",
@@ -142,11 +146,8 @@ export const SettingsChangesSchema = z
       .max(64)
       .refine(isTimeZone, 'an IANA time zone such as Europe/Paris')
       .optional(),
-    earlyReorderPct: z
-      .number()
+    earlyReorderPct: bounded('earlyReorderPct')
       .int()
-      .min(0)
-      .max(100)
       .optional()
       .openapi({ description: 'hold a press made before this % of your usual interval' }),
     learnRhythm: z.boolean().optional(),

@@ -4,6 +4,7 @@
  * store (memory, dynalite, DynamoDB Local).
  */
 import { expect, it } from 'vitest';
+import { BURST_WINDOW_MS } from '../../cloud/core/guard/guard.ts';
 import type { Order } from '../../cloud/core/model.ts';
 import { describeOnEveryStore, type StoreUnderTest } from '../helpers/stores.ts';
 import { BRAND, button, START, sku, World } from '../helpers/world.ts';
@@ -78,11 +79,10 @@ describeOnEveryStore('OrderStore', (open) => {
     );
   });
 
-  it('saves a transition only from the expected status, and a closed order frees its slot', async () => {
+  it('saves a transition only from the expected status', async () => {
     const { store, world } = await worldWith(open);
     const [order] = await ordersFrom(world, store, ['btn-1']);
     if (!order) throw new Error('order expected');
-    expect((await store.api.buttons.getButton('btn-1'))?.open).toHaveLength(1);
     const next = cancelled(order, world.clock.now());
     expect(await store.orders.saveTransition(next, 'CONFIRMED')).toBe(false);
     expect((await store.orders.getOrder(order.orderId))?.status).toBe('PLACED');
@@ -91,27 +91,34 @@ describeOnEveryStore('OrderStore', (open) => {
       status: 'CANCELLED',
       history: next.history,
     });
-    expect((await store.api.buttons.getButton('btn-1'))?.open).toEqual([]);
     expect(await store.orders.saveTransition(next, 'PLACED')).toBe(false);
   });
 
-  it('confirming an order that needed confirmation records its price as accepted on the button', async () => {
+  it('releases an order’s slot on its button and learns from it, once however often it is released', async () => {
     const { store, world } = await worldWith(open);
+    await store.putButton(button('btn-1', { maxOpenOrders: 2 }));
+    const device = world.device('btn-1');
+    await device.press();
+    world.clock.advance(BURST_WINDOW_MS);
+    await device.press();
+    const first = await store.orders.getOrder('btn-1-1');
+    expect((await store.api.buttons.getButton('btn-1'))?.open.map((o) => o.seq)).toEqual([1, 2]);
+    const delivered = { ...(first as Order), status: 'DELIVERED' as const };
+    await store.orders.releaseSlot(delivered);
+    await store.orders.releaseSlot(delivered);
+    const released = await store.api.buttons.getButton('btn-1');
+    expect(released?.open.map((o) => o.seq)).toEqual([2]);
+    expect(released?.rhythm).toEqual({ coffee: { orderedAt: [START], lastCancelledAt: null } });
+    await store.orders.releaseSlot({ ...delivered, deviceId: 'btn-unknown' });
+  });
+
+  it('records an accepted price only while the button still orders that SKU', async () => {
+    const { store } = await worldWith(open);
     await store.putButton(button('btn-1', { acceptedPriceCents: 999 }));
-    const result = await world.device('btn-1').press();
-    expect(result.outcome).toBe('NEEDS_CONFIRMATION');
-    const order = (await store.orders.getOrder(result.orderId ?? '')) as Order;
-    const placed: Order = {
-      ...order,
-      status: 'PLACED',
-      history: [
-        ...order.history,
-        { status: 'PLACED', at: world.clock.now(), actor: { kind: 'household', id: 'hh-1' } },
-      ],
-    };
-    expect(await store.orders.saveTransition(placed, 'NEEDS_CONFIRMATION')).toBe(true);
-    const settings = (await store.api.buttons.getButton('btn-1'))?.settings;
-    expect(settings?.acceptedPriceCents).toBe(1299);
+    await store.orders.acceptPrice('btn-1', 'coffee', 1299);
+    expect((await store.api.buttons.getButton('btn-1'))?.settings.acceptedPriceCents).toBe(1299);
+    await store.orders.acceptPrice('btn-1', 'tea', 5);
+    expect((await store.api.buttons.getButton('btn-1'))?.settings.acceptedPriceCents).toBe(1299);
   });
 
   it('lists orders whose deadline has passed, oldest deadline first, up to the limit', async () => {

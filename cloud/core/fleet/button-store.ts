@@ -3,11 +3,19 @@
  * same item (hwm, open, recent, lastPressAt, batteryMv); adapters change only the attributes
  * named here, so neither side overwrites the other.
  */
-import type { Button, ButtonSettings } from '../model.ts';
+import { type Button, type ButtonSettings, DEFAULT_SETTINGS } from '../model.ts';
 import type { Page, PageRequest } from '../page.ts';
 
 /** Settings to change; `acceptedPriceCents` only through the order flow and the terms. */
 export type SettingsPatch = Partial<ButtonSettings>;
+
+/**
+ * What a household's departure (release, erasure) resets: every setting it chose, and the price
+ * it accepted; the brand's SKU binding stays. Adapters apply it in the same write as the release,
+ * and forget the rhythm learned from its orders there too.
+ */
+const { skuId: _brandBinding, ...householdDefaults } = DEFAULT_SETTINGS;
+export const HOUSEHOLD_RESET: Required<Omit<SettingsPatch, 'skuId'>> = householdDefaults;
 
 export type AssignResult = 'assigned' | 'already-yours' | 'taken' | 'missing';
 
@@ -24,8 +32,7 @@ export interface ButtonStore {
   /** Gives an unclaimed button to a household (conditional: exactly one household wins). */
   assignHousehold(deviceId: string, householdId: string): Promise<AssignResult>;
   /**
-   * Detaches the button from `householdId` and resets its household settings to defaults
-   * (keeping the brand's SKU binding); returns the claim-code hash it held, or undefined
+   * Detaches the button from `householdId` and applies HOUSEHOLD_RESET; returns the claim-code hash it held, or undefined
    * when the button was not that household's.
    */
   releaseHousehold(deviceId: string, householdId: string): Promise<string | null | undefined>;

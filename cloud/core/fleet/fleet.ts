@@ -13,6 +13,7 @@ import { type ButtonOwner, type ButtonStore, isOwner, type SettingsPatch } from 
 import { claimCodeHash, deriveClaimCode } from './claim-code.ts';
 import type { ClaimStore } from './claim-store.ts';
 import { ClaimCodeUnknownError, ClaimCodeUsedError } from './errors.ts';
+import { checkSettingsBounds } from './settings-bounds.ts';
 import { type Terms, termsFor } from './terms.ts';
 
 export interface NewButton {
@@ -174,6 +175,7 @@ export class Fleet {
     deviceId: string,
     changes: HouseholdSettings,
   ): Promise<Button> {
+    checkSettingsBounds(changes);
     const button = await this.get(deviceId, { householdId });
     const next = { ...button.settings, ...changes };
     const patch: SettingsPatch = { ...changes };

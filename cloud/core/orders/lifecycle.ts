@@ -35,6 +35,16 @@ export function isOpen(status: OrderStatus): boolean {
   return OPEN_STATUSES.includes(status);
 }
 
+/**
+ * The cancel window: a placed order may be cancelled by its household (or its button's LONG
+ * press) until its deadline, when the sweep confirms it; one awaiting confirmation, until it is
+ * confirmed or expires.
+ */
+export function insideCancelWindow(order: Order, now: number): boolean {
+  if (order.status === 'NEEDS_CONFIRMATION') return true;
+  return order.status === 'PLACED' && now < order.cancelDeadline;
+}
+
 export function canTransition(from: OrderStatus, to: OrderStatus, actor: Actor): boolean {
   if (!ALLOWED[from].includes(to)) return false;
   // Once the cancel window is over only support may cancel, and only before shipping.

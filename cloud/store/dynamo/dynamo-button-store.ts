@@ -8,10 +8,11 @@ import {
   type AssignResult,
   type ButtonOwner,
   type ButtonStore,
+  HOUSEHOLD_RESET,
   isOwner,
   type SettingsPatch,
 } from '../../core/fleet/button-store.ts';
-import { type Button, DEFAULT_SETTINGS } from '../../core/model.ts';
+import type { Button } from '../../core/model.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { fromButtonItem, householdIndexKeys, toButtonItem } from './button-item.ts';
@@ -19,9 +20,6 @@ import { conditional, guarded, isConditionFailure } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
-
-/** What a household's departure resets (the brand's SKU binding stays). */
-const { skuId: _brandBinding, ...HOUSEHOLD_DEFAULTS }: SettingsPatch = DEFAULT_SETTINGS;
 
 export class DynamoButtonStore implements ButtonStore {
   constructor(private readonly table: Table) {}
@@ -117,7 +115,7 @@ export class DynamoButtonStore implements ButtonStore {
   ): Promise<string | null | undefined> {
     const names: Record<string, string> = { '#settings': 'settings' };
     const values: Record<string, unknown> = { ':hh': householdId, ':nobody': null };
-    const sets = Object.entries(HOUSEHOLD_DEFAULTS).map(([field, value], i) => {
+    const sets = Object.entries(HOUSEHOLD_RESET).map(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;
       return `#settings.#f${i} = :v${i}`;

@@ -2,7 +2,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
-import { isOpen } from '../../core/orders/lifecycle.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
@@ -76,12 +75,7 @@ export class DynamoOrderStore implements OrderStore {
         }),
       ),
     );
-    if (!saved) return false;
-    if (expectedStatus === 'NEEDS_CONFIRMATION' && next.status === 'PLACED') {
-      await this.acceptPrice(next);
-    }
-    if (!isOpen(next.status)) await this.releaseSlot(next);
-    return true;
+    return saved;
   }
 
   async listDue(before: number, limit: number): Promise<Order[]> {
@@ -128,16 +122,16 @@ export class DynamoOrderStore implements OrderStore {
     return releaseSlot(this.table, order);
   }
 
-  private async acceptPrice(order: Order): Promise<void> {
+  async acceptPrice(deviceId: string, skuId: string, priceCents: number): Promise<void> {
     await conditional('acceptPrice', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
-          Key: keys.button(order.deviceId),
+          Key: keys.button(deviceId),
           UpdateExpression: 'SET #settings.acceptedPriceCents = :price',
           ConditionExpression: '#settings.skuId = :sku',
           ExpressionAttributeNames: { '#settings': 'settings' },
-          ExpressionAttributeValues: { ':price': order.unitPriceCents, ':sku': order.skuId },
+          ExpressionAttributeValues: { ':price': priceCents, ':sku': skuId },
         }),
       ),
     );

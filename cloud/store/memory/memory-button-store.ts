@@ -2,10 +2,11 @@ import {
   type AssignResult,
   type ButtonOwner,
   type ButtonStore,
+  HOUSEHOLD_RESET,
   isOwner,
   type SettingsPatch,
 } from '../../core/fleet/button-store.ts';
-import { type Button, DEFAULT_SETTINGS } from '../../core/model.ts';
+import type { Button } from '../../core/model.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { byKey, pageOf } from './memory-page.ts';
 import { type ButtonRecord, clone, type MemoryTable } from './memory-table.ts';
@@ -68,7 +69,7 @@ export class MemoryButtonStore implements ButtonStore {
     if (!record || record.householdId !== householdId) return undefined;
     const claimHash = record.claimHash;
     record.householdId = null;
-    record.settings = { ...DEFAULT_SETTINGS, skuId: record.settings.skuId };
+    record.settings = { ...record.settings, ...HOUSEHOLD_RESET };
     record.rhythm = {};
     record.claimHash = null;
     return claimHash;

@@ -1,7 +1,6 @@
 /** OrderStore on the MemoryTable, with the same conditions as DynamoOrderStore. */
 import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
-import { isOpen } from '../../core/orders/lifecycle.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
 import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
@@ -51,15 +50,16 @@ export class MemoryOrderStore implements OrderStore {
     if (stored?.kind !== 'order' || stored.order.status !== expectedStatus) return false;
     stored.order = { ...stored.order, status: next.status, history: clone(next.history) };
     stored.order.cancelDeadline = next.cancelDeadline;
-    const button = this.table.buttons.get(next.deviceId);
-    if (!button) return true;
-    if (expectedStatus === 'NEEDS_CONFIRMATION' && next.status === 'PLACED') {
-      if (button.settings.skuId === next.skuId) {
-        button.settings.acceptedPriceCents = next.unitPriceCents;
-      }
-    }
-    if (!isOpen(next.status)) releaseSlot(this.table, next);
     return true;
+  }
+
+  async releaseSlot(order: Order): Promise<void> {
+    releaseSlot(this.table, order);
+  }
+
+  async acceptPrice(deviceId: string, skuId: string, priceCents: number): Promise<void> {
+    const button = this.table.buttons.get(deviceId);
+    if (button?.settings.skuId === skuId) button.settings.acceptedPriceCents = priceCents;
   }
 
   async listDue(before: number, limit: number): Promise<Order[]> {

@@ -60,4 +60,26 @@ describe('Fleet', () => {
     expect(button.householdId).toBe('hh-1');
     await expect(f.claim('hh-2', code)).rejects.toBeInstanceOf(ClaimCodeUsedError);
   });
+
+  it('refuses settings outside their bounds whoever calls, before touching the button', async () => {
+    const { fleet: f, table } = fleet();
+    const [a] = await f.registerBatch('acme', 1, [{ deviceId: 'd1', serial: 'S1' }]);
+    await f.claim('hh-1', a?.claimCode ?? '');
+    const before = table.snapshot();
+    for (const changes of [
+      { quantity: 0 },
+      { quantity: 1.5 },
+      { cancelWindowMinutes: 1441 },
+      { maxOpenOrders: 11 },
+      { priceIncreaseLimitPct: -1 },
+      { secondAction: { skuId: 'coffee', quantity: 100 } },
+    ]) {
+      await expect(f.updateSettings('hh-1', 'd1', changes)).rejects.toMatchObject({
+        code: 'SETTING_OUT_OF_RANGE',
+      });
+    }
+    expect(table.snapshot()).toEqual(before);
+    const kept = await f.updateSettings('hh-1', 'd1', { cancelWindowMinutes: 1440 });
+    expect(kept.settings.cancelWindowMinutes).toBe(1440);
+  });
 });
