@@ -8,8 +8,8 @@ import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { DynamoButtonStore } from '../../cloud/store/dynamo/dynamo-button-store.ts';
 import {
-  connectButton,
   deliveredHistory as historyOf,
+  pressTimes,
   quietLog,
   stackConfig,
   tempDir,
@@ -81,16 +81,8 @@ async function newButton(deviceId: string, settings: Partial<ButtonSettings> = {
 const deliveredHistory = (deviceId: string, daysAgo: number[]) =>
   historyOf(stack, data.dir, DEMO.brandId, deviceId, daysAgo);
 
-async function pressThroughBroker(deviceId: string, times = 1) {
-  const button = await connectButton({ dataDir: data.dir, deviceId, port: stack.runtime.mqttPort });
-  try {
-    const results = [];
-    for (let i = 0; i < times; i++) results.push(await button.press());
-    return results;
-  } finally {
-    await button.close();
-  }
-}
+const pressThroughBroker = (deviceId: string, times = 1) =>
+  pressTimes(stack, data.dir, deviceId, times);
 
 async function ordersOf(deviceId: string) {
   const page = await call<{ items: OrderView[] }>('GET', '/v1/household/orders?limit=100');

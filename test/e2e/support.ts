@@ -166,3 +166,20 @@ export async function connectButton(options: ButtonOptions): Promise<ConnectedBu
     close: () => transport.close(),
   };
 }
+
+/** Connects a virtual button to the stack's broker, presses it `times` times, disconnects. */
+export async function pressTimes(
+  stack: RunningStack,
+  dataDir: string,
+  deviceId: string,
+  times = 1,
+): Promise<Awaited<ReturnType<ConnectedButton['press']>>[]> {
+  const button = await connectButton({ dataDir, deviceId, port: stack.runtime.mqttPort });
+  try {
+    const results = [];
+    for (let i = 0; i < times; i++) results.push(await button.press());
+    return results;
+  } finally {
+    await button.close();
+  }
+}

@@ -16,7 +16,7 @@ import { DEMO } from '../../cloud/local/demo.ts';
 import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { buildWeb } from '../../cloud/web/build.ts';
-import { connectButton, deliveredHistory, quietLog, stackConfig, tempDir } from '../e2e/support.ts';
+import { deliveredHistory, pressTimes, quietLog, stackConfig, tempDir } from '../e2e/support.ts';
 import { chromiumAvailable, launchChromium, screenshots } from './browser.ts';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -51,18 +51,11 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
   };
   const household = { role: 'household', tenant: DEMO.householdId } as const;
 
-  async function press(deviceId: string) {
-    const button = await connectButton({
-      dataDir: data.dir,
-      deviceId,
-      port: stack.runtime.mqttPort,
-    });
-    try {
-      return await button.press();
-    } finally {
-      await button.close();
-    }
-  }
+  const press = async (deviceId: string) => {
+    const [result] = await pressTimes(stack, data.dir, deviceId);
+    if (!result) throw new Error(`no answer to a press of ${deviceId}`);
+    return result;
+  };
 
   async function signIn(role: 'household' | 'support' | 'brand', tenant?: string) {
     await page.goto(base);
