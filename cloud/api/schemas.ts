@@ -125,6 +125,7 @@ export const SettingsSchema = z
     earlyReorderPct: z.number().int(),
     learnRhythm: z.boolean(),
     remindWhenDue: z.boolean(),
+    burstWindowSeconds: z.number().int(),
   })
   .openapi('ButtonSettings');
 
@@ -152,6 +153,10 @@ export const SettingsChangesSchema = z
       .openapi({ description: 'hold a press made before this % of your usual interval' }),
     learnRhythm: z.boolean().optional(),
     remindWhenDue: z.boolean().optional(),
+    burstWindowSeconds: bounded('burstWindowSeconds')
+      .int()
+      .optional()
+      .openapi({ description: 'presses this soon after an order are the same intent; 0 = off' }),
   })
   .strict()
   .openapi('ButtonSettingsChanges');

@@ -90,6 +90,8 @@ export interface ButtonSettings {
   learnRhythm: boolean;
   /** Remind the household when the next-need date passes without a press. */
   remindWhenDue: boolean;
+  /** Presses this soon after an order are the same intent (0: every press is its own). */
+  burstWindowSeconds: number;
 }
 
 export const CHILD_LOCKS = ['off', 'confirm', 'disabled'] as const;
@@ -116,6 +118,7 @@ export const DEFAULT_SETTINGS: ButtonSettings = {
   earlyReorderPct: 25,
   learnRhythm: true,
   remindWhenDue: false,
+  burstWindowSeconds: 10,
 };
 
 export interface Button {

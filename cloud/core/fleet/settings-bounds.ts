@@ -14,6 +14,7 @@ export const SETTINGS_BOUNDS = {
   priceIncreaseLimitPct: { min: 0, max: 100 },
   /** Percent of the usual reorder interval before which a press waits for confirmation. */
   earlyReorderPct: { min: 0, max: 100 },
+  burstWindowSeconds: { min: 0, max: 600 },
 } as const;
 
 const WHOLE: readonly string[] = [
@@ -21,6 +22,7 @@ const WHOLE: readonly string[] = [
   'cancelWindowMinutes',
   'maxOpenOrders',
   'earlyReorderPct',
+  'burstWindowSeconds',
 ];
 
 /** Throws RuleViolationError (SETTING_OUT_OF_RANGE) for the first value outside its bounds. */
@@ -32,6 +34,7 @@ export function checkSettingsBounds(settings: Partial<ButtonSettings>): void {
     ['maxOpenOrders', 'maxOpenOrders', settings.maxOpenOrders],
     ['priceIncreaseLimitPct', 'priceIncreaseLimitPct', settings.priceIncreaseLimitPct],
     ['earlyReorderPct', 'earlyReorderPct', settings.earlyReorderPct],
+    ['burstWindowSeconds', 'burstWindowSeconds', settings.burstWindowSeconds],
   ];
   for (const [bound, field, value] of values) {
     if (value === undefined) continue;

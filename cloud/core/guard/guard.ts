@@ -3,12 +3,15 @@
  * and the time, whether a press that would order may order, must wait for the household's
  * confirmation, is part of a press already made, or is refused by the child lock. Pure.
  */
-import type { ButtonSettings, Order, OrderGuard } from '../model.ts';
+import { type ButtonSettings, DEFAULT_SETTINGS, type Order, type OrderGuard } from '../model.ts';
 import { inWindow, localMinuteOfDay, minuteOf } from './local-time.ts';
 import { DAY_MS, estimateRhythm, type SkuRhythm } from './rhythm.ts';
 
-/** Presses this close to the order they follow are one intent (a child, a bounce, a retry). */
-export const BURST_WINDOW_MS = 10_000;
+/**
+ * Presses this close to the order they follow are one intent (a child, a bounce, a retry), unless
+ * the household chose another window.
+ */
+export const BURST_WINDOW_MS = DEFAULT_SETTINGS.burstWindowSeconds * 1000;
 /** A press this soon after a cancel is shown to support: it may be the same mistake again. */
 export const REORDER_AFTER_CANCEL_MS = 60 * 60_000;
 
@@ -39,7 +42,8 @@ const because = (reason: OrderGuard['reason']): OrderGuard => ({
 export function guardPress(input: GuardInput): GuardVerdict {
   const { settings, now } = input;
   if (settings.childLock === 'disabled') return { kind: 'disabled' };
-  if (input.open.some((order) => now - order.placedAt < BURST_WINDOW_MS)) return { kind: 'burst' };
+  const burst = settings.burstWindowSeconds * 1000;
+  if (input.open.some((order) => now - order.placedAt < burst)) return { kind: 'burst' };
   if (settings.childLock === 'confirm') return { kind: 'confirm', guard: because('CHILD_LOCK') };
   const quiet = settings.quietHours;
   if (
