@@ -16,6 +16,7 @@ import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
+import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
 import type { PipelineFactory } from './stack.ts';
 import { localWebApp } from './web.ts';
@@ -64,6 +65,7 @@ export const localPipeline: PipelineFactory = async (context) => {
     },
     startHttp: async (host, port) => {
       const server = createServer(getRequestListener(web.fetch));
+      server.on('clientError', answerClientError);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

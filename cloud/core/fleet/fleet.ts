@@ -76,6 +76,11 @@ export class Fleet {
       // claim record exists that could point a household at that brand's button.
       if (!(await this.buttons.createButton(button, codeHash))) {
         const existing = await this.buttons.getButton(input.deviceId);
+        // Another brand's device gets the answer every other route gives for an id the caller
+        // cannot see (404), never a message that confirms another brand registered it.
+        if (existing && existing.brandId !== brandId) {
+          throw new NotFoundError('button', input.deviceId);
+        }
         const same =
           existing?.brandId === brandId &&
           existing.serial === input.serial &&

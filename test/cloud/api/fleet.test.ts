@@ -1,7 +1,7 @@
 /** Fleet rules on the in-memory fakes: retries after a crash finish the work, never double it. */
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../../cloud/core/catalog/catalog.ts';
-import { ConflictError } from '../../../cloud/core/errors.ts';
+import { NotFoundError } from '../../../cloud/core/errors.ts';
 import { claimCodeHash } from '../../../cloud/core/fleet/claim-code.ts';
 import { ClaimCodeUsedError } from '../../../cloud/core/fleet/errors.ts';
 import { Fleet } from '../../../cloud/core/fleet/fleet.ts';
@@ -39,7 +39,7 @@ describe('Fleet', () => {
     const before = table.claims.size;
     await expect(
       f.registerBatch('globex', 1, [{ deviceId: 'd1', serial: 'S1' }]),
-    ).rejects.toBeInstanceOf(ConflictError);
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect(table.claims.size).toBe(before);
   });
 

@@ -82,7 +82,7 @@ beforeAll(async () => {
       path: '/v1/brand/buttons',
       role: 'brand',
       body: { buttons: [{ deviceId: 'btn-a', serial: 'SN-A' }] },
-      otherTenant: 409,
+      otherTenant: 404,
     },
     { method: 'GET', path: '/v1/brand/buttons/btn-a', role: 'brand', otherTenant: 404 },
     {
