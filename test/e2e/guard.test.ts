@@ -168,7 +168,8 @@ describe('accidental orders caught before they ship, end to end', () => {
   }
 
   it('a burst of 5 presses is one intent: one order, even with room for three', async () => {
-    await newButton('guard-burst', { maxOpenOrders: 3 });
+    // A minute's window, so a slow shared machine cannot stretch five presses past it.
+    await newButton('guard-burst', { maxOpenOrders: 3, burstWindowSeconds: 60 });
     const burst = await pressThroughBroker('guard-burst', 5);
     expect(burst.map((r) => r.outcome)).toEqual([
       'ORDERED',

@@ -40,7 +40,6 @@ const en = {
   languageName: 'English',
   language: 'Language',
   skip: 'Skip to content',
-  loading: 'Loading…',
   signIn: 'Sign in',
   signedInAs: (role: string, tenant: string | null) =>
     tenant ? `Signed in as ${role} ${tenant}` : `Signed in as ${role}`,
@@ -288,7 +287,6 @@ const fr: Messages = {
   languageName: 'Français',
   language: 'Langue',
   skip: 'Aller au contenu',
-  loading: 'Chargement…',
   signIn: 'Se connecter',
   signedInAs: (role, tenant) =>
     tenant ? `Connecté en tant que ${role} ${tenant}` : `Connecté en tant que ${role}`,
@@ -518,6 +516,11 @@ const fr: Messages = {
 };
 
 const CATALOG: Record<Locale, Messages> = { en, fr };
+
+/** A language's own name for itself, for the language switch. */
+export function languageName(code: Locale): string {
+  return CATALOG[code].languageName;
+}
 
 /** The messages in the current language. */
 export function t(): Messages {

@@ -12,7 +12,7 @@ import {
 import { brandView } from './brand.ts';
 import { field, fill, h } from './dom.ts';
 import { householdView } from './household.ts';
-import { LOCALES, type Locale, locale, setLocale, t } from './i18n.ts';
+import { LOCALES, type Locale, languageName, locale, setLocale, t } from './i18n.ts';
 import { tickCountdowns } from './orders.ts';
 import { supportView } from './support.ts';
 import type { Role } from './types.ts';
@@ -29,7 +29,7 @@ function languagePicker(): HTMLElement {
     'select',
     { name: 'language' },
     LOCALES.map((code) => {
-      const option = h('option', { value: code, lang: code }, CATALOG_NAMES[code]);
+      const option = h('option', { value: code, lang: code }, languageName(code));
       option.selected = code === locale();
       return option;
     }),
@@ -40,8 +40,6 @@ function languagePicker(): HTMLElement {
   });
   return h('label', { class: 'language' }, h('span', {}, t().language), select);
 }
-
-const CATALOG_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français' };
 
 function signOut(message?: string): void {
   saveSession(null);
