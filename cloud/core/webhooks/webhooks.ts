@@ -17,30 +17,12 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { RestockError } from '../errors.ts';
-import type { OrderEvent, OrderEventType } from '../model.ts';
+import type { OrderEvent } from '../model.ts';
 import type { Clock, EventSink, Log } from '../ports.ts';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType, webhookTypeOf } from './event-types.ts';
 import type { WebhookStore } from './webhook-store.ts';
 
-export const WEBHOOK_EVENT_TYPES = [
-  'order.placed',
-  'order.needs_confirmation',
-  'order.confirmed',
-  'order.cancelled',
-  'order.shipped',
-  'order.delivered',
-  'order.expired',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-
-const TYPE_OF: Record<OrderEventType, WebhookEventType> = {
-  OrderPlaced: 'order.placed',
-  OrderNeedsConfirmation: 'order.needs_confirmation',
-  OrderConfirmed: 'order.confirmed',
-  OrderCancelled: 'order.cancelled',
-  OrderShipped: 'order.shipped',
-  OrderDelivered: 'order.delivered',
-  OrderExpired: 'order.expired',
-};
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType, webhookTypeOf };
 
 export const WEBHOOK = {
   /** Retries stop this long after the first attempt; the delivery is then dead-lettered. */
@@ -119,10 +101,6 @@ export class WebhookRuleError extends WebhookError {
   constructor(code: string, message: string, details: Record<string, unknown> = {}) {
     super(code, message, { details });
   }
-}
-
-export function webhookTypeOf(type: OrderEventType): WebhookEventType {
-  return TYPE_OF[type];
 }
 
 export function deliveryIdOf(endpointId: string, eventId: string): string {
