@@ -52,12 +52,13 @@ export const localPipelineWith =
       acks: context.ackPublisher,
       log,
     });
-    // Statistics first: the notifier's file and household notes follow, as the AWS rules do.
+    // The household hears first; statistics and the webhook queue follow (in AWS each is its
+    // own rule on the bus). A failing sink fails the batch, which the next drain repeats.
     const relay = new OutboxRelay(
       fanOut([
+        new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
         new StatsCounter(stores.stats),
         new WebhookEnqueuer(stores.webhooks, systemClock),
-        new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
       ]),
     );
     const outbox = new DynamoOutboxStore(table);
