@@ -1,7 +1,8 @@
 /**
  * What the local stack runs on top of broker and store — the same code as in AWS: the
  * PressService and OrderService the Lambdas run, on the DynamoDB stores, with acks through the
- * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep;
+ * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep
+ * (cancel windows and next-need reminders);
  * notifications to the console, the outbox file and the household's notifications in the store.
  */
 import { createServer } from 'node:http';
@@ -14,7 +15,9 @@ import { OrderService } from '../core/orders/order-service.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
+import { Reminders } from '../core/reminders/reminders.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
+import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
@@ -43,6 +46,12 @@ export const localPipeline: PipelineFactory = async (context) => {
     events: apiEvents,
     log,
   });
+  // Next-need reminders go to the household's notifications (the sweep logs each one).
+  const reminders = new Reminders({
+    store: new DynamoReminderStore(table),
+    clock: systemClock,
+    log,
+  });
   const issuer = await LocalIssuer.open(config.dataDir, systemClock);
   const app = createApiApp({
     stores,
@@ -59,8 +68,8 @@ export const localPipeline: PipelineFactory = async (context) => {
     // The press service logs each decision itself.
     handlePress: (event: PressEvent) => presses.handle(event),
     sweep: async () => {
-      const result = await orders.sweep();
-      if (result.confirmed + result.expired > 0) log.info('sweep', { ...result });
+      const result = { ...(await orders.sweep()), ...(await reminders.sweep()) };
+      if (result.confirmed + result.expired + result.reminded > 0) log.info('sweep', { ...result });
       return result;
     },
     startHttp: async (host, port) => {

@@ -13,10 +13,12 @@ import { dynamoApiStores } from '../../cloud/api/stores.ts';
 import type { Button, Sku } from '../../cloud/core/model.ts';
 import type { OrderStore } from '../../cloud/core/orders/order-store.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
+import type { ReminderStore } from '../../cloud/core/reminders/reminder-store.ts';
 import { freePorts } from '../../cloud/local/tools/free-ports.ts';
 import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
 import { startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
 import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
+import { DynamoReminderStore } from '../../cloud/store/dynamo/dynamo-reminder-store.ts';
 import { toSkuItem } from '../../cloud/store/dynamo/sku-item.ts';
 import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
 import { MemoryAuditStore } from '../../cloud/store/memory/memory-audit-store.ts';
@@ -27,6 +29,7 @@ import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempote
 import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notification-store.ts';
 import { MemoryOrderStore } from '../../cloud/store/memory/memory-order-store.ts';
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
+import { MemoryReminderStore } from '../../cloud/store/memory/memory-reminder-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
 import { MemoryTable } from '../../cloud/store/memory/memory-table.ts';
 
@@ -36,6 +39,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export interface StoreUnderTest {
   press: PressStore;
   orders: OrderStore;
+  reminders: ReminderStore;
   /** The API's ports; `api.orders` is `orders`. */
   api: ApiStores;
   putButton(button: Button): Promise<void>;
@@ -58,6 +62,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
   return {
     press: new MemoryPressStore(table),
     orders,
+    reminders: new MemoryReminderStore(table),
     api: {
       skus: new MemorySkuStore(table),
       buttons: new MemoryButtonStore(table),
@@ -100,6 +105,7 @@ function dynamoUnderTest(table: Table): StoreUnderTest {
   return {
     press: new DynamoPressStore(table),
     orders: api.orders,
+    reminders: new DynamoReminderStore(table),
     api,
     putButton: (button) => put(toButtonItem(button) as unknown as Record<string, unknown>),
     putSku: (sku) => put(toSkuItem(sku)),

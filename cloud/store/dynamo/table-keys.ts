@@ -8,7 +8,7 @@
  * |-------------------|--------------------|------------------------|---------------------------|---------------------------------------|-------------------------------|
  * | brand             | BRAND#{brand}      | META                   |                           |                                       |                               |
  * | SKU               | BRAND#{brand}      | SKU#{sku}              |                           |                                       |                               |
- * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          |                               |
+ * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          | REMIND / {at:013}#{device}    |
  * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER / {deadline:013}#{id} |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
@@ -26,7 +26,9 @@
  *   open orders change in one conditional update, which enforces replay protection and the
  *   open-order cap atomically without transactions (dynalite has none).
  * - gsi3 holds only orders waiting on a timer (PLACED until the cancel window ends,
- *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline.
+ *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline. In its own partition
+ *   (`REMIND`) it holds the next-need reminder timers of buttons whose rhythm changed: set when a
+ *   delivery teaches the rhythm, moved by the sweep to the next-need date, removed once handled.
  * - gsi4 holds only open orders the accidental-order guard held or flagged, not yet shipped
  *   (`FLAGGED` / `{placedAt:013}#{id}`): the support queue across households, oldest first.
  * - Rejected presses get their own sort-key range so a forged or replayed press can never
@@ -60,4 +62,6 @@ export const keys = {
 } as const;
 
 export const TIMER_PARTITION = 'TIMER';
+export const REMINDER_PARTITION = 'REMIND';
+export const reminderKey = (at: number, deviceId: string) => `${timeKey(at)}#${deviceId}`;
 export const FLAGGED_PARTITION = 'FLAGGED';

@@ -72,6 +72,7 @@ export class MemoryButtonStore implements ButtonStore {
     record.settings = { ...record.settings, ...HOUSEHOLD_RESET };
     record.rhythm = {};
     record.claimHash = null;
+    this.table.reminderTimers.delete(deviceId);
     return claimHash;
   }
 

@@ -33,6 +33,8 @@ export class MemoryTable {
   readonly notifications: Notification[] = [];
   readonly audit: AuditEntry[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
+  readonly reminderTimers = new Map<string, number>();
 
   /** Test fixture: a button item as it stands after registration and any presses. */
   putButton(button: Button): void {
@@ -66,6 +68,7 @@ export class MemoryTable {
       ['claim', this.claims],
       ['household', this.households],
       ['idempotency', this.idempotency],
+      ['reminder', this.reminderTimers],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],
