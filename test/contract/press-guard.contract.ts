@@ -113,6 +113,40 @@ export function pressGuardContract(open: () => Promise<StoreUnderTest>): void {
       expect(await store.orders.getOrder('btn-g-2')).toBeNull();
     });
 
+    it('shows the order a burst repeats to support, flagged BURST once, whatever the retries', async () => {
+      const device = await withButton();
+      const first = await device.press();
+      world.clock.advance(1_000);
+      expect((await device.press()).outcome).toBe('IN_PROGRESS');
+      // Retries of the burst press, and more presses of the burst, flag nothing again.
+      expect((await device.resend()).outcome).toBe('IN_PROGRESS');
+      for (let i = 0; i < 3; i++) {
+        world.clock.advance(1_000);
+        expect((await device.press()).outcome).toBe('IN_PROGRESS');
+      }
+      const queue = await store.orders.listFlagged({ limit: 10 });
+      expect(queue.items.map((o) => [o.orderId, o.status, o.guard?.reason])).toEqual([
+        [first.orderId, 'PLACED', 'BURST'],
+      ]);
+      expect(world.log.lines.filter((l) => l.message === 'burst flagged for support')).toHaveLength(
+        1,
+      );
+      // The household still cancels it in its window; the queue then forgets it.
+      await world.orders.cancel(first.orderId as string, { kind: 'household', id: 'hh-1' });
+      expect((await store.orders.listFlagged({ limit: 10 })).items).toEqual([]);
+    });
+
+    it('keeps the reason of an order the guard already held when a burst follows it', async () => {
+      const device = await withButton({ childLock: 'confirm' });
+      const held = await device.press();
+      world.clock.advance(1_000);
+      expect((await device.press()).outcome).toBe('IN_PROGRESS');
+      const queue = await store.orders.listFlagged({ limit: 10 });
+      expect(queue.items.map((o) => [o.orderId, o.guard?.reason])).toEqual([
+        [held.orderId, 'CHILD_LOCK'],
+      ]);
+    });
+
     it('refuses every press while the child lock disables the button', async () => {
       const device = await withButton({ childLock: 'disabled' });
       expect(await device.press()).toMatchObject({ outcome: 'REJECTED', orderId: null });

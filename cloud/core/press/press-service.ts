@@ -20,6 +20,7 @@ import {
   verifyPress,
 } from '#shared/index';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
+import type { OpenOrderRef } from '../guard/guard.ts';
 import type { Order, PressLogEntry } from '../model.ts';
 import { EVENT_FOR_STATUS, isOpen } from '../orders/lifecycle.ts';
 import type { OrderService } from '../orders/order-service.ts';
@@ -143,6 +144,7 @@ export class PressService {
               outcome: decision.outcome,
               reason: decision.reason ?? null,
               orderId: null,
+              ...flagOnce(button, decision.flag),
             };
       const recentList = [...button.recent, recent].slice(-RECENT_DECISIONS);
       if (await this.deps.store.claim({ ...base, recent: recentList })) {
@@ -215,6 +217,7 @@ export class PressService {
   private async completeDecision(v: Verified, decision: RecentDecision): Promise<Settled> {
     let outcome = decision.outcome;
     let reason = decision.reason;
+    if (decision.flag) await this.flagBurst(decision.flag, v.press.device);
     if (outcome === 'CANCELLED' && decision.orderId) {
       const cancelled = await this.cancelOrder(decision.orderId, v.press.device);
       if (!cancelled) {
@@ -229,6 +232,21 @@ export class PressService {
     const stored = await this.deps.store.findPress(v.press.device, v.press.seq);
     if (!stored) throw new ConflictError(`press record ${v.press.device}/${v.press.seq} vanished`);
     return fromStored(stored);
+  }
+
+  /**
+   * A burst shows its open order to support (reason BURST) with one conditional write, which a
+   * retry or a later press of the burst finds done; an order the guard already held or flagged
+   * keeps its reason.
+   */
+  private async flagBurst(order: OpenOrderRef, deviceId: string): Promise<void> {
+    const { orderId } = order;
+    const flagged = await this.deps.orders.flag(order, {
+      reason: 'BURST',
+      usualIntervalDays: null,
+      daysSinceLast: null,
+    });
+    if (flagged) this.deps.log.info('burst flagged for support', { orderId, device: deviceId });
   }
 
   /** True when the order is (now) cancelled; false when it had moved past cancelling. */
@@ -346,6 +364,14 @@ export class PressService {
       attempt: v.press.attempt,
     };
   }
+}
+
+/** Only the burst's first press flags: later ones find its decision among the recent ones. */
+function flagOnce(button: LoadedButton, order: OpenOrderRef | undefined) {
+  if (order === undefined) return {};
+  return button.recent.some((recent) => recent.flag?.orderId === order.orderId)
+    ? {}
+    : { flag: order };
 }
 
 function fromStored(stored: StoredPress): Settled {
