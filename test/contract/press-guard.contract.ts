@@ -61,6 +61,39 @@ export function pressGuardContract(open: () => Promise<StoreUnderTest>): void {
       expect(confirmed.status).toBe('PLACED');
     });
 
+    it('restarts the cancel window when the household confirms a held order', async () => {
+      const device = await withButton({ childLock: 'confirm', cancelWindowMinutes: 30 });
+      const held = await device.press();
+      expect(held.outcome).toBe('NEEDS_CONFIRMATION');
+      // Confirmed a day later, less an hour: well past placedAt + the 30-minute window.
+      world.clock.advance(23 * 60 * 60_000);
+      const confirmedAt = world.clock.now();
+      const household = { kind: 'household', id: 'hh-1' } as const;
+      const confirmed = await world.orders.confirm(held.orderId as string, household);
+      expect(confirmed).toMatchObject({
+        status: 'PLACED',
+        cancelDeadline: confirmedAt + 30 * 60_000,
+      });
+      expect((await store.orders.getOrder(held.orderId as string))?.cancelDeadline).toBe(
+        confirmedAt + 30 * 60_000,
+      );
+      // The sweep leaves it alone inside the new window, and the household may still cancel.
+      world.clock.advance(29 * 60_000);
+      expect(await world.orders.sweep()).toEqual({ confirmed: 0, expired: 0 });
+      const cancelled = await world.orders.cancel(held.orderId as string, household);
+      expect(cancelled.status).toBe('CANCELLED');
+    });
+
+    it('confirms a confirmed held order once its restarted window has passed', async () => {
+      const device = await withButton({ childLock: 'confirm', cancelWindowMinutes: 30 });
+      const held = await device.press();
+      world.clock.advance(60 * 60_000);
+      await world.orders.confirm(held.orderId as string, { kind: 'household', id: 'hh-1' });
+      world.clock.advance(31 * 60_000);
+      expect(await world.orders.sweep()).toEqual({ confirmed: 1, expired: 0 });
+      expect((await store.orders.getOrder(held.orderId as string))?.status).toBe('CONFIRMED');
+    });
+
     it('orders the same early press when the household switched learning off', async () => {
       const device = await withButton({ learnRhythm: false });
       await historyEvery(device, 20, 4);
