@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { Catalog } from '../core/catalog/catalog.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
+import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
 import type { Order, OrderEventType } from '../core/model.ts';
 import { notificationFor } from '../core/notifications/notify.ts';
@@ -30,6 +31,7 @@ export function buildServices(deps: ApiDeps) {
     catalog,
     fleet,
     account,
+    guard: new HouseholdGuard({ households: stores.households, buttons: stores.buttons }),
     idempotency: new Idempotency(stores.idempotency, clock),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */

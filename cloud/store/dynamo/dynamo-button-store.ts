@@ -139,6 +139,20 @@ export class DynamoButtonStore implements ButtonStore {
     }
   }
 
+  forgetRhythm(deviceId: string, householdId: string): Promise<boolean> {
+    return conditional('forgetRhythm', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.button(deviceId),
+          UpdateExpression: 'REMOVE rhythm, gsi3pk, gsi3sk',
+          ConditionExpression: 'householdId = :hh',
+          ExpressionAttributeValues: { ':hh': householdId },
+        }),
+      ),
+    );
+  }
+
   private async queryIndex(
     index: 'gsi1' | 'gsi2',
     partition: string,

@@ -13,6 +13,7 @@
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
  * | household         | HH#{hh}            | META                   |                           |                                       |                               |
+ * | household guard   | HH#{hh}            | GUARD                  |                           |                                       |                               |
  * | notification      | HH#{hh}            | NOTE#{at:013}#{id}     |                           |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
  * | API idempotency   | IDEM#{tenant}#{key}| META                   |                           |                                       |                               |
@@ -53,6 +54,7 @@ export const keys = {
   }),
   claim: (codeHash: string) => ({ pk: `CLAIM#${codeHash}`, sk: 'META' }),
   household: (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'META' }),
+  householdGuard: (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'GUARD' }),
   notification: (householdId: string, at: number, id: string) => ({
     pk: `HH#${householdId}`,
     sk: `NOTE#${timeKey(at)}#${id}`,

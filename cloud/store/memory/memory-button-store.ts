@@ -76,6 +76,14 @@ export class MemoryButtonStore implements ButtonStore {
     return claimHash;
   }
 
+  async forgetRhythm(deviceId: string, householdId: string): Promise<boolean> {
+    const record = this.table.buttons.get(deviceId);
+    if (!record || record.householdId !== householdId) return false;
+    record.rhythm = {};
+    this.table.reminderTimers.delete(deviceId);
+    return true;
+  }
+
   private list(partition: string, keep: (b: Button) => boolean, page: PageRequest) {
     const key = (b: Button) => b.deviceId;
     const mine = [...this.table.buttons.values()].map(toButton).filter(keep);

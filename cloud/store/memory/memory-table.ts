@@ -8,7 +8,15 @@
 
 import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
 import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
-import type { AuditEntry, Button, Household, Order, PressLogEntry, Sku } from '../../core/model.ts';
+import type {
+  AuditEntry,
+  Button,
+  Household,
+  HouseholdGuardSettings,
+  Order,
+  PressLogEntry,
+  Sku,
+} from '../../core/model.ts';
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
 
@@ -30,6 +38,7 @@ export class MemoryTable {
   readonly rejections: PressLogEntry[] = [];
   readonly claims = new Map<string, ClaimRecord>();
   readonly households = new Map<string, Household>();
+  readonly householdGuards = new Map<string, HouseholdGuardSettings>();
   readonly notifications: Notification[] = [];
   readonly audit: AuditEntry[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
@@ -67,6 +76,7 @@ export class MemoryTable {
       ['press', this.presses],
       ['claim', this.claims],
       ['household', this.households],
+      ['householdGuard', this.householdGuards],
       ['idempotency', this.idempotency],
       ['reminder', this.reminderTimers],
     ];

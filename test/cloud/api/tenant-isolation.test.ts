@@ -104,6 +104,14 @@ beforeAll(async () => {
     { method: 'POST', path: `/v1/brand/orders/${o}/deliver`, role: 'brand', otherTenant: 404 },
     { method: 'GET', path: '/v1/brand/totals', role: 'brand', otherTenant: 'own-data' },
     { method: 'GET', path: '/v1/household/profile', role: 'household', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/household/settings', role: 'household', otherTenant: 'own-data' },
+    {
+      method: 'PATCH',
+      path: '/v1/household/settings',
+      role: 'household',
+      body: { learnRhythm: false },
+      otherTenant: null,
+    },
     {
       method: 'PUT',
       path: '/v1/household/profile',
