@@ -6,7 +6,8 @@
  * then write the order or press record (conditional on absence). A delivery that finds the
  * sequence number already claimed rolls the recorded decision forward instead of deciding
  * again, so duplicates, retries and crashes between any two calls end in the same outcome and
- * at most one order — with no lock that a timeout could leave stuck.
+ * at most one order — with no lock that a timeout could leave stuck. The first press of a burst
+ * also flags the order it repeats for support (one conditional write, off the ordering path).
  */
 import {
   type Ack,
