@@ -164,6 +164,32 @@ export const SettingsChangesSchema = z
   .strict()
   .openapi('ButtonSettingsChanges');
 
+export const HouseholdGuardSchema = z
+  .object({
+    timeZone: z.string(),
+    quietHours: QuietHoursSchema.nullable(),
+    learnRhythm: z.boolean(),
+  })
+  .openapi('HouseholdGuardSettings', {
+    description:
+      'the household’s time zone, quiet hours and learning, applied to every button it holds',
+  });
+
+export const HouseholdGuardChangesSchema = z
+  .object({
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, 'an IANA time zone such as Europe/Paris')
+      .optional(),
+    quietHours: QuietHoursSchema.nullable().optional(),
+    learnRhythm: z.boolean().optional().openapi({
+      description: 'false also forgets what was learned from your orders on every button',
+    }),
+  })
+  .strict()
+  .openapi('HouseholdGuardChanges');
+
 export const ButtonSchema = z
   .object({
     deviceId: z.string(),
@@ -475,6 +501,7 @@ export const SubscriptionList = z
 export const ExportSchema = z
   .object({
     household: HouseholdSchema.nullable(),
+    guardSettings: HouseholdGuardSchema,
     buttons: z.array(HouseholdButtonSchema),
     orders: z.array(OrderSchema),
     notifications: z.array(NotificationSchema),

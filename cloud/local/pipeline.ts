@@ -1,7 +1,8 @@
 /**
  * What the local stack runs on top of broker and store — the same code as in AWS: the
  * PressService and OrderService the Lambdas run, on the DynamoDB stores, with acks through the
- * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep;
+ * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep
+ * (cancel windows and next-need reminders);
  * the outbox relay publishing order events to the brand statistics, the webhook queue, the
  * console, the outbox file and the household's notifications in the store (the work DynamoDB
  * Streams, the stats and notification Lambdas do in AWS); webhook delivery on a timer.
@@ -18,6 +19,7 @@ import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
+import { Reminders } from '../core/reminders/reminders.ts';
 import { httpsPoster } from '../core/webhooks/https-poster.ts';
 import {
   WebhookDispatcher,
@@ -26,6 +28,7 @@ import {
 } from '../core/webhooks/webhooks.ts';
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
+import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
@@ -50,6 +53,12 @@ export const localPipelineWith =
       orderStore: stores.orders,
       keys: keySource,
       acks: context.ackPublisher,
+      log,
+    });
+    // Next-need reminders go to the household's notifications (the sweep logs each one).
+    const reminders = new Reminders({
+      store: new DynamoReminderStore(table),
+      clock: systemClock,
       log,
     });
     // The household hears first; statistics and the webhook queue follow (in AWS each is its
@@ -94,8 +103,9 @@ export const localPipelineWith =
         },
       ],
       sweep: async () => {
-        const result = await orders.sweep();
-        if (result.confirmed + result.expired > 0) log.info('sweep', { ...result });
+        const result = { ...(await orders.sweep()), ...(await reminders.sweep()) };
+        if (result.confirmed + result.expired + result.reminded > 0)
+          log.info('sweep', { ...result });
         return result;
       },
       startHttp: async (host, port) => {

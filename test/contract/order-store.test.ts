@@ -241,4 +241,46 @@ describeOnEveryStore('one button item across ports', (open) => {
     await world.orders.ship('btn-b-1', { kind: 'brand', id: BRAND });
     expect((await store.orders.listFlagged({ limit: 10 })).items).toEqual([]);
   });
+
+  it('flags an open order once, keeps an earlier reason, and keeps the flag through a transition read before it', async () => {
+    const { store, world } = await worldWith(open);
+    const [plain, shipped] = await ordersFrom(world, store, ['btn-1', 'btn-2']);
+    const held = { ...button('btn-3', { childLock: 'confirm' }) };
+    await store.putButton(held);
+    await world.device('btn-3').press();
+    const burst = { reason: 'BURST', usualIntervalDays: null, daysSinceLast: null } as const;
+    const ref = (order: Order) => ({ orderId: order.orderId, placedAt: order.placedAt });
+    if (!plain || !shipped) throw new Error('no orders');
+
+    // The sweep read the plain order before the flag and confirms it after: the flag stays.
+    world.clock.advance(31 * MINUTE);
+    const [stale] = await store.orders.listDue(world.clock.now(), 1);
+    expect(stale?.orderId).toBe(plain.orderId);
+    expect(await store.orders.flagOrder(ref(plain), burst)).toBe(true);
+    expect(await store.orders.flagOrder(ref(plain), burst)).toBe(false);
+    const confirmed: Order = {
+      ...(stale as Order),
+      status: 'CONFIRMED',
+      history: [
+        ...(stale as Order).history,
+        { status: 'CONFIRMED', at: world.clock.now(), actor: { kind: 'system', id: 'sweep' } },
+      ],
+    };
+    expect(await store.orders.saveTransition(confirmed, 'PLACED')).toBe(true);
+    expect(
+      await store.orders.flagOrder(ref((await store.orders.getOrder('btn-3-1')) as Order), burst),
+    ).toBe(false);
+    await world.orders.sweep();
+    await world.orders.ship(shipped.orderId, { kind: 'brand', id: BRAND });
+    expect(await store.orders.flagOrder(ref(shipped), burst)).toBe(false);
+    expect(await store.orders.flagOrder({ orderId: 'btn-9-1', placedAt: START }, burst)).toBe(
+      false,
+    );
+
+    const queue = await store.orders.listFlagged({ limit: 10 });
+    expect(queue.items.map((o) => [o.orderId, o.status, o.guard?.reason])).toEqual([
+      ['btn-1-1', 'CONFIRMED', 'BURST'],
+      ['btn-3-1', 'NEEDS_CONFIRMATION', 'CHILD_LOCK'],
+    ]);
+  });
 });

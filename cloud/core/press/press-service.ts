@@ -6,7 +6,8 @@
  * then write the order or press record (conditional on absence). A delivery that finds the
  * sequence number already claimed rolls the recorded decision forward instead of deciding
  * again, so duplicates, retries and crashes between any two calls end in the same outcome and
- * at most one order — with no lock that a timeout could leave stuck.
+ * at most one order — with no lock that a timeout could leave stuck. The first press of a burst
+ * also flags the order it repeats for support (one conditional write, off the ordering path).
  */
 import {
   type Ack,
@@ -20,6 +21,7 @@ import {
   verifyPress,
 } from '#shared/index';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
+import type { OpenOrderRef } from '../guard/guard.ts';
 import type { Order, PressLogEntry } from '../model.ts';
 import { isOpen } from '../orders/lifecycle.ts';
 import type { OrderService } from '../orders/order-service.ts';
@@ -142,6 +144,7 @@ export class PressService {
               outcome: decision.outcome,
               reason: decision.reason ?? null,
               orderId: null,
+              ...flagOnce(button, decision.flag),
             };
       const recentList = [...button.recent, recent].slice(-RECENT_DECISIONS);
       if (await this.deps.store.claim({ ...base, recent: recentList })) {
@@ -202,6 +205,7 @@ export class PressService {
   private async completeDecision(v: Verified, decision: RecentDecision): Promise<Settled> {
     let outcome = decision.outcome;
     let reason = decision.reason;
+    if (decision.flag) await this.flagBurst(decision.flag, v.press.device);
     if (outcome === 'CANCELLED' && decision.orderId) {
       const cancelled = await this.cancelOrder(decision.orderId, v.press.device);
       if (!cancelled) {
@@ -216,6 +220,21 @@ export class PressService {
     const stored = await this.deps.store.findPress(v.press.device, v.press.seq);
     if (!stored) throw new ConflictError(`press record ${v.press.device}/${v.press.seq} vanished`);
     return fromStored(stored);
+  }
+
+  /**
+   * A burst shows its open order to support (reason BURST) with one conditional write, which a
+   * retry or a later press of the burst finds done; an order the guard already held or flagged
+   * keeps its reason.
+   */
+  private async flagBurst(order: OpenOrderRef, deviceId: string): Promise<void> {
+    const { orderId } = order;
+    const flagged = await this.deps.orders.flag(order, {
+      reason: 'BURST',
+      usualIntervalDays: null,
+      daysSinceLast: null,
+    });
+    if (flagged) this.deps.log.info('burst flagged for support', { orderId, device: deviceId });
   }
 
   /** True when the order is (now) cancelled; false when it had moved past cancelling. */
@@ -333,6 +352,14 @@ export class PressService {
       attempt: v.press.attempt,
     };
   }
+}
+
+/** Only the burst's first press flags: later ones find its decision among the recent ones. */
+function flagOnce(button: LoadedButton, order: OpenOrderRef | undefined) {
+  if (order === undefined) return {};
+  return button.recent.some((recent) => recent.flag?.orderId === order.orderId)
+    ? {}
+    : { flag: order };
 }
 
 function fromStored(stored: StoredPress): Settled {

@@ -2,6 +2,7 @@
  * The port the press pipeline writes through. Every method is one store call, so the number of
  * calls per press is visible here (and in the benchmark): load context, claim, then one write.
  */
+import type { OpenOrderRef } from '../guard/guard.ts';
 import type { RhythmBook } from '../guard/rhythm.ts';
 import type { Button, Order, PressLogEntry, Sku } from '../model.ts';
 
@@ -11,6 +12,8 @@ export interface RecentDecision {
   outcome: PressLogEntry['outcome'];
   reason: PressLogEntry['reason'];
   orderId: string | null;
+  /** A burst's open order, flagged BURST for support when the decision completes (idempotent). */
+  flag?: OpenOrderRef;
 }
 
 /** The button as the press path reads it: with its recent decisions and the household's rhythm. */

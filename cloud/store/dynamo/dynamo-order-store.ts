@@ -1,8 +1,10 @@
 /** OrderStore on DynamoDB: lifecycle writes conditional on the old status, index queries for lists. */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
+import type { OpenOrderRef } from '../../core/guard/guard.ts';
+import type { Order, OrderGuard, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
+import { CANCELLABLE_BY_SUPPORT } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { mergePressLog, type PressLogCursor } from '../press-log.ts';
@@ -43,10 +45,41 @@ export class DynamoOrderStore implements OrderStore {
     return this.queryOrders('gsi4', FLAGGED_PARTITION, '', true, page);
   }
 
+  async flagOrder(order: OpenOrderRef, guard: OrderGuard): Promise<boolean> {
+    const id = parseOrderId(order.orderId);
+    if (!id) return false;
+    const [first, second, third] = CANCELLABLE_BY_SUPPORT;
+    return conditional('flagOrder', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.press(id.deviceId, id.seq),
+          UpdateExpression: 'SET guard = :guard, gsi4pk = :flagged, gsi4sk = :queued',
+          ConditionExpression:
+            '#type = :order AND #status IN (:s1, :s2, :s3) AND (attribute_not_exists(guard) OR guard = :none)',
+          ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':guard': guard,
+            ':flagged': FLAGGED_PARTITION,
+            // As orderIndexKeys has it: the queue is oldest first by placement.
+            ':queued': `${timeKey(order.placedAt)}#${order.orderId}`,
+            ':order': 'order',
+            ':s1': first,
+            ':s2': second,
+            ':s3': third,
+            ':none': null,
+          },
+        }),
+      ),
+    );
+  }
+
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
     const index = orderIndexKeys(next);
     const removeTimer = index.gsi3pk === undefined;
-    const unqueue = index.gsi4pk === undefined;
+    // Out of the support queue once support can no longer cancel; otherwise the entry stays as
+    // it is (a flag set since `next` was read must not be lost).
+    const unqueue = !CANCELLABLE_BY_SUPPORT.includes(next.status);
     const removed = [
       ...(removeTimer ? ['gsi3pk', 'gsi3sk'] : []),
       ...(unqueue ? ['gsi4pk', 'gsi4sk'] : []),

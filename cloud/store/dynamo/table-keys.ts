@@ -12,11 +12,12 @@
  * | webhook secrets   | BRAND#{brand}      | HOOKSECRETS            |                           |                                       |                               |
  * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             |                           | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
  * | brand statistics  | BRAND#{brand}      | STATS#{day}#{sku}#{shard} |                        |                                       |                               |
- * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          |                               |
+ * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          | REMIND / {at:013}#{device}    |
  * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER#{0..15} / {deadline:013}#{id} |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
  * | household         | HH#{hh}            | META                   |                           |                                       |                               |
+ * | household guard   | HH#{hh}            | GUARD                  |                           |                                       |                               |
  * | notification      | HH#{hh}            | NOTE#{at:013}#{id}     |                           |                                       |                               |
  * | subscription      | HH#{hh}            | SUB#{id}               |                           |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
@@ -31,7 +32,9 @@
  *   open orders change in one conditional update, which enforces replay protection and the
  *   open-order cap atomically without transactions (dynalite has none).
  * - gsi3 holds only orders waiting on a timer (PLACED until the cancel window ends,
- *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline.
+ *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline. In its own partition
+ *   (`REMIND`) it holds the next-need reminder timers of buttons whose rhythm changed: set when a
+ *   delivery teaches the rhythm, moved by the sweep to the next-need date, removed once handled.
  * - Every order item is its own outbox (core/events): its history is the event log and
  *   `published` counts the events already published. In AWS the table's stream publishes them;
  *   tables without streams (dynalite) get one more sparse index, `outbox`, holding the orders
@@ -77,6 +80,7 @@ export const keys = {
   }),
   claim: (codeHash: string) => ({ pk: `CLAIM#${codeHash}`, sk: 'META' }),
   household: (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'META' }),
+  householdGuard: (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'GUARD' }),
   notification: (householdId: string, at: number, id: string) => ({
     pk: `HH#${householdId}`,
     sk: `NOTE#${timeKey(at)}#${id}`,
@@ -88,6 +92,9 @@ export const keys = {
   audit: (at: number, id: string) => ({ pk: 'AUDIT', sk: `${timeKey(at)}#${id}` }),
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),
 } as const;
+
+export const REMINDER_PARTITION = 'REMIND';
+export const reminderKey = (at: number, deviceId: string) => `${timeKey(at)}#${deviceId}`;
 
 /**
  * Waiting orders spread over this many timer partitions (`TIMER#{0..15}`, by a hash of the order

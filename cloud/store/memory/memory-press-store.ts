@@ -2,6 +2,7 @@
 import { recordClosedOrder } from '../../core/guard/rhythm.ts';
 import type { Order, PressLogEntry, Sku } from '../../core/model.ts';
 import type { Claim, PressContext, PressStore, StoredPress } from '../../core/press/press-store.ts';
+import { reminderArmedAt } from '../../core/reminders/reminder-store.ts';
 import { clone, type MemoryTable, pressKey, skuKey } from './memory-table.ts';
 
 export class MemoryPressStore implements PressStore {
@@ -73,4 +74,6 @@ export function releaseSlot(table: MemoryTable, order: Order): void {
   if (!button?.open.some((open) => open.seq === order.seq)) return;
   button.open = button.open.filter((open) => open.seq !== order.seq);
   button.rhythm = recordClosedOrder(button.rhythm, order, button.settings.learnRhythm);
+  const armAt = reminderArmedAt(order, button.settings.learnRhythm);
+  if (armAt !== null) table.reminderTimers.set(order.deviceId, armAt);
 }

@@ -9,7 +9,15 @@
 import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
 import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
 import type { StatsBucket } from '../../core/insight/stats-store.ts';
-import type { AuditEntry, Button, Household, Order, PressLogEntry, Sku } from '../../core/model.ts';
+import type {
+  AuditEntry,
+  Button,
+  Household,
+  HouseholdGuardSettings,
+  Order,
+  PressLogEntry,
+  Sku,
+} from '../../core/model.ts';
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
@@ -37,6 +45,7 @@ export class MemoryTable {
   readonly rejections: PressLogEntry[] = [];
   readonly claims = new Map<string, ClaimRecord>();
   readonly households = new Map<string, Household>();
+  readonly householdGuards = new Map<string, HouseholdGuardSettings>();
   readonly notifications: Notification[] = [];
   readonly subscriptions: Subscription[] = [];
   /** The outbox: how many of each order's events are published (absent = none). */
@@ -49,6 +58,8 @@ export class MemoryTable {
   readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
   readonly webhookSecrets = new Map<string, WebhookSecrets>();
   readonly webhookDeliveries = new Map<string, WebhookDelivery>();
+  /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
+  readonly reminderTimers = new Map<string, number>();
 
   /** Test fixture: a button item as it stands after registration and any presses. */
   putButton(button: Button): void {
@@ -81,7 +92,9 @@ export class MemoryTable {
       ['press', this.presses],
       ['claim', this.claims],
       ['household', this.households],
+      ['householdGuard', this.householdGuards],
       ['idempotency', this.idempotency],
+      ['reminder', this.reminderTimers],
       ['published', this.published],
       ['stats', this.stats],
       ['webhookEndpoint', this.webhookEndpoints],

@@ -171,6 +171,14 @@ beforeAll(async () => {
       otherTenant: 404,
     },
     { method: 'GET', path: '/v1/household/profile', role: 'household', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/household/settings', role: 'household', otherTenant: 'own-data' },
+    {
+      method: 'PATCH',
+      path: '/v1/household/settings',
+      role: 'household',
+      body: { learnRhythm: false },
+      otherTenant: null,
+    },
     {
       method: 'PUT',
       path: '/v1/household/profile',
