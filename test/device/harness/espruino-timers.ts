@@ -1,9 +1,10 @@
 /**
- * Espruino's timer table, as the real interpreter keeps it: setTimeout and setInterval share
- * one list of ids, a new timer gets the last live id + 1 (1 when none is live), so the id of a
- * timer that already fired is handed out again; clearTimeout/clearInterval with an id clears
- * whichever live timer holds it now, with no argument clears every timer, and with `undefined`
- * throws.
+ * Espruino's timer table, as the real interpreter keeps it (src/jsinteractive.c): setTimeout
+ * and setInterval share one list; a new timer gets the id of the last one in the list + 1 (1
+ * when the list is empty); a timeout leaves the list after its callback returns. So once the
+ * newest timer has fired, its id is handed out again, and clearTimeout on the old handle
+ * cancels the new timer. clearTimeout/clearInterval with no argument clear every timer, and
+ * with `undefined` throw.
  */
 type Fn = () => void;
 
@@ -50,11 +51,14 @@ export class EspruinoTimers {
     const id = Math.max(0, ...this.live.keys()) + 1;
     const wait = Math.max(0, ms) / this.scale;
     const fire = () => {
-      if (!repeat) this.live.delete(id);
       this.run(fn);
+      if (!repeat && this.live.get(id) === entry) this.live.delete(id);
     };
-    const handle = repeat ? setInterval(fire, wait) : setTimeout(fire, wait);
-    this.live.set(id, { handle, repeat });
+    const entry: Entry = {
+      handle: repeat ? setInterval(fire, wait) : setTimeout(fire, wait),
+      repeat,
+    };
+    this.live.set(id, entry);
     return id;
   }
 
