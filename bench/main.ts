@@ -2,9 +2,10 @@
  * `npm run bench [-- --json]`: the press pipeline against a floor and a baseline measured in the
  * same run on the same dynalite. Prints figures; asserts nothing.
  */
-import { measureE2e } from '../cloud/local/e2e-bench.ts';
-import { startDynalite } from '../cloud/store/dynalite-server.ts';
-import { ensureTable, openTable } from '../cloud/store/table.ts';
+
+import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
+import { ensureTable, openTable } from '../cloud/store/dynamo/table.ts';
+import { measureE2e } from './e2e.ts';
 import { closedLoop, openLoop, percentile } from './load.ts';
 import {
   baselineRow,

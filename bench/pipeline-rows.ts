@@ -24,11 +24,11 @@ import { systemClock } from '../cloud/core/ports.ts';
 import { pressEventFor } from '../cloud/core/press/press-event.ts';
 import { PressService } from '../cloud/core/press/press-service.ts';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
-import { toButtonItem } from '../cloud/store/button-item.ts';
-import { DynamoOrderStore } from '../cloud/store/dynamo-order-store.ts';
-import { DynamoPressStore } from '../cloud/store/dynamo-press-store.ts';
-import { toSkuItem } from '../cloud/store/sku-item.ts';
-import type { Table } from '../cloud/store/table.ts';
+import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
+import { DynamoOrderStore } from '../cloud/store/dynamo/dynamo-order-store.ts';
+import { DynamoPressStore } from '../cloud/store/dynamo/dynamo-press-store.ts';
+import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
+import type { Table } from '../cloud/store/dynamo/table.ts';
 
 export const MASTER = new Uint8Array(32).fill(42);
 const silent = { info() {}, warn() {}, error() {} };

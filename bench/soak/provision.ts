@@ -10,7 +10,7 @@ import { Catalog } from '../../cloud/core/catalog/catalog.ts';
 import { Fleet } from '../../cloud/core/fleet/fleet.ts';
 import type { KeySource } from '../../cloud/core/ports.ts';
 import { systemClock } from '../../cloud/core/ports.ts';
-import type { Table } from '../../cloud/store/table.ts';
+import type { Table } from '../../cloud/store/dynamo/table.ts';
 
 export const SOAK_BRAND = 'soak';
 export const SOAK_SKU = 'soak-coffee';

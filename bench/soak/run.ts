@@ -22,25 +22,20 @@ import {
 } from '#shared/index';
 import type { KeySource } from '../../cloud/core/ports.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
-import { connectLocalTransport } from '../../cloud/local/button-transport.ts';
-import { VirtualButtonError } from '../../cloud/local/errors.ts';
-import { ensureMasterKey, keySourceFor } from '../../cloud/local/master-key.ts';
+import { ensureMasterKey, keySourceFor } from '../../cloud/dev/master-key-file.ts';
 import type { RuntimeInfo } from '../../cloud/local/stack.ts';
+import { connectLocalTransport } from '../../cloud/local/tools/button-transport.ts';
+import { VirtualButtonError } from '../../cloud/local/tools/errors.ts';
+import { freePorts } from '../../cloud/local/tools/free-ports.ts';
 import {
   type ButtonTransport,
   MemoryButtonStateStore,
   type PressReport,
   VirtualButton,
-} from '../../cloud/local/virtual-button.ts';
-import { openTable, type Table } from '../../cloud/store/table.ts';
+} from '../../cloud/local/tools/virtual-button.ts';
+import { openTable, type Table } from '../../cloud/store/dynamo/table.ts';
 import { deviceIdFor, prepareCatalog, provisionButtons } from './provision.ts';
-import {
-  freePorts,
-  rssOf,
-  runtimeOf,
-  type StackProcess,
-  startStackProcess,
-} from './stack-process.ts';
+import { rssOf, runtimeOf, type StackProcess, startStackProcess } from './stack-process.ts';
 
 export interface SoakOptions {
   devices: number;

@@ -1,13 +1,13 @@
 /** The API's DynamoDB adapters on one table (Lambda and the local stack build them once). */
-import { DynamoAuditStore } from '../store/audit-store.ts';
-import { DynamoButtonStore } from '../store/button-store.ts';
-import { DynamoClaimStore } from '../store/claim-store.ts';
-import { DynamoOrderStore } from '../store/dynamo-order-store.ts';
-import { DynamoHouseholdStore } from '../store/household-store.ts';
-import { DynamoIdempotencyStore } from '../store/idempotency-store.ts';
-import { DynamoNotificationStore } from '../store/notification-store.ts';
-import { DynamoSkuStore } from '../store/sku-store.ts';
-import type { Table } from '../store/table.ts';
+import { DynamoAuditStore } from '../store/dynamo/dynamo-audit-store.ts';
+import { DynamoButtonStore } from '../store/dynamo/dynamo-button-store.ts';
+import { DynamoClaimStore } from '../store/dynamo/dynamo-claim-store.ts';
+import { DynamoHouseholdStore } from '../store/dynamo/dynamo-household-store.ts';
+import { DynamoIdempotencyStore } from '../store/dynamo/dynamo-idempotency-store.ts';
+import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
+import { DynamoOrderStore } from '../store/dynamo/dynamo-order-store.ts';
+import { DynamoSkuStore } from '../store/dynamo/dynamo-sku-store.ts';
+import type { Table } from '../store/dynamo/table.ts';
 import type { ApiStores } from './deps.ts';
 
 export function dynamoApiStores(table: Table): ApiStores {

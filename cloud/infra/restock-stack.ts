@@ -8,7 +8,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ackTopic } from '#shared/index';
-import { TABLE_INDEXES } from '../store/keys.ts';
+import { TABLE_INDEXES } from '../store/dynamo/table-keys.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
 import { DeviceFleet, IOT_ARN_PREFIX, PressDeadLetters } from './constructs/device-fleet.ts';

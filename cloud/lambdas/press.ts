@@ -8,7 +8,7 @@ import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { type PressResult, PressService } from '../core/press/press-service.ts';
 import { nodeSha256 } from '../core/sha256.ts';
-import { DynamoPressStore } from '../store/dynamo-press-store.ts';
+import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { IotAckPublisher } from './aws/iot-ack-publisher.ts';
 import { awsServices } from './aws/services.ts';
 

@@ -1,6 +1,6 @@
 /** The start-up banner: where everything listens and what to try next. Pure, so tests read it. */
 import { join, relative } from 'node:path';
-import { deviceCertificatePaths } from './dev-ca.ts';
+import { deviceCertificatePaths } from '../dev/dev-ca.ts';
 import type { RunningStack } from './stack.ts';
 
 export function bannerFor(stack: RunningStack, cwd: string): string {

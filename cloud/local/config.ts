@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalConfigError } from './errors.ts';
+import { LocalConfigError } from '../dev/errors.ts';
 
 export interface StackConfig {
   host: string;

@@ -7,10 +7,10 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { DynaliteServer } from '../store/dynalite-server.ts';
+import type { DynaliteServer } from '../store/dynamo/dynalite-server.ts';
 
 // Plain CommonJS run by the worker: no TypeScript loader needed inside the thread. The options
-// are those of cloud/store/dynalite-server.ts.
+// are those of cloud/store/dynamo/dynalite-server.ts.
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const dynalite = require(workerData.dynalite);

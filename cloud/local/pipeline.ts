@@ -20,7 +20,7 @@ import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { PressService } from '../core/press/press-service.ts';
 import { nodeSha256 } from '../core/sha256.ts';
-import { DynamoPressStore } from '../store/dynamo-press-store.ts';
+import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
 import { LocalNotifier } from './notifications.ts';
 import type { PipelineFactory } from './stack.ts';

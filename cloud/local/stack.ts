@@ -10,23 +10,19 @@ import { join } from 'node:path';
 import type { KeySource, Log } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { nodeSha256 } from '../core/sha256.ts';
-import { type DynaliteServer, startDynalite } from '../store/dynalite-server.ts';
-import { ensureTable, openTable, type Table } from '../store/table.ts';
-import { createBrokerPolicy, type RunningBroker, startBroker } from './broker.ts';
+import { type DevCa, ensureDevCa } from '../dev/dev-ca.ts';
+import { LocalConfigError } from '../dev/errors.ts';
+import { readTextIfExists, writeFileAtomic } from '../dev/files.ts';
+import { ensureMasterKey, keySourceFor, type MasterKeys } from '../dev/master-key-file.ts';
+import { type DynaliteServer, startDynalite } from '../store/dynamo/dynalite-server.ts';
+import { ensureTable, openTable, type Table } from '../store/dynamo/table.ts';
 import type { StackConfig } from './config.ts';
-import { type DevCa, ensureDevCa } from './dev-ca.ts';
-import { TableDeviceDirectory } from './device-directory.ts';
 import { startDynaliteThread } from './dynalite-thread.ts';
-import { LocalConfigError } from './errors.ts';
-import { readTextIfExists, writeFileAtomic } from './files.ts';
-import { ensureMasterKey, keySourceFor, type MasterKeys } from './master-key.ts';
-import type { ServiceIdentity } from './policy.ts';
-import {
-  BrokerAckPublisher,
-  type HandlePress,
-  type RunningTopicRule,
-  startTopicRule,
-} from './topic-rule.ts';
+import { BrokerAckPublisher } from './iot/ack-publisher.ts';
+import { createBrokerPolicy, type RunningBroker, startBroker } from './iot/broker.ts';
+import { TableDeviceDirectory } from './iot/device-directory.ts';
+import type { ServiceIdentity } from './iot/policy.ts';
+import { type HandlePress, type RunningTopicRule, startTopicRule } from './iot/topic-rule.ts';
 
 /** What the pipeline (press service, sweep, API, demo data) is built from. */
 export interface PipelineContext {

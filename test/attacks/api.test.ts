@@ -146,7 +146,7 @@ describe('attacks across tenants', () => {
   it("a brand cannot bind (or read) another brand's button", async () => {
     // Guard: Fleet.get/patch with the owner { brandId } (isOwner in
     // cloud/core/fleet/button-store.ts, and the ownerCondition of the store's conditional
-    // update in cloud/store/button-store.ts). Checked by making isOwner return true and
+    // update in cloud/store/dynamo/dynamo-button-store.ts). Checked by making isOwner return true and
     // ownerCondition add no condition: globex then re-binds demo-1 (200) and this test fails.
     const globex = await t.token({ role: 'brand', tenant: GLOBEX.brandId });
     const acme = await t.token({ role: 'brand', tenant: DEMO.brandId });

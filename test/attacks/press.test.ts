@@ -13,7 +13,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackTopic, decodeAck, encodePress, type Press, pressTopic, signPress } from '#shared/index';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
-import { MemoryButtonStateStore } from '../../cloud/local/virtual-button.ts';
+import { MemoryButtonStateStore } from '../../cloud/local/tools/virtual-button.ts';
 import { connectButton } from '../e2e/support.ts';
 import { listen, mqttAs, startTarget, type Target } from './support.ts';
 
@@ -98,7 +98,7 @@ describe('attacks on the press path', () => {
   it('replayed sequence: a captured press re-sent after its order was cancelled orders nothing; an old unused sequence number is REJECTED (REPLAYED)', async () => {
     // Guards: PressService.settle — `if (v.press.seq <= button.highWaterMark) return
     // this.settleClaimed(...)`, with settleClaimed answering REPLAYED for a number never recorded,
-    // and the claim's condition `#hwm = :read` (cloud/store/dynamo-press-store.ts). Checked by
+    // and the claim's condition `#hwm = :read` (cloud/store/dynamo/dynamo-press-store.ts). Checked by
     // deleting the high-water-mark line: the old sequence number 7 is then ORDERED (order
     // demo-1-7) and this test fails. The exact replay is also held by the order's deterministic
     // key (a second order for demo-1/1 cannot be written).
@@ -168,9 +168,9 @@ describe('attacks on the press path', () => {
   });
 
   it('a device publishing as another device: refused by the broker and the pipeline, no order', async () => {
-    // Guards: mayPublish/maySubscribe (cloud/local/policy.ts: a device may publish only on its
+    // Guards: mayPublish/maySubscribe (cloud/local/iot/policy.ts: a device may publish only on its
     // own press topic and subscribe only to its own ack topic), the password check in
-    // createBrokerPolicy (cloud/local/broker.ts: the password derives from the client id's own
+    // createBrokerPolicy (cloud/local/iot/broker.ts: the password derives from the client id's own
     // key), and the TOPIC_MISMATCH check in PressService.handle. Checked by making mayPublish
     // return true (the publish on demo-1's topic is accepted and the client is not
     // disconnected: this test fails), by making the password comparison always succeed (the

@@ -4,15 +4,15 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { dynamoApiStores } from '../../cloud/api/stores.ts';
-import { startDynalite } from '../../cloud/store/dynalite-server.ts';
-import { MemoryAuditStore } from '../../cloud/store/memory/audit-store.ts';
-import { MemoryButtonStore } from '../../cloud/store/memory/button-store.ts';
-import { MemoryClaimStore } from '../../cloud/store/memory/claim-store.ts';
-import { MemoryHouseholdStore } from '../../cloud/store/memory/household-store.ts';
-import { MemoryIdempotencyStore } from '../../cloud/store/memory/idempotency-store.ts';
-import { MemoryNotificationStore } from '../../cloud/store/memory/notification-store.ts';
-import { MemorySkuStore } from '../../cloud/store/memory/sku-store.ts';
-import { ensureTable, openTable, type Table } from '../../cloud/store/table.ts';
+import { startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
+import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
+import { MemoryAuditStore } from '../../cloud/store/memory/memory-audit-store.ts';
+import { MemoryButtonStore } from '../../cloud/store/memory/memory-button-store.ts';
+import { MemoryClaimStore } from '../../cloud/store/memory/memory-claim-store.ts';
+import { MemoryHouseholdStore } from '../../cloud/store/memory/memory-household-store.ts';
+import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempotency-store.ts';
+import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notification-store.ts';
+import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
 import { javaMissing, startDynamoDbLocal } from '../helpers/stores.ts';
 import { apiStoreContract, type ContractStores } from './api-stores.contract.ts';
 

@@ -12,10 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../cloud/core/model.ts';
 import { DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
 import { RUNTIME_FILE, type RuntimeInfo } from '../../cloud/local/stack.ts';
-import { MemoryButtonStateStore, type PressReport } from '../../cloud/local/virtual-button.ts';
-import { toButtonItem } from '../../cloud/store/button-item.ts';
-import { DynamoOrderStore } from '../../cloud/store/dynamo-order-store.ts';
-import { openTable, type Table } from '../../cloud/store/table.ts';
+import {
+  MemoryButtonStateStore,
+  type PressReport,
+} from '../../cloud/local/tools/virtual-button.ts';
+import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
+import { DynamoOrderStore } from '../../cloud/store/dynamo/dynamo-order-store.ts';
+import { openTable, type Table } from '../../cloud/store/dynamo/table.ts';
 import { type ConnectedButton, connectButton, freePorts, tempDir } from './support.ts';
 
 const DEVICES = Array.from({ length: 8 }, (_, i) => `burst-${i + 1}`);

@@ -11,7 +11,7 @@ import { LocalIssuer, type TokenRequest } from '../../cloud/core/auth/local-issu
 import { systemClock } from '../../cloud/core/ports.ts';
 import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { RUNTIME_FILE, type RunningStack, startStack } from '../../cloud/local/stack.ts';
-import { DynamoOrderStore } from '../../cloud/store/dynamo-order-store.ts';
+import { DynamoOrderStore } from '../../cloud/store/dynamo/dynamo-order-store.ts';
 import { connectButton, quietLog, stackConfig, tempDir } from './support.ts';
 
 let data: Awaited<ReturnType<typeof tempDir>>;
@@ -182,7 +182,7 @@ describe('npm start, end to end', () => {
         [
           '--import',
           'tsx',
-          'cloud/local/cli/press.ts',
+          'cloud/local/tools/press-cli.ts',
           'demo-2',
           '--click',
           'long',

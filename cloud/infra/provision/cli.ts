@@ -18,7 +18,7 @@ import { Fleet } from '../../core/fleet/fleet.ts';
 import { DerivedKeySource } from '../../core/keys.ts';
 import { systemClock } from '../../core/ports.ts';
 import { nodeSha256 } from '../../core/sha256.ts';
-import { openTable } from '../../store/table.ts';
+import { openTable } from '../../store/dynamo/table.ts';
 import { IOT_POLICY_NAME, MASTER_KEY_SECRET_NAME, THING_TYPE_NAME } from '../names.ts';
 import { AwsIotIssuer } from './aws-issuer.ts';
 import { DevCaIssuer, localDevelopmentCa } from './dev-ca-issuer.ts';

@@ -1,10 +1,10 @@
 /**
  * Issues button identities from the development CA, for the local stack's mutual-TLS broker.
- * The CA itself lives in cloud/local (dev-ca.ts); this adapter needs only the small interface
+ * The CA itself lives in cloud/dev (dev-ca.ts); this adapter needs only the small interface
  * below, so it does not depend on how or where the CA keeps its files.
  */
 import { createHash } from 'node:crypto';
-import { ensureDevCa, issueDeviceCertificate } from '../../local/dev-ca.ts';
+import { ensureDevCa, issueDeviceCertificate } from '../../dev/dev-ca.ts';
 import type {
   BrokerAddress,
   CertificateIssuer,

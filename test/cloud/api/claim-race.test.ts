@@ -1,6 +1,6 @@
 /** Two households claim one code at the same time: exactly one wins, the other gets 409. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynalite-server.ts';
+import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { seed } from './helpers/fixture.ts';
 import { ApiHarness } from './helpers/harness.ts';
 

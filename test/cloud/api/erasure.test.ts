@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claimCodeHash, normaliseClaimCode } from '../../../cloud/core/fleet/claim-code.ts';
-import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynalite-server.ts';
+import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { confirmOrder, HH1, PROFILE_1, PROFILE_2, seed } from './helpers/fixture.ts';
 import { ApiHarness } from './helpers/harness.ts';
 

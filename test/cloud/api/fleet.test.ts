@@ -7,9 +7,9 @@ import { ClaimCodeUsedError } from '../../../cloud/core/fleet/errors.ts';
 import { Fleet } from '../../../cloud/core/fleet/fleet.ts';
 import { DerivedKeySource } from '../../../cloud/core/keys.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
-import { MemoryButtonStore } from '../../../cloud/store/memory/button-store.ts';
-import { MemoryClaimStore } from '../../../cloud/store/memory/claim-store.ts';
-import { MemorySkuStore } from '../../../cloud/store/memory/sku-store.ts';
+import { MemoryButtonStore } from '../../../cloud/store/memory/memory-button-store.ts';
+import { MemoryClaimStore } from '../../../cloud/store/memory/memory-claim-store.ts';
+import { MemorySkuStore } from '../../../cloud/store/memory/memory-sku-store.ts';
 import { MASTER_KEY, ManualClock } from '../../helpers/world.ts';
 
 function fleet() {

@@ -5,7 +5,7 @@ import {
   Idempotency,
   IdempotencyKeyReusedError,
 } from '../../../cloud/core/idempotency/idempotency.ts';
-import { MemoryIdempotencyStore } from '../../../cloud/store/memory/idempotency-store.ts';
+import { MemoryIdempotencyStore } from '../../../cloud/store/memory/memory-idempotency-store.ts';
 import { ManualClock } from '../../helpers/world.ts';
 
 function setup() {

@@ -1,7 +1,7 @@
 /** /openapi.json is a valid OpenAPI 3 document that lists every route with its schemas. */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynalite-server.ts';
+import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { ApiHarness, type Reply } from './helpers/harness.ts';
 
 let server: DynaliteServer;

@@ -1,6 +1,6 @@
 /** Every route's success path, through app.request with real signed tokens. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynalite-server.ts';
+import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { ACME, confirmOrder, type Fixture, HH1, PROFILE_1, seed } from './helpers/fixture.ts';
 import { ApiHarness, type Reply } from './helpers/harness.ts';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../cloud/core/model.ts';
-import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynalite-server.ts';
+import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import {
   ACME,
   confirmOrder,

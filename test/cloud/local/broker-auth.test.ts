@@ -4,8 +4,8 @@
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDevCa, issueDeviceCertificate } from '../../../cloud/local/dev-ca.ts';
-import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/topic-rule.ts';
+import { ensureDevCa, issueDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
+import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
 import {
   ECHO_SERVICE,
   eventually,

@@ -6,15 +6,15 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureDevCa, ensureDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
+import { ensureMasterKey } from '../../../cloud/dev/master-key-file.ts';
 import { parseStackConfig } from '../../../cloud/local/config.ts';
-import { ensureDevCa, ensureDeviceCertificate } from '../../../cloud/local/dev-ca.ts';
-import { ensureMasterKey } from '../../../cloud/local/master-key.ts';
 import {
   filterCovers,
   mayPublish,
   maySubscribe,
   topicMatches,
-} from '../../../cloud/local/policy.ts';
+} from '../../../cloud/local/iot/policy.ts';
 import { tempDataDir } from './support.ts';
 
 let data: Awaited<ReturnType<typeof tempDataDir>>;

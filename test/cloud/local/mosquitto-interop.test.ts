@@ -7,11 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Ack, decodeAck, encodePress, signAck, signPress, verifyAck } from '#shared/index';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
-import {
-  BrokerAckPublisher,
-  startTopicRule,
-  type TopicRuleEvent,
-} from '../../../cloud/local/topic-rule.ts';
+import { BrokerAckPublisher } from '../../../cloud/local/iot/ack-publisher.ts';
+import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
 import { eventually, startTestBroker, type TestBroker } from './support.ts';
 
 const missing = spawnSync('mosquitto_pub', ['--help'], { stdio: 'ignore' }).error;

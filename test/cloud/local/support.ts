@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { mqttPasswordFor } from '#shared/index';
 import type { Log } from '../../../cloud/core/ports.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
+import { type DevCa, ensureDevCa, ensureDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
+import { ensureMasterKey, keySourceFor } from '../../../cloud/dev/master-key-file.ts';
 import {
   createBrokerPolicy,
   type RunningBroker,
   startBroker,
-} from '../../../cloud/local/broker.ts';
-import { type DevCa, ensureDevCa, ensureDeviceCertificate } from '../../../cloud/local/dev-ca.ts';
-import { StaticDeviceDirectory } from '../../../cloud/local/device-directory.ts';
-import { ensureMasterKey, keySourceFor } from '../../../cloud/local/master-key.ts';
-import type { ServiceIdentity } from '../../../cloud/local/policy.ts';
+} from '../../../cloud/local/iot/broker.ts';
+import { StaticDeviceDirectory } from '../../../cloud/local/iot/device-directory.ts';
+import type { ServiceIdentity } from '../../../cloud/local/iot/policy.ts';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';

@@ -24,7 +24,7 @@ import {
   FileButtonStateStore,
   MemoryButtonStateStore,
   VirtualButton,
-} from '../../../cloud/local/virtual-button.ts';
+} from '../../../cloud/local/tools/virtual-button.ts';
 
 const KEY = deriveDeviceKey(nodeSha256, new Uint8Array(32).fill(9), 'btn-1', 1);
 const OTHER_KEY = deriveDeviceKey(nodeSha256, new Uint8Array(32).fill(8), 'btn-1', 1);

@@ -23,7 +23,7 @@ import { systemClock } from '../../../cloud/core/ports.ts';
 import { pressEventFor } from '../../../cloud/core/press/press-event.ts';
 import { PressService } from '../../../cloud/core/press/press-service.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
-import { MemoryStore } from '../../../cloud/store/memory-store.ts';
+import { MemoryStore } from '../../../cloud/store/memory/memory-press-store.ts';
 
 export interface CloudOrder {
   orderId: string;

@@ -10,8 +10,8 @@ import { createApiApp } from '../../../../cloud/api/app.ts';
 import { dynamoApiStores } from '../../../../cloud/api/stores.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
-import type { DynaliteServer } from '../../../../cloud/store/dynalite-server.ts';
-import { ensureTable, openTable, type Table } from '../../../../cloud/store/table.ts';
+import type { DynaliteServer } from '../../../../cloud/store/dynamo/dynalite-server.ts';
+import { ensureTable, openTable, type Table } from '../../../../cloud/store/dynamo/table.ts';
 import { dynamoUnderTest } from '../../../helpers/stores.ts';
 import { START, type VirtualDevice, World } from '../../../helpers/world.ts';
 

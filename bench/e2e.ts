@@ -1,0 +1,276 @@
+/**
+ * The end-to-end benchmark rows for `npm run bench`: press → signed ack through the embedded
+ * broker, topic rule and press pipeline on dynalite, with many virtual buttons pressing
+ * concurrently (closed loop: each button waits for its ack before pressing again, as a real
+ * button does) — and, in the same run on the same broker, a floor: a bare MQTT echo (a service
+ * client republishes each press to the device's ack topic; no rule, no store).
+ * Figures only; nothing is asserted. bench/main.ts prints them and puts them in the JSON under
+ * "e2e" and "e2e_floor".
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { connect } from 'mqtt';
+import {
+  ackTopic,
+  deriveDeviceKey,
+  encodePress,
+  mqttPasswordFor,
+  parseTopic,
+  pressTopic,
+  signPress,
+} from '#shared/index';
+import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
+import type { Log } from '../cloud/core/ports.ts';
+import { nodeSha256 } from '../cloud/core/sha256.ts';
+import type { StackConfig } from '../cloud/local/config.ts';
+import { demoSkus } from '../cloud/local/demo.ts';
+import type { ServiceIdentity } from '../cloud/local/iot/policy.ts';
+import { localPipeline } from '../cloud/local/pipeline.ts';
+import { type RunningStack, startStack } from '../cloud/local/stack.ts';
+import { connectLocalTransport } from '../cloud/local/tools/button-transport.ts';
+import type { ButtonTransport } from '../cloud/local/tools/virtual-button.ts';
+import { MemoryButtonStateStore, VirtualButton } from '../cloud/local/tools/virtual-button.ts';
+import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
+import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
+import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
+
+export interface E2eFigures {
+  buttons: number;
+  presses: number;
+  presses_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+export interface E2eBenchOptions {
+  /** Concurrent virtual buttons (default 64). */
+  buttons?: number;
+  /** Length of each row's closed loop (default 3000 ms). */
+  durationMs?: number;
+  progress?: (message: string) => void;
+}
+
+const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
+
+export async function measureE2e(
+  options: E2eBenchOptions = {},
+): Promise<{ e2e: E2eFigures; e2e_floor: E2eFigures }> {
+  const count = options.buttons ?? 64;
+  const durationMs = options.durationMs ?? 3_000;
+  const progress = options.progress ?? (() => {});
+  const dataDir = await mkdtemp(join(tmpdir(), 'restock-bench-e2e-'));
+  const echo: ServiceIdentity = {
+    name: 'restock-bench-echo',
+    secret: randomBytes(16).toString('hex'),
+    publish: ['restock/v1/+/ack'],
+    subscribe: ['restock/v1/+/press'],
+  };
+  // In-memory dynalite, as the other bench rows use (the stack's default keeps it on disk).
+  const store = await startDynalite();
+  // One broker for both rows: presses reach the pipeline only while the e2e row runs.
+  let pipelineOn = true;
+  const config: StackConfig = {
+    host: '127.0.0.1',
+    dataDir,
+    mqttPort: 0,
+    mqttTlsPort: 0,
+    httpPort: 0,
+    tableName: 'restock-bench',
+    dynamodbEndpoint: store.endpoint,
+    sweepIntervalMs: 3_600_000,
+    seedDemo: false,
+  };
+  const stack = await startStack(config, {
+    log: silent,
+    services: [echo],
+    pipeline: async (context) => {
+      const real = await localPipeline(context);
+      return {
+        ...real,
+        handlePress: (event) => (pipelineOn ? real.handlePress(event) : Promise.resolve()),
+      };
+    },
+  });
+  const transports: ButtonTransport[] = [];
+  try {
+    const deviceIds = Array.from({ length: count }, (_, i) => `bench-${i + 1}`);
+    progress(`e2e: registering ${count} buttons…`);
+    await register(stack, deviceIds);
+    const master = stack.keySource;
+    const keys = new Map<string, Uint8Array>();
+    for (const id of deviceIds) keys.set(id, (await master.deviceKey(id, 1)) as Uint8Array);
+    for (const id of deviceIds) {
+      transports.push(
+        await connectLocalTransport({
+          url: `mqtt://127.0.0.1:${stack.runtime.mqttPort}`,
+          clientId: id,
+          username: id,
+          password: mqttPasswordFor(nodeSha256, keys.get(id) as Uint8Array),
+        }),
+      );
+    }
+
+    progress(
+      `e2e: ${count} virtual buttons pressing through broker, rule and pipeline for ${durationMs} ms…`,
+    );
+    const buttons = deviceIds.map(
+      (id, i) =>
+        new VirtualButton({
+          deviceId: id,
+          deviceKey: keys.get(id) as Uint8Array,
+          keyVersion: 1,
+          sha256: nodeSha256,
+          transport: transports[i] as ButtonTransport,
+          state: new MemoryButtonStateStore(),
+          ackTimeoutMs: 30_000,
+          maxAttempts: 1,
+        }),
+    );
+    await Promise.all(buttons.map((b) => b.start()));
+    const e2e = await closedLoop(count, durationMs, (i) =>
+      (buttons[i] as VirtualButton).press('SINGLE'),
+    );
+
+    progress(
+      `e2e floor: the same buttons, bare MQTT echo through the same broker for ${durationMs} ms…`,
+    );
+    pipelineOn = false;
+    const echoClient = await startEcho(stack, echo);
+    try {
+      const floorButtons = deviceIds.map((id, i) =>
+        rawButton(id, transports[i] as ButtonTransport),
+      );
+      const floor = await closedLoop(count, durationMs, (i) =>
+        (floorButtons[i] as () => Promise<void>)(),
+      );
+      return { e2e, e2e_floor: floor };
+    } finally {
+      await echoClient.endAsync(true);
+    }
+  } finally {
+    await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
+    await stack.close();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function register(stack: RunningStack, deviceIds: string[]): Promise<void> {
+  const now = Date.now();
+  const sku = demoSkus(now)[0];
+  if (!sku) throw new Error('no demo SKU');
+  const { table } = stack;
+  await table.doc.send(new PutCommand({ TableName: table.name, Item: toSkuItem(sku) }));
+  for (const deviceId of deviceIds) {
+    const item = toButtonItem({
+      deviceId,
+      brandId: sku.brandId,
+      serial: `BENCH-${deviceId}`,
+      keyVersion: 1,
+      householdId: 'hh-bench',
+      // Every press orders (as every first press of a real button does).
+      settings: {
+        ...DEFAULT_SETTINGS,
+        skuId: sku.skuId,
+        acceptedPriceCents: sku.priceCents,
+        maxOpenOrders: 100_000,
+      },
+      highWaterMark: 0,
+      open: [],
+      lastPressAt: null,
+      batteryMv: null,
+      createdAt: now,
+    });
+    await table.doc.send(
+      new PutCommand({ TableName: table.name, Item: item as unknown as Record<string, unknown> }),
+    );
+  }
+}
+
+/** A service client that answers every press with the same bytes on the device's ack topic. */
+async function startEcho(stack: RunningStack, echo: ServiceIdentity) {
+  const client = connect(`mqtt://127.0.0.1:${stack.runtime.mqttPort}`, {
+    protocolVersion: 4,
+    clientId: 'bench-echo',
+    username: echo.name,
+    password: echo.secret,
+    reconnectPeriod: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => {
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+      resolve();
+    });
+    client.once('error', reject);
+    client.once('close', () => reject(new Error('echo client refused')));
+  });
+  client.on('message', (topic, payload) => {
+    const parsed = parseTopic(topic);
+    if (parsed) client.publish(ackTopic(parsed.deviceId), payload, { qos: 1 });
+  });
+  await client.subscribeAsync('restock/v1/+/press', { qos: 1 });
+  return client;
+}
+
+/** Publishes a press-sized payload and waits for whatever comes back on its ack topic. */
+function rawButton(deviceId: string, transport: ButtonTransport): () => Promise<void> {
+  let waiting: (() => void) | null = null;
+  transport.onMessage((topic) => {
+    if (topic === ackTopic(deviceId) && waiting) waiting();
+  });
+  const payload = encodePress(
+    signPress(nodeSha256, deriveDeviceKey(nodeSha256, new Uint8Array(32), deviceId, 1), {
+      device: deviceId,
+      seq: 1,
+      click: 'SINGLE',
+      battery_mv: 3000,
+      attempt: 1,
+      kv: 1,
+    }),
+  );
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting = () => {
+        waiting = null;
+        resolve();
+      };
+      void transport.publish(pressTopic(deviceId), payload);
+    });
+}
+
+async function closedLoop(
+  buttons: number,
+  durationMs: number,
+  press: (button: number) => Promise<unknown>,
+): Promise<E2eFigures> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  const deadline = start + durationMs;
+  await Promise.all(
+    Array.from({ length: buttons }, async (_, i) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        await press(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = performance.now() - start;
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted.length === 0
+      ? Number.NaN
+      : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return {
+    buttons,
+    presses: latencies.length,
+    presses_per_s: Math.round((latencies.length / elapsed) * 1000),
+    p50_ms: round(at(50)),
+    p99_ms: round(at(99)),
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * The local MQTT broker: aedes on plain TCP (development) and mutual TLS (the development CA),
+ * with identities and authorisation as AWS IoT Core applies them (see policy.ts). Everything a
+ * client is refused is logged with its client id and the reason, never with its password.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, TLSSocket } from 'node:tls';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { isDeviceId, mqttPasswordFor, type Sha256 } from '#shared/index';
+import type { KeySource, Log } from '../../core/ports.ts';
+import type { DeviceDirectory } from './device-directory.ts';
+import {
+  describeIdentity,
+  type Identity,
+  mayPublish,
+  maySubscribe,
+  type ServiceIdentity,
+} from './policy.ts';
+
+/** MQTT 3.1.1 CONNACK return codes. */
+const CONNACK = {
+  IDENTIFIER_REJECTED: 2,
+  SERVER_UNAVAILABLE: 3,
+  BAD_USERNAME_OR_PASSWORD: 4,
+  NOT_AUTHORIZED: 5,
+} as const;
+
+export interface BrokerPolicyDeps {
+  directory: DeviceDirectory;
+  keySource: KeySource;
+  sha256: Sha256;
+  services?: readonly ServiceIdentity[];
+  log: Log;
+}
+
+/** The aedes hooks that enforce the policy, and a way to ask who a connected client is. */
+export function createBrokerPolicy(deps: BrokerPolicyDeps) {
+  const identities = new WeakMap<Client, Identity>();
+  const services = new Map((deps.services ?? []).map((s) => [s.name, s]));
+
+  const refuseConnect = (
+    client: Client,
+    transport: string,
+    reason: string,
+    returnCode: number,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ) => {
+    deps.log.warn('mqtt connect refused', { clientId: client.id, transport, reason });
+    const error = Object.assign(new Error(reason), { returnCode }) as AuthenticateError;
+    done(error, false);
+  };
+
+  async function identify(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<Identity | { refuse: string; code: number }> {
+    const conn = client.conn;
+    if (conn instanceof TLSSocket) {
+      // The TLS server already refused certificates the development CA did not sign.
+      if (!conn.authorized) return { refuse: 'client certificate not trusted', code: 5 };
+      const cn = conn.getPeerCertificate().subject?.CN;
+      const name = Array.isArray(cn) ? cn[0] : cn;
+      if (typeof name !== 'string') return { refuse: 'client certificate has no CN', code: 5 };
+      const service = services.get(name);
+      if (service) return serviceIdentity(service);
+      if (client.id !== name) {
+        return { refuse: `client id must equal the certificate's thing name ${name}`, code: 2 };
+      }
+      const known = await deps.directory.lookup(name);
+      if (!known) return { refuse: 'unknown thing', code: CONNACK.NOT_AUTHORIZED };
+      return { kind: 'device', deviceId: name };
+    }
+    if (username !== undefined && services.has(username)) {
+      const service = services.get(username) as ServiceIdentity;
+      if (!password || !sameSecret(password.toString('utf8'), service.secret)) {
+        return { refuse: 'wrong service password', code: CONNACK.BAD_USERNAME_OR_PASSWORD };
+      }
+      return serviceIdentity(service);
+    }
+    if (!isDeviceId(client.id)) {
+      return { refuse: 'client id is not a thing name', code: CONNACK.IDENTIFIER_REJECTED };
+    }
+    if (username !== undefined && username !== client.id) {
+      return { refuse: 'username must be empty or the thing name', code: 4 };
+    }
+    const known = await deps.directory.lookup(client.id);
+    if (!known) return { refuse: 'unknown thing', code: CONNACK.NOT_AUTHORIZED };
+    const key = await deps.keySource.deviceKey(client.id, known.keyVersion);
+    if (!key) return { refuse: `no master key version ${known.keyVersion}`, code: 5 };
+    const expected = mqttPasswordFor(deps.sha256, key);
+    if (!password || !sameSecret(password.toString('utf8'), expected)) {
+      return { refuse: 'wrong password', code: CONNACK.BAD_USERNAME_OR_PASSWORD };
+    }
+    return { kind: 'device', deviceId: client.id };
+  }
+
+  return {
+    identityOf: (client: Client): Identity | undefined => identities.get(client),
+
+    authenticate(
+      client: Client,
+      username: string | undefined,
+      password: Buffer | undefined,
+      done: (error: AuthenticateError | null, success: boolean | null) => void,
+    ): void {
+      const transport = client.conn instanceof TLSSocket ? 'tls' : 'tcp';
+      identify(client, username, password).then(
+        (result) => {
+          if ('refuse' in result) {
+            refuseConnect(client, transport, result.refuse, result.code, done);
+            return;
+          }
+          identities.set(client, result);
+          deps.log.info('mqtt connected', {
+            clientId: client.id,
+            transport,
+            as: describeIdentity(result),
+          });
+          done(null, true);
+        },
+        (error: unknown) => {
+          deps.log.error('mqtt connect check failed', {
+            clientId: client.id,
+            error: String(error),
+          });
+          refuseConnect(
+            client,
+            transport,
+            'identity check failed',
+            CONNACK.SERVER_UNAVAILABLE,
+            done,
+          );
+        },
+      );
+    },
+
+    /** A refused publish disconnects the client, as AWS IoT Core does. */
+    authorizePublish(
+      client: Client | null,
+      packet: { topic: string },
+      callback: (error?: Error | null) => void,
+    ): void {
+      // client null: the broker's own publishes (acks).
+      const identity = client === null ? undefined : identities.get(client);
+      if (client === null || (identity && mayPublish(identity, packet.topic))) {
+        callback(null);
+        return;
+      }
+      deps.log.warn('mqtt publish refused', { clientId: client.id, topic: packet.topic });
+      callback(new Error(`publish to ${packet.topic} not allowed`));
+    },
+
+    /** A refused subscription is answered with SUBACK 0x80 (failure); the client stays connected. */
+    authorizeSubscribe<S extends { topic: string }>(
+      client: Client,
+      subscription: S,
+      callback: (error: Error | null, subscription?: S | null) => void,
+    ): void {
+      const identity = identities.get(client);
+      if (identity && maySubscribe(identity, subscription.topic)) {
+        callback(null, subscription);
+        return;
+      }
+      deps.log.warn('mqtt subscribe refused', { clientId: client.id, topic: subscription.topic });
+      callback(null, null);
+    },
+  };
+}
+
+function serviceIdentity(service: ServiceIdentity): Identity {
+  return {
+    kind: 'service',
+    name: service.name,
+    publish: service.publish,
+    subscribe: service.subscribe,
+  };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export interface BrokerOptions {
+  host: string;
+  /** Plain TCP port; 0 picks a free one; null disables plain TCP. */
+  port: number | null;
+  /** Mutual-TLS port; 0 picks a free one; null disables TLS. */
+  tlsPort: number | null;
+  tls?: { caCertPem: string; certPem: string; keyPem: string };
+  policy: ReturnType<typeof createBrokerPolicy>;
+  log: Log;
+}
+
+export interface RunningBroker {
+  aedes: Aedes;
+  /** The bound ports (resolved where 0 was asked for). */
+  port: number | null;
+  tlsPort: number | null;
+  close(): Promise<void>;
+}
+
+export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
+  const aedes = await Aedes.createBroker({
+    authenticate: options.policy.authenticate,
+    authorizePublish: options.policy.authorizePublish,
+    authorizeSubscribe: options.policy.authorizeSubscribe,
+    connectTimeout: 10_000,
+  });
+  aedes.on('clientError', (client, error) => {
+    if ('returnCode' in error) return; // a refused CONNECT, logged by the policy already
+    options.log.info('mqtt client error', { clientId: client.id, error: error.message });
+  });
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    // Small request/response messages: without this, Nagle and delayed ACKs add ~40 ms each way.
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  try {
+    let port: number | null = null;
+    let tlsPort: number | null = null;
+    if (options.port !== null) {
+      const server = createServer((socket) => {
+        track(socket);
+        aedes.handle(socket);
+      });
+      servers.push(server);
+      port = await listen(server, options.host, options.port);
+    }
+    if (options.tlsPort !== null) {
+      if (!options.tls) throw new Error('a TLS port needs the development CA material');
+      const server = createTlsServer(
+        {
+          ca: options.tls.caCertPem,
+          cert: options.tls.certPem,
+          key: options.tls.keyPem,
+          requestCert: true,
+          rejectUnauthorized: true,
+          minVersion: 'TLSv1.2',
+        },
+        (socket) => {
+          track(socket);
+          aedes.handle(socket);
+        },
+      );
+      server.on('tlsClientError', (error, socket) => {
+        options.log.warn('mqtt tls handshake refused', {
+          remote: socket.remoteAddress,
+          reason: error.message,
+        });
+      });
+      servers.push(server);
+      tlsPort = await listen(server, options.host, options.tlsPort);
+    }
+    return {
+      aedes,
+      port,
+      tlsPort,
+      close: async () => {
+        const closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+        await new Promise<void>((resolve) => aedes.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await Promise.all(closed);
+      },
+    };
+  } catch (error) {
+    for (const s of servers) s.close();
+    aedes.close();
+    throw error;
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

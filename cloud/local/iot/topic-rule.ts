@@ -1,0 +1,98 @@
+/**
+ * The local stand-in for the AWS IoT topic rule
+ *   SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId,
+ *          timestamp() AS receivedAt FROM 'restock/v1/+/press'
+ * It sees every press the broker accepted, builds exactly the event that rule delivers and hands
+ * it to the press handler (the same code the Lambda runs). Acks go back through the broker
+ * (ack-publisher.ts), as the IoT data plane publishes them in AWS.
+ */
+import type { Aedes } from 'aedes';
+import { TOPIC_ROOT } from '#shared/index';
+import type { Clock, Log } from '../../core/ports.ts';
+
+export const PRESS_RULE_FILTER = `${TOPIC_ROOT}/+/press`;
+
+/** The event the AWS IoT topic rule hands to the press Lambda. */
+export interface TopicRuleEvent {
+  /** Base64 of the raw MQTT payload. */
+  payload: string;
+  topic: string;
+  clientId: string;
+  /** Epoch milliseconds at which the broker received the message. */
+  receivedAt: number;
+}
+
+export type HandlePress = (event: TopicRuleEvent) => Promise<unknown>;
+
+export interface TopicRuleDeps {
+  aedes: Aedes;
+  handlePress: HandlePress;
+  clock: Clock;
+  log: Log;
+}
+
+export interface RunningTopicRule {
+  /** Presses handed to the handler and not finished yet. */
+  readonly inFlight: number;
+  /** Stops taking new presses and waits for the ones in flight (bounded by timeoutMs). */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export async function startTopicRule(deps: TopicRuleDeps): Promise<RunningTopicRule> {
+  const pending = new Set<Promise<void>>();
+  let closed = false;
+
+  const deliver = (
+    packet: { topic: string; payload: Buffer | string; clientId?: string },
+    callback: () => void,
+  ) => {
+    // The broker must not wait for the handler (AWS acknowledges the publish on receipt too).
+    callback();
+    if (closed) return;
+    const event: TopicRuleEvent = {
+      payload: Buffer.from(packet.payload).toString('base64'),
+      topic: packet.topic,
+      clientId: packet.clientId ?? '',
+      receivedAt: deps.clock.now(),
+    };
+    const run = deps.handlePress(event).then(
+      () => undefined,
+      (error: unknown) => {
+        // AWS sends a failed invocation to the rule's error action (a dead-letter queue); here
+        // the log is that place. The device retries with the same sequence number.
+        deps.log.error('press handler failed', {
+          topic: event.topic,
+          clientId: event.clientId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      },
+    );
+    pending.add(run);
+    run.finally(() => pending.delete(run));
+  };
+
+  await new Promise<void>((resolve) =>
+    deps.aedes.subscribe(PRESS_RULE_FILTER, deliver as never, () => resolve()),
+  );
+
+  return {
+    get inFlight() {
+      return pending.size;
+    },
+    async close(timeoutMs = 5_000) {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) =>
+        deps.aedes.unsubscribe(PRESS_RULE_FILTER, deliver as never, () => resolve()),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...pending]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
+  };
+}

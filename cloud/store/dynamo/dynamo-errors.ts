@@ -1,0 +1,43 @@
+import { StoreUnavailableError } from '../../core/errors.ts';
+
+/** True for a conditional write that lost (the expected outcome of a race, not a failure). */
+export function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/** Runs one store call; condition failures become `false`, other failures a named error. */
+export async function conditional(
+  operation: string,
+  call: () => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw new StoreUnavailableError(operation, error);
+  }
+}
+
+export async function guarded<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new StoreUnavailableError(operation, error);
+  }
+}
+
+/** Opaque paging cursors: the last evaluated key, base64url JSON. */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,83 @@
+/** DynamoDB adapter for NotificationStore: in the household's partition (keys.notification). */
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  Notification,
+  NotificationStore,
+} from '../../core/notifications/notification-store.ts';
+import type { Page, PageRequest } from '../../core/page.ts';
+import { guarded } from './dynamo-errors.ts';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
+import type { Table } from './table.ts';
+import { keys } from './table-keys.ts';
+
+const PREFIX = 'NOTE#';
+
+export class DynamoNotificationStore implements NotificationStore {
+  constructor(private readonly table: Table) {}
+
+  async addNotification(notification: Notification): Promise<void> {
+    const key = keys.notification(
+      notification.householdId,
+      notification.at,
+      notification.notificationId,
+    );
+    await guarded('addNotification', () =>
+      this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: { ...key, type: 'notification', ...notification },
+        }),
+      ),
+    );
+  }
+
+  async listNotifications(householdId: string, page: PageRequest): Promise<Page<Notification>> {
+    const { pk } = keys.household(householdId);
+    const start = decodeCursor(page.cursor, { pk });
+    const out = await guarded('listNotifications', () =>
+      this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)',
+          ExpressionAttributeValues: { ':pk': pk, ':note': PREFIX },
+          ScanIndexForward: false,
+          Limit: page.limit,
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    return {
+      items: (out.Items ?? []).map(({ pk: _pk, sk: _sk, type: _type, ...n }) => n as Notification),
+      cursor: encodeCursor(out.LastEvaluatedKey),
+    };
+  }
+
+  async deleteNotifications(householdId: string): Promise<number> {
+    const { pk } = keys.household(householdId);
+    let deleted = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await guarded('deleteNotifications', () =>
+        this.table.doc.send(
+          new QueryCommand({
+            TableName: this.table.name,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)',
+            ExpressionAttributeValues: { ':pk': pk, ':note': PREFIX },
+            ProjectionExpression: 'pk, sk',
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) {
+        await guarded('deleteNotifications', () =>
+          this.table.doc.send(
+            new DeleteCommand({ TableName: this.table.name, Key: { pk: item.pk, sk: item.sk } }),
+          ),
+        );
+        deleted++;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return deleted;
+  }
+}

@@ -1,0 +1,183 @@
+/** OrderStore on DynamoDB: lifecycle writes conditional on the old status, index queries for lists. */
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
+import { parseOrderId } from '../../core/model.ts';
+import { isOpen } from '../../core/orders/lifecycle.ts';
+import type { OrderStore } from '../../core/orders/order-store.ts';
+import type { Page, PageRequest } from '../../core/page.ts';
+import { conditional, decodeCursor, encodeCursor, guarded } from './dynamo-errors.ts';
+import { queryIndexItems } from './index-query.ts';
+import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
+import { mergePressLog, type PressLogCursor } from './press-log.ts';
+import { releaseSlot } from './release-slot.ts';
+import type { Table } from './table.ts';
+import { keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
+
+export class DynamoOrderStore implements OrderStore {
+  constructor(private readonly table: Table) {}
+
+  async getOrder(orderId: string): Promise<Order | null> {
+    const id = parseOrderId(orderId);
+    if (!id) return null;
+    const result = await guarded('getOrder', () =>
+      this.table.doc.send(
+        new GetCommand({
+          TableName: this.table.name,
+          Key: keys.press(id.deviceId, id.seq),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return result.Item?.type === 'order' ? fromOrderItem(result.Item) : null;
+  }
+
+  listHouseholdOrders(householdId: string, page: PageRequest): Promise<Page<Order>> {
+    return this.queryOrders('gsi1', `HH#${householdId}`, 'ORDER#', false, page);
+  }
+
+  listBrandOrders(brandId: string, status: OrderStatus, page: PageRequest): Promise<Page<Order>> {
+    return this.queryOrders('gsi2', `BRAND#${brandId}#${status}`, '', true, page);
+  }
+
+  async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
+    const index = orderIndexKeys(next);
+    const removeTimer = index.gsi3pk === undefined;
+    const saved = await conditional('saveTransition', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.press(next.deviceId, next.seq),
+          UpdateExpression:
+            'SET #status = :status, history = :history, cancelDeadline = :deadline, gsi2pk = :g2pk, gsi2sk = :g2sk' +
+            (removeTimer ? ' REMOVE gsi3pk, gsi3sk' : ', gsi3pk = :g3pk, gsi3sk = :g3sk'),
+          ConditionExpression: '#type = :order AND #status = :expected',
+          ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':status': next.status,
+            ':history': next.history,
+            ':deadline': next.cancelDeadline,
+            ':g2pk': index.gsi2pk,
+            ':g2sk': index.gsi2sk,
+            ':order': 'order',
+            ':expected': expectedStatus,
+            ...(removeTimer ? {} : { ':g3pk': index.gsi3pk, ':g3sk': index.gsi3sk }),
+          },
+        }),
+      ),
+    );
+    if (!saved) return false;
+    if (expectedStatus === 'NEEDS_CONFIRMATION' && next.status === 'PLACED') {
+      await this.acceptPrice(next);
+    }
+    if (!isOpen(next.status)) await this.releaseSlot(next.deviceId, next.seq);
+    return true;
+  }
+
+  async listDue(before: number, limit: number): Promise<Order[]> {
+    const result = await queryIndexItems(this.table, 'listDue', {
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
+      ExpressionAttributeValues: { ':pk': TIMER_PARTITION, ':before': `${timeKey(before)}#~` },
+      Limit: limit,
+    });
+    return result.items.map(fromOrderItem);
+  }
+
+  pressLog(deviceId: string, page: PageRequest): Promise<Page<PressLogEntry>> {
+    return mergePressLog(page, (range, after, limit) =>
+      this.queryRange(deviceId, range, after, limit),
+    );
+  }
+
+  async anonymiseHouseholdOrders(householdId: string, anonymousId: string): Promise<number> {
+    let count = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.listHouseholdOrders(householdId, { limit: 100, cursor });
+      for (const order of page.items) {
+        const moved = orderIndexKeys({ ...order, householdId: anonymousId });
+        await guarded('anonymise', () =>
+          this.table.doc.send(
+            new UpdateCommand({
+              TableName: this.table.name,
+              Key: keys.press(order.deviceId, order.seq),
+              UpdateExpression: 'SET householdId = :anon, gsi1pk = :pk',
+              ExpressionAttributeValues: { ':anon': anonymousId, ':pk': moved.gsi1pk },
+            }),
+          ),
+        );
+        count++;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return count;
+  }
+
+  releaseSlot(deviceId: string, seq: number): Promise<void> {
+    return releaseSlot(this.table, deviceId, seq);
+  }
+
+  private async acceptPrice(order: Order): Promise<void> {
+    await conditional('acceptPrice', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.button(order.deviceId),
+          UpdateExpression: 'SET #settings.acceptedPriceCents = :price',
+          ConditionExpression: '#settings.skuId = :sku',
+          ExpressionAttributeNames: { '#settings': 'settings' },
+          ExpressionAttributeValues: { ':price': order.unitPriceCents, ':sku': order.skuId },
+        }),
+      ),
+    );
+  }
+
+  private async queryOrders(
+    index: string,
+    pk: string,
+    skPrefix: string,
+    ascending: boolean,
+    page: PageRequest,
+  ): Promise<Page<Order>> {
+    const result = await queryIndexItems(this.table, 'listOrders', {
+      IndexName: index,
+      KeyConditionExpression: skPrefix
+        ? `${index}pk = :pk AND begins_with(${index}sk, :prefix)`
+        : `${index}pk = :pk`,
+      ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':prefix': skPrefix } : { ':pk': pk },
+      ScanIndexForward: ascending,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    });
+    return { items: result.items.map(fromOrderItem), cursor: encodeCursor(result.lastKey) };
+  }
+
+  private async queryRange(
+    deviceId: string,
+    range: 'PRESS#' | 'REJ#',
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ sk: string; entry: PressLogEntry }[]> {
+    const result = await guarded('pressLog', () =>
+      this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: after
+            ? 'pk = :pk AND sk BETWEEN :prefix AND :after'
+            : 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': `BTN#${deviceId}`,
+            ':prefix': range,
+            ...(after ? { ':after': after } : {}),
+          },
+          ScanIndexForward: false,
+          Limit: limit + (after ? 1 : 0),
+        }),
+      ),
+    );
+    const items = (result.Items ?? []).filter((item) => item.sk !== after);
+    return items.slice(0, limit).map((item) => ({ sk: String(item.sk), entry: logEntryOf(item) }));
+  }
+}
+
+export type { PressLogCursor };

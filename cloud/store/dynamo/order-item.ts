@@ -1,0 +1,108 @@
+/**
+ * Maps orders, press records and rejections to items in the button's partition (see table-keys.ts).
+ * An order item is also the press record of the press that created it.
+ */
+import type { Order, PressLogEntry } from '../../core/model.ts';
+import type { StoredPress } from '../../core/press/press-store.ts';
+import { keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
+
+/** Press records that are not orders are kept for the press log, then expire (TTL). */
+export const PRESS_RECORD_TTL_S = 30 * 24 * 3600;
+export const REJECTION_TTL_S = 7 * 24 * 3600;
+
+const ORDER_FIELDS = [
+  'orderId',
+  'deviceId',
+  'seq',
+  'householdId',
+  'brandId',
+  'skuId',
+  'skuName',
+  'quantity',
+  'unitPriceCents',
+  'currency',
+  'acceptedPriceCents',
+  'status',
+  'placedAt',
+  'cancelWindowMinutes',
+  'cancelDeadline',
+  'history',
+] as const;
+
+const LOG_FIELDS = [
+  'deviceId',
+  'seq',
+  'click',
+  'outcome',
+  'reason',
+  'orderId',
+  'receivedAt',
+  'batteryMv',
+  'attempt',
+] as const;
+
+function pick<T>(source: Record<string, unknown>, fields: readonly string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) out[field] = source[field] ?? null;
+  return out as T;
+}
+
+function statusAt(order: Order): number {
+  return order.history[order.history.length - 1]?.at ?? order.placedAt;
+}
+
+/** The index keys an order has in its current status; timers only while one is running. */
+export function orderIndexKeys(order: Order): Record<string, string | undefined> {
+  const waiting = order.status === 'PLACED' || order.status === 'NEEDS_CONFIRMATION';
+  return {
+    gsi1pk: `HH#${order.householdId}`,
+    gsi1sk: `ORDER#${timeKey(order.placedAt)}#${order.orderId}`,
+    gsi2pk: `BRAND#${order.brandId}#${order.status}`,
+    gsi2sk: `${timeKey(statusAt(order))}#${order.orderId}`,
+    gsi3pk: waiting ? TIMER_PARTITION : undefined,
+    gsi3sk: waiting ? `${timeKey(order.cancelDeadline)}#${order.orderId}` : undefined,
+  };
+}
+
+export function toOrderItem(order: Order, press: PressLogEntry): Record<string, unknown> {
+  return {
+    ...keys.press(order.deviceId, order.seq),
+    type: 'order',
+    ...press,
+    ...order,
+    ...orderIndexKeys(order),
+  };
+}
+
+export function toPressItem(entry: PressLogEntry): Record<string, unknown> {
+  return {
+    ...keys.press(entry.deviceId, entry.seq as number),
+    type: 'press',
+    ...entry,
+    expiresAt: Math.floor(entry.receivedAt / 1000) + PRESS_RECORD_TTL_S,
+  };
+}
+
+export function toRejectionItem(entry: PressLogEntry, nonce: string): Record<string, unknown> {
+  return {
+    ...keys.rejection(entry.deviceId, entry.receivedAt, nonce),
+    type: 'rejection',
+    ...entry,
+    expiresAt: Math.floor(entry.receivedAt / 1000) + REJECTION_TTL_S,
+  };
+}
+
+export function fromOrderItem(item: Record<string, unknown>): Order {
+  return pick<Order>(item, ORDER_FIELDS);
+}
+
+/** Order items keep the creating press's outcome in `outcome`; the order's own is `status`. */
+export function logEntryOf(item: Record<string, unknown>): PressLogEntry {
+  return pick<PressLogEntry>(item, LOG_FIELDS);
+}
+
+export function storedPressOf(item: Record<string, unknown>): StoredPress {
+  return item.type === 'order'
+    ? { kind: 'order', order: fromOrderItem(item) }
+    : { kind: 'press', entry: logEntryOf(item) };
+}

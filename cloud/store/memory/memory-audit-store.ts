@@ -1,0 +1,24 @@
+import type { AuditStore } from '../../core/audit/audit-store.ts';
+import { ConflictError } from '../../core/errors.ts';
+import type { AuditEntry } from '../../core/model.ts';
+import type { Page, PageRequest } from '../../core/page.ts';
+import { timeKey } from '../dynamo/table-keys.ts';
+import { byKey, pageOf } from './memory-page.ts';
+
+const sortKey = (e: AuditEntry) => `${timeKey(e.at)}#${e.auditId}`;
+
+/** In-memory, append-only: like the DynamoDB adapter it has no way to change an entry. */
+export class MemoryAuditStore implements AuditStore {
+  readonly entries: AuditEntry[] = [];
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    if (this.entries.some((e) => sortKey(e) === sortKey(entry))) {
+      throw new ConflictError(`audit entry ${entry.auditId} exists already`);
+    }
+    this.entries.push(structuredClone(entry));
+  }
+
+  async listAudit(page: PageRequest): Promise<Page<AuditEntry>> {
+    return pageOf('audit', [...this.entries].sort(byKey(sortKey)), sortKey, page, true);
+  }
+}

@@ -1,0 +1,34 @@
+import type { SkuStore } from '../../core/catalog/sku-store.ts';
+import type { Sku } from '../../core/model.ts';
+import type { Page, PageRequest } from '../../core/page.ts';
+import { byKey, pageOf } from './memory-page.ts';
+
+/** In-memory SkuStore for unit tests; runs the same contract suite as DynamoSkuStore. */
+export class MemorySkuStore implements SkuStore {
+  readonly skus = new Map<string, Sku>();
+
+  async getSku(brandId: string, skuId: string): Promise<Sku | null> {
+    const sku = this.skus.get(`${brandId}/${skuId}`);
+    return sku ? structuredClone(sku) : null;
+  }
+
+  async listSkus(brandId: string, page: PageRequest): Promise<Page<Sku>> {
+    const mine = [...this.skus.values()].filter((s) => s.brandId === brandId);
+    const key = (s: Sku) => s.skuId;
+    return pageOf(brandId, mine.sort(byKey(key)), key, page);
+  }
+
+  async createSku(sku: Sku): Promise<boolean> {
+    const id = `${sku.brandId}/${sku.skuId}`;
+    if (this.skus.has(id)) return false;
+    this.skus.set(id, structuredClone(sku));
+    return true;
+  }
+
+  async replaceSku(sku: Sku, expectedUpdatedAt: number): Promise<boolean> {
+    const id = `${sku.brandId}/${sku.skuId}`;
+    if (this.skus.get(id)?.updatedAt !== expectedUpdatedAt) return false;
+    this.skus.set(id, structuredClone(sku));
+    return true;
+  }
+}
