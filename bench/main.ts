@@ -5,6 +5,7 @@
 
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable } from '../cloud/store/dynamo/table.ts';
+import { measureDevice, printDevice } from './device-row.ts';
 import { measureE2e } from './e2e.ts';
 import { closedLoop, openLoop, percentile } from './load.ts';
 import {
@@ -91,6 +92,8 @@ async function main() {
   progress('end to end: press → signed ack through the broker, rule and pipeline, with its floor…');
   const e2eRows = await measureE2e({ buttons: 64, durationMs: seconds * 1000, progress });
 
+  const device = await measureDevice(progress);
+
   const p = figures.pipeline as RowFigures;
   const fl = figures.floor as RowFigures;
   const b = figures.baseline as RowFigures;
@@ -109,6 +112,7 @@ async function main() {
         ratios,
         e2e: e2eRows.e2e,
         e2e_floor: e2eRows.e2e_floor,
+        device,
       }),
     );
     return;
@@ -147,6 +151,7 @@ async function main() {
   console.log(
     `e2e / floor throughput: ${round(e2eRows.e2e.presses_per_s / e2eRows.e2e_floor.presses_per_s)}`,
   );
+  printDevice(device);
 }
 
 function round(value: number): number {

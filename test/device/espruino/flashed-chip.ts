@@ -30,8 +30,10 @@ export async function flashedChip(
   const chip = await RealChip.create();
   const flashed = await chip.flash(await uploadFor(config, chip.dir), {
     cause: 'power',
-    limitMs: 15_000,
+    limitMs: 30_000,
     ...boot,
   });
+  if (!flashed.sleep())
+    throw new Error(`the upload did not start the firmware:\n${flashed.output}`);
   return { chip, config, flashed };
 }

@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { crc32 } from 'node:zlib';
 import { PATTERNS, type PatternName } from '../../../device/src/led.ts';
 import { PRELUDE } from './prelude.ts';
 
@@ -39,7 +41,7 @@ export interface RealBoot {
   wifiFails?: boolean;
   /** Where the setup page listens instead of port 80. */
   httpPort?: number;
-  /** Button edges, in ms after the prelude ran. */
+  /** Button edges, in ms after the boot's E.on('init') (the firmware's start). */
   edges?: { atMs: number; pressed: boolean }[];
   /** The process is killed after this long if it has not slept: the chip stayed awake. */
   limitMs?: number;
@@ -62,6 +64,8 @@ export class RealWake {
   output = '';
   /** The firmware never asked for deep sleep before the time limit. */
   stayedAwake = false;
+  /** The upload did not arrive intact (checksums differ), so it was not started. */
+  garbled = false;
 
   sleep(): { kind: 'button' | 'timer'; us: number; peak: number } | null {
     const e = this.events.find((x) => x.ev === 'sleep');
@@ -106,13 +110,33 @@ export class RealChip {
   /**
    * The upload `npm run flash` sends, typed into the console of a running chip as the
    * espruino CLI sends it: reset() and print() first, then the files, then
-   * `load(".bootcde")`. The prelude goes in before, as the stand-in for hardware the board has.
+   * `load(".bootcde")`. The prelude is stored before, as the stand-in for hardware the board
+   * has.
    */
-  flash(upload: string, boot: RealBoot): Promise<RealWake> {
-    return this.run(boot, [
-      `\x10require("Storage").write(".boot0",${JSON.stringify(PRELUDE)});\n\x10reset();\n`,
-      `\x10print()\n${upload}\n`,
-    ]);
+  async flash(upload: string, boot: RealBoot): Promise<RealWake> {
+    const lines = upload.split('\n').filter((line) => line.trim() !== '');
+    const start = lines.pop() as string; // load(".bootcde")
+    const files = uploadedFiles(lines);
+    const check = `print("@crc "+${JSON.stringify([...files.keys()])}.map(function(n){return E.CRC32(require("Storage").read(n)||"")}).join())`;
+    const expected = `@crc ${[...files.values()].map((content) => crc32(Buffer.from(content, 'latin1'))).join()}`;
+    for (let attempt = 1; ; attempt++) {
+      await rm(join(this.dir, 'espruino.flash'), { force: true });
+      const stored = await runFile(
+        this.dir,
+        `require("Storage").write(".boot0",${JSON.stringify(PRELUDE)});print("@stored");`,
+      );
+      if (!stored.includes('@stored')) throw new Error(`the prelude was not stored:\n${stored}`);
+      const wake = await this.run(boot, [
+        'reset();',
+        'print()',
+        ...lines,
+        check,
+        (output) => (output.includes(expected) ? start : null),
+      ]);
+      // A board's serial link has flow control; this console can lose input under heavy
+      // load, which the checksums catch: then the whole upload is sent again.
+      if (!wake.garbled || attempt === 3) return wake;
+    }
   }
 
   boot(boot: RealBoot): Promise<RealWake> {
@@ -123,7 +147,11 @@ export class RealChip {
     return rm(this.dir, { recursive: true, force: true });
   }
 
-  private async run(boot: RealBoot, console: string[]): Promise<RealWake> {
+  /** Each statement is typed once the console ran the one before; a function may decide it. */
+  private async run(
+    boot: RealBoot,
+    statements: (string | ((output: string) => string | null))[],
+  ): Promise<RealWake> {
     await writeFile(
       join(this.dir, 'sim.json'),
       JSON.stringify({
@@ -139,10 +167,7 @@ export class RealChip {
     const wake = new RealWake();
     const child = spawn(this.bin, [], { cwd: this.dir, stdio: ['pipe', 'pipe', 'pipe'] });
     const timers: NodeJS.Timeout[] = [];
-    const limit = setTimeout(() => {
-      wake.stayedAwake = true;
-      child.kill('SIGKILL');
-    }, boot.limitMs ?? 30_000);
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
     let pending = '';
     child.stdout.setEncoding('latin1');
     child.stdout.on('data', (chunk: string) => {
@@ -155,7 +180,8 @@ export class RealChip {
         if (!match) continue;
         const event = JSON.parse(match[1] as string) as SimEvent;
         wake.events.push(event);
-        if (event.ev === 'boot' && wake.events.filter((e) => e.ev === 'boot').length === 1) {
+        // The console takes input once E.on('init') has run: edges count from there.
+        if (event.ev === 'loaded' && wake.events.filter((e) => e.ev === 'loaded').length === 1) {
           for (const edge of boot.edges ?? []) {
             timers.push(setTimeout(() => typeLine(child, `__edge(${edge.pressed})`), edge.atMs));
           }
@@ -166,8 +192,20 @@ export class RealChip {
     });
     child.stderr.on('data', () => {});
     child.stdin.on('error', () => {});
-    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-    for (const part of console) await typeSlowly(child, part);
+    for (const [i, statement] of statements.entries()) {
+      await consoleReady(child, wake, i);
+      const text = typeof statement === 'string' ? statement : statement(wake.output);
+      if (text === null) {
+        wake.garbled = true;
+        child.kill('SIGKILL');
+        break;
+      }
+      typeLine(child, text);
+    }
+    const limit = setTimeout(() => {
+      wake.stayedAwake = true;
+      child.kill('SIGKILL');
+    }, boot.limitMs ?? 30_000);
     await closed;
     clearTimeout(limit);
     for (const t of timers) clearTimeout(t);
@@ -176,44 +214,74 @@ export class RealChip {
 }
 
 /**
- * The console reads through a 1 KB input buffer and drops what overflows it; the espruino
- * tools pace a serial upload by flow control, this paces it by time.
+ * Waits until the console runs what it is sent, as the espruino tools wait for a prompt:
+ * input that arrives while the interpreter starts or resets is lost, and a line cut short can
+ * leave the console waiting for the rest. So a marker is printed before each statement, and
+ * asked again after Ctrl-C (which clears a half-typed line) when it does not come.
  */
-async function typeSlowly(child: ChildProcess, text: string): Promise<void> {
-  const pause = () => new Promise((resolve) => setTimeout(resolve, 15));
-  for (let i = 0; i < text.length && child.exitCode === null; i += 256) {
-    child.stdin?.write(text.slice(i, i + 256), 'latin1');
-    await pause();
+async function consoleReady(child: ChildProcess, wake: RealWake, n: number): Promise<void> {
+  const marker = `@ready-${n}.`;
+  const ask = `print(${JSON.stringify(marker)})`;
+  for (let tries = 0; running(child) && !wake.output.includes(marker); tries++) {
+    if (tries === 0) typeLine(child, ask);
+    else if (tries % 80 === 0) child.stdin?.write(`\x03\x10${ask}\n`);
+    if (tries > 2400) child.kill('SIGKILL'); // a minute without an answer
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  // A reset() at the end of a part takes a moment; what arrives meanwhile is lost.
-  for (let i = 0; i < 20; i++) await pause();
+}
+
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/** The files an upload writes, by running its Storage.write lines against a Map. */
+function uploadedFiles(lines: string[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const storage = {
+    write(name: string, data: string, offset = 0, size = data.length) {
+      const before = (files.get(name) ?? '').padEnd(size, '\xff');
+      files.set(name, before.slice(0, offset) + data + before.slice(offset + data.length));
+    },
+  };
+  const atob = (text: string) => Buffer.from(text, 'base64').toString('latin1');
+  for (const line of lines) {
+    if (line.startsWith('require("Storage").write(')) {
+      runInNewContext(line, { require: () => storage, atob });
+    }
+  }
+  return files;
 }
 
 function typeLine(child: ChildProcess, line: string): void {
   // 0x10: the console runs the line without echoing it, as the espruino tools send code.
-  if (child.exitCode === null) child.stdin?.write(`\x10${line}\n`);
+  if (running(child)) child.stdin?.write(`\x10${line}\n`, 'latin1');
+}
+
+/** Runs a script as a file in `dir` (Storage is its espruino.flash; nothing boots from it). */
+async function runFile(dir: string, script: string): Promise<string> {
+  if (!ESPRUINO_BIN) throw new Error('ESPRUINO_BIN is not set');
+  await writeFile(join(dir, 'script.js'), script);
+  const child = spawn(ESPRUINO_BIN, ['script.js'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  const limit = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  let output = '';
+  child.stdout.setEncoding('latin1');
+  child.stdout.on('data', (chunk: string) => {
+    output += chunk;
+  });
+  await new Promise<void>((resolve) => child.on('close', () => resolve()));
+  clearTimeout(limit);
+  await rm(join(dir, 'script.js'), { force: true });
+  return output;
 }
 
 /**
- * Runs a script as a file (no Storage, no prelude but the ESP32 sleep calls, which print and
- * quit) and returns the lines it printed that start with `@`.
+ * Runs a script as a file (no Storage, no prelude but the ESP32 sleep calls, which quit) and
+ * returns the lines it printed that start with `@`.
  */
 export async function runScript(script: string): Promise<string[]> {
-  if (!ESPRUINO_BIN) throw new Error('ESPRUINO_BIN is not set');
   const dir = await mkdtemp(join(tmpdir(), 'restock-script-'));
   try {
     const esp32 =
       'global.ESP32 = { deepSleepExt0: function () { quit(); }, deepSleep: function () { quit(); } };\n';
-    await writeFile(join(dir, 'script.js'), esp32 + script);
-    const child = spawn(ESPRUINO_BIN, ['script.js'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-    const limit = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    let output = '';
-    child.stdout.setEncoding('latin1');
-    child.stdout.on('data', (chunk: string) => {
-      output += chunk;
-    });
-    await new Promise<void>((resolve) => child.on('close', () => resolve()));
-    clearTimeout(limit);
+    const output = await runFile(dir, esp32 + script);
     return output
       .split('\n')
       .map((line) => /(@[^\r]*)/.exec(line)?.[1])

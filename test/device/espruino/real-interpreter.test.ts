@@ -284,10 +284,10 @@ describe.skipIf(missing !== null)(
           cause: 'timer',
           files: { [C.FILES.QUEUE]: JSON.stringify(queue) },
         });
-        expectHealthy(wake);
         const us = wake.sleep()?.us as number;
         expect(us).toBeGreaterThan(0);
         expect(us).toBeLessThanOrEqual(INT32_MAX);
+        expectHealthy(wake);
         await chip.remove();
       });
 
