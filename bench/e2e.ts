@@ -24,7 +24,7 @@ import {
   signPress,
 } from '#shared/index';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
-import type { Log } from '../cloud/core/ports.ts';
+import { silentLog } from '../cloud/core/ports.ts';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
 import type { StackConfig } from '../cloud/local/config.ts';
 import { demoSkus } from '../cloud/local/demo.ts';
@@ -54,8 +54,6 @@ export interface E2eBenchOptions {
   progress?: (message: string) => void;
 }
 
-const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
-
 export async function measureE2e(
   options: E2eBenchOptions = {},
 ): Promise<{ e2e: E2eFigures; e2e_floor: E2eFigures }> {
@@ -73,19 +71,8 @@ export async function measureE2e(
   const store = await startDynalite();
   // One broker for both rows: presses reach the pipeline only while the e2e row runs.
   let pipelineOn = true;
-  const config: StackConfig = {
-    host: '127.0.0.1',
-    dataDir,
-    mqttPort: 0,
-    mqttTlsPort: 0,
-    httpPort: 0,
-    tableName: 'restock-bench',
-    dynamodbEndpoint: store.endpoint,
-    sweepIntervalMs: 3_600_000,
-    seedDemo: false,
-  };
-  const stack = await startStack(config, {
-    log: silent,
+  const stack = await startStack(benchStackConfig(dataDir, store.endpoint), {
+    log: silentLog,
     services: [echo],
     pipeline: async (context) => {
       const real = await localPipeline(context);
@@ -99,38 +86,11 @@ export async function measureE2e(
   try {
     const deviceIds = Array.from({ length: count }, (_, i) => `bench-${i + 1}`);
     progress(`e2e: registering ${count} buttons…`);
-    await register(stack, deviceIds);
-    const master = stack.keySource;
-    const keys = new Map<string, Uint8Array>();
-    for (const id of deviceIds) keys.set(id, (await master.deviceKey(id, 1)) as Uint8Array);
-    for (const id of deviceIds) {
-      transports.push(
-        await connectLocalTransport({
-          url: `mqtt://127.0.0.1:${stack.runtime.mqttPort}`,
-          clientId: id,
-          username: id,
-          password: mqttPasswordFor(nodeSha256, keys.get(id) as Uint8Array),
-        }),
-      );
-    }
-
+    await registerButtons(stack, deviceIds);
+    const buttons = await connectButtons(stack, deviceIds, transports);
     progress(
       `e2e: ${count} virtual buttons pressing through broker, rule and pipeline for ${durationMs} ms…`,
     );
-    const buttons = deviceIds.map(
-      (id, i) =>
-        new VirtualButton({
-          deviceId: id,
-          deviceKey: keys.get(id) as Uint8Array,
-          keyVersion: 1,
-          sha256: nodeSha256,
-          transport: transports[i] as ButtonTransport,
-          state: new MemoryButtonStateStore(),
-          ackTimeoutMs: 30_000,
-          maxAttempts: 1,
-        }),
-    );
-    await Promise.all(buttons.map((b) => b.start()));
     const e2e = await closedLoop(count, durationMs, (i) =>
       (buttons[i] as VirtualButton).press('SINGLE'),
     );
@@ -159,7 +119,55 @@ export async function measureE2e(
   }
 }
 
-async function register(stack: RunningStack, deviceIds: string[]): Promise<void> {
+/** The stack on free ports, its table on the given (in-memory) dynalite, no demo data, no sweep. */
+export function benchStackConfig(dataDir: string, dynamodbEndpoint: string): StackConfig {
+  return {
+    host: '127.0.0.1',
+    dataDir,
+    mqttPort: 0,
+    mqttTlsPort: 0,
+    httpPort: 0,
+    tableName: 'restock-bench',
+    dynamodbEndpoint,
+    sweepIntervalMs: 3_600_000,
+    seedDemo: false,
+  };
+}
+
+/** Connects one virtual button per device id (as `npm run press` does); transports are collected for closing. */
+export async function connectButtons(
+  stack: RunningStack,
+  deviceIds: string[],
+  transports: ButtonTransport[],
+): Promise<VirtualButton[]> {
+  const buttons: VirtualButton[] = [];
+  for (const deviceId of deviceIds) {
+    const deviceKey = (await stack.keySource.deviceKey(deviceId, 1)) as Uint8Array;
+    const transport = await connectLocalTransport({
+      url: `mqtt://127.0.0.1:${stack.runtime.mqttPort}`,
+      clientId: deviceId,
+      username: deviceId,
+      password: mqttPasswordFor(nodeSha256, deviceKey),
+    });
+    transports.push(transport);
+    const button = new VirtualButton({
+      deviceId,
+      deviceKey,
+      keyVersion: 1,
+      sha256: nodeSha256,
+      transport,
+      state: new MemoryButtonStateStore(),
+      ackTimeoutMs: 30_000,
+      maxAttempts: 1,
+    });
+    await button.start();
+    buttons.push(button);
+  }
+  return buttons;
+}
+
+/** Bound to a demo SKU and claimed, so that every press of a fresh button orders. */
+export async function registerButtons(stack: RunningStack, deviceIds: string[]): Promise<void> {
   const now = Date.now();
   const sku = demoSkus(now)[0];
   if (!sku) throw new Error('no demo SKU');

@@ -7,6 +7,7 @@ import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable } from '../cloud/store/dynamo/table.ts';
 import { measureDevice, printDevice } from './device-row.ts';
 import { measureE2e } from './e2e.ts';
+import { measureFlood } from './flood.ts';
 import { closedLoop, openLoop, percentile } from './load.ts';
 import {
   baselineRow,
@@ -92,6 +93,9 @@ async function main() {
   progress('end to end: press → signed ack through the broker, rule and pipeline, with its floor…');
   const e2eRows = await measureE2e({ buttons: 64, durationMs: seconds * 1000, progress });
 
+  progress('flood: forged presses for random device ids while genuine buttons press…');
+  const { items_bound: itemsBound, ...flood } = await measureFlood({ progress });
+
   const device = await measureDevice(progress);
 
   const p = figures.pipeline as RowFigures;
@@ -112,6 +116,7 @@ async function main() {
         ratios,
         e2e: e2eRows.e2e,
         e2e_floor: e2eRows.e2e_floor,
+        flood,
         device,
       }),
     );
@@ -150,6 +155,12 @@ async function main() {
   }
   console.log(
     `e2e / floor throughput: ${round(e2eRows.e2e.presses_per_s / e2eRows.e2e_floor.presses_per_s)}`,
+  );
+  console.log('\nFlood: forged presses for random device ids from one connection\n');
+  console.log(
+    `${flood.forged} forged presses wrote ${flood.items_written} table items (budget: ${itemsBound})` +
+      `\n${flood.legit_ordered} of ${flood.legit} genuine presses during the flood ORDERED` +
+      `\ngenuine p99: ${flood.p99_ms} ms during the flood, ${flood.p99_no_flood_ms} ms without`,
   );
   printDevice(device);
 }

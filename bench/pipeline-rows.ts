@@ -19,10 +19,8 @@ import {
 } from '#shared/index';
 import { DerivedKeySource } from '../cloud/core/keys.ts';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
-import { OrderService } from '../cloud/core/orders/order-service.ts';
-import { systemClock } from '../cloud/core/ports.ts';
 import { pressEventFor } from '../cloud/core/press/press-event.ts';
-import { PressService } from '../cloud/core/press/press-service.ts';
+import { createPressPipeline } from '../cloud/core/press/press-pipeline.ts';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
 import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
 import { DynamoOrderStore } from '../cloud/store/dynamo/dynamo-order-store.ts';
@@ -31,8 +29,6 @@ import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
 import type { Table } from '../cloud/store/dynamo/table.ts';
 
 export const MASTER = new Uint8Array(32).fill(42);
-const silent = { info() {}, warn() {}, error() {} };
-const noEvents = { emit: async () => {} };
 
 export const deviceId = (i: number) => `bench-${i}`;
 
@@ -95,21 +91,11 @@ export async function seedButtons(table: Table, count: number): Promise<void> {
 export type Row = (payload: string) => Promise<void>;
 
 export function pipelineRow(table: Table): Row {
-  const events = noEvents;
-  const service = new PressService({
+  const { presses: service } = createPressPipeline({
     store: new DynamoPressStore(table),
-    orders: new OrderService({
-      orders: new DynamoOrderStore(table),
-      clock: systemClock,
-      events,
-      log: silent,
-    }),
+    orderStore: new DynamoOrderStore(table),
     keys: new DerivedKeySource(new Map([[1, MASTER]]), nodeSha256),
-    clock: systemClock,
     acks: { publishAck: async () => {} },
-    events,
-    log: silent,
-    sha256: nodeSha256,
   });
   return async (payload) => {
     const device = JSON.parse(payload).device as string;

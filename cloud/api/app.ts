@@ -6,10 +6,11 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Role } from '../core/model.ts';
+import { allowedMethods } from './allowed-methods.ts';
 import { requireRole } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
-import { toHttpError } from './http-errors.ts';
+import { describeIssues, toHttpError } from './http-errors.ts';
 import { json } from './openapi.ts';
 import { brandRoutes } from './routes/brand.ts';
 import { householdRoutes } from './routes/household.ts';
@@ -18,7 +19,7 @@ import { HealthSchema } from './schemas.ts';
 import { buildServices } from './services.ts';
 
 /** A batch of 100 buttons is about 8 KB; anything far larger is not a real request. */
-const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BODY_BYTES = 64 * 1024;
 
 export const API_TITLE = 'Restock API';
 export const API_VERSION = '1.0.0';
@@ -27,9 +28,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
-      const message = result.error.issues
-        .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-        .join('; ');
+      const message = describeIssues(result.error.issues);
       return c.json({ error: { code: 'VALIDATION_FAILED', message } }, 400);
     },
   });
@@ -47,12 +46,25 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     });
     return c.json(body, status);
   });
-  app.notFound((c) =>
-    c.json(
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length > 0) {
+      c.header('Allow', allow.join(', '));
+      return c.json(
+        {
+          error: {
+            code: 'METHOD_NOT_ALLOWED',
+            message: `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}`,
+          },
+        },
+        405,
+      );
+    }
+    return c.json(
       { error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } },
       404,
-    ),
-  );
+    );
+  });
 
   const scopes: [string, Role][] = [
     ['/v1/brand/*', 'brand'],

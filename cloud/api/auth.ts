@@ -11,7 +11,8 @@ import type { ApiEnv } from './env.ts';
 export function requireRole(tokens: TokenVerifier, role: Role): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const header = c.req.header('Authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
+    // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are Bearer too.
+    const match = /^Bearer +([A-Za-z0-9_.-]+)$/i.exec(header);
     if (!match?.[1]) throw new UnauthenticatedError('a bearer token is required');
     const principal = await tokens.verify(match[1]);
     if (principal.role !== role) {

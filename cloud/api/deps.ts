@@ -24,7 +24,7 @@ export interface ApiStores {
 
 export interface ApiDeps {
   stores: ApiStores;
-  /** The order state changes (the lead's OrderService satisfies this). */
+  /** The order state changes (OrderService satisfies this). */
   orderService: OrderActions;
   clock: Clock;
   keySource: KeySource;

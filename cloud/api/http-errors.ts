@@ -65,3 +65,12 @@ export class RequestValidationError extends RestockError {
     super('VALIDATION_FAILED', message);
   }
 }
+
+/** A schema's failures as one message: `path: problem; path: problem` (`(body)` for the root). */
+export function describeIssues(
+  issues: readonly { path: PropertyKey[]; message: string }[],
+): string {
+  return issues
+    .map((issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`)
+    .join('; ');
+}

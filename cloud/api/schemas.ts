@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
+import { SETTINGS_BOUNDS } from '../core/fleet/settings-bounds.ts';
 import { ORDER_STATUSES } from '../core/model.ts';
 
 const identifier = (max: number) =>
@@ -81,9 +82,12 @@ export const SkuChangesSchema = z
 
 // --- Buttons --------------------------------------------------------------------------------
 
+const bounded = (bound: keyof typeof SETTINGS_BOUNDS) =>
+  z.number().min(SETTINGS_BOUNDS[bound].min).max(SETTINGS_BOUNDS[bound].max);
+
 const SecondActionSchema = z.object({
   skuId: SkuId,
-  quantity: z.number().int().min(1).max(99),
+  quantity: bounded('quantity').int(),
 });
 
 export const SettingsSchema = z
@@ -102,11 +106,11 @@ export const SettingsSchema = z
 export const SettingsChangesSchema = z
   .object({
     skuId: SkuId.nullable().optional(),
-    quantity: z.number().int().min(1).max(99).optional(),
+    quantity: bounded('quantity').int().optional(),
     secondAction: SecondActionSchema.nullable().optional(),
-    cancelWindowMinutes: z.number().int().min(0).max(1440).optional(),
-    maxOpenOrders: z.number().int().min(1).max(10).optional(),
-    priceIncreaseLimitPct: z.number().min(0).max(100).optional(),
+    cancelWindowMinutes: bounded('cancelWindowMinutes').int().optional(),
+    maxOpenOrders: bounded('maxOpenOrders').int().optional(),
+    priceIncreaseLimitPct: bounded('priceIncreaseLimitPct').optional(),
     confirmFirstOrder: z.boolean().optional(),
   })
   .strict()

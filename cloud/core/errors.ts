@@ -29,11 +29,29 @@ export class NotFoundError extends RestockError {
 
 /** A state change that the current state does not allow (e.g. cancelling a shipped order). */
 export class IllegalTransitionError extends RestockError {
-  override readonly name = 'IllegalTransitionError';
-  constructor(orderId: string, from: string, to: string) {
-    super('ILLEGAL_TRANSITION', `order ${orderId} cannot go from ${from} to ${to}`, {
-      details: { orderId, from, to },
-    });
+  override readonly name: string = 'IllegalTransitionError';
+  constructor(
+    orderId: string,
+    from: string,
+    to: string,
+    code = 'ILLEGAL_TRANSITION',
+    message = `order ${orderId} cannot go from ${from} to ${to}`,
+  ) {
+    super(code, message, { details: { orderId, from, to } });
+  }
+}
+
+/** A household (or its button) cancelling a placed order after its cancel window ended. */
+export class CancelWindowClosedError extends IllegalTransitionError {
+  override readonly name = 'CancelWindowClosedError';
+  constructor(orderId: string) {
+    super(
+      orderId,
+      'PLACED',
+      'CANCELLED',
+      'CANCEL_WINDOW_CLOSED',
+      `order ${orderId} can no longer be cancelled by the household`,
+    );
   }
 }
 

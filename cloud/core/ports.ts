@@ -26,9 +26,13 @@ export interface EventSink {
   emit(events: OrderEvent[]): Promise<void>;
 }
 
+export const noEvents: EventSink = { emit: async () => {} };
+
 /** Structured logging; implementations must never log secrets or signatures' keys. */
 export interface Log {
   info(message: string, data?: Record<string, unknown>): void;
   warn(message: string, data?: Record<string, unknown>): void;
   error(message: string, data?: Record<string, unknown>): void;
 }
+
+export const silentLog: Log = { info() {}, warn() {}, error() {} };

@@ -1,7 +1,7 @@
 /**
  * The development certificate authority for the local broker's mutual TLS: a CA, a server
  * certificate for loopback and one client certificate per device (CN = thing name), all
- * RSA-2048 like the DEFAULT-mode certificates provisioning issues in AWS (DESIGN.md §7).
+ * RSA-2048 like the DEFAULT-mode certificates provisioning issues in AWS.
  * Generated on first start and kept in the data folder; the provisioning command reuses
  * ensureDevCa and issueDeviceCertificate.
  */

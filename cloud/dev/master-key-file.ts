@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MAX_KEY_VERSION } from '#shared/index';
 import { DerivedKeySource } from '../core/keys.ts';
+import { type MasterKeys, parseMasterKeys } from '../core/master-keys.ts';
 import type { KeySource } from '../core/ports.ts';
 import { nodeSha256 } from '../core/sha256.ts';
 import { LocalConfigError } from './errors.ts';
@@ -16,12 +16,6 @@ import { readTextIfExists, writeFileAtomic } from './files.ts';
 export const MASTER_KEY_FILE = 'master-key.json';
 export const LOCAL_KEY_VERSION = 1;
 const KEY_BYTES = 32;
-
-export interface MasterKeys {
-  /** Key version → master key. */
-  keys: ReadonlyMap<number, Uint8Array>;
-  current: number;
-}
 
 export async function ensureMasterKey(dataDir: string): Promise<MasterKeys> {
   const path = join(dataDir, MASTER_KEY_FILE);
@@ -34,35 +28,20 @@ export async function ensureMasterKey(dataDir: string): Promise<MasterKeys> {
     // Tighten permissions a copy or an editor may have loosened.
     await chmod(path, 0o600);
   }
-  return parseMasterKeys(text, path);
+  return parseMasterKeyFile(text, path);
 }
 
-export function parseMasterKeys(text: string, where: string): MasterKeys {
-  const fail = (why: string, cause?: unknown): never => {
-    throw new LocalConfigError(
-      `the master key file ${where} ${why}: restore it from a backup, or delete it (and the data folder's devices then need new keys)`,
-      { where },
-      cause,
-    );
-  };
-  let parsed: unknown;
+/** The file's keys; anything unusable is a LocalConfigError that says what to do. */
+export function parseMasterKeyFile(text: string, where: string): MasterKeys {
   try {
-    parsed = JSON.parse(text);
+    return parseMasterKeys(text);
   } catch (error) {
-    return fail('is not JSON', error);
+    throw new LocalConfigError(
+      `the master key file ${where} is unusable (${error instanceof Error ? error.message : String(error)}): restore it from a backup, or delete it (and the data folder's devices then need new keys)`,
+      { where },
+      error,
+    );
   }
-  const record = parsed as { current?: unknown; keys?: Record<string, unknown> };
-  const keys = new Map<number, Uint8Array>();
-  for (const [version, hex] of Object.entries(record.keys ?? {})) {
-    const v = Number(version);
-    if (!Number.isInteger(v) || v < 1 || v > MAX_KEY_VERSION)
-      fail(`has a bad key version ${version}`);
-    if (typeof hex !== 'string' || !/^[0-9a-f]{64}$/.test(hex)) fail(`has a malformed key ${v}`);
-    keys.set(v, new Uint8Array(Buffer.from(hex as string, 'hex')));
-  }
-  const current = record.current;
-  if (typeof current !== 'number' || !keys.has(current)) fail('names no usable current key');
-  return { keys, current: current as number };
 }
 
 export function keySourceFor(master: MasterKeys): KeySource {

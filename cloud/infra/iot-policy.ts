@@ -40,8 +40,3 @@ export function devicePolicyDocument(arnPrefix: string) {
     ],
   };
 }
-
-/** The rule SQL: the raw payload (base64, so a malformed press still reaches the handler to be logged). */
-export const PRESS_RULE_SQL =
-  `SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId, ` +
-  `timestamp() AS receivedAt FROM '${TOPIC_ROOT}/+/press'`;

@@ -8,5 +8,5 @@ export const THING_TYPE_NAME = 'restock-button';
 export const IOT_POLICY_NAME = 'restock-button';
 export const MASTER_KEY_SECRET_NAME = 'restock/master-key';
 export const METRICS_NAMESPACE = 'Restock';
-/** The Cognito groups the API maps to roles (brief §4). */
+/** The Cognito groups the API maps to roles. */
 export const USER_GROUPS = ['household', 'brand', 'support'] as const;

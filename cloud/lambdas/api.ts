@@ -8,22 +8,17 @@ import { handle } from 'hono/aws-lambda';
 import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { cognitoVerifier } from '../core/auth/token-verifier.ts';
-import type { KeySource } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { requireEnv } from './aws/environment.ts';
 import { awsServices } from './aws/services.ts';
 
 const services = awsServices('restock-api');
-const keySource: KeySource = {
-  deviceKey: async (deviceId, keyVersion) =>
-    (await services.keySource()).deviceKey(deviceId, keyVersion),
-};
 
 const app = createApiApp({
   stores: dynamoApiStores(services.table),
   orderService: services.orders,
   clock: systemClock,
-  keySource,
+  keySource: services.keySource,
   tokens: cognitoVerifier({
     issuer: requireEnv('JWT_ISSUER'),
     audience: requireEnv('JWT_AUDIENCE'),

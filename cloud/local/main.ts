@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole system on one machine (DESIGN.md §5). Builds the stack once, prints
+ * `npm start`: the whole system on one machine. Builds the stack once, prints
  * where everything listens, and shuts down cleanly on Ctrl-C or SIGTERM (a second Ctrl-C forces).
  */
 import { RestockError } from '../core/errors.ts';

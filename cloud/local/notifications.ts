@@ -3,66 +3,24 @@
  * in the outbox file of the data folder (where the API and a person can read it). In AWS the
  * same events go to EventBridge and the notification service.
  */
+
+import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { OrderEvent, OrderEventType } from '../core/model.ts';
+import type { OrderEvent } from '../core/model.ts';
+import type { Notification, NotificationStore } from '../core/notifications/notification-store.ts';
+import { AUDIENCE, type Audience, notificationFor } from '../core/notifications/notify.ts';
 import type { EventSink, Log } from '../core/ports.ts';
 
 export const OUTBOX_FILE = 'outbox.jsonl';
 
-export interface Notification {
-  at: string;
-  type: OrderEventType;
-  orderId: string;
-  householdId: string;
-  brandId: string;
-  /** Who should hear about it. */
-  to: ('household' | 'brand')[];
-  text: string;
-}
+/** One outbox line: the household's notification, with the brand and who should hear of it. */
+export type OutboxLine = Notification & { brandId: string; to: readonly Audience[] };
 
-const AUDIENCE: Record<OrderEventType, Notification['to']> = {
-  OrderPlaced: ['household'],
-  OrderNeedsConfirmation: ['household'],
-  OrderConfirmed: ['household', 'brand'],
-  OrderCancelled: ['household', 'brand'],
-  OrderShipped: ['household'],
-  OrderDelivered: ['household'],
-  OrderExpired: ['household'],
-};
-
-export function notificationFor(event: OrderEvent): Notification {
-  const o = event.order;
-  const price = `${(o.unitPriceCents / 100).toFixed(2)} ${o.currency}`;
-  const what = `${o.quantity} × ${o.skuName} at ${price}`;
-  const texts: Record<OrderEventType, string> = {
-    OrderPlaced: `Order ${o.orderId} placed: ${what}; it can be cancelled until ${new Date(o.cancelDeadline).toISOString()}`,
-    OrderNeedsConfirmation: `Order ${o.orderId} needs your confirmation: ${what} (accepted price ${o.acceptedPriceCents === null ? 'none yet' : `${(o.acceptedPriceCents / 100).toFixed(2)} ${o.currency}`})`,
-    OrderConfirmed: `Order ${o.orderId} confirmed and sent to the brand: ${what}`,
-    OrderCancelled: `Order ${o.orderId} cancelled${lastReason(event)}`,
-    OrderShipped: `Order ${o.orderId} shipped`,
-    OrderDelivered: `Order ${o.orderId} delivered`,
-    OrderExpired: `Order ${o.orderId} expired without confirmation`,
-  };
-  return {
-    at: new Date(event.at).toISOString(),
-    type: event.type,
-    orderId: event.orderId,
-    householdId: event.householdId,
-    brandId: event.brandId,
-    to: AUDIENCE[event.type],
-    text: texts[event.type],
-  };
-}
-
-function lastReason(event: OrderEvent): string {
-  const last = event.order.history[event.order.history.length - 1];
-  if (!last) return '';
-  const by = ` by ${last.actor.kind}`;
-  return last.reason ? `${by} (${last.reason})` : by;
-}
-
-/** Console + outbox file. Appends are serialised so lines never interleave. */
+/**
+ * Console + outbox file, and (where given) the household's notifications in the store, all with
+ * the same notification. Appends are serialised so lines never interleave.
+ */
 export class LocalNotifier implements EventSink {
   private chain: Promise<void> = Promise.resolve();
   readonly path: string;
@@ -70,15 +28,19 @@ export class LocalNotifier implements EventSink {
   constructor(
     dataDir: string,
     private readonly log: Log,
-    private readonly next?: EventSink,
+    private readonly store?: NotificationStore,
   ) {
     this.path = join(dataDir, OUTBOX_FILE);
   }
 
   async emit(events: OrderEvent[]): Promise<void> {
-    const notes = events.map(notificationFor);
+    const notes: OutboxLine[] = events.map((event) => ({
+      ...notificationFor(event, randomUUID()),
+      brandId: event.brandId,
+      to: AUDIENCE[event.type],
+    }));
     for (const note of notes) {
-      this.log.info(`notify ${note.to.join('+')}: ${note.text}`);
+      this.log.info(`notify ${note.to.join('+')}: ${note.orderId} ${note.message}`);
     }
     const lines = notes.map((n) => `${JSON.stringify(n)}\n`).join('');
     const write = this.chain.then(async () => {
@@ -87,6 +49,8 @@ export class LocalNotifier implements EventSink {
     });
     this.chain = write.catch(() => undefined);
     await write;
-    await this.next?.emit(events);
+    for (const { brandId: _brandId, to: _to, ...notification } of notes) {
+      await this.store?.addNotification(notification);
+    }
   }
 }

@@ -4,37 +4,22 @@
  * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep;
  * notifications to the console, the outbox file and the household's notifications in the store.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
-import type { OrderEvent } from '../core/model.ts';
-import type { NotificationStore } from '../core/notifications/notification-store.ts';
-import { notificationFor } from '../core/notifications/notify.ts';
 import { OrderService } from '../core/orders/order-service.ts';
-import type { EventSink } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
-import { PressService } from '../core/press/press-service.ts';
-import { nodeSha256 } from '../core/sha256.ts';
+import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
+import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
 import type { PipelineFactory } from './stack.ts';
 import { localWebApp } from './web.ts';
-
-/** Household notifications readable through GET /v1/household/notifications. */
-class StoreNotifier implements EventSink {
-  constructor(private readonly notifications: NotificationStore) {}
-  async emit(events: OrderEvent[]): Promise<void> {
-    for (const event of events) {
-      await this.notifications.addNotification(notificationFor(event, randomUUID()));
-    }
-  }
-}
 
 export const localPipeline: PipelineFactory = async (context) => {
   const { table, log, config, keySource } = context;
@@ -42,15 +27,13 @@ export const localPipeline: PipelineFactory = async (context) => {
   // Changes from presses and the sweep reach the household through its notifications. The API
   // notifies for changes it makes on someone else's behalf itself, so its OrderService only
   // writes the console and the outbox (no notification twice).
-  const pressEvents = new LocalNotifier(
-    config.dataDir,
-    log,
-    new StoreNotifier(stores.notifications),
-  );
+  const pressEvents = new LocalNotifier(config.dataDir, log, stores.notifications);
   const apiEvents = new LocalNotifier(config.dataDir, log);
-  const orders = new OrderService({
-    orders: stores.orders,
-    clock: systemClock,
+  const { presses, orders } = createPressPipeline({
+    store: new DynamoPressStore(table),
+    orderStore: stores.orders,
+    keys: keySource,
+    acks: context.ackPublisher,
     events: pressEvents,
     log,
   });
@@ -59,16 +42,6 @@ export const localPipeline: PipelineFactory = async (context) => {
     clock: systemClock,
     events: apiEvents,
     log,
-  });
-  const presses = new PressService({
-    store: new DynamoPressStore(table),
-    orders,
-    keys: keySource,
-    clock: systemClock,
-    acks: context.ackPublisher,
-    events: pressEvents,
-    log,
-    sha256: nodeSha256,
   });
   const issuer = await LocalIssuer.open(config.dataDir, systemClock);
   const app = createApiApp({
@@ -92,6 +65,7 @@ export const localPipeline: PipelineFactory = async (context) => {
     },
     startHttp: async (host, port) => {
       const server = createServer(getRequestListener(web.fetch));
+      server.on('clientError', answerClientError);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

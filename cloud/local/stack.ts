@@ -1,5 +1,5 @@
 /**
- * The embedded stack for one machine (DESIGN.md §5): the store (dynalite on disk, or the endpoint
+ * The embedded stack for one machine: the store (dynalite on disk, or the endpoint
  * DYNAMODB_ENDPOINT names), the MQTT broker on TCP and mutual TLS, the local topic rule feeding
  * the press handler, and — through the injected pipeline — the sweep timer and the HTTP API.
  * Everything is built here once and closed in reverse order, so Ctrl-C leaves no half-written
@@ -7,13 +7,14 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { MasterKeys } from '../core/master-keys.ts';
 import type { KeySource, Log } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { nodeSha256 } from '../core/sha256.ts';
 import { type DevCa, ensureDevCa } from '../dev/dev-ca.ts';
 import { LocalConfigError } from '../dev/errors.ts';
 import { readTextIfExists, writeFileAtomic } from '../dev/files.ts';
-import { ensureMasterKey, keySourceFor, type MasterKeys } from '../dev/master-key-file.ts';
+import { ensureMasterKey, keySourceFor } from '../dev/master-key-file.ts';
 import { type DynaliteServer, startDynalite } from '../store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable, type Table } from '../store/dynamo/table.ts';
 import type { StackConfig } from './config.ts';

@@ -13,9 +13,7 @@ for (const file of files) {
   for (const v of violations) console.error(`${file}:${v.line}:${v.column + 1}  ${v.construct}`);
   if (violations.length > 0) {
     failures += violations.length;
-    console.error(
-      `✗ ${file}: ${violations.length} construct(s) Espruino cannot run (DESIGN.md §6).`,
-    );
+    console.error(`✗ ${file}: ${violations.length} construct(s) Espruino cannot run.`);
   } else {
     console.log(`✓ ${file}: only Espruino-safe constructs.`);
   }

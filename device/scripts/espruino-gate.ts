@@ -1,6 +1,6 @@
 /**
  * The Espruino compatibility gate: parses a built bundle and lists every construct and global
- * that the Espruino 2v29 interpreter rejects or lacks (DESIGN.md §6, "does not work" column).
+ * that the Espruino 2v29 interpreter rejects or lacks.
  * It reads the bundle, not the sources, because the bundler decides what reaches the chip.
  */
 import { parse } from 'acorn';
@@ -38,7 +38,7 @@ const FORBIDDEN_MEMBERS = new Set([
   'Number.isInteger',
   'Math.trunc',
   'Array.from',
-  // Not in the brief's table, but newer than anything Espruino 2v29 is known to have.
+  // Not seen failing on the chip, but newer than anything Espruino 2v29 is known to have.
   'Object.hasOwn',
   'Object.fromEntries',
 ]);

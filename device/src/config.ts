@@ -78,7 +78,7 @@ export function loadConfig(store: FileStore): DeviceConfig | null {
   const config = readJson(store, C.FILES.CONFIG) as DeviceConfig | undefined;
   if (!config || typeof config !== 'object') return null;
   const net = readJson(store, C.FILES.NET) as NetOverrides | undefined;
-  // No optional chaining in device code (DESIGN.md §6): read the overrides one by one.
+  // No optional chaining in device code (Espruino lacks it): read the overrides one by one.
   const wifi = net ? net.wifi : undefined;
   const broker = net ? net.broker : undefined;
   if (wifi) config.wifi = Object.assign({}, config.wifi, wifi);

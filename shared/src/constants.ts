@@ -7,7 +7,7 @@ export const CONTRACT_VERSION = 1;
 
 export const TOPIC_ROOT = 'restock/v1';
 
-/** Both messages must stay well under 256 bytes on the wire (brief §2). */
+/** Both messages must stay well under 256 bytes on the wire. */
 export const MAX_MESSAGE_BYTES = 256;
 
 /** HMAC-SHA256 is truncated to its first 16 bytes: 128 bits, 32 hex characters. */

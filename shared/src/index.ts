@@ -1,6 +1,7 @@
 /**
  * @module restock/shared — the message contract used by firmware and cloud alike.
- * Espruino-safe by rule: no runtime dependencies and only the constructs in DESIGN.md §6.
+ * Espruino-safe by rule: no runtime dependencies, and none of the constructs the Espruino gate
+ * (device/scripts/espruino-gate.ts) refuses.
  */
 export * from './bytes.ts';
 export * from './canonical.ts';

@@ -1,5 +1,5 @@
 /**
- * Attacks on the HTTP API of the running stack (issue 9):
+ * Attacks on the HTTP API of the running stack:
  *   - tokens: expired, `alg: none`, signed by a foreign issuer (another key; the right key with
  *     another `iss`), for another audience;
  *   - a household reading another household's orders;

@@ -1,5 +1,5 @@
 /**
- * Attacks on the press path, through the running stack's broker (issue 9):
+ * Attacks on the press path, through the running stack's broker:
  *   - a forged signature,
  *   - a replayed sequence number (a captured press re-sent after its order was cancelled; an
  *     old, never-used sequence number),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiStores } from '../../cloud/api/deps.ts';
 import { ConflictError } from '../../cloud/core/errors.ts';
 import { type Button, DEFAULT_SETTINGS, type Sku } from '../../cloud/core/model.ts';
-import { BadCursorError } from '../../cloud/store/dynamo/page-cursor.ts';
+import { BadCursorError } from '../../cloud/store/page-cursor.ts';
 
 export type ContractStores = Omit<ApiStores, 'orders'>;
 

@@ -3,30 +3,24 @@
  * dynalite, DynamoDB Local): the fake is trusted in unit tests only because it passes this.
  */
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { verifyAck } from '#shared/index';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
-import type { StoreFactory, StoreUnderTest } from '../helpers/stores.ts';
+import type { StoreUnderTest } from '../helpers/stores.ts';
 import { button, sku, World } from '../helpers/world.ts';
 
-export function describePressPipeline(factory: StoreFactory): void {
-  describe.skipIf(factory.unavailable !== null)(`press pipeline on ${factory.name}`, () => {
-    let server: Awaited<ReturnType<StoreFactory['start']>>;
+export function pressPipelineContract(open: () => Promise<StoreUnderTest>): void {
+  describe('contract', () => {
     let store: StoreUnderTest;
     let world: World;
 
-    beforeAll(async () => {
-      server = await factory.start();
-    }, 120_000);
-    afterAll(async () => server?.stop());
     beforeEach(async () => {
-      store = await server.open();
+      store = await open();
       world = new World(store);
       await store.putSku(sku());
       await store.putSku(sku({ skuId: 'filters', name: 'Filters', priceCents: 399 }));
       await store.putButton(button('btn-1'));
     });
-    afterEach(async () => store.close());
 
     it('orders on a single press and answers with a signed ack naming the order', async () => {
       const device = world.device('btn-1');

@@ -1,8 +1,4 @@
-import { ALL_STORES } from '../helpers/stores.ts';
-import { describePressPipeline } from './press-pipeline.contract.ts';
+import { describeOnEveryStore } from '../helpers/stores.ts';
+import { pressPipelineContract } from './press-pipeline.contract.ts';
 
-for (const factory of ALL_STORES) {
-  if (factory.unavailable)
-    console.log(`skip: press pipeline on ${factory.name}: ${factory.unavailable}`);
-  describePressPipeline(factory);
-}
+describeOnEveryStore('press pipeline', pressPipelineContract);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findEspruinoViolations } from '../../device/scripts/espruino-gate.ts';
 
-// One snippet per entry of DESIGN.md §6's "does not work" column.
+// One snippet per construct or global the gate refuses (device/scripts/espruino-gate.ts).
 const FORBIDDEN: [string, string][] = [
   ['var {a} = o;', 'destructuring'],
   ['var [a] = o;', 'destructuring'],

@@ -1,10 +1,10 @@
 /**
- * Fuzzing the press topic of the running stack (issue 9): hostile payloads — fast-check's
+ * Fuzzing the press topic of the running stack: hostile payloads — fast-check's
  * arbitrary JSON, strings and bytes, and mutations of a valid signed press (bit flips,
  * truncation, duplicated fields, huge numbers, unicode, nested JSON, non-JSON) — published through
  * the broker on a device's own press topic, authenticated as that device. The stack must not
- * crash, must create no order, and must log every refusal with a reason and record it in the
- * device's press log. Mutations that happen to still be a genuine signed press (JSON whitespace
+ * crash, must create no order, and must log every refusal with a reason; the device's press log
+ * records them within the rejection budget (cloud/core/press/rejection-budget.ts). Mutations that happen to still be a genuine signed press (JSON whitespace
  * or key order, say) are not hostile and are not sent.
  *
  * Size: RESTOCK_FUZZ_PAYLOADS (default 10 000); RESTOCK_FUZZ_SEED picks another run.
@@ -21,6 +21,7 @@ import {
   signPress,
   verifyPress,
 } from '#shared/index';
+import { DEFAULT_REJECTION_LIMITS } from '../../cloud/core/press/rejection-budget.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
 import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
@@ -277,6 +278,7 @@ describe('fuzzing the press topic through the broker', () => {
     for (const p of payloads) kinds[p.kind] = (kinds[p.kind] ?? 0) + 1;
 
     const before = refusals().length;
+    const startedAt = Date.now();
     const client = await connectAs(DEVICE);
     try {
       // Paced: at most 256 payloads ahead of the pipeline.
@@ -291,6 +293,7 @@ describe('fuzzing the press topic through the broker', () => {
     } finally {
       await client.endAsync(true);
     }
+    const elapsedMs = Date.now() - startedAt;
 
     const refused = refusals().slice(before);
     // Every payload was refused exactly once, with a reason, and nothing failed inside.
@@ -302,7 +305,8 @@ describe('fuzzing the press topic through the broker', () => {
       const reason = /"reason":"([A-Z_]+)"/.exec(l)?.[1] as string;
       reasons[reason] = (reasons[reason] ?? 0) + 1;
     }
-    // No order anywhere, the button untouched (high-water mark 0), and every refusal in the press log.
+    // No order anywhere, the button untouched (high-water mark 0), and the press log holding
+    // exactly the refusals whose log line says they were recorded: no more than the budget.
     expect(await countItems((item) => item.type === 'order')).toBe(0);
     // A query reads at most 1 MB per page: count across every page.
     let recorded = 0;
@@ -320,7 +324,12 @@ describe('fuzzing the press topic through the broker', () => {
       recorded += page.Count ?? 0;
       start = page.LastEvaluatedKey;
     } while (start);
-    expect(recorded).toBe(COUNT);
+    const { perDevice } = DEFAULT_REJECTION_LIMITS;
+    expect(recorded).toBe(refused.filter((l) => l.includes('"recorded":true')).length);
+    expect(recorded).toBeGreaterThanOrEqual(perDevice.burst);
+    expect(recorded).toBeLessThanOrEqual(
+      perDevice.burst + Math.ceil(elapsedMs / perDevice.refillMs),
+    );
     const button = await stack.table.doc.send(
       new QueryCommand({
         TableName: stack.table.name,

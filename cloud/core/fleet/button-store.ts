@@ -3,12 +3,26 @@
  * same item (hwm, open, recent, lastPressAt, batteryMv); adapters change only the attributes
  * named here, so neither side overwrites the other.
  */
-import type { Button, ButtonSettings } from '../model.ts';
+import { type Button, type ButtonSettings, DEFAULT_SETTINGS } from '../model.ts';
 import type { Page, PageRequest } from '../page.ts';
 
 /** Settings a household or brand may change; `acceptedPriceCents` belongs to the order flow. */
 export type SettingsPatch = Partial<Omit<ButtonSettings, 'acceptedPriceCents'>> & {
   acceptedPriceCents?: null;
+};
+
+/**
+ * What a household's departure (release, erasure) resets: every setting it chose, and the price
+ * it accepted; the brand's SKU binding stays. Adapters apply it in the same write as the release.
+ */
+export const HOUSEHOLD_RESET: Required<Omit<SettingsPatch, 'skuId'>> = {
+  quantity: DEFAULT_SETTINGS.quantity,
+  secondAction: DEFAULT_SETTINGS.secondAction,
+  cancelWindowMinutes: DEFAULT_SETTINGS.cancelWindowMinutes,
+  maxOpenOrders: DEFAULT_SETTINGS.maxOpenOrders,
+  priceIncreaseLimitPct: DEFAULT_SETTINGS.priceIncreaseLimitPct,
+  acceptedPriceCents: null,
+  confirmFirstOrder: DEFAULT_SETTINGS.confirmFirstOrder,
 };
 
 export type AssignResult = 'assigned' | 'already-yours' | 'taken' | 'missing';
@@ -26,8 +40,7 @@ export interface ButtonStore {
   /** Gives an unclaimed button to a household (conditional: exactly one household wins). */
   assignHousehold(deviceId: string, householdId: string): Promise<AssignResult>;
   /**
-   * Detaches the button from `householdId` and resets its household settings to defaults
-   * (keeping the brand's SKU binding); returns the claim-code hash it held, or undefined
+   * Detaches the button from `householdId` and applies HOUSEHOLD_RESET; returns the claim-code hash it held, or undefined
    * when the button was not that household's.
    */
   releaseHousehold(deviceId: string, householdId: string): Promise<string | null | undefined>;

@@ -13,6 +13,7 @@ import { type ButtonOwner, type ButtonStore, isOwner, type SettingsPatch } from 
 import { claimCodeHash, deriveClaimCode } from './claim-code.ts';
 import type { ClaimStore } from './claim-store.ts';
 import { ClaimCodeUnknownError, ClaimCodeUsedError } from './errors.ts';
+import { checkSettingsBounds } from './settings-bounds.ts';
 
 export interface NewButton {
   deviceId: string;
@@ -74,6 +75,11 @@ export class Fleet {
       // claim record exists that could point a household at that brand's button.
       if (!(await this.buttons.createButton(button, codeHash))) {
         const existing = await this.buttons.getButton(input.deviceId);
+        // Another brand's device gets the answer every other route gives for an id the caller
+        // cannot see (404), never a message that confirms another brand registered it.
+        if (existing && existing.brandId !== brandId) {
+          throw new NotFoundError('button', input.deviceId);
+        }
         const same =
           existing?.brandId === brandId &&
           existing.serial === input.serial &&
@@ -144,6 +150,7 @@ export class Fleet {
     deviceId: string,
     changes: HouseholdSettings,
   ): Promise<Button> {
+    checkSettingsBounds(changes);
     const button = await this.get(deviceId, { householdId });
     const next = { ...button.settings, ...changes };
     const patch: SettingsPatch = { ...changes };

@@ -1,7 +1,6 @@
 /**
- * The order transitions the API needs. The lead's OrderService (cloud/core/orders) provides
- * them; each returns the updated order and throws NotFoundError, IllegalTransitionError or
- * ConflictError.
+ * The order transitions the API needs. OrderService (cloud/core/orders) provides them; each
+ * returns the updated order and throws NotFoundError, IllegalTransitionError or ConflictError.
  */
 import type { Actor, Order } from '../model.ts';
 

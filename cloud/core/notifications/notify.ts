@@ -1,9 +1,24 @@
 /**
- * Turns order events into household notifications. The API calls it for changes made by
- * someone other than the household; the press pipeline's event sink may call it too.
+ * Turns order events into notifications: the one text per event that the household reads in the
+ * API and the web console, and that the local stack prints and writes to its outbox. The API
+ * calls it for changes made by someone other than the household; the press pipeline's event
+ * sink calls it for the rest.
  */
-import type { OrderEvent } from '../model.ts';
+import type { OrderEvent, OrderEventType } from '../model.ts';
 import type { Notification } from './notification-store.ts';
+
+export type Audience = 'household' | 'brand';
+
+/** Who hears of each event: the brand only of orders it must ship or must not ship. */
+export const AUDIENCE: Record<OrderEventType, readonly Audience[]> = {
+  OrderPlaced: ['household'],
+  OrderNeedsConfirmation: ['household'],
+  OrderConfirmed: ['household', 'brand'],
+  OrderCancelled: ['household', 'brand'],
+  OrderShipped: ['household'],
+  OrderDelivered: ['household'],
+  OrderExpired: ['household'],
+};
 
 const MESSAGES: Record<OrderEvent['type'], (e: OrderEvent) => string> = {
   OrderPlaced: (e) => `Ordered ${e.order.quantity} × ${e.order.skuName}.`,

@@ -1,5 +1,5 @@
 /**
- * The order state machine (DESIGN.md §3). Pure: takes an order and returns the next one, or
+ * The order state machine. Pure: takes an order and returns the next one, or
  * throws IllegalTransitionError. Storage applies the result with a condition on the old status.
  *
  *   NEEDS_CONFIRMATION → PLACED | CANCELLED | EXPIRED
@@ -33,6 +33,16 @@ export const EVENT_FOR_STATUS: Record<OrderStatus, OrderEventType> = {
 
 export function isOpen(status: OrderStatus): boolean {
   return OPEN_STATUSES.includes(status);
+}
+
+/**
+ * The cancel window: a placed order may be cancelled by its household (or its button's LONG
+ * press) until its deadline, when the sweep confirms it; one awaiting confirmation, until it is
+ * confirmed or expires.
+ */
+export function insideCancelWindow(order: Order, now: number): boolean {
+  if (order.status === 'NEEDS_CONFIRMATION') return true;
+  return order.status === 'PLACED' && now < order.cancelDeadline;
 }
 
 export function canTransition(from: OrderStatus, to: OrderStatus, actor: Actor): boolean {

@@ -3,10 +3,15 @@
  * cancel, and the sweep that confirms orders whose cancel window has passed. Every change is a
  * lifecycle transition saved on the condition that the status has not moved meanwhile.
  */
-import { ConflictError, IllegalTransitionError, NotFoundError } from '../errors.ts';
+import {
+  CancelWindowClosedError,
+  ConflictError,
+  IllegalTransitionError,
+  NotFoundError,
+} from '../errors.ts';
 import type { Actor, Order, OrderStatus } from '../model.ts';
 import type { Clock, EventSink, Log } from '../ports.ts';
-import { EVENT_FOR_STATUS, transition } from './lifecycle.ts';
+import { EVENT_FOR_STATUS, insideCancelWindow, isOpen, transition } from './lifecycle.ts';
 import type { OrderStore } from './order-store.ts';
 
 export interface OrderServiceDeps {
@@ -36,8 +41,8 @@ export class OrderService {
   async cancel(orderId: string, actor: Actor, reason?: string): Promise<Order> {
     return this.change(orderId, 'CANCELLED', actor, reason, (order, now) => {
       const windowed = actor.kind === 'household' || actor.kind === 'device';
-      if (windowed && order.status === 'PLACED' && now > order.cancelDeadline) {
-        throw new IllegalTransitionError(order.orderId, order.status, 'CANCELLED');
+      if (windowed && order.status === 'PLACED' && !insideCancelWindow(order, now)) {
+        throw new CancelWindowClosedError(order.orderId);
       }
     });
   }
@@ -115,6 +120,13 @@ export class OrderService {
   ): Promise<Order | null> {
     const next = transition(order, to, actor, now, reason);
     if (!(await this.deps.orders.saveTransition(next, order.status))) return null;
+    // The household accepts the new price by confirming: later presses are judged against it.
+    if (order.status === 'NEEDS_CONFIRMATION' && to === 'PLACED') {
+      await this.deps.orders.acceptPrice(next.deviceId, next.skuId, next.unitPriceCents);
+    }
+    // A closed order frees its button for the next one. Should this call be lost, the press
+    // path releases stale slots when it finds the button full.
+    if (!isOpen(to)) await this.deps.orders.releaseSlot(next.deviceId, next.seq);
     this.deps.log.info('order transition', {
       orderId: order.orderId,
       from: order.status,

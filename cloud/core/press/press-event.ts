@@ -1,21 +1,26 @@
 /**
- * The event an AWS IoT topic rule delivers to the press Lambda:
- *   SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId,
- *          timestamp() AS receivedAt FROM 'restock/v1/+/press'
- * The payload is base64 so that even non-JSON bytes reach the handler and get a logged
- * rejection instead of failing inside the rule engine.
+ * The event the press topic rule delivers to the press handler: the AWS IoT rule in the CDK
+ * app (PRESS_RULE_SQL) and the local stack's stand-in both build exactly this. The payload is
+ * base64 so that even non-JSON bytes reach the handler and get a logged rejection instead of
+ * failing inside the rule engine.
  */
-import { MAX_MESSAGE_BYTES, pressTopic } from '#shared/index';
+import { MAX_MESSAGE_BYTES, pressTopic, TOPIC_ROOT } from '#shared/index';
 
 export interface PressEvent {
+  /** Base64 of the raw MQTT payload. */
   payload: string;
   topic: string;
   clientId: string;
+  /** Epoch milliseconds at which the broker received the message. */
   receivedAt: number;
 }
 
+/** Every device's press topic. */
+export const PRESS_TOPIC_FILTER = `${TOPIC_ROOT}/+/press`;
+
 export const PRESS_RULE_SQL =
-  "SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId, timestamp() AS receivedAt FROM 'restock/v1/+/press'";
+  `SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId, ` +
+  `timestamp() AS receivedAt FROM '${PRESS_TOPIC_FILTER}'`;
 
 /** Builds the event exactly as the rule would, for the local stack and tests. */
 export function pressEventFor(

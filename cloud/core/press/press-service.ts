@@ -1,5 +1,5 @@
 /**
- * Turns one delivery of a press into exactly one outcome (DESIGN.md §3).
+ * Turns one delivery of a press into exactly one outcome (README: "How a press becomes exactly one order").
  *
  * Per delivery: verify (no store call), load the button and its SKU (one call), claim the
  * sequence number on the button with one conditional update that also records the decision,
@@ -27,6 +27,7 @@ import type { AckPublisher, Clock, EventSink, KeySource, Log } from '../ports.ts
 import { decide } from './decide.ts';
 import { type PressEvent, payloadText } from './press-event.ts';
 import type { LoadedButton, PressStore, RecentDecision, StoredPress } from './press-store.ts';
+import { RejectionBudget } from './rejection-budget.ts';
 
 export interface PressServiceDeps {
   store: PressStore;
@@ -37,6 +38,8 @@ export interface PressServiceDeps {
   events: EventSink;
   log: Log;
   sha256: Sha256;
+  /** Which refusals get a press-log record (default: DEFAULT_REJECTION_LIMITS on deps.clock). */
+  rejectionBudget?: RejectionBudget;
 }
 
 export type PressLogReason = PressLogEntry['reason'];
@@ -69,24 +72,29 @@ interface Settled {
 }
 
 export class PressService {
-  constructor(private readonly deps: PressServiceDeps) {}
+  private readonly rejectionBudget: RejectionBudget;
+
+  constructor(private readonly deps: PressServiceDeps) {
+    this.rejectionBudget = deps.rejectionBudget ?? new RejectionBudget(deps.clock);
+  }
 
   async handle(event: PressEvent): Promise<PressResult> {
     const receivedAt = Number.isFinite(event.receivedAt) ? event.receivedAt : this.deps.clock.now();
     const topic = parseTopic(String(event.topic));
     const topicDevice = topic?.kind === 'press' ? topic.deviceId : null;
+    const source = { deviceId: topicDevice, connection: String(event.clientId), receivedAt };
     const text = payloadText(event);
-    if (text === null) return this.refuse(topicDevice, null, 'OVERSIZED', receivedAt);
+    if (text === null) return this.refuse(source, null, { reason: 'OVERSIZED' });
     const decoded = decodePress(text);
-    if (!decoded.ok) return this.refuse(topicDevice, null, decoded.reason, receivedAt);
+    if (!decoded.ok) return this.refuse(source, null, decoded);
     const press = decoded.message;
     if (topicDevice !== press.device || event.clientId !== press.device) {
-      return this.refuse(topicDevice, press, 'TOPIC_MISMATCH', receivedAt);
+      return this.refuse(source, press, { reason: 'TOPIC_MISMATCH' });
     }
     const key = await this.deps.keys.deviceKey(press.device, press.kv);
-    if (!key) return this.refuse(press.device, press, 'UNKNOWN_KEY_VERSION', receivedAt);
+    if (!key) return this.refuse(source, press, { reason: 'UNKNOWN_KEY_VERSION' });
     if (!verifyPress(this.deps.sha256, key, press)) {
-      return this.refuse(press.device, press, 'BAD_SIGNATURE', receivedAt);
+      return this.refuse(source, press, { reason: 'BAD_SIGNATURE' });
     }
     const settled = await this.settle({ press, key, receivedAt });
     return this.answer({ press, key, receivedAt }, settled);
@@ -231,7 +239,8 @@ export class PressService {
   }
 
   private async rejected(v: Verified, reason: RejectReason): Promise<Settled> {
-    await this.recordRejection(this.logEntry(v, 'REJECTED', reason, null));
+    // Verified: the connection is the device itself (the client id matched the press).
+    await this.recordRejection(this.logEntry(v, 'REJECTED', reason, null), v.press.device);
     return { outcome: 'REJECTED', reason, orderId: null, duplicate: false };
   }
 
@@ -262,38 +271,55 @@ export class PressService {
    * the cloud tell a real button that its press failed.
    */
   private async refuse(
-    deviceId: string | null,
+    source: { deviceId: string | null; connection: string; receivedAt: number },
     press: Press | null,
-    reason: RejectReason,
-    receivedAt: number,
+    refusal: { reason: RejectReason; field?: string },
   ): Promise<PressResult> {
-    this.deps.log.warn('press refused', { device: deviceId, seq: press?.seq ?? null, reason });
-    if (deviceId) {
-      await this.recordRejection({
-        deviceId,
-        seq: press?.seq ?? null,
-        click: press?.click ?? null,
-        outcome: 'REJECTED',
-        reason,
-        orderId: null,
-        receivedAt,
-        batteryMv: press?.battery_mv ?? null,
-        attempt: press?.attempt ?? null,
-      });
-    }
+    const { deviceId } = source;
+    const { reason } = refusal;
+    const recorded =
+      deviceId !== null &&
+      (await this.recordRejection(
+        {
+          deviceId,
+          seq: press?.seq ?? null,
+          click: press?.click ?? null,
+          outcome: 'REJECTED',
+          reason,
+          orderId: null,
+          receivedAt: source.receivedAt,
+          batteryMv: press?.battery_mv ?? null,
+          attempt: press?.attempt ?? null,
+        },
+        source.connection,
+      ));
+    this.deps.log.warn('press refused', {
+      device: deviceId,
+      seq: press?.seq ?? null,
+      reason,
+      ...(refusal.field === undefined ? {} : { field: refusal.field }),
+      connection: source.connection,
+      recorded,
+    });
     return { outcome: 'REJECTED', reason, orderId: null, ack: null, duplicate: false };
   }
 
-  /** The press log is best effort for refusals: losing a log line must not fail the delivery. */
-  private async recordRejection(entry: PressLogEntry): Promise<void> {
+  /**
+   * The press log is best effort for refusals: losing a record must not fail the delivery, and
+   * the rejection budget decides which refusals get one. True when the record was written.
+   */
+  private async recordRejection(entry: PressLogEntry, connection: string): Promise<boolean> {
+    if (!this.rejectionBudget.take(entry.deviceId, connection)) return false;
     try {
       await this.deps.store.recordRejection(entry);
+      return true;
     } catch (error) {
       this.deps.log.error('could not record rejected press', {
         device: entry.deviceId,
         reason: entry.reason,
         error: String(error),
       });
+      return false;
     }
   }
 

@@ -1,6 +1,6 @@
 /**
- * The single table (cloud/store/dynamo/table-keys.ts) and the master signing key. Both hold state that
- * cannot be recreated, so both are retained when the stack goes away.
+ * The single table (cloud/store/dynamo/table-keys.ts) and the master signing key. Both hold
+ * state that cannot be recreated, so both are retained when the stack goes away.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {

@@ -10,7 +10,8 @@ import { CfnPolicy, CfnThingType } from 'aws-cdk-lib/aws-iot';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { devicePolicyDocument, PRESS_RULE_SQL } from '../iot-policy.ts';
+import { PRESS_RULE_SQL } from '../../core/press/press-event.ts';
+import { devicePolicyDocument } from '../iot-policy.ts';
 import { IOT_POLICY_NAME, THING_TYPE_NAME } from '../names.ts';
 
 export const IOT_ARN_PREFIX = `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}`;

@@ -4,7 +4,7 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DerivedKeySource } from '../../core/keys.ts';
+import { DerivedKeySource, LazyKeySource } from '../../core/keys.ts';
 import { OrderService } from '../../core/orders/order-service.ts';
 import { systemClock } from '../../core/ports.ts';
 import { nodeSha256 } from '../../core/sha256.ts';
@@ -22,22 +22,12 @@ export function awsServices(serviceName: string) {
   });
   const log = powertoolsLog(serviceName);
   const events = new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME'));
-  const orders = new OrderService({
-    orders: new DynamoOrderStore(table),
-    clock: systemClock,
-    events,
-    log,
+  const orderStore = new DynamoOrderStore(table);
+  const orders = new OrderService({ orders: orderStore, clock: systemClock, events, log });
+  const secrets = new SecretsManagerClient({});
+  const keySource = new LazyKeySource(async () => {
+    const masters = await loadMasterKeys(secrets, requireEnv('MASTER_KEY_SECRET_ARN'));
+    return new DerivedKeySource(masters.keys, nodeSha256);
   });
-  let keys: Promise<DerivedKeySource> | undefined;
-  const keySource = () => {
-    keys ??= loadMasterKeys(new SecretsManagerClient({}), requireEnv('MASTER_KEY_SECRET_ARN')).then(
-      (masters) => new DerivedKeySource(masters, nodeSha256),
-    );
-    // A failed fetch is not cached: the next invocation tries again.
-    keys.catch(() => {
-      keys = undefined;
-    });
-    return keys;
-  };
-  return { table, log, events, orders, keySource };
+  return { table, log, events, orderStore, orders, keySource };
 }

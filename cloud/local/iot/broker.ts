@@ -1,30 +1,27 @@
 /**
  * The local MQTT broker: aedes on plain TCP (development) and mutual TLS (the development CA),
- * with identities and authorisation as AWS IoT Core applies them (see policy.ts). Everything a
- * client is refused is logged with its client id and the reason, never with its password.
+ * with identities, authorisation and limits as AWS IoT Core applies them (see policy.ts and
+ * mqtt-limits.ts). Everything a client is refused is logged once, with its client id (or its
+ * address, before a CONNECT was read) and the reason, never with its password.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, TLSSocket } from 'node:tls';
-import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
 import { isDeviceId, mqttPasswordFor, type Sha256 } from '#shared/index';
 import type { KeySource, Log } from '../../core/ports.ts';
 import type { DeviceDirectory } from './device-directory.ts';
+import { MqttRefusedError } from './errors.ts';
+import { guardMqttFrames } from './mqtt-frame-guard.ts';
 import {
-  describeIdentity,
-  type Identity,
-  mayPublish,
-  maySubscribe,
-  type ServiceIdentity,
-} from './policy.ts';
-
-/** MQTT 3.1.1 CONNACK return codes. */
-const CONNACK = {
-  IDENTIFIER_REJECTED: 2,
-  SERVER_UNAVAILABLE: 3,
-  BAD_USERNAME_OR_PASSWORD: 4,
-  NOT_AUTHORIZED: 5,
-} as const;
+  CONNACK,
+  type ConnectRefusal,
+  connectRefusal,
+  publishRefusal,
+  subscribeRefusal,
+  willRefusal,
+} from './packet-rules.ts';
+import { describeIdentity, type Identity, type ServiceIdentity } from './policy.ts';
 
 export interface BrokerPolicyDeps {
   directory: DeviceDirectory;
@@ -37,6 +34,9 @@ export interface BrokerPolicyDeps {
 /** The aedes hooks that enforce the policy, and a way to ask who a connected client is. */
 export function createBrokerPolicy(deps: BrokerPolicyDeps) {
   const identities = new WeakMap<Client, Identity>();
+  // What authenticate() needs from the CONNECT and aedes does not pass on (the will, and the
+  // client id as sent: aedes replaces an empty one with a generated id before authenticate).
+  const connects = new WeakMap<Client, ConnectPacket>();
   const services = new Map((deps.services ?? []).map((s) => [s.name, s]));
 
   const refuseConnect = (
@@ -46,8 +46,10 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
     returnCode: number,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ) => {
-    deps.log.warn('mqtt connect refused', { clientId: client.id, transport, reason });
-    const error = Object.assign(new Error(reason), { returnCode }) as AuthenticateError;
+    // The client id as sent: aedes replaces an empty one with a generated id.
+    const clientId = connects.get(client)?.clientId ?? client.id;
+    deps.log.warn('mqtt connect refused', { clientId, transport, reason });
+    const error = new MqttRefusedError(reason, returnCode) as AuthenticateError;
     done(error, false);
   };
 
@@ -55,11 +57,28 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
     client: Client,
     username: string | undefined,
     password: Buffer | undefined,
-  ): Promise<Identity | { refuse: string; code: number }> {
+  ): Promise<Identity | ConnectRefusal> {
+    const packet = connects.get(client);
+    const refused = connectRefusal(packet);
+    if (refused) return refused;
+    const identity = await identifyCredentials(client, username, password);
+    if ('refuse' in identity) return identity;
+    return willRefusal(identity, packet?.will) ?? identity;
+  }
+
+  async function identifyCredentials(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<Identity | ConnectRefusal> {
     const conn = client.conn;
     if (conn instanceof TLSSocket) {
-      // The TLS server already refused certificates the development CA did not sign.
-      if (!conn.authorized) return { refuse: 'client certificate not trusted', code: 5 };
+      // The TLS server lets certificates the development CA did not sign through to here, so
+      // that their client gets CONNACK 5 with a logged reason rather than a bare EOF.
+      if (!conn.authorized) {
+        const why = conn.authorizationError ? ` (${String(conn.authorizationError)})` : '';
+        return { refuse: `client certificate not trusted${why}`, code: CONNACK.NOT_AUTHORIZED };
+      }
       const cn = conn.getPeerCertificate().subject?.CN;
       const name = Array.isArray(cn) ? cn[0] : cn;
       if (typeof name !== 'string') return { refuse: 'client certificate has no CN', code: 5 };
@@ -99,13 +118,38 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
   return {
     identityOf: (client: Client): Identity | undefined => identities.get(client),
 
+    /**
+     * MQTT 3.1.1 only, as our clients speak it: MQTT 3.1 (protocol level 3) gets CONNACK 1. (AWS
+     * IoT Core also speaks MQTT 5, which aedes does not.)
+     */
+    preConnect(
+      client: Client,
+      packet: ConnectPacket,
+      callback: (error: Error | null, success: boolean) => void,
+    ): void {
+      connects.set(client, packet);
+      if (packet.protocolVersion === 4) {
+        callback(null, true);
+        return;
+      }
+      const reason = `MQTT protocol level ${packet.protocolVersion} (only 4, MQTT 3.1.1)`;
+      deps.log.warn('mqtt connect refused', {
+        clientId: packet.clientId,
+        transport: transportOf(client),
+        reason,
+      });
+      client.conn.write(Buffer.from([0x20, 2, 0, CONNACK.UNACCEPTABLE_PROTOCOL_VERSION]), () =>
+        callback(new MqttRefusedError(reason, CONNACK.UNACCEPTABLE_PROTOCOL_VERSION), false),
+      );
+    },
+
     authenticate(
       client: Client,
       username: string | undefined,
       password: Buffer | undefined,
       done: (error: AuthenticateError | null, success: boolean | null) => void,
     ): void {
-      const transport = client.conn instanceof TLSSocket ? 'tls' : 'tcp';
+      const transport = transportOf(client);
       identify(client, username, password).then(
         (result) => {
           if ('refuse' in result) {
@@ -139,35 +183,45 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
     /** A refused publish disconnects the client, as AWS IoT Core does. */
     authorizePublish(
       client: Client | null,
-      packet: { topic: string },
+      packet: { topic: string; payload: Buffer | string },
       callback: (error?: Error | null) => void,
     ): void {
       // client null: the broker's own publishes (acks).
-      const identity = client === null ? undefined : identities.get(client);
-      if (client === null || (identity && mayPublish(identity, packet.topic))) {
+      if (client === null) {
         callback(null);
         return;
       }
-      deps.log.warn('mqtt publish refused', { clientId: client.id, topic: packet.topic });
-      callback(new Error(`publish to ${packet.topic} not allowed`));
+      const reason = publishRefusal(identities.get(client), packet);
+      if (reason === null) {
+        callback(null);
+        return;
+      }
+      deps.log.warn('mqtt publish refused', { clientId: client.id, topic: packet.topic, reason });
+      callback(new MqttRefusedError(reason));
     },
 
     /** A refused subscription is answered with SUBACK 0x80 (failure); the client stays connected. */
-    authorizeSubscribe<S extends { topic: string }>(
+    authorizeSubscribe<S extends { topic: string; qos: number }>(
       client: Client,
       subscription: S,
       callback: (error: Error | null, subscription?: S | null) => void,
     ): void {
-      const identity = identities.get(client);
-      if (identity && maySubscribe(identity, subscription.topic)) {
+      const reason = subscribeRefusal(identities.get(client), subscription);
+      if (reason === null) {
         callback(null, subscription);
         return;
       }
-      deps.log.warn('mqtt subscribe refused', { clientId: client.id, topic: subscription.topic });
+      deps.log.warn('mqtt subscribe refused', {
+        clientId: client.id,
+        topic: subscription.topic,
+        reason,
+      });
       callback(null, null);
     },
   };
 }
+
+const transportOf = (client: Client) => (client.conn instanceof TLSSocket ? 'tls' : 'tcp');
 
 function serviceIdentity(service: ServiceIdentity): Identity {
   return {
@@ -205,31 +259,34 @@ export interface RunningBroker {
 
 export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
   const aedes = await Aedes.createBroker({
+    preConnect: options.policy.preConnect,
     authenticate: options.policy.authenticate,
     authorizePublish: options.policy.authorizePublish,
     authorizeSubscribe: options.policy.authorizeSubscribe,
     connectTimeout: 10_000,
   });
   aedes.on('clientError', (client, error) => {
-    if ('returnCode' in error) return; // a refused CONNECT, logged by the policy already
+    if (error instanceof MqttRefusedError) return; // logged by the policy already
     options.log.info('mqtt client error', { clientId: client.id, error: error.message });
   });
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
+  const accept = (socket: Socket, transport: 'tcp' | 'tls') => {
     // Small request/response messages: without this, Nagle and delayed ACKs add ~40 ms each way.
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    const remote = remoteOf(socket);
+    guardMqttFrames(socket, (reason) =>
+      options.log.warn('mqtt connection refused', { transport, remote, reason }),
+    );
+    aedes.handle(socket);
   };
   try {
     let port: number | null = null;
     let tlsPort: number | null = null;
     if (options.port !== null) {
-      const server = createServer((socket) => {
-        track(socket);
-        aedes.handle(socket);
-      });
+      const server = createServer((socket) => accept(socket, 'tcp'));
       servers.push(server);
       port = await listen(server, options.host, options.port);
     }
@@ -241,18 +298,17 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           cert: options.tls.certPem,
           key: options.tls.keyPem,
           requestCert: true,
-          rejectUnauthorized: true,
+          // An untrusted certificate completes the handshake so that the client learns why it
+          // is refused (CONNACK 5, not a bare EOF); the policy refuses it before anything else.
+          rejectUnauthorized: false,
           minVersion: 'TLSv1.2',
         },
-        (socket) => {
-          track(socket);
-          aedes.handle(socket);
-        },
+        (socket) => accept(socket, 'tls'),
       );
       server.on('tlsClientError', (error, socket) => {
         options.log.warn('mqtt tls handshake refused', {
-          remote: socket.remoteAddress,
-          reason: error.message,
+          remote: remoteOf(socket),
+          reason: error.message.trim(), // OpenSSL's messages end in a newline
         });
       });
       servers.push(server);
@@ -274,6 +330,15 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     aedes.close();
     throw error;
   }
+}
+
+/**
+ * The peer's address; a TLS socket whose handshake failed has lost its own handle by the time
+ * the error is reported, so its underlying TCP socket (`_parent`) is asked as well.
+ */
+function remoteOf(socket: Socket): string {
+  const peer = socket.remoteAddress ? socket : (socket as { _parent?: Socket })._parent;
+  return peer?.remoteAddress ? `${peer.remoteAddress}:${peer.remotePort}` : 'unknown';
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

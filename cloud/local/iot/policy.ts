@@ -1,5 +1,5 @@
 /**
- * The broker's authorisation rules, as the AWS IoT policy states them (DESIGN.md §7): a device
+ * The broker's authorisation rules, as the AWS IoT policy states them: a device
  * connects only as its own thing name, publishes only `restock/v1/{itself}/press` and subscribes
  * only to `restock/v1/{itself}/ack` — literally, no wildcards. Named service identities (the
  * benchmark's echo client, operators' tools) get the topic filters they are configured with.

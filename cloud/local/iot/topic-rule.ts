@@ -1,28 +1,13 @@
 /**
- * The local stand-in for the AWS IoT topic rule
- *   SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId,
- *          timestamp() AS receivedAt FROM 'restock/v1/+/press'
- * It sees every press the broker accepted, builds exactly the event that rule delivers and hands
- * it to the press handler (the same code the Lambda runs). Acks go back through the broker
+ * The local stand-in for the AWS IoT topic rule (PRESS_RULE_SQL). It sees every press the
+ * broker accepted, builds exactly the event that rule delivers and hands it to the press handler (the same code the Lambda runs). Acks go back through the broker
  * (ack-publisher.ts), as the IoT data plane publishes them in AWS.
  */
 import type { Aedes } from 'aedes';
-import { TOPIC_ROOT } from '#shared/index';
 import type { Clock, Log } from '../../core/ports.ts';
+import { PRESS_TOPIC_FILTER, type PressEvent } from '../../core/press/press-event.ts';
 
-export const PRESS_RULE_FILTER = `${TOPIC_ROOT}/+/press`;
-
-/** The event the AWS IoT topic rule hands to the press Lambda. */
-export interface TopicRuleEvent {
-  /** Base64 of the raw MQTT payload. */
-  payload: string;
-  topic: string;
-  clientId: string;
-  /** Epoch milliseconds at which the broker received the message. */
-  receivedAt: number;
-}
-
-export type HandlePress = (event: TopicRuleEvent) => Promise<unknown>;
+export type HandlePress = (event: PressEvent) => Promise<unknown>;
 
 export interface TopicRuleDeps {
   aedes: Aedes;
@@ -49,7 +34,7 @@ export async function startTopicRule(deps: TopicRuleDeps): Promise<RunningTopicR
     // The broker must not wait for the handler (AWS acknowledges the publish on receipt too).
     callback();
     if (closed) return;
-    const event: TopicRuleEvent = {
+    const event: PressEvent = {
       payload: Buffer.from(packet.payload).toString('base64'),
       topic: packet.topic,
       clientId: packet.clientId ?? '',
@@ -72,7 +57,7 @@ export async function startTopicRule(deps: TopicRuleDeps): Promise<RunningTopicR
   };
 
   await new Promise<void>((resolve) =>
-    deps.aedes.subscribe(PRESS_RULE_FILTER, deliver as never, () => resolve()),
+    deps.aedes.subscribe(PRESS_TOPIC_FILTER, deliver as never, () => resolve()),
   );
 
   return {
@@ -83,7 +68,7 @@ export async function startTopicRule(deps: TopicRuleDeps): Promise<RunningTopicR
       if (closed) return;
       closed = true;
       await new Promise<void>((resolve) =>
-        deps.aedes.unsubscribe(PRESS_RULE_FILTER, deliver as never, () => resolve()),
+        deps.aedes.unsubscribe(PRESS_TOPIC_FILTER, deliver as never, () => resolve()),
       );
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([

@@ -7,6 +7,9 @@ import { connect, type IClientOptions } from 'mqtt';
 import { VirtualButtonError } from './errors.ts';
 import type { ButtonTransport } from './virtual-button.ts';
 
+/** SUBACK return code for a refused subscription (MQTT 3.1.1 §3.9.3). */
+const SUBACK_FAILURE = 0x80;
+
 export interface LocalTransportOptions {
   url: string;
   clientId: string;
@@ -70,7 +73,7 @@ export async function connectLocalTransport(
   return {
     subscribe: async (topic) => {
       const granted = await client.subscribeAsync(topic, { qos: 1 });
-      if (granted.some((g) => g.qos === 128)) {
+      if (granted.some((g) => g.qos === SUBACK_FAILURE)) {
         throw new VirtualButtonError(
           'SUBSCRIBE_REFUSED',
           `the broker refused a subscription to ${topic}`,
@@ -119,12 +122,14 @@ export interface AwsTransportOptions {
   certPath: string;
   keyPath: string;
   caPath?: string;
+  /** 8883 unless given (the local broker's TLS port, to test against it). */
+  port?: number;
 }
 
 /**
  * AWS IoT Core over mutual TLS with the device certificate, through aws-iot-device-sdk-v2's
- * MQTT 3.1.1 client (its MQTT 5 client is not what the firmware speaks). Not exercised by the
- * tests here: it needs an AWS account, a provisioned thing and its certificate.
+ * MQTT 3.1.1 client (its MQTT 5 client is not what the firmware speaks). The tests drive it
+ * against the local broker's mutual-TLS port, which applies the same policy.
  */
 export async function connectAwsTransport(options: AwsTransportOptions): Promise<ButtonTransport> {
   const { iot, mqtt } = await import('aws-iot-device-sdk-v2');
@@ -137,6 +142,7 @@ export async function connectAwsTransport(options: AwsTransportOptions): Promise
     .with_clean_session(true)
     .with_keep_alive_seconds(30);
   if (options.caPath) builder.with_certificate_authority_from_path(undefined, options.caPath);
+  if (options.port !== undefined) builder.with_port(options.port);
   const connection = new mqtt.MqttClient().new_connection(builder.build());
   const handlers: ((topic: string, payload: string) => void)[] = [];
   connection.on('message', (topic, payload) => {
@@ -155,7 +161,15 @@ export async function connectAwsTransport(options: AwsTransportOptions): Promise
   }
   return {
     subscribe: async (topic) => {
-      await connection.subscribe(topic, mqtt.QoS.AtLeastOnce);
+      // aws-crt resolves a refused subscription; without this check it would look like lost acks.
+      const granted = await connection.subscribe(topic, mqtt.QoS.AtLeastOnce);
+      if ((granted.qos as number) === SUBACK_FAILURE || granted.error_code) {
+        throw new VirtualButtonError(
+          'SUBSCRIBE_REFUSED',
+          `AWS IoT refused a subscription to ${topic}: check that the policy allows iot:Subscribe and iot:Receive on it`,
+          { topic, granted: granted.qos, errorCode: granted.error_code },
+        );
+      }
     },
     publish: async (topic, payload) => {
       await connection.publish(topic, payload, mqtt.QoS.AtLeastOnce);

@@ -20,7 +20,7 @@ import { nodeSha256 } from '../../core/sha256.ts';
 import { devCaDir, ensureDevCa, ensureDeviceCertificate } from '../../dev/dev-ca.ts';
 import { LocalConfigError } from '../../dev/errors.ts';
 import { readTextIfExists } from '../../dev/files.ts';
-import { MASTER_KEY_FILE, parseMasterKeys } from '../../dev/master-key-file.ts';
+import { MASTER_KEY_FILE, parseMasterKeyFile } from '../../dev/master-key-file.ts';
 import { DEFAULTS, ENV } from '../config.ts';
 import { RUNTIME_FILE, type RuntimeInfo } from '../stack.ts';
 import { connectAwsTransport, connectLocalTransport } from './button-transport.ts';
@@ -256,7 +256,7 @@ async function localSetup(options: PressCommandOptions, env: Record<string, stri
       `no master key in ${dataDir}: start the stack first (npm start), or pass the --data-dir it uses`,
     );
   }
-  const master = parseMasterKeys(text, masterPath).keys.get(options.keyVersion);
+  const master = parseMasterKeyFile(text, masterPath).keys.get(options.keyVersion);
   if (!master) {
     throw new LocalConfigError(
       `the data folder has no master key version ${options.keyVersion}: check --key-version`,

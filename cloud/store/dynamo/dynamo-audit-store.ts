@@ -7,8 +7,8 @@ import type { AuditStore } from '../../core/audit/audit-store.ts';
 import { ConflictError } from '../../core/errors.ts';
 import type { AuditEntry } from '../../core/model.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
+import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
-import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
 
@@ -30,7 +30,7 @@ export class DynamoAuditStore implements AuditStore {
 
   async listAudit(page: PageRequest): Promise<Page<AuditEntry>> {
     const { pk } = keys.audit(0, '');
-    const start = decodeCursor(page.cursor, { pk });
+    const start = decodeKeyCursor(page.cursor, { pk });
     const out = await guarded('listAudit', () =>
       this.table.doc.send(
         new QueryCommand({

@@ -8,28 +8,18 @@ import {
   type AssignResult,
   type ButtonOwner,
   type ButtonStore,
+  HOUSEHOLD_RESET,
   isOwner,
   type SettingsPatch,
 } from '../../core/fleet/button-store.ts';
-import { type Button, DEFAULT_SETTINGS } from '../../core/model.ts';
+import type { Button } from '../../core/model.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
+import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { fromButtonItem, householdIndexKeys, toButtonItem } from './button-item.ts';
 import { conditional, guarded, isConditionFailure } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
-import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
-
-/** What a household's departure resets (the brand's SKU binding stays). */
-const HOUSEHOLD_DEFAULTS: SettingsPatch = {
-  quantity: DEFAULT_SETTINGS.quantity,
-  secondAction: DEFAULT_SETTINGS.secondAction,
-  cancelWindowMinutes: DEFAULT_SETTINGS.cancelWindowMinutes,
-  maxOpenOrders: DEFAULT_SETTINGS.maxOpenOrders,
-  priceIncreaseLimitPct: DEFAULT_SETTINGS.priceIncreaseLimitPct,
-  acceptedPriceCents: null,
-  confirmFirstOrder: DEFAULT_SETTINGS.confirmFirstOrder,
-};
 
 export class DynamoButtonStore implements ButtonStore {
   constructor(private readonly table: Table) {}
@@ -125,7 +115,7 @@ export class DynamoButtonStore implements ButtonStore {
   ): Promise<string | null | undefined> {
     const names: Record<string, string> = { '#settings': 'settings' };
     const values: Record<string, unknown> = { ':hh': householdId, ':nobody': null };
-    const sets = Object.entries(HOUSEHOLD_DEFAULTS).map(([field, value], i) => {
+    const sets = Object.entries(HOUSEHOLD_RESET).map(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;
       return `#settings.#f${i} = :v${i}`;
@@ -154,7 +144,7 @@ export class DynamoButtonStore implements ButtonStore {
     partition: string,
     page: PageRequest,
   ): Promise<Page<Button>> {
-    const start = decodeCursor(page.cursor, { [`${index}pk`]: partition });
+    const start = decodeKeyCursor(page.cursor, { [`${index}pk`]: partition });
     const out = await queryIndexItems(this.table, 'listButtons', {
       IndexName: index,
       KeyConditionExpression: `${index}pk = :pk AND begins_with(${index}sk, :btn)`,

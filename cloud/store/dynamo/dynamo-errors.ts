@@ -26,18 +26,3 @@ export async function guarded<T>(operation: string, call: () => Promise<T>): Pro
     throw new StoreUnavailableError(operation, error);
   }
 }
-
-/** Opaque paging cursors: the last evaluated key, base64url JSON. */
-export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -5,8 +5,8 @@ import type {
   NotificationStore,
 } from '../../core/notifications/notification-store.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
+import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { guarded } from './dynamo-errors.ts';
-import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
 
@@ -33,7 +33,7 @@ export class DynamoNotificationStore implements NotificationStore {
 
   async listNotifications(householdId: string, page: PageRequest): Promise<Page<Notification>> {
     const { pk } = keys.household(householdId);
-    const start = decodeCursor(page.cursor, { pk });
+    const start = decodeKeyCursor(page.cursor, { pk });
     const out = await guarded('listNotifications', () =>
       this.table.doc.send(
         new QueryCommand({

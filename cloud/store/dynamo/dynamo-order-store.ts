@@ -2,13 +2,13 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
-import { isOpen } from '../../core/orders/lifecycle.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
-import { conditional, decodeCursor, encodeCursor, guarded } from './dynamo-errors.ts';
+import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
+import { mergePressLog, type PressLogCursor } from '../press-log.ts';
+import { conditional, guarded } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
-import { mergePressLog, type PressLogCursor } from './press-log.ts';
 import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
 import { keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
@@ -65,12 +65,7 @@ export class DynamoOrderStore implements OrderStore {
         }),
       ),
     );
-    if (!saved) return false;
-    if (expectedStatus === 'NEEDS_CONFIRMATION' && next.status === 'PLACED') {
-      await this.acceptPrice(next);
-    }
-    if (!isOpen(next.status)) await this.releaseSlot(next.deviceId, next.seq);
-    return true;
+    return saved;
   }
 
   async listDue(before: number, limit: number): Promise<Order[]> {
@@ -117,16 +112,16 @@ export class DynamoOrderStore implements OrderStore {
     return releaseSlot(this.table, deviceId, seq);
   }
 
-  private async acceptPrice(order: Order): Promise<void> {
+  async acceptPrice(deviceId: string, skuId: string, priceCents: number): Promise<void> {
     await conditional('acceptPrice', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
-          Key: keys.button(order.deviceId),
+          Key: keys.button(deviceId),
           UpdateExpression: 'SET #settings.acceptedPriceCents = :price',
           ConditionExpression: '#settings.skuId = :sku',
           ExpressionAttributeNames: { '#settings': 'settings' },
-          ExpressionAttributeValues: { ':price': order.unitPriceCents, ':sku': order.skuId },
+          ExpressionAttributeValues: { ':price': priceCents, ':sku': skuId },
         }),
       ),
     );
@@ -147,7 +142,7 @@ export class DynamoOrderStore implements OrderStore {
       ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':prefix': skPrefix } : { ':pk': pk },
       ScanIndexForward: ascending,
       Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor),
+      ExclusiveStartKey: decodeKeyCursor(page.cursor, { [`${index}pk`]: pk }),
     });
     return { items: result.items.map(fromOrderItem), cursor: encodeCursor(result.lastKey) };
   }

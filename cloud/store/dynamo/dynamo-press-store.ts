@@ -4,7 +4,7 @@
  * update of the button, and one conditional put of the order or press record.
  */
 import { randomBytes } from 'node:crypto';
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order, PressLogEntry, Sku } from '../../core/model.ts';
 import type {
   Claim,
@@ -13,6 +13,7 @@ import type {
   PressStore,
   StoredPress,
 } from '../../core/press/press-store.ts';
+import { batchGet } from './batch-get.ts';
 import { fromButtonItem } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { storedPressOf, toOrderItem, toPressItem, toRejectionItem } from './order-item.ts';
@@ -33,7 +34,7 @@ export class DynamoPressStore implements PressStore {
     const cached = this.bindings.get(deviceId);
     const wanted = [keys.button(deviceId)];
     if (cached) wanted.push(keys.sku(cached.brandId, cached.skuId));
-    const items = await this.batchGet(wanted);
+    const items = await batchGet(this.table, 'loadContext', wanted);
     const buttonItem = items.find((item) => item.sk === 'META');
     if (!buttonItem) return { button: null, sku: null };
     const button = fromButtonItem(buttonItem) as LoadedButton;
@@ -144,24 +145,6 @@ export class DynamoPressStore implements PressStore {
         }),
       ),
     );
-  }
-
-  private async batchGet(wanted: Record<string, string>[]): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    let pending: Record<string, unknown>[] = wanted;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round > 5) throw new Error('BatchGet kept returning unprocessed keys');
-      const result = await guarded('loadContext', () =>
-        this.table.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.table.name]: { Keys: pending, ConsistentRead: true } },
-          }),
-        ),
-      );
-      found.push(...(result.Responses?.[this.table.name] ?? []));
-      pending = result.UnprocessedKeys?.[this.table.name]?.Keys ?? [];
-    }
-    return found;
   }
 
   private remember(deviceId: string, brandId: string, skuId: string): void {

@@ -3,8 +3,8 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SkuStore } from '../../core/catalog/sku-store.ts';
 import type { Sku } from '../../core/model.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
+import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
-import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import { fromSkuItem, toSkuItem } from './sku-item.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
@@ -23,7 +23,7 @@ export class DynamoSkuStore implements SkuStore {
 
   async listSkus(brandId: string, page: PageRequest): Promise<Page<Sku>> {
     const { pk } = keys.brand(brandId);
-    const start = decodeCursor(page.cursor, { pk });
+    const start = decodeKeyCursor(page.cursor, { pk });
     const out = await guarded('listSkus', () =>
       this.table.doc.send(
         new QueryCommand({

@@ -3,7 +3,8 @@
  * that the press path's writes to a button or an order never rewrite index entries (on AWS an
  * ALL projection would bill every claim again for each index the button is in).
  */
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from './batch-get.ts';
 import { guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 
@@ -24,33 +25,17 @@ export async function queryIndexItems(
   return { items: await getItems(table, operation, keys), lastKey: result.LastEvaluatedKey };
 }
 
-/** BatchGet in query order; an item deleted since the index saw it is skipped. */
+/** The items in query order; an item deleted since the index saw it is skipped. */
 async function getItems(
   table: Table,
   operation: string,
   keys: { pk: unknown; sk: unknown }[],
 ): Promise<Record<string, unknown>[]> {
-  const found = new Map<string, Record<string, unknown>>();
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
-    for (let round = 0; pending.length > 0; round++) {
-      if (round > 5) throw new Error('BatchGet kept returning unprocessed keys');
-      const result = await guarded(operation, () =>
-        table.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [table.name]: { Keys: pending, ConsistentRead: true } },
-          }),
-        ),
-      );
-      for (const item of result.Responses?.[table.name] ?? []) {
-        found.set(`${item.pk}\u0000${item.sk}`, item);
-      }
-      pending = result.UnprocessedKeys?.[table.name]?.Keys ?? [];
-    }
-  }
+  const id = (key: Record<string, unknown>) => `${key.pk}\u0000${key.sk}`;
+  const found = new Map((await batchGet(table, operation, keys)).map((item) => [id(item), item]));
   const items: Record<string, unknown>[] = [];
   for (const key of keys) {
-    const item = found.get(`${key.pk}\u0000${key.sk}`);
+    const item = found.get(id(key));
     if (item) items.push(item);
   }
   return items;

@@ -2,26 +2,28 @@ import {
   type AssignResult,
   type ButtonOwner,
   type ButtonStore,
+  HOUSEHOLD_RESET,
   isOwner,
   type SettingsPatch,
 } from '../../core/fleet/button-store.ts';
-import { type Button, DEFAULT_SETTINGS } from '../../core/model.ts';
+import type { Button } from '../../core/model.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { byKey, pageOf } from './memory-page.ts';
+import { type ButtonRecord, clone, type MemoryTable } from './memory-table.ts';
 
-/** In-memory ButtonStore for unit tests; runs the same contract suite as DynamoButtonStore. */
+/** The API's side of the button record; runs the same contract suite as DynamoButtonStore. */
 export class MemoryButtonStore implements ButtonStore {
-  readonly buttons = new Map<string, { button: Button; claimHash: string | null }>();
+  constructor(private readonly table: MemoryTable) {}
 
   async createButton(button: Button, claimHash: string): Promise<boolean> {
-    if (this.buttons.has(button.deviceId)) return false;
-    this.buttons.set(button.deviceId, { button: structuredClone(button), claimHash });
+    if (this.table.buttons.has(button.deviceId)) return false;
+    this.table.buttons.set(button.deviceId, { ...clone(button), recent: [], claimHash });
     return true;
   }
 
   async getButton(deviceId: string): Promise<Button | null> {
-    const entry = this.buttons.get(deviceId);
-    return entry ? structuredClone(entry.button) : null;
+    const record = this.table.buttons.get(deviceId);
+    return record ? toButton(record) : null;
   }
 
   async listBrandButtons(brandId: string, page: PageRequest): Promise<Page<Button>> {
@@ -37,39 +39,44 @@ export class MemoryButtonStore implements ButtonStore {
     owner: ButtonOwner,
     patch: SettingsPatch,
   ): Promise<boolean> {
-    const entry = this.buttons.get(deviceId);
-    if (!entry || !isOwner(owner, entry.button)) return false;
+    const record = this.table.buttons.get(deviceId);
+    if (!record || !isOwner(owner, record)) return false;
     const defined = Object.entries(patch).filter(([, v]) => v !== undefined);
-    entry.button.settings = { ...entry.button.settings, ...Object.fromEntries(defined) };
+    record.settings = { ...record.settings, ...Object.fromEntries(defined) };
     return true;
   }
 
   async assignHousehold(deviceId: string, householdId: string): Promise<AssignResult> {
-    const entry = this.buttons.get(deviceId);
-    if (!entry) return 'missing';
-    if (entry.button.householdId === null) {
-      entry.button.householdId = householdId;
+    const record = this.table.buttons.get(deviceId);
+    if (!record) return 'missing';
+    if (record.householdId === null) {
+      record.householdId = householdId;
       return 'assigned';
     }
-    return entry.button.householdId === householdId ? 'already-yours' : 'taken';
+    return record.householdId === householdId ? 'already-yours' : 'taken';
   }
 
   async releaseHousehold(
     deviceId: string,
     householdId: string,
   ): Promise<string | null | undefined> {
-    const entry = this.buttons.get(deviceId);
-    if (!entry || entry.button.householdId !== householdId) return undefined;
-    const claimHash = entry.claimHash;
-    entry.button.householdId = null;
-    entry.button.settings = { ...DEFAULT_SETTINGS, skuId: entry.button.settings.skuId };
-    entry.claimHash = null;
+    const record = this.table.buttons.get(deviceId);
+    if (!record || record.householdId !== householdId) return undefined;
+    const claimHash = record.claimHash;
+    record.householdId = null;
+    record.settings = { ...record.settings, ...HOUSEHOLD_RESET };
+    record.claimHash = null;
     return claimHash;
   }
 
   private list(partition: string, keep: (b: Button) => boolean, page: PageRequest) {
     const key = (b: Button) => b.deviceId;
-    const mine = [...this.buttons.values()].map((e) => e.button).filter(keep);
+    const mine = [...this.table.buttons.values()].map(toButton).filter(keep);
     return pageOf(partition, mine.sort(byKey(key)), key, page);
   }
+}
+
+function toButton(record: ButtonRecord): Button {
+  const { recent: _recent, claimHash: _claimHash, ...button } = clone(record);
+  return button;
 }

@@ -1,17 +1,18 @@
 import type { ClaimRecord, ClaimStore, TakeResult } from '../../core/fleet/claim-store.ts';
+import type { MemoryTable } from './memory-table.ts';
 
 /** In-memory ClaimStore; JavaScript's single thread makes takeClaim's check-and-set atomic. */
 export class MemoryClaimStore implements ClaimStore {
-  readonly claims = new Map<string, ClaimRecord>();
+  constructor(private readonly table: MemoryTable) {}
 
   async createClaim(record: ClaimRecord): Promise<boolean> {
-    if (this.claims.has(record.codeHash)) return false;
-    this.claims.set(record.codeHash, { ...record });
+    if (this.table.claims.has(record.codeHash)) return false;
+    this.table.claims.set(record.codeHash, { ...record });
     return true;
   }
 
   async takeClaim(codeHash: string, householdId: string, at: number): Promise<TakeResult> {
-    const record = this.claims.get(codeHash);
+    const record = this.table.claims.get(codeHash);
     if (!record) return { outcome: 'unknown' };
     if (record.claimedBy === null) {
       record.claimedBy = householdId;
@@ -24,6 +25,6 @@ export class MemoryClaimStore implements ClaimStore {
   }
 
   async deleteClaim(codeHash: string): Promise<void> {
-    this.claims.delete(codeHash);
+    this.table.claims.delete(codeHash);
   }
 }

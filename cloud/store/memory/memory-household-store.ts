@@ -1,19 +1,20 @@
 import type { HouseholdStore } from '../../core/households/household-store.ts';
 import type { Household } from '../../core/model.ts';
+import type { MemoryTable } from './memory-table.ts';
 
 export class MemoryHouseholdStore implements HouseholdStore {
-  readonly households = new Map<string, Household>();
+  constructor(private readonly table: MemoryTable) {}
 
   async getHousehold(householdId: string): Promise<Household | null> {
-    const household = this.households.get(householdId);
+    const household = this.table.households.get(householdId);
     return household ? { ...household } : null;
   }
 
   async putHousehold(household: Household): Promise<void> {
-    this.households.set(household.householdId, { ...household });
+    this.table.households.set(household.householdId, { ...household });
   }
 
   async deleteHousehold(householdId: string): Promise<void> {
-    this.households.delete(householdId);
+    this.table.households.delete(householdId);
   }
 }

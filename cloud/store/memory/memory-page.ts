@@ -1,6 +1,6 @@
 /** Cursor paging over an in-memory, already sorted list (the fakes' stand-in for Query). */
 import type { Page, PageRequest } from '../../core/page.ts';
-import { decodeCursor, encodeCursor } from '../dynamo/page-cursor.ts';
+import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 
 export function pageOf<T>(
   partition: string,
@@ -9,7 +9,7 @@ export function pageOf<T>(
   page: PageRequest,
   descending = false,
 ): Page<T> {
-  const after = decodeCursor(page.cursor, { p: partition })?.k;
+  const after = decodeKeyCursor(page.cursor, { p: partition })?.k;
   const ordered = descending ? [...sorted].reverse() : sorted;
   const rest =
     after === undefined

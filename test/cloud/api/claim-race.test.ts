@@ -1,6 +1,7 @@
 /** Two households claim one code at the same time: exactly one wins, the other gets 409. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
+import { openDynamo } from '../../helpers/stores.ts';
 import { seed } from './helpers/fixture.ts';
 import { ApiHarness } from './helpers/harness.ts';
 
@@ -11,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 it('lets exactly one of two concurrent claims win, every time', async () => {
-  const h = await ApiHarness.open(server);
+  const h = await ApiHarness.open(await openDynamo(server.endpoint));
   const f = await seed(h);
   const batch = await h.call('POST', '/v1/brand/buttons', {
     token: f.tokens.acme,

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claimCodeHash, normaliseClaimCode } from '../../../cloud/core/fleet/claim-code.ts';
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
+import { openDynamo } from '../../helpers/stores.ts';
 import { confirmOrder, HH1, PROFILE_1, PROFILE_2, seed } from './helpers/fixture.ts';
 import { ApiHarness } from './helpers/harness.ts';
 
@@ -15,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 it('deletes personal data and claim codes, keeps orders anonymised in brand totals', async () => {
-  const h = await ApiHarness.open(server);
+  const h = await ApiHarness.open(await openDynamo(server.endpoint));
   const f = await seed(h);
   // History worth keeping: one delivered order, one still inside its cancel window.
   await confirmOrder(h);

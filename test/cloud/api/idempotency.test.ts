@@ -6,11 +6,12 @@ import {
   IdempotencyKeyReusedError,
 } from '../../../cloud/core/idempotency/idempotency.ts';
 import { MemoryIdempotencyStore } from '../../../cloud/store/memory/memory-idempotency-store.ts';
+import { MemoryTable } from '../../../cloud/store/memory/memory-table.ts';
 import { ManualClock } from '../../helpers/world.ts';
 
 function setup() {
   const clock = new ManualClock();
-  const store = new MemoryIdempotencyStore();
+  const store = new MemoryIdempotencyStore(new MemoryTable());
   return {
     clock,
     store,

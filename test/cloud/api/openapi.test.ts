@@ -1,23 +1,19 @@
 /** /openapi.json is a valid OpenAPI 3 document that lists every route with its schemas. */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { ApiHarness, type Reply } from './helpers/harness.ts';
 
-let server: DynaliteServer;
 let h: ApiHarness;
 let doc: Reply['body'];
 
 beforeAll(async () => {
-  server = await startDynalite();
-  h = await ApiHarness.open(server);
+  h = await ApiHarness.open();
   const reply = await h.call('GET', '/openapi.json');
   expect(reply.status).toBe(200);
   doc = reply.body;
 });
 afterAll(async () => {
   await h.close();
-  await server.close();
 });
 
 it('validates as OpenAPI 3', async () => {

@@ -1,15 +1,19 @@
 import type { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { describe, expect, it } from 'vitest';
 import { decodeAck, signAck, verifyAck } from '#shared/index';
+import { LazyKeySource } from '../../../cloud/core/keys.ts';
+import { parseMasterKeys } from '../../../cloud/core/master-keys.ts';
 import { IotAckPublisher } from '../../../cloud/lambdas/aws/iot-ack-publisher.ts';
-import { parseMasterKeys } from '../../../cloud/lambdas/aws/master-keys.ts';
 import { nodeSha256 } from '../../helpers/sha256.ts';
 
 describe('master key secret', () => {
   it('reads key versions from the secret JSON', () => {
-    const keys = parseMasterKeys(JSON.stringify({ 1: 'ab'.repeat(32), 2: 'cd'.repeat(32) }));
+    const { keys, current } = parseMasterKeys(
+      JSON.stringify({ 1: 'ab'.repeat(32), 2: 'cd'.repeat(32) }),
+    );
     expect([...keys.keys()]).toEqual([1, 2]);
     expect(keys.get(2)?.[0]).toBe(0xcd);
+    expect(current).toBe(2);
   });
 
   it.each([
@@ -19,6 +23,22 @@ describe('master key secret', () => {
     ['no versions', '{}'],
   ])('refuses %s with a message that names the expected form', (_name, secret) => {
     expect(() => parseMasterKeys(secret)).toThrow(/master key/);
+  });
+});
+
+describe('lazy key source', () => {
+  it('loads the keys once, and tries again after a failed load', async () => {
+    const key = new Uint8Array(32).fill(7);
+    let loads = 0;
+    const source = new LazyKeySource(async () => {
+      loads++;
+      if (loads === 1) throw new Error('Secrets Manager unreachable');
+      return { deviceKey: async () => key };
+    });
+    await expect(source.deviceKey('btn-1', 1)).rejects.toThrow('unreachable');
+    expect(await source.deviceKey('btn-1', 1)).toBe(key);
+    expect(await source.deviceKey('btn-2', 1)).toBe(key);
+    expect(loads).toBe(2);
   });
 });
 

@@ -4,30 +4,24 @@
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PressEvent } from '../../../cloud/core/press/press-event.ts';
 import { ensureDevCa, issueDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
-import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
 import {
   ECHO_SERVICE,
   eventually,
+  recordRuleEvents,
   startTestBroker,
   type TestBroker,
   tempDataDir,
 } from './support.ts';
 
 let t: TestBroker;
-const events: TopicRuleEvent[] = [];
+let events: PressEvent[] = [];
 const open: MqttClient[] = [];
 
 beforeAll(async () => {
   t = await startTestBroker();
-  await startTopicRule({
-    aedes: t.broker.aedes,
-    clock: { now: () => Date.now() },
-    log: t.log,
-    handlePress: async (event) => {
-      events.push(event);
-    },
-  });
+  events = await recordRuleEvents(t);
 });
 
 afterAll(async () => {
@@ -163,8 +157,12 @@ describe('connecting on mutual TLS', () => {
         { clientId: 'dev-a', ca: t.ca.caCertPem, cert: foreign.certPem, key: foreign.keyPem },
         true,
       );
-      expect('refused' in result).toBe(true);
-      await eventually(() => t.log.lines.find((l) => l.message === 'mqtt tls handshake refused'));
+      expect(result).toMatchObject({ refused: expect.stringMatching(/not authori[sz]ed/i) });
+      await eventually(() =>
+        t.log.lines.find((l) =>
+          String(l.data?.reason).startsWith('client certificate not trusted'),
+        ),
+      );
     } finally {
       await other.remove();
     }
@@ -205,7 +203,11 @@ describe('what a device may do', () => {
     expect(t.log.lines).toContainEqual(
       expect.objectContaining({
         message: 'mqtt publish refused',
-        data: { clientId: 'dev-a', topic: 'restock/v1/dev-b/press' },
+        data: {
+          clientId: 'dev-a',
+          topic: 'restock/v1/dev-b/press',
+          reason: 'publish to restock/v1/dev-b/press not allowed',
+        },
       }),
     );
     // A legitimate press after the refused one is the first thing the rule sees.

@@ -1,15 +1,18 @@
 /**
  * Interop with an independent MQTT implementation: Debian's mosquitto_pub and mosquitto_sub
  * talk to the broker over plain TCP (derived password) and mutual TLS (certificates from the
- * development CA); a publish to another device's topic is refused and never reaches the rule.
+ * development CA); a publish to another device's topic is refused and never reaches the rule,
+ * and so are MQTT 3.1, QoS 2 and a payload over AWS IoT Core's 128 KB.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Ack, decodeAck, encodePress, signAck, signPress, verifyAck } from '#shared/index';
+import type { PressEvent } from '../../../cloud/core/press/press-event.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
 import { BrokerAckPublisher } from '../../../cloud/local/iot/ack-publisher.ts';
-import { startTopicRule, type TopicRuleEvent } from '../../../cloud/local/iot/topic-rule.ts';
-import { eventually, startTestBroker, type TestBroker } from './support.ts';
+import { eventually, recordRuleEvents, startTestBroker, type TestBroker } from './support.ts';
 
 const missing = spawnSync('mosquitto_pub', ['--help'], { stdio: 'ignore' }).error;
 if (missing) {
@@ -44,21 +47,14 @@ function run(command: string, args: string[], timeoutMs = 15_000): Promise<Run> 
 }
 
 let t: TestBroker;
-const events: TopicRuleEvent[] = [];
+let events: PressEvent[] = [];
 let acks: BrokerAckPublisher;
 
 beforeAll(async () => {
   if (missing) return;
   t = await startTestBroker();
   acks = new BrokerAckPublisher(t.broker.aedes);
-  await startTopicRule({
-    aedes: t.broker.aedes,
-    clock: { now: () => Date.now() },
-    log: t.log,
-    handlePress: async (event) => {
-      events.push(event);
-    },
-  });
+  events = await recordRuleEvents(t);
 });
 
 afterAll(async () => {
@@ -258,5 +254,37 @@ describe.skipIf(Boolean(missing))('mosquitto with wrong credentials', () => {
       '1',
     ]);
     expect(result.code).not.toBe(0);
+  });
+});
+
+describe.skipIf(Boolean(missing))('mosquitto against the limits AWS IoT Core holds', () => {
+  const topic = 'restock/v1/dev-a/press';
+
+  it('MQTT 3.1 is refused (CONNACK 1)', async () => {
+    const args = (await connectArgs('dev-a', 'tcp')).map((a) => (a === 'mqttv311' ? 'mqttv31' : a));
+    const result = await run('mosquitto_pub', [...args, '-t', topic, '-m', 'x']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/unacceptable protocol version/i);
+  });
+
+  it('a QoS 2 publish and a 300 KB publish never reach the rule', async () => {
+    const before = events.length;
+    const args = await connectArgs('dev-a', 'tcp');
+    const qos2 = await run(
+      'mosquitto_pub',
+      [...args.map((a, i) => (args[i - 1] === '-q' ? '2' : a)), '-t', topic, '-m', 'qos-2'],
+      5_000,
+    );
+    const bigFile = join(t.dataDir, 'big-payload');
+    await writeFile(bigFile, 'x'.repeat(300 * 1024)); // too long for a command-line argument
+    const big = await run('mosquitto_pub', [...args, '-t', topic, '-f', bigFile], 5_000);
+    expect(qos2.code).not.toBe(0);
+    expect(big.code).not.toBe(0);
+    const marker = await signedPress('dev-a', 13); // a genuine publish after both: the rule sees only it
+    expect((await run('mosquitto_pub', [...args, '-t', topic, '-m', marker])).code).toBe(0);
+    await eventually(() => events.length > before);
+    expect(events.slice(before).map((e) => Buffer.from(e.payload, 'base64').toString())).toEqual([
+      marker,
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mqttPasswordFor } from '#shared/index';
 import type { Log } from '../../../cloud/core/ports.ts';
+import type { PressEvent } from '../../../cloud/core/press/press-event.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
 import { type DevCa, ensureDevCa, ensureDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
 import { ensureMasterKey, keySourceFor } from '../../../cloud/dev/master-key-file.ts';
@@ -17,6 +18,7 @@ import {
 } from '../../../cloud/local/iot/broker.ts';
 import { StaticDeviceDirectory } from '../../../cloud/local/iot/device-directory.ts';
 import type { ServiceIdentity } from '../../../cloud/local/iot/policy.ts';
+import { startTopicRule } from '../../../cloud/local/iot/topic-rule.ts';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';
@@ -118,4 +120,18 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Starts the topic rule on the test broker with a press seam that records every event. */
+export async function recordRuleEvents(t: TestBroker): Promise<PressEvent[]> {
+  const events: PressEvent[] = [];
+  await startTopicRule({
+    aedes: t.broker.aedes,
+    clock: { now: () => Date.now() },
+    log: t.log,
+    handlePress: async (event) => {
+      events.push(event);
+    },
+  });
+  return events;
 }

@@ -18,12 +18,12 @@ import {
 } from '#shared/index';
 import { DerivedKeySource } from '../../../cloud/core/keys.ts';
 import { DEFAULT_SETTINGS, type OrderStatus } from '../../../cloud/core/model.ts';
-import { OrderService } from '../../../cloud/core/orders/order-service.ts';
-import { systemClock } from '../../../cloud/core/ports.ts';
 import { pressEventFor } from '../../../cloud/core/press/press-event.ts';
-import { PressService } from '../../../cloud/core/press/press-service.ts';
+import { createPressPipeline } from '../../../cloud/core/press/press-pipeline.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
-import { MemoryStore } from '../../../cloud/store/memory/memory-press-store.ts';
+import { MemoryOrderStore } from '../../../cloud/store/memory/memory-order-store.ts';
+import { MemoryPressStore } from '../../../cloud/store/memory/memory-press-store.ts';
+import { MemoryTable } from '../../../cloud/store/memory/memory-table.ts';
 
 export interface CloudOrder {
   orderId: string;
@@ -57,14 +57,15 @@ const MASTER_KEY = fromHex(
   '6d61737465722d6b65792d666f722d746573747321212121212121212121aa55',
 ) as Uint8Array;
 const HOUSEHOLD = 'hh-device-tests';
-const silent = { info() {}, warn() {}, error() {} };
 
 export async function startTestCloud(): Promise<CloudUnderTest> {
   const keyVersion = 1;
   const broker = await Aedes.createBroker();
   const server = net.createServer(broker.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const store = new MemoryStore();
+  const table = new MemoryTable();
+  const store = new MemoryPressStore(table);
+  const orderStore = new MemoryOrderStore(table);
   const keys = new DerivedKeySource(new Map([[keyVersion, MASTER_KEY]]), nodeSha256);
   const received = new Map<string, CloudPress[]>();
   let dropper: AckDropper | null = null;
@@ -74,7 +75,7 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     ['coffee', 1299],
     ['filters', 399],
   ] as const) {
-    store.putSku({
+    table.putSku({
       brandId: 'acme',
       skuId,
       name: skuId,
@@ -88,8 +89,8 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     });
   }
   const register = (deviceId: string) => {
-    if (store.buttons.has(deviceId)) return;
-    store.putButton({
+    if (table.buttons.has(deviceId)) return;
+    table.putButton({
       deviceId,
       brandId: 'acme',
       serial: `SN-${deviceId}`,
@@ -109,12 +110,10 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     });
   };
 
-  const events = { emit: async () => {} };
-  const service = new PressService({
+  const { presses: service } = createPressPipeline({
     store,
-    orders: new OrderService({ orders: store, clock: systemClock, events, log: silent }),
+    orderStore,
     keys,
-    clock: systemClock,
     acks: {
       publishAck: async (deviceId, ack) => {
         const json = encodeAck(ack);
@@ -135,9 +134,6 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
         );
       },
     },
-    events,
-    log: silent,
-    sha256: nodeSha256,
   });
 
   // The local topic rule: every press publish becomes the event an AWS IoT rule delivers.
@@ -170,9 +166,9 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     deviceSecret: (deviceId) =>
       toHex(deriveDeviceKey(nodeSha256, MASTER_KEY, deviceId, keyVersion)),
     async orders(deviceId) {
-      const log = await store.pressLog(deviceId, { limit: 1000 });
+      const log = await orderStore.pressLog(deviceId, { limit: 1000 });
       const clickOf = new Map(log.items.map((entry) => [entry.seq, entry.click ?? '']));
-      return store
+      return table
         .allOrders()
         .filter((order) => order.deviceId === deviceId)
         .sort((a, b) => a.seq - b.seq)

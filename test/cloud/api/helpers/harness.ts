@@ -1,18 +1,15 @@
 /**
- * The API wired to a fresh dynalite table with the real press pipeline and order service, a
- * manual clock and the local token issuer — so route tests drive orders created by presses.
+ * The API wired to a fresh table (the in-memory one unless a test passes a DynamoDB one) with
+ * the real press pipeline and order service, a manual clock and the local token issuer — so
+ * route tests drive orders created by presses.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createApiApp } from '../../../../cloud/api/app.ts';
-import { dynamoApiStores } from '../../../../cloud/api/stores.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
-import type { DynaliteServer } from '../../../../cloud/store/dynamo/dynalite-server.ts';
-import { ensureTable, openTable, type Table } from '../../../../cloud/store/dynamo/table.ts';
-import { dynamoUnderTest } from '../../../helpers/stores.ts';
+import { memoryUnderTest, type StoreUnderTest } from '../../../helpers/stores.ts';
 import { START, type VirtualDevice, World } from '../../../helpers/world.ts';
 
 export interface Reply {
@@ -28,30 +25,22 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-let tables = 0;
-
 export class ApiHarness {
   private constructor(
-    readonly table: Table,
+    private readonly store: StoreUnderTest,
     readonly world: World,
     readonly issuer: LocalIssuer,
     readonly app: ReturnType<typeof createApiApp>,
     private readonly keyDir: string,
   ) {}
 
-  static async open(server: DynaliteServer): Promise<ApiHarness> {
-    tables++;
-    const table = openTable({
-      tableName: `api-test-${process.pid}-${tables}`,
-      endpoint: server.endpoint,
-    });
-    await ensureTable(table);
-    const world = new World(dynamoUnderTest(table));
+  static async open(store: StoreUnderTest = memoryUnderTest()): Promise<ApiHarness> {
+    const world = new World(store);
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
     let ids = 0;
     const app = createApiApp({
-      stores: dynamoApiStores(table),
+      stores: store.api,
       orderService: world.orders,
       clock: world.clock,
       keySource: world.keys,
@@ -59,7 +48,7 @@ export class ApiHarness {
       log: world.log,
       newId: () => `id-${String(++ids).padStart(6, '0')}`,
     });
-    return new ApiHarness(table, world, issuer, app, keyDir);
+    return new ApiHarness(store, world, issuer, app, keyDir);
   }
 
   private readonly devices = new Map<string, VirtualDevice>();
@@ -134,22 +123,13 @@ export class ApiHarness {
     };
   }
 
-  /** Every item in the table, sorted by key: "nothing changed" is checked on this. */
-  async snapshot(): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.doc.send(
-        new ScanCommand({ TableName: this.table.name, ExclusiveStartKey: start }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+  /** Every item in the table, in key order: "nothing changed" is checked on this. */
+  snapshot(): Promise<unknown[]> {
+    return this.store.snapshot();
   }
 
   async close(): Promise<void> {
-    this.table.raw.destroy();
+    await this.store.close();
     await rm(this.keyDir, { recursive: true, force: true });
   }
 }

@@ -2,8 +2,9 @@
  * A button's press log merges two sort-key ranges of its partition — press/order records (by
  * sequence number) and rejections (by time) — newest first, with one cursor for both.
  */
-import type { PressLogEntry } from '../../core/model.ts';
-import type { Page, PageRequest } from '../../core/page.ts';
+import type { PressLogEntry } from '../core/model.ts';
+import type { Page, PageRequest } from '../core/page.ts';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
 export type LogRange = 'PRESS#' | 'REJ#';
 
@@ -19,20 +20,18 @@ type FetchRange = (
   limit: number,
 ) => Promise<{ sk: string; entry: PressLogEntry }[]>;
 
-function parse(cursor: string | undefined): PressLogCursor {
-  if (!cursor) return {};
-  try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as PressLogCursor;
-  } catch {
-    return {};
-  }
-}
+const isPosition = (value: unknown) =>
+  value === undefined || value === null || typeof value === 'string';
 
 export async function mergePressLog(
   page: PageRequest,
   fetch: FetchRange,
 ): Promise<Page<PressLogEntry>> {
-  const cursor = parse(page.cursor);
+  const cursor =
+    decodeCursor<PressLogCursor>(
+      page.cursor,
+      (position) => isPosition(position.press) && isPosition(position.rej),
+    ) ?? {};
   // One more than a page from each range tells whether a range is exhausted.
   const load = (range: LogRange, after: string | null | undefined) =>
     after === null ? Promise.resolve([]) : fetch(range, after, page.limit + 1);
@@ -58,6 +57,6 @@ export async function mergePressLog(
   const done = next.press === null && next.rej === null;
   return {
     items: taken.map((row) => row.entry),
-    cursor: done ? undefined : Buffer.from(JSON.stringify(next)).toString('base64url'),
+    cursor: done ? undefined : encodeCursor(next),
   };
 }

@@ -1,0 +1,35 @@
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { guarded } from './dynamo-errors.ts';
+import type { Table } from './table.ts';
+
+const KEYS_PER_REQUEST = 100;
+const ROUNDS = 6;
+
+/**
+ * Consistent reads of items by key, in requests of up to 100 keys, retrying the keys DynamoDB
+ * returns unprocessed. Items come back in no particular order; missing ones are left out.
+ */
+export async function batchGet(
+  table: Table,
+  operation: string,
+  keys: Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += KEYS_PER_REQUEST) {
+    let pending = keys.slice(i, i + KEYS_PER_REQUEST);
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= ROUNDS) throw new Error('BatchGet kept returning unprocessed keys');
+      const request = pending;
+      const result = await guarded(operation, () =>
+        table.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [table.name]: { Keys: request, ConsistentRead: true } },
+          }),
+        ),
+      );
+      found.push(...(result.Responses?.[table.name] ?? []));
+      pending = result.UnprocessedKeys?.[table.name]?.Keys ?? [];
+    }
+  }
+  return found;
+}

@@ -1,0 +1,111 @@
+/** OrderStore on the MemoryTable, with the same conditions as DynamoOrderStore. */
+import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
+import { parseOrderId } from '../../core/model.ts';
+import type { OrderStore } from '../../core/orders/order-store.ts';
+import type { Page, PageRequest } from '../../core/page.ts';
+import { timeKey } from '../dynamo/table-keys.ts';
+import { mergePressLog } from '../press-log.ts';
+import { byKey, pageOf } from './memory-page.ts';
+import { releaseSlot } from './memory-press-store.ts';
+import { clone, type MemoryTable, pressKey } from './memory-table.ts';
+
+/** The index sort keys: by time, then order id, as the DynamoDB indexes sort them. */
+const placedKey = (order: Order) => `${timeKey(order.placedAt)}#${order.orderId}`;
+const statusKey = (order: Order) =>
+  `${timeKey(order.history[order.history.length - 1]?.at ?? order.placedAt)}#${order.orderId}`;
+
+export class MemoryOrderStore implements OrderStore {
+  constructor(private readonly table: MemoryTable) {}
+
+  async getOrder(orderId: string): Promise<Order | null> {
+    const id = parseOrderId(orderId);
+    const stored = id ? this.table.presses.get(pressKey(id.deviceId, id.seq)) : undefined;
+    return stored?.kind === 'order' ? clone(stored.order) : null;
+  }
+
+  async listHouseholdOrders(householdId: string, request: PageRequest): Promise<Page<Order>> {
+    const orders = this.table.allOrders().filter((order) => order.householdId === householdId);
+    return pageOf(`hh:${householdId}`, orders.sort(byKey(placedKey)), placedKey, request, true);
+  }
+
+  async listBrandOrders(
+    brandId: string,
+    status: OrderStatus,
+    request: PageRequest,
+  ): Promise<Page<Order>> {
+    const orders = this.table
+      .allOrders()
+      .filter((order) => order.brandId === brandId && order.status === status);
+    return pageOf(`brand:${brandId}#${status}`, orders.sort(byKey(statusKey)), statusKey, request);
+  }
+
+  async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
+    const stored = this.table.presses.get(pressKey(next.deviceId, next.seq));
+    if (stored?.kind !== 'order' || stored.order.status !== expectedStatus) return false;
+    stored.order = { ...stored.order, status: next.status, history: clone(next.history) };
+    stored.order.cancelDeadline = next.cancelDeadline;
+    return true;
+  }
+
+  async releaseSlot(deviceId: string, seq: number): Promise<void> {
+    releaseSlot(this.table, deviceId, seq);
+  }
+
+  async acceptPrice(deviceId: string, skuId: string, priceCents: number): Promise<void> {
+    const button = this.table.buttons.get(deviceId);
+    if (button?.settings.skuId === skuId) button.settings.acceptedPriceCents = priceCents;
+  }
+
+  async listDue(before: number, limit: number): Promise<Order[]> {
+    return this.table
+      .allOrders()
+      .filter(
+        (order) =>
+          (order.status === 'PLACED' || order.status === 'NEEDS_CONFIRMATION') &&
+          order.cancelDeadline <= before,
+      )
+      .sort((a, b) => a.cancelDeadline - b.cancelDeadline || a.orderId.localeCompare(b.orderId))
+      .slice(0, limit);
+  }
+
+  pressLog(deviceId: string, request: PageRequest): Promise<Page<PressLogEntry>> {
+    const pad = (n: number) => String(n).padStart(13, '0');
+    const rows = (range: 'PRESS#' | 'REJ#') => {
+      const entries: { sk: string; entry: PressLogEntry }[] = [];
+      if (range === 'PRESS#') {
+        for (const [key, stored] of this.table.presses) {
+          const entry =
+            stored.kind === 'press'
+              ? stored.entry
+              : (this.table.orderPresses.get(key) as PressLogEntry);
+          if (entry.deviceId === deviceId)
+            entries.push({ sk: `PRESS#${pad(entry.seq ?? 0)}`, entry });
+        }
+      } else {
+        this.table.rejections.forEach((entry, i) => {
+          if (entry.deviceId === deviceId) {
+            entries.push({ sk: `REJ#${pad(entry.receivedAt)}#${pad(i)}`, entry });
+          }
+        });
+      }
+      return entries.sort((a, b) => b.sk.localeCompare(a.sk));
+    };
+    return mergePressLog(request, async (range, after, limit) =>
+      rows(range)
+        .filter((row) => after === undefined || row.sk < after)
+        .slice(0, limit)
+        .map((row) => ({ sk: row.sk, entry: clone(row.entry) })),
+    );
+  }
+
+  async anonymiseHouseholdOrders(householdId: string, anonymousId: string): Promise<number> {
+    let count = 0;
+    for (const stored of this.table.presses.values()) {
+      if (stored.kind === 'order' && stored.order.householdId === householdId) {
+        stored.order.householdId = anonymousId;
+        count++;
+      }
+    }
+    return count;
+  }
+}

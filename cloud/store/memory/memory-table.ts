@@ -1,0 +1,79 @@
+/**
+ * The in-memory stand-in for the single DynamoDB table: one record per item, shared by every
+ * memory adapter. As in DynamoDB, one button record is written by the API's ButtonStore, the
+ * press path and the order lifecycle, each through its own adapter, so a test that combines
+ * them sees what production sees. The contract suites prove the adapters on it behave like
+ * the DynamoDB ones.
+ */
+
+import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
+import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
+import type { AuditEntry, Button, Household, Order, PressLogEntry, Sku } from '../../core/model.ts';
+import type { Notification } from '../../core/notifications/notification-store.ts';
+import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
+
+/** The button item: the API's attributes, the press path's (hwm, open, recent) and the claim hash. */
+export type ButtonRecord = LoadedButton & { claimHash: string | null };
+
+export const clone = <T>(value: T): T => structuredClone(value);
+
+export const skuKey = (brandId: string, skuId: string) => `${brandId}/${skuId}`;
+export const pressKey = (deviceId: string, seq: number | null) => `${deviceId}#${seq}`;
+
+export class MemoryTable {
+  readonly buttons = new Map<string, ButtonRecord>();
+  readonly skus = new Map<string, Sku>();
+  /** The order or press record for each (device, seq). */
+  readonly presses = new Map<string, StoredPress>();
+  /** The press that created each order, for the press log. */
+  readonly orderPresses = new Map<string, PressLogEntry>();
+  readonly rejections: PressLogEntry[] = [];
+  readonly claims = new Map<string, ClaimRecord>();
+  readonly households = new Map<string, Household>();
+  readonly notifications: Notification[] = [];
+  readonly audit: AuditEntry[] = [];
+  readonly idempotency = new Map<string, IdempotencyRecord>();
+
+  /** Test fixture: a button item as it stands after registration and any presses. */
+  putButton(button: Button): void {
+    this.buttons.set(button.deviceId, { ...clone(button), recent: [], claimHash: null });
+  }
+
+  /** Test fixture: a SKU item. */
+  putSku(sku: Sku): void {
+    this.skus.set(skuKey(sku.brandId, sku.skuId), clone(sku));
+  }
+
+  allOrders(): Order[] {
+    const orders: Order[] = [];
+    for (const stored of this.presses.values()) {
+      if (stored.kind === 'order') orders.push(clone(stored.order));
+    }
+    return orders;
+  }
+
+  /** Every record as [kind#key, value], rejections last: "nothing changed" is checked on this. */
+  snapshot(): [string, unknown][] {
+    const keyed: [string, Map<string, unknown>][] = [
+      ['button', this.buttons],
+      ['sku', this.skus],
+      ['press', this.presses],
+      ['claim', this.claims],
+      ['household', this.households],
+      ['idempotency', this.idempotency],
+    ];
+    const listed: [string, unknown[]][] = [
+      ['notification', this.notifications],
+      ['audit', this.audit],
+      ['rejection', this.rejections],
+    ];
+    return clone([
+      ...keyed.flatMap(([kind, map]) =>
+        [...map].map(([key, value]): [string, unknown] => [`${kind}#${key}`, value]),
+      ),
+      ...listed.flatMap(([kind, list]) =>
+        list.map((value, i): [string, unknown] => [`${kind}#${i}`, value]),
+      ),
+    ]);
+  }
+}

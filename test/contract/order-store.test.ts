@@ -1,0 +1,187 @@
+/**
+ * The OrderStore contract, and the single table the ports share: a button item written by the
+ * API, claimed by the press path and released by the order lifecycle is one item on every
+ * store (memory, dynalite, DynamoDB Local).
+ */
+import { expect, it } from 'vitest';
+import type { Order } from '../../cloud/core/model.ts';
+import { describeOnEveryStore, type StoreUnderTest } from '../helpers/stores.ts';
+import { BRAND, button, START, sku, World } from '../helpers/world.ts';
+
+const MINUTE = 60_000;
+
+async function worldWith(open: () => Promise<StoreUnderTest>) {
+  const store = await open();
+  await store.putSku(sku());
+  return { store, world: new World(store) };
+}
+
+/** One order per button, a minute apart, so each has its own placedAt and deadline. */
+async function ordersFrom(world: World, store: StoreUnderTest, ids: string[]): Promise<Order[]> {
+  const orders: Order[] = [];
+  for (const id of ids) {
+    await store.putButton(button(id));
+    const result = await world.device(id).press();
+    const order = await store.orders.getOrder(result.orderId ?? '');
+    if (!order) throw new Error(`no order from ${id}`);
+    orders.push(order);
+    world.clock.advance(MINUTE);
+  }
+  return orders;
+}
+
+const cancelled = (order: Order, at: number): Order => ({
+  ...order,
+  status: 'CANCELLED',
+  history: [...order.history, { status: 'CANCELLED', at, actor: { kind: 'support', id: 's' } }],
+});
+
+describeOnEveryStore('OrderStore', (open) => {
+  it('reads an order by id; an unknown or malformed id is null', async () => {
+    const { store, world } = await worldWith(open);
+    const [order] = await ordersFrom(world, store, ['btn-1']);
+    expect(await store.orders.getOrder('btn-1-1')).toEqual(order);
+    expect(await store.orders.getOrder('btn-1-2')).toBeNull();
+    expect(await store.orders.getOrder('not an order id')).toBeNull();
+  });
+
+  it('pages a household’s orders newest first', async () => {
+    const { store, world } = await worldWith(open);
+    await ordersFrom(world, store, ['btn-1', 'btn-2', 'btn-3']);
+    const first = await store.orders.listHouseholdOrders('hh-1', { limit: 2 });
+    expect(first.items.map((o) => o.orderId)).toEqual(['btn-3-1', 'btn-2-1']);
+    const rest = await store.orders.listHouseholdOrders('hh-1', {
+      limit: 2,
+      cursor: first.cursor,
+    });
+    expect(rest.items.map((o) => o.orderId)).toEqual(['btn-1-1']);
+    expect(rest.cursor).toBeUndefined();
+    expect((await store.orders.listHouseholdOrders('hh-2', { limit: 5 })).items).toEqual([]);
+  });
+
+  it('lists a brand’s orders in one status, oldest first by when they entered it', async () => {
+    const { store, world } = await worldWith(open);
+    const [a, b] = await ordersFrom(world, store, ['btn-1', 'btn-2']);
+    if (!a || !b) throw new Error('two orders expected');
+    // b is cancelled first, a later: the CANCELLED list follows the cancel times.
+    expect(await store.orders.saveTransition(cancelled(b, START + 5 * MINUTE), 'PLACED')).toBe(
+      true,
+    );
+    expect(await store.orders.saveTransition(cancelled(a, START + 6 * MINUTE), 'PLACED')).toBe(
+      true,
+    );
+    const feed = await store.orders.listBrandOrders(BRAND, 'CANCELLED', { limit: 5 });
+    expect(feed.items.map((o) => o.orderId)).toEqual(['btn-2-1', 'btn-1-1']);
+    expect((await store.orders.listBrandOrders(BRAND, 'PLACED', { limit: 5 })).items).toEqual([]);
+    expect((await store.orders.listBrandOrders('globex', 'CANCELLED', { limit: 5 })).items).toEqual(
+      [],
+    );
+  });
+
+  it('saves a transition only from the expected status', async () => {
+    const { store, world } = await worldWith(open);
+    const [order] = await ordersFrom(world, store, ['btn-1']);
+    if (!order) throw new Error('order expected');
+    const next = cancelled(order, world.clock.now());
+    expect(await store.orders.saveTransition(next, 'CONFIRMED')).toBe(false);
+    expect((await store.orders.getOrder(order.orderId))?.status).toBe('PLACED');
+    expect(await store.orders.saveTransition(next, 'PLACED')).toBe(true);
+    expect(await store.orders.getOrder(order.orderId)).toMatchObject({
+      status: 'CANCELLED',
+      history: next.history,
+    });
+    expect(await store.orders.saveTransition(next, 'PLACED')).toBe(false);
+  });
+
+  it('releases an order’s slot on its button, once or many times', async () => {
+    const { store, world } = await worldWith(open);
+    await store.putButton(button('btn-1', { maxOpenOrders: 2 }));
+    const device = world.device('btn-1');
+    await device.press();
+    await device.press();
+    expect((await store.api.buttons.getButton('btn-1'))?.open.map((o) => o.seq)).toEqual([1, 2]);
+    await store.orders.releaseSlot('btn-1', 1);
+    await store.orders.releaseSlot('btn-1', 1);
+    expect((await store.api.buttons.getButton('btn-1'))?.open.map((o) => o.seq)).toEqual([2]);
+    await store.orders.releaseSlot('btn-unknown', 1);
+  });
+
+  it('records an accepted price only while the button still orders that SKU', async () => {
+    const { store } = await worldWith(open);
+    await store.putButton(button('btn-1', { acceptedPriceCents: 999 }));
+    await store.orders.acceptPrice('btn-1', 'coffee', 1299);
+    expect((await store.api.buttons.getButton('btn-1'))?.settings.acceptedPriceCents).toBe(1299);
+    await store.orders.acceptPrice('btn-1', 'tea', 5);
+    expect((await store.api.buttons.getButton('btn-1'))?.settings.acceptedPriceCents).toBe(1299);
+  });
+
+  it('lists orders whose deadline has passed, oldest deadline first, up to the limit', async () => {
+    const { store, world } = await worldWith(open);
+    const orders = await ordersFrom(world, store, ['btn-1', 'btn-2', 'btn-3']);
+    const deadlines = orders.map((o) => o.cancelDeadline);
+    expect(await store.orders.listDue((deadlines[0] as number) - 1, 10)).toEqual([]);
+    const due = await store.orders.listDue(deadlines[1] as number, 10);
+    expect(due.map((o) => o.orderId)).toEqual(['btn-1-1', 'btn-2-1']);
+    expect((await store.orders.listDue(deadlines[2] as number, 1)).map((o) => o.orderId)).toEqual([
+      'btn-1-1',
+    ]);
+    await store.orders.saveTransition(cancelled(orders[0] as Order, world.clock.now()), 'PLACED');
+    expect((await store.orders.listDue(deadlines[2] as number, 10)).map((o) => o.orderId)).toEqual([
+      'btn-2-1',
+      'btn-3-1',
+    ]);
+  });
+
+  it('anonymises one household’s orders and no other’s', async () => {
+    const { store, world } = await worldWith(open);
+    await ordersFrom(world, store, ['btn-1', 'btn-2']);
+    await store.putButton({ ...button('btn-9'), householdId: 'hh-2' });
+    await world.device('btn-9').press();
+    expect(await store.orders.anonymiseHouseholdOrders('hh-1', 'anon-1')).toBe(2);
+    expect((await store.orders.listHouseholdOrders('hh-1', { limit: 5 })).items).toEqual([]);
+    expect((await store.orders.listHouseholdOrders('anon-1', { limit: 5 })).items).toHaveLength(2);
+    expect((await store.orders.listHouseholdOrders('hh-2', { limit: 5 })).items).toHaveLength(1);
+  });
+});
+
+describeOnEveryStore('one button item across ports', (open) => {
+  it('a button and SKU created through the API are what the press path orders, and the claim shows in the API', async () => {
+    const store = await open();
+    const world = new World(store);
+    expect(await store.api.skus.createSku(sku())).toBe(true);
+    expect(await store.api.buttons.createButton(button('btn-1'), 'claim-hash')).toBe(true);
+    const result = await world.device('btn-1').press();
+    expect(result.outcome).toBe('ORDERED');
+    expect(await store.api.buttons.getButton('btn-1')).toMatchObject({
+      highWaterMark: 1,
+      lastPressAt: world.clock.now(),
+      batteryMv: 2900,
+      open: [{ orderId: 'btn-1-1' }],
+    });
+  });
+
+  it('settings patched through the API steer the next press', async () => {
+    const store = await open();
+    const world = new World(store);
+    await store.putSku(sku());
+    await store.api.buttons.createButton(button('btn-1'), 'claim-hash');
+    expect(
+      await store.api.buttons.patchSettings('btn-1', { householdId: 'hh-1' }, { quantity: 3 }),
+    ).toBe(true);
+    const result = await world.device('btn-1').press();
+    expect((await store.orders.getOrder(result.orderId ?? ''))?.quantity).toBe(3);
+  });
+
+  it('a household leaving resets its settings but keeps the press path’s state', async () => {
+    const store = await open();
+    const world = new World(store);
+    await store.putSku(sku());
+    await store.api.buttons.createButton(button('btn-1', { quantity: 2 }), 'claim-hash');
+    await world.device('btn-1').press();
+    expect(await store.api.buttons.releaseHousehold('btn-1', 'hh-1')).toBe('claim-hash');
+    const released = await store.api.buttons.getButton('btn-1');
+    expect(released).toMatchObject({ householdId: null, highWaterMark: 1, open: [{ seq: 1 }] });
+    expect(released?.settings).toMatchObject({ skuId: 'coffee', quantity: 1 });
+    expect((await store.press.loadContext('btn-1')).button?.highWaterMark).toBe(1);
+  });
+});
