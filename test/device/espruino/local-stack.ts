@@ -5,9 +5,6 @@
  * household claims it with its claim code and gives it a second action. Each button's flash
  * configuration is the file `npm run flash` takes.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { mqttPasswordFor, toHex } from '#shared/index';
 import { LocalIssuer } from '../../../cloud/core/auth/local-issuer.ts';
 import { systemClock } from '../../../cloud/core/ports.ts';
@@ -17,6 +14,7 @@ import { DEMO } from '../../../cloud/local/demo.ts';
 import { localPipeline } from '../../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../../cloud/local/stack.ts';
 import type { DeviceConfigFile } from '../../../device/scripts/flash-config.ts';
+import { quietLog, stackConfig, tempDir } from '../../e2e/support.ts';
 
 export interface StackOrder {
   seq: number;
@@ -47,26 +45,15 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const quiet = { info() {}, warn() {}, error() {} };
 let counter = 0;
 
 export async function startLocalStack(): Promise<LocalStack> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'restock-real-chip-'));
-  const stack = await startStack(
-    {
-      host: '127.0.0.1',
-      dataDir,
-      mqttPort: 0,
-      mqttTlsPort: 0,
-      httpPort: 0,
-      tableName: 'restock',
-      dynamodbEndpoint: undefined,
-      sweepIntervalMs: 60_000,
-      seedDemo: true,
-    },
-    { log: quiet, pipeline: localPipeline },
-  );
+  const data = await tempDir();
+  const dataDir = data.dir;
+  const stack = await startStack(stackConfig(dataDir), {
+    log: quietLog(),
+    pipeline: localPipeline,
+  });
   const issuer = await LocalIssuer.open(dataDir, systemClock);
   const tokens = {
     brand: await issuer.sign({ role: 'brand', tenant: DEMO.brandId }),
@@ -135,7 +122,7 @@ export async function startLocalStack(): Promise<LocalStack> {
     },
     async close() {
       await stack.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await data.remove();
     },
   };
 }

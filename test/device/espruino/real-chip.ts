@@ -102,9 +102,19 @@ export class RealChip {
     this.bin = bin;
   }
 
+  /** Every chip's folder not yet removed, so a failed test leaves none behind. */
+  private static readonly folders = new Set<string>();
+
   static async create(): Promise<RealChip> {
     if (!ESPRUINO_BIN) throw new Error('ESPRUINO_BIN is not set');
-    return new RealChip(await mkdtemp(join(tmpdir(), 'restock-chip-')), ESPRUINO_BIN);
+    const chip = new RealChip(await mkdtemp(join(tmpdir(), 'restock-chip-')), ESPRUINO_BIN);
+    RealChip.folders.add(chip.dir);
+    return chip;
+  }
+
+  static async removeAll(): Promise<void> {
+    for (const dir of RealChip.folders) await rm(dir, { recursive: true, force: true });
+    RealChip.folders.clear();
   }
 
   /**
@@ -144,6 +154,7 @@ export class RealChip {
   }
 
   remove(): Promise<void> {
+    RealChip.folders.delete(this.dir);
     return rm(this.dir, { recursive: true, force: true });
   }
 

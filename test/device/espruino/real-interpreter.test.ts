@@ -47,6 +47,7 @@ describe.skipIf(missing !== null)(
       local = await startLocalStack();
     }, 120_000);
     afterAll(async () => {
+      await RealChip.removeAll();
       await local?.close();
     });
 
