@@ -236,7 +236,7 @@ async function consoleReady(child: ChildProcess, wake: RealWake, n: number): Pro
   for (let tries = 0; running(child) && !wake.output.includes(marker); tries++) {
     if (tries === 0) typeLine(child, ask);
     else if (tries % 80 === 0) child.stdin?.write(`\x03\x10${ask}\n`);
-    if (tries > 2400) child.kill('SIGKILL'); // a minute without an answer
+    if (tries > 600) child.kill('SIGKILL'); // 15 s without an answer: upload again
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
