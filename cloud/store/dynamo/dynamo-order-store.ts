@@ -11,7 +11,7 @@ import { queryIndexItems } from './index-query.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
 import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
-import { keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
+import { FLAGGED_PARTITION, keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
 
 export class DynamoOrderStore implements OrderStore {
   constructor(private readonly table: Table) {}
@@ -39,9 +39,18 @@ export class DynamoOrderStore implements OrderStore {
     return this.queryOrders('gsi2', `BRAND#${brandId}#${status}`, '', true, page);
   }
 
+  listFlagged(page: PageRequest): Promise<Page<Order>> {
+    return this.queryOrders('gsi4', FLAGGED_PARTITION, '', true, page);
+  }
+
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
     const index = orderIndexKeys(next);
     const removeTimer = index.gsi3pk === undefined;
+    const unqueue = index.gsi4pk === undefined;
+    const removed = [
+      ...(removeTimer ? ['gsi3pk', 'gsi3sk'] : []),
+      ...(unqueue ? ['gsi4pk', 'gsi4sk'] : []),
+    ];
     const saved = await conditional('saveTransition', () =>
       this.table.doc.send(
         new UpdateCommand({
@@ -49,7 +58,8 @@ export class DynamoOrderStore implements OrderStore {
           Key: keys.press(next.deviceId, next.seq),
           UpdateExpression:
             'SET #status = :status, history = :history, cancelDeadline = :deadline, gsi2pk = :g2pk, gsi2sk = :g2sk' +
-            (removeTimer ? ' REMOVE gsi3pk, gsi3sk' : ', gsi3pk = :g3pk, gsi3sk = :g3sk'),
+            (removeTimer ? '' : ', gsi3pk = :g3pk, gsi3sk = :g3sk') +
+            (removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''),
           ConditionExpression: '#type = :order AND #status = :expected',
           ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
           ExpressionAttributeValues: {
@@ -108,8 +118,8 @@ export class DynamoOrderStore implements OrderStore {
     return count;
   }
 
-  releaseSlot(deviceId: string, seq: number): Promise<void> {
-    return releaseSlot(this.table, deviceId, seq);
+  releaseSlot(order: Order): Promise<void> {
+    return releaseSlot(this.table, order);
   }
 
   async acceptPrice(deviceId: string, skuId: string, priceCents: number): Promise<void> {

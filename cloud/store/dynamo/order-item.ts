@@ -3,8 +3,9 @@
  * An order item is also the press record of the press that created it.
  */
 import type { Order, PressLogEntry } from '../../core/model.ts';
+import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { StoredPress } from '../../core/press/press-store.ts';
-import { keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
+import { FLAGGED_PARTITION, keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
 
 /** Press records that are not orders are kept for the press log, then expire (TTL). */
 export const PRESS_RECORD_TTL_S = 30 * 24 * 3600;
@@ -27,6 +28,7 @@ const ORDER_FIELDS = [
   'cancelWindowMinutes',
   'cancelDeadline',
   'history',
+  'guard',
 ] as const;
 
 const LOG_FIELDS = [
@@ -54,6 +56,7 @@ function statusAt(order: Order): number {
 /** The index keys an order has in its current status; timers only while one is running. */
 export function orderIndexKeys(order: Order): Record<string, string | undefined> {
   const waiting = order.status === 'PLACED' || order.status === 'NEEDS_CONFIRMATION';
+  const queued = isFlaggedForSupport(order);
   return {
     gsi1pk: `HH#${order.householdId}`,
     gsi1sk: `ORDER#${timeKey(order.placedAt)}#${order.orderId}`,
@@ -61,6 +64,8 @@ export function orderIndexKeys(order: Order): Record<string, string | undefined>
     gsi2sk: `${timeKey(statusAt(order))}#${order.orderId}`,
     gsi3pk: waiting ? TIMER_PARTITION : undefined,
     gsi3sk: waiting ? `${timeKey(order.cancelDeadline)}#${order.orderId}` : undefined,
+    gsi4pk: queued ? FLAGGED_PARTITION : undefined,
+    gsi4sk: queued ? `${timeKey(order.placedAt)}#${order.orderId}` : undefined,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * @module store/dynamo/table-keys — the single-table key design.
  *
- * One DynamoDB table, string keys `pk`/`sk`, three sparse global secondary indexes and a TTL
+ * One DynamoDB table, string keys `pk`/`sk`, four sparse global secondary indexes and a TTL
  * attribute `expiresAt` (epoch seconds). No request path scans the table.
  *
  * | item              | pk                 | sk                     | gsi1 (household)          | gsi2 (brand)                          | gsi3 (timers)                 |
@@ -27,11 +27,13 @@
  *   open-order cap atomically without transactions (dynalite has none).
  * - gsi3 holds only orders waiting on a timer (PLACED until the cancel window ends,
  *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline.
+ * - gsi4 holds only open orders the accidental-order guard held or flagged, not yet shipped
+ *   (`FLAGGED` / `{placedAt:013}#{id}`): the support queue across households, oldest first.
  * - Rejected presses get their own sort-key range so a forged or replayed press can never
  *   occupy the slot of a real sequence number.
  */
 
-export const TABLE_INDEXES = ['gsi1', 'gsi2', 'gsi3'] as const;
+export const TABLE_INDEXES = ['gsi1', 'gsi2', 'gsi3', 'gsi4'] as const;
 export type IndexName = (typeof TABLE_INDEXES)[number];
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -58,3 +60,4 @@ export const keys = {
 } as const;
 
 export const TIMER_PARTITION = 'TIMER';
+export const FLAGGED_PARTITION = 'FLAGGED';
