@@ -2,7 +2,8 @@
  * The real local stack (`npm start`'s broker with its device policy and mutual TLS, topic
  * rule, press pipeline on dynalite, HTTP API) on free ports in a temporary data folder, and
  * buttons set up the way people do it: the brand registers and binds one over HTTP, the demo
- * household claims it with its claim code and gives it a second action. Each button's flash
+ * household claims it with its claim code, gives it a second action and lets it order without
+ * a confirmation step (every test button orders the same coffee for the same household). Each button's flash
  * configuration is the file `npm run flash` takes.
  */
 import { mqttPasswordFor, toHex } from '#shared/index';
@@ -83,8 +84,12 @@ export async function startLocalStack(): Promise<LocalStack> {
       const { claimCode } = (batch.buttons as { claimCode: string }[])[0] as { claimCode: string };
       await api('brand', 'PUT', `/v1/brand/buttons/${device}/sku`, { skuId: 'coffee-1kg' });
       await api('household', 'POST', '/v1/household/claims', { claimCode });
+      // Every test button orders coffee for the same household: no early-reorder guard, and
+      // no confirmation of the first order (a claim asks for one until the household opts out).
       await api('household', 'PATCH', `/v1/household/buttons/${device}/settings`, {
         secondAction: { skuId: 'filters-100', quantity: 1 },
+        learnRhythm: false,
+        confirmFirstOrder: false,
       });
       const key = (await stack.keySource.deviceKey(device, 1)) as Uint8Array;
       const config: DeviceConfigFile = {
