@@ -176,7 +176,9 @@ async function connectAttacker(
   return client;
 }
 
+/** Items in the table once the outbox relay has written the notifications of what came before. */
 async function countItems(stack: RunningStack): Promise<number> {
+  await stack.drainOutbox();
   let count = 0;
   let start: Record<string, unknown> | undefined;
   do {

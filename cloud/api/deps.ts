@@ -8,6 +8,7 @@ import type { HouseholdStore } from '../core/households/household-store.ts';
 import type { OrderActions } from '../core/households/order-actions.ts';
 import type { IdempotencyStore } from '../core/idempotency/idempotency-store.ts';
 import type { NotificationStore } from '../core/notifications/notification-store.ts';
+import type { SubscriptionChannel } from '../core/notifications/subscriptions.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Clock, KeySource, Log } from '../core/ports.ts';
 
@@ -29,6 +30,8 @@ export interface ApiDeps {
   clock: Clock;
   keySource: KeySource;
   tokens: TokenVerifier;
+  /** Where household subscriptions are made: SNS in AWS, recorded only on one machine. */
+  subscriptions: SubscriptionChannel;
   log: Log;
   /** Ids for audit entries and notifications; random UUIDs unless a test pins them. */
   newId?: () => string;

@@ -2,11 +2,13 @@
  * Request and response schemas. Types are inferred from them, the edge validates with them,
  * and /openapi.json is generated from them — one definition each.
  */
+
 import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
 import { SETTINGS_BOUNDS } from '../core/fleet/settings-bounds.ts';
 import { isTimeZone } from '../core/guard/local-time.ts';
 import { CHILD_LOCKS, GUARD_REASONS, ORDER_STATUSES } from '../core/model.ts';
+import { SUBSCRIPTION_PROTOCOLS } from '../core/notifications/subscriptions.ts';
 
 const identifier = (max: number) =>
   z
@@ -406,12 +408,38 @@ export const NotificationSchema = z
   .openapi('Notification');
 export const NotificationPage = paged(NotificationSchema, 'NotificationPage');
 
+/** E-mail, or a phone number in E.164 for SMS; the reference at the channel stays internal. */
+export const SubscriptionInputSchema = z
+  .discriminatedUnion('protocol', [
+    z.object({ protocol: z.literal('email'), endpoint: z.email().max(320) }),
+    z.object({
+      protocol: z.literal('sms'),
+      endpoint: z
+        .string()
+        .regex(/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164, e.g. +4915112345678'),
+    }),
+  ])
+  .openapi('SubscriptionInput');
+
+export const SubscriptionSchema = z
+  .object({
+    subscriptionId: z.string(),
+    protocol: z.enum(SUBSCRIPTION_PROTOCOLS),
+    endpoint: z.string(),
+    createdAt: epochMs,
+  })
+  .openapi('Subscription');
+export const SubscriptionList = z
+  .object({ items: z.array(SubscriptionSchema) })
+  .openapi('SubscriptionList');
+
 export const ExportSchema = z
   .object({
     household: HouseholdSchema.nullable(),
     buttons: z.array(HouseholdButtonSchema),
     orders: z.array(OrderSchema),
     notifications: z.array(NotificationSchema),
+    subscriptions: z.array(SubscriptionSchema),
   })
   .openapi('HouseholdExport');
 
@@ -422,6 +450,7 @@ export const ErasureSchema = z
     ordersAnonymised: z.number().int(),
     buttonsReleased: z.number().int(),
     notificationsDeleted: z.number().int(),
+    subscriptionsDeleted: z.number().int(),
   })
   .openapi('ErasureSummary');
 

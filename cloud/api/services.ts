@@ -5,8 +5,7 @@ import { Catalog } from '../core/catalog/catalog.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
-import type { Order, OrderEventType } from '../core/model.ts';
-import { notificationFor } from '../core/notifications/notify.ts';
+import { Subscriptions } from '../core/notifications/subscriptions.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 
@@ -17,11 +16,13 @@ export function buildServices(deps: ApiDeps) {
   const newId = deps.newId ?? randomUUID;
   const catalog = new Catalog(stores.skus, clock);
   const fleet = new Fleet(stores.buttons, stores.claims, catalog, deps.keySource, clock);
+  const subscriptions = new Subscriptions(stores.notifications, deps.subscriptions, clock, newId);
   const account = new HouseholdAccount({
     households: stores.households,
     buttons: stores.buttons,
     fleet,
     notifications: stores.notifications,
+    subscriptions,
     orders: stores.orders,
     orderActions: deps.orderService,
   });
@@ -30,6 +31,7 @@ export function buildServices(deps: ApiDeps) {
     catalog,
     fleet,
     account,
+    subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
@@ -42,19 +44,6 @@ export function buildServices(deps: ApiDeps) {
         subject,
         reason,
       });
-    },
-
-    /** Tells the household about a change someone else made to its order. */
-    async notify(order: Order, type: OrderEventType) {
-      const event = {
-        type,
-        orderId: order.orderId,
-        householdId: order.householdId,
-        brandId: order.brandId,
-        at: clock.now(),
-        order,
-      };
-      await stores.notifications.addNotification(notificationFor(event, newId()));
     },
   };
 }

@@ -1,6 +1,7 @@
 /** What each role sees of a record: the response shapes, mapped from domain records. */
 import { DAY_MS, nextNeedAt } from '../core/guard/rhythm.ts';
 import type { Button, Sku } from '../core/model.ts';
+import type { Subscription } from '../core/notifications/subscriptions.ts';
 
 export function buttonView(button: Button) {
   return {
@@ -23,6 +24,15 @@ export function supportButtonView(button: Button) {
     householdId: button.householdId,
     highWaterMark: button.highWaterMark,
   };
+}
+
+/** A subscription as the household sees it: no channel reference. */
+export function subscriptionView({
+  reference: _reference,
+  householdId: _household,
+  ...view
+}: Subscription) {
+  return view;
 }
 
 /**

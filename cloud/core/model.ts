@@ -221,6 +221,8 @@ export type OrderEventType =
   | 'OrderExpired';
 
 export interface OrderEvent {
+  /** Stable across redeliveries (`{orderId}/{n}` for the n-th transition): consumers de-duplicate on it. */
+  eventId: string;
   type: OrderEventType;
   orderId: string;
   householdId: string;

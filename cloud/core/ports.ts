@@ -21,12 +21,13 @@ export interface AckPublisher {
   publishAck(deviceId: string, ack: Ack): Promise<void>;
 }
 
-/** Receives order events: EventBridge in AWS, the console + outbox locally. */
+/**
+ * Receives order events from the outbox relay (core/events): EventBridge in AWS; the console,
+ * the outbox file and the household's notifications locally. Delivery is at least once.
+ */
 export interface EventSink {
   emit(events: OrderEvent[]): Promise<void>;
 }
-
-export const noEvents: EventSink = { emit: async () => {} };
 
 /** Structured logging; implementations must never log secrets or signatures' keys. */
 export interface Log {

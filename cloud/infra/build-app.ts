@@ -18,6 +18,7 @@ export function buildApp(app = new App()): {
   const stack = new RestockStack(app, STACK_NAME, {
     description: 'Restock: Dash-style reorder buttons on AWS IoT Core, Lambda and DynamoDB',
     iotDataEndpoint: context('iotDataEndpoint'),
+    iotLogging: context('iotLogging') !== 'off',
     hostedUi: domainPrefix && callbackUrl ? { domainPrefix, callbackUrl } : undefined,
   });
   const web = new RestockWebStack(app, WEB_STACK_NAME, {

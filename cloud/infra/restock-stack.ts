@@ -11,9 +11,11 @@ import { ackTopic } from '#shared/index';
 import { TABLE_INDEXES } from '../store/dynamo/table-keys.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
-import { DeviceFleet, IOT_ARN_PREFIX, PressDeadLetters } from './constructs/device-fleet.ts';
+import { DeadLetters, DeviceFleet, IOT_ARN_PREFIX } from './constructs/device-fleet.ts';
 import { type HostedUiSettings, RestockHttpApi, Users } from './constructs/http-api.ts';
+import { IotDataEndpoint } from './constructs/iot-data-endpoint.ts';
 import { Messaging } from './constructs/messaging.ts';
+import { OrderEvents } from './constructs/order-events.ts';
 import { RestockFunction } from './constructs/restock-function.ts';
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
@@ -27,11 +29,12 @@ export const TABLE_ACCESS = {
 
 export interface RestockStackProps extends StackProps {
   /**
-   * The account's `iot:Data-ATS` endpoint host (`-c iotDataEndpoint=…`). Without it the press
-   * Lambda's IoT data-plane client uses the SDK's regional `data-ats.iot.{region}` endpoint,
-   * which needs no lookup (so no `iot:DescribeEndpoint`, which cannot be scoped to a resource).
+   * The account's `iot:Data-ATS` endpoint host (`-c iotDataEndpoint=…`); without it the stack
+   * looks it up at deploy time.
    */
   iotDataEndpoint?: string;
+  /** AWS IoT Core logging (account-wide); `-c iotLogging=off` for a second stack in one account. */
+  iotLogging?: boolean;
   /** Cognito hosted UI for the web console (`-c cognitoDomainPrefix=… -c webConsoleUrl=…`). */
   hostedUi?: HostedUiSettings;
 }
@@ -46,20 +49,21 @@ export class RestockStack extends Stack {
     const messaging = new Messaging(this, 'Messaging');
     const users = new Users(this, 'Users', props.hostedUi);
     this.users = users;
-    const deadLetters = new PressDeadLetters(this, 'PressDeadLetters');
+    const deadLetters = new DeadLetters(this, 'PressDeadLetters', 'the press rule and Lambda');
+    const eventDeadLetters = new DeadLetters(
+      this,
+      'EventDeadLetters',
+      'the order-event stream, rule and notification Lambda',
+    );
 
-    const common = {
-      TABLE_NAME: data.table.tableName,
-      EVENT_BUS_NAME: messaging.bus.eventBusName,
-      NOTIFY_TOPIC_ARN: messaging.notifications.topicArn,
-    };
+    const common = { TABLE_NAME: data.table.tableName };
     const press = new RestockFunction(this, 'Press', {
       entry: 'press',
       description: 'Verifies a press, places at most one order, publishes the signed ack',
       environment: {
         ...common,
         MASTER_KEY_SECRET_ARN: data.masterKey.secretArn,
-        ...(props.iotDataEndpoint ? { IOT_DATA_ENDPOINT: props.iotDataEndpoint } : {}),
+        IOT_DATA_ENDPOINT: new IotDataEndpoint(this, 'IotDataEndpoint', props.iotDataEndpoint).url,
       },
       deadLetterQueue: deadLetters.queue,
     });
@@ -71,6 +75,7 @@ export class RestockStack extends Stack {
         MASTER_KEY_SECRET_ARN: data.masterKey.secretArn,
         JWT_ISSUER: users.issuer,
         JWT_AUDIENCE: users.client.userPoolClientId,
+        NOTIFY_TOPIC_ARN: messaging.notifications.topicArn,
       },
       memorySize: 512,
     });
@@ -79,6 +84,9 @@ export class RestockStack extends Stack {
       description: 'Confirms orders whose cancel window closed and expires unconfirmed ones',
       environment: common,
       timeout: Duration.seconds(50),
+      // A failed run is covered by the next one a minute later; Lambda's own asynchronous
+      // retries would only pile runs up (the rule's retryAttempts covers EventBridge alone).
+      retryAttempts: 0,
     });
 
     // Grants: each function gets what its entry point uses. No function may Scan (no request
@@ -95,10 +103,26 @@ export class RestockStack extends Stack {
     ] as const) {
       fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: tableResources }));
     }
-    for (const fn of [press.fn, api.fn, sweep.fn]) {
-      messaging.bus.grantPutEventsTo(fn);
-      messaging.notifications.grantPublish(fn);
-    }
+    // Households manage their own e-mail/SMS subscriptions to the household topic.
+    api.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sns:Subscribe'],
+        resources: [messaging.notifications.topicArn],
+      }),
+    );
+    api.fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Unsubscribe'], resources: ['*'] }));
+    Validations.of(api.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'sns:Unsubscribe has no resource-level permission; the API only removes ARNs it stored.',
+    });
+    // Order events leave through the table's stream: these three never publish anything.
+    const events = new OrderEvents(this, 'OrderEvents', {
+      table: data.table,
+      bus: messaging.bus,
+      notifications: messaging.notifications,
+      deadLetters: eventDeadLetters.queue,
+    });
     // Only the two functions that derive device keys may read the master key.
     data.masterKey.grantRead(press.fn);
     data.masterKey.grantRead(api.fn);
@@ -116,6 +140,7 @@ export class RestockStack extends Stack {
     const fleet = new DeviceFleet(this, 'DeviceFleet', {
       pressFunction: press.fn,
       deadLetters: deadLetters.queue,
+      logging: props.iotLogging ?? true,
     });
     const http = new RestockHttpApi(this, 'Http', { handler: api.fn, users });
     this.http = http;
@@ -130,8 +155,23 @@ export class RestockStack extends Stack {
     });
 
     new Alarms(this, 'Alarms', {
-      functions: { Press: press.fn, Api: api.fn, Sweep: sweep.fn },
-      deadLetters: deadLetters.queue,
+      functions: {
+        Press: press.fn,
+        Api: api.fn,
+        Sweep: sweep.fn,
+        Outbox: events.outbox.fn,
+        Notify: events.notify.fn,
+      },
+      deadLetters: {
+        DeadLetters: [deadLetters.queue, 'Presses are waiting in the dead-letter queue'],
+        EventDeadLetters: [eventDeadLetters.queue, 'Order events failed delivery (see the queue)'],
+      },
+      others: {
+        Api5xx: [
+          http.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+          'The HTTP API answered with a server error (5xx)',
+        ],
+      },
       topic: messaging.operations,
     });
 
@@ -148,6 +188,11 @@ export class RestockStack extends Stack {
     out('NotifyTopicArn', messaging.notifications.topicArn, 'SNS topic for households');
     out('AlarmTopicArn', messaging.operations.topicArn, 'SNS topic for operator alarms');
     out('DeadLetterQueueUrl', deadLetters.queue.queueUrl, 'Presses that failed delivery');
+    out(
+      'EventDeadLetterQueueUrl',
+      eventDeadLetters.queue.queueUrl,
+      'Order events the stream, rule or notification Lambda could not deliver',
+    );
     out('Region', Aws.REGION, 'Deployment region');
   }
 }

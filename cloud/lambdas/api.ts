@@ -4,6 +4,7 @@
  * (JWT_ISSUER, JWT_AUDIENCE) although the gateway's authorizer already did: the app must not
  * depend on being deployed behind it.
  */
+import { SNSClient } from '@aws-sdk/client-sns';
 import { handle } from 'hono/aws-lambda';
 import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
@@ -11,6 +12,7 @@ import { cognitoVerifier } from '../core/auth/token-verifier.ts';
 import { systemClock } from '../core/ports.ts';
 import { requireEnv } from './aws/environment.ts';
 import { awsServices } from './aws/services.ts';
+import { SnsSubscriptionChannel } from './aws/sns-subscriptions.ts';
 
 const services = awsServices('restock-api');
 
@@ -24,6 +26,7 @@ const app = createApiApp({
     audience: requireEnv('JWT_AUDIENCE'),
     clock: systemClock,
   }),
+  subscriptions: new SnsSubscriptionChannel(new SNSClient({}), requireEnv('NOTIFY_TOPIC_ARN')),
   log: services.log,
 });
 

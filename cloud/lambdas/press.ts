@@ -7,23 +7,24 @@ import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import type { PressResult } from '../core/press/press-service.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
+import { requireEnv } from './aws/environment.ts';
 import { IotAckPublisher } from './aws/iot-ack-publisher.ts';
 import { awsServices } from './aws/services.ts';
 
 const services = awsServices('restock-press');
-const endpoint = process.env.IOT_DATA_ENDPOINT;
 const { presses } = createPressPipeline({
   store: new DynamoPressStore(services.table),
   orderStore: services.orderStore,
   keys: services.keySource,
-  acks: new IotAckPublisher(
-    new IoTDataPlaneClient(endpoint ? { endpoint: `https://${endpoint}` } : {}),
-  ),
-  events: services.events,
+  // The account's own data endpoint (looked up at deploy time), as AWS advises for publishing.
+  acks: new IotAckPublisher(new IoTDataPlaneClient({ endpoint: requireEnv('IOT_DATA_ENDPOINT') })),
   log: services.log,
 });
 
-/** Errors propagate so the rule's retry (or its dead-letter queue) takes over; retries are safe. */
+/**
+ * Errors propagate: the rule invokes asynchronously, so Lambda's own retries (then the function's
+ * dead-letter queue) take over; a retry is safe (same sequence number, same outcome).
+ */
 export async function handler(event: PressEvent): Promise<Pick<PressResult, 'outcome' | 'reason'>> {
   const result = await presses.handle(event);
   return { outcome: result.outcome, reason: result.reason };

@@ -1,14 +1,14 @@
 /**
- * Notifications on one machine: every order event becomes a line on the console and a JSON line
- * in the outbox file of the data folder (where the API and a person can read it). In AWS the
- * same events go to EventBridge and the notification service.
+ * Notifications on one machine: every order event the outbox relay publishes becomes a line on
+ * the console and a JSON line in the outbox file of the data folder (where a person can read
+ * it), then goes on to the household's notifications. In AWS the same events go to EventBridge
+ * and the notification Lambda. Delivery is at least once: a line may repeat after a crash, with
+ * the same notification id (the event id).
  */
-
-import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { OrderEvent } from '../core/model.ts';
-import type { Notification, NotificationStore } from '../core/notifications/notification-store.ts';
+import type { Notification } from '../core/notifications/notification-store.ts';
 import { AUDIENCE, type Audience, notificationFor } from '../core/notifications/notify.ts';
 import type { EventSink, Log } from '../core/ports.ts';
 
@@ -17,10 +17,7 @@ export const OUTBOX_FILE = 'outbox.jsonl';
 /** One outbox line: the household's notification, with the brand and who should hear of it. */
 export type OutboxLine = Notification & { brandId: string; to: readonly Audience[] };
 
-/**
- * Console + outbox file, and (where given) the household's notifications in the store, all with
- * the same notification. Appends are serialised so lines never interleave.
- */
+/** Console + outbox file, then `next`. Appends are serialised so lines never interleave. */
 export class LocalNotifier implements EventSink {
   private chain: Promise<void> = Promise.resolve();
   readonly path: string;
@@ -28,14 +25,14 @@ export class LocalNotifier implements EventSink {
   constructor(
     dataDir: string,
     private readonly log: Log,
-    private readonly store?: NotificationStore,
+    private readonly next?: EventSink,
   ) {
     this.path = join(dataDir, OUTBOX_FILE);
   }
 
   async emit(events: OrderEvent[]): Promise<void> {
     const notes: OutboxLine[] = events.map((event) => ({
-      ...notificationFor(event, randomUUID()),
+      ...notificationFor(event, event.eventId),
       brandId: event.brandId,
       to: AUDIENCE[event.type],
     }));
@@ -49,8 +46,6 @@ export class LocalNotifier implements EventSink {
     });
     this.chain = write.catch(() => undefined);
     await write;
-    for (const { brandId: _brandId, to: _to, ...notification } of notes) {
-      await this.store?.addNotification(notification);
-    }
+    await this.next?.emit(events);
   }
 }

@@ -37,6 +37,11 @@ export interface PipelineContext {
 
 export interface Pipeline {
   handlePress: HandlePress;
+  /**
+   * Publishes the order events waiting in the table's outbox (dynalite has no streams); runs
+   * after every press, on a timer, and so after a restart. Returns how many events went out.
+   */
+  drainOutbox?: () => Promise<number>;
   /** Runs the cancel-window sweep once (called on a timer). */
   sweep?: (now: number) => Promise<unknown>;
   /** Starts the HTTP API on the configured port; returns its URL and how to stop it. */
@@ -75,6 +80,8 @@ export interface RunningStack {
   demo: string[];
   store: string;
   sweepOnce(): Promise<void>;
+  /** Resolves when every event committed before the call has been published. */
+  drainOutbox(): Promise<void>;
   /**
    * Fault injection (the soak's `--faults`, SIGUSR2 to `npm start`): drops the broker with every
    * connection and presses in flight, stays down for `downMs`, and starts a new broker on the same
@@ -161,8 +168,15 @@ export async function startStack(
     if (pipeline.close) closers.push(pipeline.close);
     const demo = config.seedDemo && pipeline.seedDemo ? await pipeline.seedDemo() : [];
 
+    const outbox = startOutboxLoop(pipeline.drainOutbox, log);
+    closers.push(outbox.stop);
+    const handlePress: HandlePress = async (event) => {
+      const result = await pipeline.handlePress(event);
+      void outbox.drain();
+      return result;
+    };
     const ruleFor = (aedes: RunningBroker['aedes']) =>
-      startTopicRule({ aedes, handlePress: pipeline.handlePress, clock: systemClock, log });
+      startTopicRule({ aedes, handlePress, clock: systemClock, log });
     let rule = await ruleFor(broker.aedes);
     // Closed before the broker: stop taking presses, let those in flight finish.
     closers.push(() => rule.close());
@@ -248,6 +262,7 @@ export async function startStack(
       demo,
       store,
       sweepOnce,
+      drainOutbox: outbox.drain,
       restartBroker,
       close: async () => {
         await restarting?.catch(() => undefined);
@@ -258,6 +273,47 @@ export async function startStack(
     await closeAll();
     throw error;
   }
+}
+
+const OUTBOX_INTERVAL_MS = 250;
+
+/**
+ * Drains the outbox now and then on a timer, one drain at a time: a call during a drain waits
+ * for one more full drain, so what it asked for is covered. Failures are logged and retried.
+ */
+function startOutboxLoop(drainOutbox: Pipeline['drainOutbox'], log: Log) {
+  let running: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const once = async () => {
+    try {
+      await drainOutbox?.();
+    } catch (error) {
+      log.error('outbox drain failed', { error: String(error) });
+    }
+  };
+  const drain = (): Promise<void> => {
+    if (!drainOutbox) return Promise.resolve();
+    if (!running) {
+      running = once().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    next ??= running.then(() => {
+      next = null;
+      return drain();
+    });
+    return next;
+  };
+  const timer = setInterval(() => void drain(), OUTBOX_INTERVAL_MS);
+  return {
+    drain,
+    stop: async () => {
+      clearInterval(timer);
+      await next;
+      await running;
+    },
+  };
 }
 
 /** One stack per data folder: the store's files are not shareable between processes. */

@@ -218,6 +218,35 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
       expect((await notifications.listNotifications('hh-1', { limit: 10 })).items).toEqual([]);
       expect((await notifications.listNotifications('hh-2', { limit: 10 })).items).toHaveLength(1);
     });
+
+    it('keeps a household’s subscriptions oldest first, apart from notifications and other households', async () => {
+      const { notifications } = await open();
+      const sub = (householdId: string, subscriptionId: string, createdAt: number) => ({
+        householdId,
+        subscriptionId,
+        protocol: 'email' as const,
+        endpoint: `${subscriptionId}@example.org`,
+        createdAt,
+        reference: `arn:aws:sns:eu-central-1:123456789012:topic:${subscriptionId}`,
+      });
+      await notifications.putSubscription(sub('hh-1', 's2', T + 2));
+      await notifications.putSubscription(sub('hh-1', 's1', T + 1));
+      await notifications.putSubscription(sub('hh-2', 's3', T));
+      expect((await notifications.listSubscriptions('hh-1')).map((s) => s.subscriptionId)).toEqual([
+        's1',
+        's2',
+      ]);
+      expect(await notifications.listSubscriptions('hh-1')).toContainEqual(
+        sub('hh-1', 's1', T + 1),
+      );
+      expect(await notifications.deleteNotifications('hh-1')).toBe(0);
+      await notifications.deleteSubscription('hh-1', 's1');
+      await notifications.deleteSubscription('hh-1', 's1');
+      expect((await notifications.listSubscriptions('hh-1')).map((s) => s.subscriptionId)).toEqual([
+        's2',
+      ]);
+      expect(await notifications.listSubscriptions('hh-2')).toHaveLength(1);
+    });
   });
 
   describe('AuditStore', () => {

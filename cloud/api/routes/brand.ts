@@ -274,7 +274,6 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
         await brandOrder(brandId, orderId);
         const actor = { kind: 'brand' as const, id: brandId };
         const order = await s.deps.orderService[step](orderId, actor);
-        await s.notify(order, step === 'ship' ? 'OrderShipped' : 'OrderDelivered');
         return c.json(order, 200);
       },
     );

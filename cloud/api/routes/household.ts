@@ -1,4 +1,7 @@
-/** Household routes: profile, claims, button settings, orders, notifications, export, erasure. */
+/**
+ * Household routes: profile, claims, button settings, orders, notifications and their
+ * subscriptions, export, erasure.
+ */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../core/errors.ts';
 import type { Button, Order } from '../../core/model.ts';
@@ -22,14 +25,18 @@ import {
   PageQuery,
   ProfileInputSchema,
   SettingsChangesSchema,
+  SubscriptionInputSchema,
+  SubscriptionList,
+  SubscriptionSchema,
   TermsSchema,
 } from '../schemas.ts';
 import type { Services } from '../services.ts';
-import { householdButtonView } from '../views.ts';
+import { householdButtonView, subscriptionView } from '../views.ts';
 
 const common = { tags: ['household'], security: bearer };
 const DeviceParam = z.object({ deviceId: DeviceId });
 const OrderParam = z.object({ orderId: OrderId });
+const SubscriptionParam = z.object({ subscriptionId: z.string().min(1).max(64) });
 
 export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
   const { stores, clock, orderService } = s.deps;
@@ -273,13 +280,67 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
     createRoute({
       ...common,
       method: 'get',
+      path: '/v1/household/subscriptions',
+      summary: 'Where notifications are also sent (e-mail, SMS)',
+      responses: { 200: json(SubscriptionList, 'the subscriptions'), ...errorResponses },
+    }),
+    async (c) => {
+      const items = await s.subscriptions.list(householdOf(c));
+      return c.json({ items: items.map(subscriptionView) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/household/subscriptions',
+      summary:
+        'Also send notifications to an e-mail address or phone (e-mail asks to confirm first)',
+      request: body(SubscriptionInputSchema),
+      responses: { 201: json(SubscriptionSchema, 'the subscription'), ...errorResponses },
+    }),
+    async (c) => {
+      const { protocol, endpoint } = c.req.valid('json');
+      const made = await s.subscriptions.subscribe(householdOf(c), protocol, endpoint);
+      return c.json(subscriptionView(made), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'delete',
+      path: '/v1/household/subscriptions/{subscriptionId}',
+      summary: 'Stop sending notifications there',
+      request: { params: SubscriptionParam },
+      responses: { 200: json(SubscriptionSchema, 'the removed subscription'), ...errorResponses },
+    }),
+    async (c) => {
+      const { subscriptionId } = c.req.valid('param');
+      const removed = await s.subscriptions.unsubscribe(householdOf(c), subscriptionId);
+      return c.json(subscriptionView(removed), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
       path: '/v1/household/export',
       summary: 'Everything stored about the household, as JSON',
       responses: { 200: json(ExportSchema, 'the export'), ...errorResponses },
     }),
     async (c) => {
       const data = await s.account.export(householdOf(c));
-      return c.json({ ...data, buttons: await Promise.all(data.buttons.map(viewOf)) }, 200);
+      return c.json(
+        {
+          ...data,
+          buttons: await Promise.all(data.buttons.map(viewOf)),
+          subscriptions: data.subscriptions.map(subscriptionView),
+        },
+        200,
+      );
     },
   );
 

@@ -44,9 +44,7 @@ export function supportRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
     const actor = { kind: 'support' as const, id: c.get('principal').subject };
     if (!(await stores.orders.getOrder(orderId))) throw new NotFoundError('order', orderId);
     await s.audit(c, 'order.cancel', `order:${orderId}`, reason);
-    const order = await orderService.cancel(orderId, actor, reason);
-    await s.notify(order, 'OrderCancelled');
-    return order;
+    return orderService.cancel(orderId, actor, reason);
   }
 
   app.openapi(

@@ -1,6 +1,6 @@
 /**
  * A household's account as a whole: the data export and the erasure. Erasure deletes the
- * profile (name, e-mail, address), notifications and claim codes, detaches the buttons,
+ * profile (name, e-mail, address), notifications, subscriptions and claim codes, detaches the buttons,
  * cancels what can still be cancelled, and keeps the orders under an anonymous id so they
  * still count for the brand (tax records). Every step is idempotent, so a failed erasure is
  * finished by calling it again.
@@ -11,6 +11,7 @@ import type { ButtonStore } from '../fleet/button-store.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { Button, Household, Order } from '../model.ts';
 import type { Notification, NotificationStore } from '../notifications/notification-store.ts';
+import type { Subscription, Subscriptions } from '../notifications/subscriptions.ts';
 import type { OrderStore } from '../orders/order-store.ts';
 import { collectAll } from './collect.ts';
 import type { HouseholdStore } from './household-store.ts';
@@ -21,6 +22,7 @@ export interface HouseholdExport {
   buttons: Button[];
   orders: Order[];
   notifications: Notification[];
+  subscriptions: Subscription[];
 }
 
 export interface ErasureSummary {
@@ -29,6 +31,7 @@ export interface ErasureSummary {
   ordersAnonymised: number;
   buttonsReleased: number;
   notificationsDeleted: number;
+  subscriptionsDeleted: number;
 }
 
 export class HouseholdAccount {
@@ -38,18 +41,20 @@ export class HouseholdAccount {
       buttons: ButtonStore;
       fleet: Fleet;
       notifications: NotificationStore;
+      subscriptions: Subscriptions;
       orders: OrderStore;
       orderActions: OrderActions;
     },
   ) {}
 
   async export(householdId: string): Promise<HouseholdExport> {
-    const { households, buttons, orders, notifications } = this.deps;
+    const { households, buttons, orders, notifications, subscriptions } = this.deps;
     return {
       household: await households.getHousehold(householdId),
       buttons: await collectAll((page) => buttons.listHouseholdButtons(householdId, page)),
       orders: await collectAll((page) => orders.listHouseholdOrders(householdId, page)),
       notifications: await collectAll((page) => notifications.listNotifications(householdId, page)),
+      subscriptions: await subscriptions.list(householdId),
     };
   }
 
@@ -78,6 +83,7 @@ export class HouseholdAccount {
     const anonymousId = `anon-${randomUUID()}`;
     const ordersAnonymised = await orders.anonymiseHouseholdOrders(householdId, anonymousId);
     const notificationsDeleted = await notifications.deleteNotifications(householdId);
+    const subscriptionsDeleted = await this.deps.subscriptions.unsubscribeAll(householdId);
     await households.deleteHousehold(householdId);
     return {
       anonymousId,
@@ -85,6 +91,7 @@ export class HouseholdAccount {
       ordersAnonymised,
       buttonsReleased: owned.length,
       notificationsDeleted,
+      subscriptionsDeleted,
     };
   }
 }

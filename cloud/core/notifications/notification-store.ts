@@ -1,5 +1,6 @@
-/** The port for a household's notifications (newest first). */
+/** The port for a household's notifications (newest first) and where they are announced. */
 import type { Page, PageRequest } from '../page.ts';
+import type { Subscription } from './subscriptions.ts';
 import type { Texts } from './texts.ts';
 
 export interface Notification {
@@ -19,4 +20,8 @@ export interface NotificationStore {
   listNotifications(householdId: string, page: PageRequest): Promise<Page<Notification>>;
   /** Erasure; returns how many were deleted. */
   deleteNotifications(householdId: string): Promise<number>;
+  putSubscription(subscription: Subscription): Promise<void>;
+  /** Oldest first; a household has only a handful (MAX_SUBSCRIPTIONS). */
+  listSubscriptions(householdId: string): Promise<Subscription[]>;
+  deleteSubscription(householdId: string, subscriptionId: string): Promise<void>;
 }

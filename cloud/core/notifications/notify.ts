@@ -1,12 +1,18 @@
 /**
  * Turns order events into notifications: the one text per event (in every console language,
  * see texts.ts) that the household reads in the API and the web console, and that the local
- * stack prints and writes to its outbox. The API calls it for changes made by someone other
- * than the household; the press pipeline's event sink calls it for the rest.
+ * stack prints and writes to its outbox. The same code runs behind the notification Lambda
+ * (events from EventBridge) and the local stack's outbox relay.
  */
 import type { OrderEvent, OrderEventType } from '../model.ts';
-import type { Notification } from './notification-store.ts';
+import type { EventSink } from '../ports.ts';
+import type { Notification, NotificationStore } from './notification-store.ts';
 import { textsFor } from './texts.ts';
+
+/** Sends a notification to the people the household chose (SNS e-mail/SMS in AWS). */
+export interface Announcer {
+  announce(notification: Notification): Promise<void>;
+}
 
 export type Audience = 'household' | 'brand';
 
@@ -32,4 +38,26 @@ export function notificationFor(event: OrderEvent, notificationId: string): Noti
     message: texts.en,
     texts,
   };
+}
+
+/**
+ * Every event about a household's order becomes one notification, except changes the household
+ * made itself. Events arrive at least once: the notification's id is the event id, so a
+ * redelivery rewrites the same item instead of adding a second one. An announcement may repeat
+ * when a delivery dies after it and before the event is acknowledged.
+ */
+export class HouseholdNotifier implements EventSink {
+  constructor(
+    private readonly store: NotificationStore,
+    private readonly announcer?: Announcer,
+  ) {}
+
+  async emit(events: OrderEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.order.history.at(-1)?.actor.kind === 'household') continue;
+      const notification = notificationFor(event, event.eventId);
+      await this.store.addNotification(notification);
+      await this.announcer?.announce(notification);
+    }
+  }
 }

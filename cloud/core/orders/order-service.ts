@@ -1,7 +1,8 @@
 /**
  * Order changes outside the press path: household, support and brand actions, the LONG press's
  * cancel, and the sweep that confirms orders whose cancel window has passed. Every change is a
- * lifecycle transition saved on the condition that the status has not moved meanwhile.
+ * lifecycle transition saved on the condition that the status has not moved meanwhile; the saved
+ * history is the order's event log (core/events), so a transition and its event are one write.
  */
 import {
   CancelWindowClosedError,
@@ -10,14 +11,13 @@ import {
   NotFoundError,
 } from '../errors.ts';
 import type { Actor, Order, OrderStatus } from '../model.ts';
-import type { Clock, EventSink, Log } from '../ports.ts';
-import { EVENT_FOR_STATUS, insideCancelWindow, isOpen, transition } from './lifecycle.ts';
+import type { Clock, Log } from '../ports.ts';
+import { insideCancelWindow, isOpen, transition } from './lifecycle.ts';
 import type { OrderStore } from './order-store.ts';
 
 export interface OrderServiceDeps {
   orders: OrderStore;
   clock: Clock;
-  events: EventSink;
   log: Log;
 }
 
@@ -133,16 +133,6 @@ export class OrderService {
       to,
       actor: `${actor.kind}:${actor.id}`,
     });
-    await this.deps.events.emit([
-      {
-        type: EVENT_FOR_STATUS[to],
-        orderId: next.orderId,
-        householdId: next.householdId,
-        brandId: next.brandId,
-        at: now,
-        order: next,
-      },
-    ]);
     return next;
   }
 }

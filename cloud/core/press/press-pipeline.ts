@@ -1,7 +1,8 @@
 /**
  * The one assembly of the press path: a PressService and the OrderService it cancels through,
  * on the given stores, with defaults for what most callers do not choose (the system clock,
- * node's SHA-256, no event sink, a log that drops lines). The Lambda, the local stack, the tests
+ * node's SHA-256, a log that drops lines). Order events leave through the order items' outbox
+ * (core/events), not through the pipeline. The Lambda, the local stack, the tests
  * and the benchmark all build it here.
  */
 import type { Sha256 } from '#shared/index';
@@ -10,10 +11,8 @@ import type { OrderStore } from '../orders/order-store.ts';
 import {
   type AckPublisher,
   type Clock,
-  type EventSink,
   type KeySource,
   type Log,
-  noEvents,
   silentLog,
   systemClock,
 } from '../ports.ts';
@@ -26,7 +25,6 @@ export interface PressPipelineOptions {
   orderStore: OrderStore;
   keys: KeySource;
   acks: AckPublisher;
-  events?: EventSink;
   clock?: Clock;
   log?: Log;
   sha256?: Sha256;
@@ -40,16 +38,14 @@ export interface PressPipeline {
 
 export function createPressPipeline(options: PressPipelineOptions): PressPipeline {
   const clock = options.clock ?? systemClock;
-  const events = options.events ?? noEvents;
   const log = options.log ?? silentLog;
-  const orders = new OrderService({ orders: options.orderStore, clock, events, log });
+  const orders = new OrderService({ orders: options.orderStore, clock, log });
   const presses = new PressService({
     store: options.store,
     orders,
     keys: options.keys,
     clock,
     acks: options.acks,
-    events,
     log,
     sha256: options.sha256 ?? nodeSha256,
   });

@@ -21,9 +21,9 @@ import {
 } from '#shared/index';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
 import type { Order, PressLogEntry } from '../model.ts';
-import { EVENT_FOR_STATUS, isOpen } from '../orders/lifecycle.ts';
+import { isOpen } from '../orders/lifecycle.ts';
 import type { OrderService } from '../orders/order-service.ts';
-import type { AckPublisher, Clock, EventSink, KeySource, Log } from '../ports.ts';
+import type { AckPublisher, Clock, KeySource, Log } from '../ports.ts';
 import { decide } from './decide.ts';
 import { type PressEvent, payloadText } from './press-event.ts';
 import type { LoadedButton, PressStore, RecentDecision, StoredPress } from './press-store.ts';
@@ -35,7 +35,6 @@ export interface PressServiceDeps {
   keys: KeySource;
   clock: Clock;
   acks: AckPublisher;
-  events: EventSink;
   log: Log;
   sha256: Sha256;
   /** Which refusals get a press-log record (default: DEFAULT_REJECTION_LIMITS on deps.clock). */
@@ -194,20 +193,8 @@ export class PressService {
     const outcome: Outcome =
       order.history[0]?.status === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION';
     const entry = this.logEntry(v, outcome, null, order.orderId);
+    // The order item carries its first event (the outbox): no separate emit can be lost.
     const created = await this.deps.store.createOrder(order, entry);
-    if (created) {
-      const type = EVENT_FOR_STATUS[order.status];
-      await this.deps.events.emit([
-        {
-          type,
-          orderId: order.orderId,
-          householdId: order.householdId,
-          brandId: order.brandId,
-          at: order.placedAt,
-          order,
-        },
-      ]);
-    }
     return { outcome, reason: null, orderId: order.orderId, duplicate: !created };
   }
 

@@ -1,6 +1,7 @@
 /**
- * Operational alarms, all sent to one operator topic: any Lambda error or throttle, and any
- * message in the dead-letter queue (a press that reached neither the Lambda nor a retry).
+ * Operational alarms, all sent to one operator topic: any Lambda error or throttle, any 5xx the
+ * HTTP API answered (the app turns exceptions into 500s, so the Lambda reports no error), and any
+ * message in a dead-letter queue (a press or an order event that every retry failed to deliver).
  */
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -17,7 +18,10 @@ import { Construct } from 'constructs';
 
 export interface AlarmsProps {
   functions: Record<string, IFunction>;
-  deadLetters: IQueue;
+  /** Alarm name → queue and what a message in it means. */
+  deadLetters: Record<string, [IQueue, string]>;
+  /** Alarm name → any other metric (summed over 5 minutes) that must stay at zero. */
+  others?: Record<string, [IMetric, string]>;
   topic: ITopic;
 }
 
@@ -44,10 +48,15 @@ export class Alarms extends Construct {
       alarmOn(`${name}Errors`, fn.metricErrors({ period }), `${name} Lambda raised errors`);
       alarmOn(`${name}Throttles`, fn.metricThrottles({ period }), `${name} Lambda was throttled`);
     }
-    alarmOn(
-      'DeadLetters',
-      props.deadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      'Presses are waiting in the dead-letter queue',
-    );
+    for (const [name, [metric, description]] of Object.entries(props.others ?? {})) {
+      alarmOn(name, metric, description);
+    }
+    for (const [name, [queue, description]] of Object.entries(props.deadLetters)) {
+      alarmOn(
+        name,
+        queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        description,
+      );
+    }
   }
 }

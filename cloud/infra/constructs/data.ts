@@ -7,13 +7,13 @@ import {
   AttributeType,
   BillingMode,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TABLE_INDEXES } from '../../store/dynamo/table-keys.ts';
-import { MASTER_KEY_SECRET_NAME } from '../names.ts';
 
 export class Data extends Construct {
   readonly table: Table;
@@ -30,6 +30,8 @@ export class Data extends Construct {
       deletionProtection: true,
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The outbox: each order change with its history before and after (constructs/order-events.ts).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     for (const name of TABLE_INDEXES) {
       this.table.addGlobalSecondaryIndex({
@@ -44,7 +46,6 @@ export class Data extends Construct {
     // Secret string: JSON object of key version → 64 hex characters (256-bit master key).
     // Lower-case letters g–z are excluded so the generated string is hex.
     this.masterKey = new Secret(this, 'MasterKey', {
-      secretName: MASTER_KEY_SECRET_NAME,
       description: 'Restock master signing keys by key version (JSON: {"1": "<64 hex>"})',
       generateSecretString: {
         secretStringTemplate: '{}',

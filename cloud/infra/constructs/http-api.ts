@@ -48,7 +48,9 @@ export class Users extends Construct {
   constructor(scope: Construct, id: string, hostedUi?: HostedUiSettings) {
     super(scope, id);
     this.pool = new UserPool(this, 'Pool', {
-      selfSignUpEnabled: true,
+      // Nothing would give a self-registered user a group or a tenant, and Cognito's default
+      // e-mail sender allows a handful of messages a day: operators create accounts.
+      selfSignUpEnabled: false,
       signInAliases: { email: true },
       // The tenant (household or brand id) is set by operators only: no app client may write it.
       customAttributes: { tenant: new StringAttribute({ mutable: true, maxLen: 64 }) },
@@ -88,6 +90,9 @@ export class Users extends Construct {
     }
     this.client = this.pool.addClient('ApiClient', {
       authFlows: { userSrp: true, userPassword: true },
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('tenant'),
       writeAttributes: new ClientAttributes().withStandardAttributes({
         email: true,
         fullname: true,
@@ -102,7 +107,9 @@ export class Users extends Construct {
         ? {
             oAuth: {
               flows: { authorizationCodeGrant: true },
-              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
+              // `openid` alone puts every attribute the client may read into the ID token;
+              // adding `email` or `profile` narrows it, and `custom:tenant` would be left out.
+              scopes: [OAuthScope.OPENID],
               callbackUrls: [hostedUi.callbackUrl],
               logoutUrls: [hostedUi.callbackUrl],
             },

@@ -2,8 +2,9 @@
  * Where things go out: the order-event bus (brands subscribe with their own rules), the
  * household notification topic, and the operator topic the alarms publish to.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -34,6 +35,22 @@ export class Messaging extends Construct {
       displayName: 'Restock alarms',
       enforceSSL: true,
     });
+    // enforceSSL's topic policy replaces the default one, which let CloudWatch publish: without
+    // this statement no alarm would ever reach the operators.
+    this.operations.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.operations.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+          },
+        },
+      }),
+    );
     Validations.of(this.operations).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason: 'CloudWatch cannot publish to the AWS-managed key; alarms carry no personal data.',

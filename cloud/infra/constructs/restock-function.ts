@@ -11,19 +11,20 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../names.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface RestockFunctionProps {
   /** File name under cloud/lambdas, without extension; it must export `handler`. */
-  entry: 'press' | 'api' | 'sweep';
+  entry: 'press' | 'api' | 'sweep' | 'outbox' | 'notify';
   description: string;
   environment: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
   /** Where asynchronous invocations go after Lambda's retries are exhausted. */
   deadLetterQueue?: IQueue;
+  /** Lambda's own retries of a failed asynchronous invocation (default 2). */
+  retryAttempts?: number;
 }
 
 export class RestockFunction extends Construct {
@@ -55,9 +56,9 @@ export class RestockFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       deadLetterQueue: props.deadLetterQueue,
+      retryAttempts: props.retryAttempts,
       environment: {
         POWERTOOLS_SERVICE_NAME: `restock-${props.entry}`,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

@@ -19,7 +19,6 @@ import { DerivedKeySource } from '../../core/keys.ts';
 import { systemClock } from '../../core/ports.ts';
 import { nodeSha256 } from '../../core/sha256.ts';
 import { openTable } from '../../store/dynamo/table.ts';
-import { IOT_POLICY_NAME, MASTER_KEY_SECRET_NAME, THING_TYPE_NAME } from '../names.ts';
 import { AwsIotIssuer } from './aws-issuer.ts';
 import { DevCaIssuer, localDevelopmentCa } from './dev-ca-issuer.ts';
 import { writeDeviceConfig } from './device-config.ts';
@@ -29,9 +28,13 @@ import { provisionBatch } from './provision.ts';
 import { FleetButtonRegistry } from './registry.ts';
 
 const USAGE = `usage: npm run provision -- --brand <id> --count <n> [--aws] [options]
-  --aws               provision in AWS IoT (credentials and region from the usual AWS chain)
+  --aws               provision in AWS IoT (credentials and region from the usual AWS chain,
+                      the same for every client)
   --table <name>      table to register buttons in (the stack's TableName output; env TABLE_NAME)
-  --secret <id>       master key secret (default ${MASTER_KEY_SECRET_NAME})
+  with --aws, from the stack's outputs:
+  --policy <name>     IotPolicyName
+  --thing-type <name> ThingTypeName
+  --secret <arn>      MasterKeySecretArn
   --data <dir>        local stack data folder, without --aws (default .restock)
   --broker <host:port> local TLS broker, without --aws (default localhost:8883)
   --out <dir>         where device configurations go (default <data>/devices)`;
@@ -44,7 +47,9 @@ async function main(argv: string[]) {
       count: { type: 'string', default: '1' },
       aws: { type: 'boolean', default: false },
       table: { type: 'string' },
-      secret: { type: 'string', default: MASTER_KEY_SECRET_NAME },
+      secret: { type: 'string' },
+      policy: { type: 'string' },
+      'thing-type': { type: 'string' },
       data: { type: 'string', default: '.restock' },
       broker: { type: 'string', default: 'localhost:8883' },
       out: { type: 'string' },
@@ -63,12 +68,16 @@ async function main(argv: string[]) {
   let issuer: CertificateIssuer;
   let masterKey: MasterKey;
   if (values.aws) {
-    issuer = new AwsIotIssuer({
-      client: new IoTClient({}),
-      policyName: IOT_POLICY_NAME,
-      thingTypeName: THING_TYPE_NAME,
-    });
-    masterKey = await masterKeyFromSecretsManager(new SecretsManagerClient({}), values.secret);
+    const policyName = values.policy;
+    const thingTypeName = values['thing-type'];
+    const secret = values.secret;
+    if (!policyName || !thingTypeName || !secret) {
+      throw new Error(
+        '--policy, --thing-type and --secret (the stack outputs IotPolicyName, ThingTypeName, MasterKeySecretArn) are required with --aws',
+      );
+    }
+    issuer = new AwsIotIssuer({ client: new IoTClient({}), policyName, thingTypeName });
+    masterKey = await masterKeyFromSecretsManager(new SecretsManagerClient({}), secret);
   } else {
     const [host, port] = values.broker.split(':');
     issuer = new DevCaIssuer(await localDevelopmentCa(values.data), {

@@ -2,7 +2,6 @@
  * The AWS adapters every Lambda shares, built once per instance (outside the handler) and
  * reused across invocations.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DerivedKeySource, LazyKeySource } from '../../core/keys.ts';
 import { OrderService } from '../../core/orders/order-service.ts';
@@ -11,7 +10,6 @@ import { nodeSha256 } from '../../core/sha256.ts';
 import { DynamoOrderStore } from '../../store/dynamo/dynamo-order-store.ts';
 import { openTable } from '../../store/dynamo/table.ts';
 import { requireEnv } from './environment.ts';
-import { EventBridgeSink } from './eventbridge-sink.ts';
 import { loadMasterKeys } from './master-keys.ts';
 import { powertoolsLog } from './powertools-log.ts';
 
@@ -21,13 +19,12 @@ export function awsServices(serviceName: string) {
     endpoint: process.env.DYNAMODB_ENDPOINT,
   });
   const log = powertoolsLog(serviceName);
-  const events = new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME'));
   const orderStore = new DynamoOrderStore(table);
-  const orders = new OrderService({ orders: orderStore, clock: systemClock, events, log });
+  const orders = new OrderService({ orders: orderStore, clock: systemClock, log });
   const secrets = new SecretsManagerClient({});
   const keySource = new LazyKeySource(async () => {
     const masters = await loadMasterKeys(secrets, requireEnv('MASTER_KEY_SECRET_ARN'));
     return new DerivedKeySource(masters.keys, nodeSha256);
-  });
-  return { table, log, events, orderStore, orders, keySource };
+  }, systemClock);
+  return { table, log, orderStore, orders, keySource };
 }

@@ -4,6 +4,7 @@ import type {
   Notification,
   NotificationStore,
 } from '../../core/notifications/notification-store.ts';
+import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { guarded } from './dynamo-errors.ts';
@@ -11,6 +12,7 @@ import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
 
 const PREFIX = 'NOTE#';
+const SUBSCRIPTION_PREFIX = 'SUB#';
 
 export class DynamoNotificationStore implements NotificationStore {
   constructor(private readonly table: Table) {}
@@ -79,5 +81,47 @@ export class DynamoNotificationStore implements NotificationStore {
       start = out.LastEvaluatedKey;
     } while (start);
     return deleted;
+  }
+
+  async putSubscription(subscription: Subscription): Promise<void> {
+    const key = keys.subscription(subscription.householdId, subscription.subscriptionId);
+    await guarded('putSubscription', () =>
+      this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: { ...key, type: 'subscription', ...subscription },
+        }),
+      ),
+    );
+  }
+
+  async listSubscriptions(householdId: string): Promise<Subscription[]> {
+    const { pk } = keys.household(householdId);
+    const out = await guarded('listSubscriptions', () =>
+      this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sub)',
+          ExpressionAttributeValues: { ':pk': pk, ':sub': SUBSCRIPTION_PREFIX },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return (out.Items ?? [])
+      .map(({ pk: _pk, sk: _sk, type: _type, ...s }) => s as Subscription)
+      .sort(
+        (a, b) => a.createdAt - b.createdAt || a.subscriptionId.localeCompare(b.subscriptionId),
+      );
+  }
+
+  async deleteSubscription(householdId: string, subscriptionId: string): Promise<void> {
+    await guarded('deleteSubscription', () =>
+      this.table.doc.send(
+        new DeleteCommand({
+          TableName: this.table.name,
+          Key: keys.subscription(householdId, subscriptionId),
+        }),
+      ),
+    );
   }
 }

@@ -11,7 +11,7 @@ import { queryIndexItems } from './index-query.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
 import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
-import { FLAGGED_PARTITION, keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
+import { FLAGGED_PARTITION, keys, outboxMarker, TIMER_PARTITIONS, timeKey } from './table-keys.ts';
 
 export class DynamoOrderStore implements OrderStore {
   constructor(private readonly table: Table) {}
@@ -57,7 +57,7 @@ export class DynamoOrderStore implements OrderStore {
           TableName: this.table.name,
           Key: keys.press(next.deviceId, next.seq),
           UpdateExpression:
-            'SET #status = :status, history = :history, cancelDeadline = :deadline, gsi2pk = :g2pk, gsi2sk = :g2sk' +
+            'SET #status = :status, history = :history, cancelDeadline = :deadline, gsi2pk = :g2pk, gsi2sk = :g2sk, outboxPk = :outboxPk, outboxSk = :outboxSk' +
             (removeTimer ? '' : ', gsi3pk = :g3pk, gsi3sk = :g3sk') +
             (removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''),
           ConditionExpression: '#type = :order AND #status = :expected',
@@ -70,6 +70,7 @@ export class DynamoOrderStore implements OrderStore {
             ':g2sk': index.gsi2sk,
             ':order': 'order',
             ':expected': expectedStatus,
+            ...colonKeys(outboxMarker(next.history.at(-1)?.at ?? next.placedAt, next.orderId)),
             ...(removeTimer ? {} : { ':g3pk': index.gsi3pk, ':g3sk': index.gsi3sk }),
           },
         }),
@@ -78,14 +79,22 @@ export class DynamoOrderStore implements OrderStore {
     return saved;
   }
 
+  /** Each timer shard's oldest due orders, merged: the `limit` oldest overall. */
   async listDue(before: number, limit: number): Promise<Order[]> {
-    const result = await queryIndexItems(this.table, 'listDue', {
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
-      ExpressionAttributeValues: { ':pk': TIMER_PARTITION, ':before': `${timeKey(before)}#~` },
-      Limit: limit,
-    });
-    return result.items.map(fromOrderItem);
+    const shards = await Promise.all(
+      TIMER_PARTITIONS.map((pk) =>
+        queryIndexItems(this.table, 'listDue', {
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
+          ExpressionAttributeValues: { ':pk': pk, ':before': `${timeKey(before)}#~` },
+          Limit: limit,
+        }),
+      ),
+    );
+    return shards
+      .flatMap((shard) => shard.items.map(fromOrderItem))
+      .sort((a, b) => a.cancelDeadline - b.cancelDeadline || a.orderId.localeCompare(b.orderId))
+      .slice(0, limit);
   }
 
   pressLog(deviceId: string, page: PageRequest): Promise<Page<PressLogEntry>> {
@@ -183,6 +192,10 @@ export class DynamoOrderStore implements OrderStore {
     const items = (result.Items ?? []).filter((item) => item.sk !== after);
     return items.slice(0, limit).map((item) => ({ sk: String(item.sk), entry: logEntryOf(item) }));
   }
+}
+
+function colonKeys(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [`:${name}`, value]));
 }
 
 export type { PressLogCursor };

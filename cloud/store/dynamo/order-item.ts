@@ -2,10 +2,11 @@
  * Maps orders, press records and rejections to items in the button's partition (see table-keys.ts).
  * An order item is also the press record of the press that created it.
  */
+import type { OrderChange } from '../../core/events/outbox.ts';
 import type { Order, PressLogEntry } from '../../core/model.ts';
 import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { StoredPress } from '../../core/press/press-store.ts';
-import { FLAGGED_PARTITION, keys, TIMER_PARTITION, timeKey } from './table-keys.ts';
+import { FLAGGED_PARTITION, keys, outboxMarker, timeKey, timerPartition } from './table-keys.ts';
 
 /** Press records that are not orders are kept for the press log, then expire (TTL). */
 export const PRESS_RECORD_TTL_S = 30 * 24 * 3600;
@@ -62,7 +63,7 @@ export function orderIndexKeys(order: Order): Record<string, string | undefined>
     gsi1sk: `ORDER#${timeKey(order.placedAt)}#${order.orderId}`,
     gsi2pk: `BRAND#${order.brandId}#${order.status}`,
     gsi2sk: `${timeKey(statusAt(order))}#${order.orderId}`,
-    gsi3pk: waiting ? TIMER_PARTITION : undefined,
+    gsi3pk: waiting ? timerPartition(order.orderId) : undefined,
     gsi3sk: waiting ? `${timeKey(order.cancelDeadline)}#${order.orderId}` : undefined,
     gsi4pk: queued ? FLAGGED_PARTITION : undefined,
     gsi4sk: queued ? `${timeKey(order.placedAt)}#${order.orderId}` : undefined,
@@ -76,6 +77,8 @@ export function toOrderItem(order: Order, press: PressLogEntry): Record<string, 
     ...press,
     ...order,
     ...orderIndexKeys(order),
+    published: 0,
+    ...outboxMarker(order.placedAt, order.orderId),
   };
 }
 
@@ -110,4 +113,9 @@ export function storedPressOf(item: Record<string, unknown>): StoredPress {
   return item.type === 'order'
     ? { kind: 'order', order: fromOrderItem(item) }
     : { kind: 'press', entry: logEntryOf(item) };
+}
+
+/** An order item as an outbox entry: the order and how many of its events are published. */
+export function orderChangeOf(item: Record<string, unknown>): OrderChange {
+  return { order: fromOrderItem(item), published: Number(item.published ?? 0) };
 }

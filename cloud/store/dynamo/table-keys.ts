@@ -9,11 +9,12 @@
  * | brand             | BRAND#{brand}      | META                   |                           |                                       |                               |
  * | SKU               | BRAND#{brand}      | SKU#{sku}              |                           |                                       |                               |
  * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          |                               |
- * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER / {deadline:013}#{id} |
+ * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER#{0..15} / {deadline:013}#{id} |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
  * | household         | HH#{hh}            | META                   |                           |                                       |                               |
  * | notification      | HH#{hh}            | NOTE#{at:013}#{id}     |                           |                                       |                               |
+ * | subscription      | HH#{hh}            | SUB#{id}               |                           |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
  * | API idempotency   | IDEM#{tenant}#{key}| META                   |                           |                                       |                               |
  *
@@ -27,6 +28,11 @@
  *   open-order cap atomically without transactions (dynalite has none).
  * - gsi3 holds only orders waiting on a timer (PLACED until the cancel window ends,
  *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline.
+ * - Every order item is its own outbox (core/events): its history is the event log and
+ *   `published` counts the events already published. In AWS the table's stream publishes them;
+ *   tables without streams (dynalite) get one more sparse index, `outbox`, holding the orders
+ *   with unpublished events (`outboxPk` = PENDING, `outboxSk` = {at:013}#{id}). AWS does not
+ *   declare it, so the marker costs no index write there.
  * - gsi4 holds only open orders the accidental-order guard held or flagged, not yet shipped
  *   (`FLAGGED` / `{placedAt:013}#{id}`): the support queue across households, oldest first.
  * - Rejected presses get their own sort-key range so a forged or replayed press can never
@@ -55,9 +61,40 @@ export const keys = {
     pk: `HH#${householdId}`,
     sk: `NOTE#${timeKey(at)}#${id}`,
   }),
+  subscription: (householdId: string, subscriptionId: string) => ({
+    pk: `HH#${householdId}`,
+    sk: `SUB#${subscriptionId}`,
+  }),
   audit: (at: number, id: string) => ({ pk: 'AUDIT', sk: `${timeKey(at)}#${id}` }),
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),
 } as const;
 
-export const TIMER_PARTITION = 'TIMER';
+/**
+ * Waiting orders spread over this many timer partitions (`TIMER#{0..15}`, by a hash of the order
+ * id): one partition key would cap the index near a partition's ~1 000 writes/s, i.e. ~500
+ * orders/s with the write that removes the entry. The sweep queries each shard.
+ */
+export const TIMER_SHARDS = 16;
+
+export function timerPartition(orderId: string): string {
+  let hash = 0;
+  for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) >>> 0;
+  return `TIMER#${hash % TIMER_SHARDS}`;
+}
+
+/** Every shard, and the single `TIMER` partition that orders written before sharding still use. */
+export const TIMER_PARTITIONS = [
+  ...Array.from({ length: TIMER_SHARDS }, (_, i) => `TIMER#${i}`),
+  'TIMER',
+];
+
 export const FLAGGED_PARTITION = 'FLAGGED';
+
+/** The local relay's index (tables without streams only; see above). */
+export const OUTBOX_INDEX = 'outbox';
+export const OUTBOX_PENDING = 'PENDING';
+
+/** The attributes that put an order on the outbox index until its events are published. */
+export function outboxMarker(at: number, orderId: string) {
+  return { outboxPk: OUTBOX_PENDING, outboxSk: `${timeKey(at)}#${orderId}` };
+}

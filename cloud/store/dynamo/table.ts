@@ -7,10 +7,13 @@ import {
   type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
+  type GlobalSecondaryIndex,
   ResourceNotFoundException,
+  type TableDescription,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_INDEXES } from './table-keys.ts';
+import { OUTBOX_INDEX, TABLE_INDEXES } from './table-keys.ts';
 
 export interface TableConfig {
   tableName: string;
@@ -29,7 +32,10 @@ export function openTable(config: TableConfig): Table {
   const local = config.endpoint !== undefined;
   const raw = new DynamoDBClient({
     endpoint: config.endpoint,
-    region: config.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    // AWS: the SDK's own chain (AWS_REGION, then the profile), like every other client — a
+    // fixed fallback would put the table in another region than IoT and Secrets Manager.
+    // Local endpoints ignore the region but the SDK needs one.
+    region: config.region ?? (local ? (process.env.AWS_REGION ?? 'us-east-1') : undefined),
     // Local endpoints accept any credentials; never read real ones for them.
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 3,
@@ -51,6 +57,10 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: `${index}sk`, AttributeType: 'S' },
     );
   }
+  attributes.push(
+    { AttributeName: 'outboxPk', AttributeType: 'S' },
+    { AttributeName: 'outboxSk', AttributeType: 'S' },
+  );
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -59,30 +69,73 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
-      IndexName: index,
+    GlobalSecondaryIndexes: TABLE_INDEXES.map(
+      (index): GlobalSecondaryIndex => ({
+        IndexName: index,
+        KeySchema: [
+          { AttributeName: `${index}pk`, KeyType: 'HASH' as const },
+          { AttributeName: `${index}sk`, KeyType: 'RANGE' as const },
+        ],
+        // Keys only: writes on the press path never rewrite index entries (see index-query.ts).
+        Projection: { ProjectionType: 'KEYS_ONLY' as const },
+      }),
+    ).concat({
+      // Tables without streams only (see keys.ts): the orders whose events wait for the relay.
+      IndexName: OUTBOX_INDEX,
       KeySchema: [
-        { AttributeName: `${index}pk`, KeyType: 'HASH' as const },
-        { AttributeName: `${index}sk`, KeyType: 'RANGE' as const },
+        { AttributeName: 'outboxPk', KeyType: 'HASH' as const },
+        { AttributeName: 'outboxSk', KeyType: 'RANGE' as const },
       ],
-      // Keys only: writes on the press path never rewrite index entries (see index-query.ts).
       Projection: { ProjectionType: 'KEYS_ONLY' as const },
-    })),
+    }),
   };
 }
 
-/** Creates the table where it is missing (local stores and tests); AWS tables come from CDK. */
+/**
+ * Creates the table where it is missing (local stores and tests); AWS tables come from CDK.
+ * A table created by an older version lacks the outbox index; it gets it here.
+ */
 export async function ensureTable(table: Table): Promise<'created' | 'existed'> {
+  let existing: TableDescription | undefined;
   try {
-    await table.raw.send(new DescribeTableCommand({ TableName: table.name }));
-    return 'existed';
+    existing = (await table.raw.send(new DescribeTableCommand({ TableName: table.name }))).Table;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
+  if (existing) {
+    if (!existing.GlobalSecondaryIndexes?.some((index) => index.IndexName === OUTBOX_INDEX)) {
+      await addOutboxIndex(table);
+    }
+    return 'existed';
+  }
   await table.raw.send(new CreateTableCommand(tableDefinition(table.name)));
+  await waitUntilActive(table);
+  return 'created';
+}
+
+async function addOutboxIndex(table: Table): Promise<void> {
+  const definition = tableDefinition(table.name);
+  const index = definition.GlobalSecondaryIndexes?.find((gsi) => gsi.IndexName === OUTBOX_INDEX);
+  await table.raw.send(
+    new UpdateTableCommand({
+      TableName: table.name,
+      AttributeDefinitions: definition.AttributeDefinitions,
+      GlobalSecondaryIndexUpdates: [{ Create: index }],
+    }),
+  );
+  await waitUntilActive(table);
+}
+
+async function waitUntilActive(table: Table): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const described = await table.raw.send(new DescribeTableCommand({ TableName: table.name }));
-    if (described.Table?.TableStatus === 'ACTIVE') return 'created';
+    const indexes = described.Table?.GlobalSecondaryIndexes ?? [];
+    if (
+      described.Table?.TableStatus === 'ACTIVE' &&
+      indexes.every((index) => index.IndexStatus === 'ACTIVE')
+    ) {
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`table ${table.name} did not become ACTIVE`);

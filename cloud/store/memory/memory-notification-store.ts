@@ -2,6 +2,7 @@ import type {
   Notification,
   NotificationStore,
 } from '../../core/notifications/notification-store.ts';
+import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { timeKey } from '../dynamo/table-keys.ts';
 import { byKey, pageOf } from './memory-page.ts';
@@ -30,5 +31,24 @@ export class MemoryNotificationStore implements NotificationStore {
     const kept = this.table.notifications.filter((n) => n.householdId !== householdId);
     this.table.notifications.splice(0, this.table.notifications.length, ...kept);
     return before - kept.length;
+  }
+
+  async putSubscription(subscription: Subscription): Promise<void> {
+    await this.deleteSubscription(subscription.householdId, subscription.subscriptionId);
+    this.table.subscriptions.push({ ...subscription });
+  }
+
+  async listSubscriptions(householdId: string): Promise<Subscription[]> {
+    return this.table.subscriptions
+      .filter((s) => s.householdId === householdId)
+      .sort((a, b) => a.createdAt - b.createdAt || a.subscriptionId.localeCompare(b.subscriptionId))
+      .map((s) => ({ ...s }));
+  }
+
+  async deleteSubscription(householdId: string, subscriptionId: string): Promise<void> {
+    const at = this.table.subscriptions.findIndex(
+      (s) => s.householdId === householdId && s.subscriptionId === subscriptionId,
+    );
+    if (at >= 0) this.table.subscriptions.splice(at, 1);
   }
 }

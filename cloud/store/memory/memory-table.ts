@@ -10,6 +10,7 @@ import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
 import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
 import type { AuditEntry, Button, Household, Order, PressLogEntry, Sku } from '../../core/model.ts';
 import type { Notification } from '../../core/notifications/notification-store.ts';
+import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
 
 /** The button item: the API's attributes, the press path's (hwm, open, recent, rhythm) and the claim hash. */
@@ -31,6 +32,9 @@ export class MemoryTable {
   readonly claims = new Map<string, ClaimRecord>();
   readonly households = new Map<string, Household>();
   readonly notifications: Notification[] = [];
+  readonly subscriptions: Subscription[] = [];
+  /** The outbox: how many of each order's events are published (absent = none). */
+  readonly published = new Map<string, number>();
   readonly audit: AuditEntry[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
 
@@ -66,9 +70,11 @@ export class MemoryTable {
       ['claim', this.claims],
       ['household', this.households],
       ['idempotency', this.idempotency],
+      ['published', this.published],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],
+      ['subscription', this.subscriptions],
       ['audit', this.audit],
       ['rejection', this.rejections],
     ];

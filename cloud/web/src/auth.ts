@@ -93,7 +93,8 @@ export async function startCognitoSignIn(
     response_type: 'code',
     client_id: config.clientId,
     redirect_uri: redirectUriOf(config),
-    scope: 'openid email',
+    // Only `openid`: Cognito then puts custom:tenant in the ID token (other scopes narrow it).
+    scope: 'openid',
     code_challenge_method: 'S256',
     code_challenge: b64url(digest),
     state,

@@ -28,8 +28,17 @@ it('deletes personal data and claim codes, keeps orders anonymised in brand tota
   const totalsBefore = (await h.call('GET', '/v1/brand/totals', { token: f.tokens.acme })).body;
   expect(totalsBefore.orders).toBe(2);
 
+  const alerts = { email: 'alerts.hh1.testperson@example.org', sms: '+4915112345678' };
+  for (const [protocol, endpoint] of Object.entries(alerts)) {
+    const made = await h.call('POST', '/v1/household/subscriptions', {
+      token: f.tokens.hh1,
+      body: { protocol, endpoint },
+    });
+    expect(made.status).toBe(201);
+  }
+
   const code = f.claimCodes['btn-a'] as string;
-  const personal = [PROFILE_1.name, PROFILE_1.email, PROFILE_1.address];
+  const personal = [PROFILE_1.name, PROFILE_1.email, PROFILE_1.address, alerts.email, alerts.sms];
   const secrets = [code, normaliseClaimCode(code), claimCodeHash(code)];
   const holding = (items: unknown[], needles: string[]) =>
     items.filter((item) => needles.some((n) => JSON.stringify(item).includes(n)));
@@ -41,6 +50,7 @@ it('deletes personal data and claim codes, keeps orders anonymised in brand tota
     ordersAnonymised: 2,
     ordersCancelled: 1,
     buttonsReleased: 1,
+    subscriptionsDeleted: 2,
   });
 
   const items = await h.snapshot();

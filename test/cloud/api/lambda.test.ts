@@ -6,7 +6,7 @@ const saved = { ...process.env };
 beforeAll(() => {
   Object.assign(process.env, {
     TABLE_NAME: 'restock-test',
-    EVENT_BUS_NAME: 'restock-test',
+    NOTIFY_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:restock-test',
     MASTER_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:test',
     JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test',
     JWT_AUDIENCE: 'test-client',

@@ -227,7 +227,7 @@ describe('brand', () => {
     expect(reply.body).toMatchObject({ orderId: f.orderId, brandId: ACME, skuId: 'coffee' });
   });
 
-  it('POST ship then deliver; delivery frees the button and notifies the household', async () => {
+  it('POST ship then deliver; delivery frees the button and the household hears of every step', async () => {
     await confirmOrder(h);
     const shipped = await h.call('POST', `/v1/brand/orders/${f.orderId}/ship`, {
       token: f.tokens.acme,
@@ -244,6 +244,8 @@ describe('brand', () => {
     expect(notes.body.items.map((n: { kind: unknown }) => n.kind)).toEqual([
       'OrderDelivered',
       'OrderShipped',
+      'OrderConfirmed',
+      'OrderPlaced',
     ]);
   });
 
@@ -501,7 +503,10 @@ describe('household', () => {
     });
     const reply = await h.call('GET', '/v1/household/notifications', { token: f.tokens.hh1 });
     expect(reply.status).toBe(200);
-    expect(reply.body.items).toHaveLength(1);
+    expect(reply.body.items.map((n: { kind: unknown }) => n.kind)).toEqual([
+      'OrderCancelled',
+      'OrderPlaced',
+    ]);
     expect(reply.body.items[0].message).toContain('duplicate order reported by phone');
   });
 
@@ -511,6 +516,45 @@ describe('household', () => {
     expect(reply.body.household).toMatchObject(PROFILE_1);
     expect(reply.body.buttons.map((b: { deviceId: unknown }) => b.deviceId)).toEqual(['btn-a']);
     expect(reply.body.orders.map((o: { orderId: unknown }) => o.orderId)).toEqual([f.orderId]);
+  });
+
+  it('subscriptions: add e-mail and SMS (E.164 only), list them, remove one', async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      h.call(method, path, { token: f.tokens.hh1, body });
+    const email = await call('POST', '/v1/household/subscriptions', {
+      protocol: 'email',
+      endpoint: 'alerts@example.org',
+    });
+    expect(email.status).toBe(201);
+    expect(email.body).toEqual({
+      subscriptionId: expect.any(String),
+      protocol: 'email',
+      endpoint: 'alerts@example.org',
+      createdAt: expect.any(Number),
+    });
+    const bad = await call('POST', '/v1/household/subscriptions', {
+      protocol: 'sms',
+      endpoint: '015112345678',
+    });
+    expect(bad.status).toBe(400);
+    await call('POST', '/v1/household/subscriptions', {
+      protocol: 'sms',
+      endpoint: '+4915112345678',
+    });
+    const listed = await call('GET', '/v1/household/subscriptions');
+    expect(listed.body.items.map((s: { endpoint: string }) => s.endpoint)).toEqual([
+      'alerts@example.org',
+      '+4915112345678',
+    ]);
+    const removed = await call(
+      'DELETE',
+      `/v1/household/subscriptions/${email.body.subscriptionId}`,
+    );
+    expect(removed.status).toBe(200);
+    const after = await call('GET', '/v1/household/subscriptions');
+    expect(after.body.items.map((s: { protocol: string }) => s.protocol)).toEqual(['sms']);
+    const gone = await call('DELETE', `/v1/household/subscriptions/${email.body.subscriptionId}`);
+    expect(gone.status).toBe(404);
   });
 
   it('DELETE /v1/household erases the account', async () => {

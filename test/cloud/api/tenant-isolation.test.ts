@@ -35,6 +35,7 @@ interface RouteCase {
 
 let h: ApiHarness;
 let f: Fixture;
+const ALERTS_1 = 'alerts.hh1.testperson@example.org';
 let routes: RouteCase[];
 
 const tenantOf: Record<Role, string | undefined> = {
@@ -58,6 +59,11 @@ beforeAll(async () => {
   f = await seed(h);
   await confirmOrder(h); // a CONFIRMED order: ship, support-cancel and fulfilment have work to do
   const o = f.orderId;
+  const subscribed = await h.call('POST', '/v1/household/subscriptions', {
+    token: f.tokens.hh1,
+    body: { protocol: 'email', endpoint: ALERTS_1 },
+  });
+  const sub = subscribed.body.subscriptionId as string;
   routes = [
     { method: 'GET', path: '/v1/brand/skus', role: 'brand', otherTenant: 'own-data' },
     {
@@ -167,6 +173,25 @@ beforeAll(async () => {
       role: 'household',
       otherTenant: 'own-data',
     },
+    {
+      method: 'GET',
+      path: '/v1/household/subscriptions',
+      role: 'household',
+      otherTenant: 'own-data',
+    },
+    {
+      method: 'POST',
+      path: '/v1/household/subscriptions',
+      role: 'household',
+      body: { protocol: 'sms', endpoint: '+4915112345678' },
+      otherTenant: null,
+    },
+    {
+      method: 'DELETE',
+      path: `/v1/household/subscriptions/${sub}`,
+      role: 'household',
+      otherTenant: 404,
+    },
     { method: 'GET', path: '/v1/household/export', role: 'household', otherTenant: 'own-data' },
     { method: 'DELETE', path: '/v1/household', role: 'household', otherTenant: null },
     { method: 'GET', path: '/v1/support/buttons/btn-a', role: 'support', otherTenant: null },
@@ -211,7 +236,7 @@ afterAll(async () => {
 });
 
 /** Strings that must never appear in another tenant's answer. */
-const OURS = ['coffee', 'btn-a', 'SN-A', PROFILE_1.name, PROFILE_1.email, HH1];
+const OURS = ['coffee', 'btn-a', 'SN-A', PROFILE_1.name, PROFILE_1.email, HH1, ALERTS_1];
 
 describe('tenant isolation', () => {
   it('covers every route the app serves', () => {
@@ -275,5 +300,6 @@ function templateOf(path: string): string {
     .replace(/\/skus\/[^/]+/, '/skus/:skuId')
     .replace(/\/buttons\/[^/]+/, '/buttons/:deviceId')
     .replace(/\/orders\/[^/]+/, '/orders/:orderId')
-    .replace(/\/households\/[^/]+/, '/households/:householdId');
+    .replace(/\/households\/[^/]+/, '/households/:householdId')
+    .replace(/\/subscriptions\/[^/]+/, '/subscriptions/:subscriptionId');
 }

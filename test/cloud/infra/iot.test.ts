@@ -22,7 +22,8 @@ beforeAll(() => {
 describe('IoT device policy', () => {
   it('lets a device connect only as its own thing and use only its own two topics', () => {
     const [, policy] = single(ofType(resources, 'AWS::IoT::Policy'), 'IoT policy');
-    expect(policy.Properties.PolicyName).toBe('restock-button');
+    // Generated name: a fixed one would block a second stack or a redeploy after destroy.
+    expect(policy.Properties.PolicyName).toBeUndefined();
     const statements = policy.Properties.PolicyDocument.Statement.map((s: Cfn) => ({
       ...s,
       Resource: flatten(s.Resource),
@@ -50,7 +51,7 @@ describe('IoT device policy', () => {
 
   it('defines the button thing type', () => {
     const types = ofType(resources, 'AWS::IoT::ThingType');
-    expect(types.map(([, t]) => t.Properties.ThingTypeName)).toEqual(['restock-button']);
+    expect(types.map(([, t]) => t.Properties.ThingTypeName)).toEqual([undefined]);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   IOT_ARN,
   ofType,
   type Resources,
+  single,
   statementsOfRole,
   synth,
 } from './synth.ts';
@@ -31,9 +32,13 @@ describe('IAM', () => {
     expect(ofType(resources, 'AWS::IAM::ManagedPolicy')).toEqual([]);
   });
 
-  it('grants no `*` resource: every statement names what it acts on', () => {
+  it('grants no `*` resource except for the two actions IAM cannot scope', () => {
+    // iot:DescribeEndpoint (deploy-time lookup) and sns:Unsubscribe (the API removing a
+    // household's subscription) support no resource-level permission.
+    const unscoped = ['iot:DescribeEndpoint', 'sns:Unsubscribe'];
     for (const [id, policy] of ofType(resources, 'AWS::IAM::Policy')) {
       for (const s of policy.Properties.PolicyDocument.Statement) {
+        if (unscoped.includes(asArray(s.Action).join())) continue;
         expect(asArray(s.Resource), `${id}: ${JSON.stringify(s.Action)}`).not.toContain('*');
       }
     }
@@ -129,15 +134,18 @@ describe('alarms', () => {
     }
   });
 
-  it('fire when anything reaches the dead-letter queue', () => {
-    const [queueId] = ofType(resources, 'AWS::SQS::Queue')[0] ?? [];
+  it('fire when anything reaches a dead-letter queue (presses or order events)', () => {
+    const queueIds = ofType(resources, 'AWS::SQS::Queue').map(([id]) => id);
+    expect(queueIds).toHaveLength(2);
     const dlq = alarms().filter(
       (a: Cfn) =>
         a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible',
     );
-    expect(dlq).toHaveLength(1);
-    expect(dlq[0]).toMatchObject({ Threshold: 1, Statistic: 'Maximum' });
-    expect(dlq[0].Dimensions[0].Value).toEqual({ 'Fn::GetAtt': [queueId, 'QueueName'] });
+    expect(dlq).toHaveLength(2);
+    for (const alarm of dlq) expect(alarm).toMatchObject({ Threshold: 1, Statistic: 'Maximum' });
+    expect(dlq.map((a: Cfn) => a.Dimensions[0].Value['Fn::GetAtt'][0]).sort()).toEqual(
+      queueIds.sort(),
+    );
   });
 
   it('notify the operator topic', () => {
@@ -172,6 +180,22 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
+describe('the IoT data endpoint for acks', () => {
+  it('is looked up at deploy time (the account’s iot:Data-ATS) and passed to the press Lambda', () => {
+    const [lookupId, lookup] = single(ofType(resources, 'Custom::AWS'), 'endpoint lookup');
+    const create = JSON.parse(flatten(lookup.Properties.Create));
+    expect(create).toMatchObject({
+      service: 'Iot',
+      action: 'describeEndpoint',
+      parameters: { endpointType: 'iot:Data-ATS' },
+    });
+    const press = ofType(resources, 'AWS::Lambda::Function').find(([id]) => id.startsWith('Press'));
+    expect(flatten(press?.[1].Properties.Environment.Variables.IOT_DATA_ENDPOINT)).toBe(
+      `https://\${${lookupId}.endpointAddress}`,
+    );
+  });
+});
+
 describe('with the IoT data endpoint given at deploy time', () => {
   it('passes it to the press Lambda', () => {
     const given = synth({
@@ -182,8 +206,9 @@ describe('with the IoT data endpoint given at deploy time', () => {
       id.startsWith('Press'),
     );
     expect(press?.[1].Properties.Environment.Variables.IOT_DATA_ENDPOINT).toBe(
-      'abc123-ats.iot.eu-central-1.amazonaws.com',
+      'https://abc123-ats.iot.eu-central-1.amazonaws.com',
     );
+    expect(ofType(given.resources, 'Custom::AWS')).toEqual([]);
     expect(new AwsSolutionsChecks().validateScope(given.app).violations).toEqual([]);
   });
 });

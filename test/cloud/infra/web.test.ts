@@ -131,7 +131,8 @@ describe('Cognito hosted UI for the console', () => {
     const [, client] = single(ofType(main.Resources, 'AWS::Cognito::UserPoolClient'), 'client');
     expect(client.Properties).toMatchObject({
       AllowedOAuthFlows: ['code'],
-      AllowedOAuthScopes: expect.arrayContaining(['openid', 'email']),
+      // `openid` only: any other scope narrows the ID token's claims and drops custom:tenant.
+      AllowedOAuthScopes: ['openid'],
       CallbackURLs: ['https://d111111abcdef8.cloudfront.net/'],
       SupportedIdentityProviders: ['COGNITO'],
     });

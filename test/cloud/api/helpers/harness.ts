@@ -1,6 +1,7 @@
 /**
  * The API wired to a fresh table (the in-memory one unless a test passes a DynamoDB one) with
- * the real press pipeline and order service, a manual clock and the local token issuer — so
+ * the real press pipeline and order service, the outbox relay feeding household notifications,
+ * a manual clock and the local token issuer — so
  * route tests drive orders created by presses.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +10,8 @@ import { join } from 'node:path';
 import { createApiApp } from '../../../../cloud/api/app.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
+import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.ts';
+import { recordedSubscriptions } from '../../../../cloud/local/subscriptions.ts';
 import { memoryUnderTest, type StoreUnderTest } from '../../../helpers/stores.ts';
 import { START, type VirtualDevice, World } from '../../../helpers/world.ts';
 
@@ -35,7 +38,7 @@ export class ApiHarness {
   ) {}
 
   static async open(store: StoreUnderTest = memoryUnderTest()): Promise<ApiHarness> {
-    const world = new World(store);
+    const world = new World(store, { sinks: [new HouseholdNotifier(store.api.notifications)] });
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
     let ids = 0;
@@ -45,6 +48,7 @@ export class ApiHarness {
       clock: world.clock,
       keySource: world.keys,
       tokens: issuer.verifier(),
+      subscriptions: recordedSubscriptions,
       log: world.log,
       newId: () => `id-${String(++ids).padStart(6, '0')}`,
     });

@@ -1,0 +1,49 @@
+/**
+ * The outbox: events wait on the order item itself (its history) until they are published.
+ * Two sources feed one relay: in AWS the table's stream (each change arrives with the item
+ * before and after), on one machine the store's list of orders with unpublished events (dynalite
+ * has no streams). Delivery is at least once; every consumer de-duplicates on the event id.
+ */
+import type { Order } from '../model.ts';
+import type { EventSink } from '../ports.ts';
+import { orderEventsSince } from './order-events.ts';
+
+/** An order whose history entries from `published` on have not been published yet. */
+export interface OrderChange {
+  order: Order;
+  published: number;
+}
+
+/** Where the local relay finds unpublished events and records what it published. */
+export interface OutboxStore {
+  pendingChanges(limit: number): Promise<OrderChange[]>;
+  /** Marks the first `count` history entries published; a newer transition keeps the order pending. */
+  markPublished(orderId: string, count: number): Promise<void>;
+}
+
+const DRAIN_BATCH = 100;
+
+export class OutboxRelay {
+  constructor(private readonly sink: EventSink) {}
+
+  /** Publishes every event the changes carry; returns how many. */
+  async publish(changes: OrderChange[]): Promise<number> {
+    const events = changes.flatMap((change) => orderEventsSince(change.order, change.published));
+    if (events.length > 0) await this.sink.emit(events);
+    return events.length;
+  }
+
+  /** Publishes and marks everything pending in the store; returns how many events went out. */
+  async drain(outbox: OutboxStore): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const changes = await outbox.pendingChanges(DRAIN_BATCH);
+      if (changes.length === 0) return total;
+      total += await this.publish(changes);
+      for (const change of changes) {
+        await outbox.markPublished(change.order.orderId, change.order.history.length);
+      }
+      if (changes.length < DRAIN_BATCH) return total;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Order events in AWS: the table's stream → the outbox Lambda → the order-event bus → a rule →
+ * the notification Lambda (household notifications in the table, SNS for its subscribers).
+ * Every hop retries and ends in the dead-letter queue; events carry stable ids, so a retry that
+ * repeats one is harmless.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { type EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  EventSourceMapping,
+  FilterCriteria,
+  FilterRule,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ORDER_EVENT_SOURCE } from './messaging.ts';
+import { RestockFunction } from './restock-function.ts';
+
+export interface OrderEventsProps {
+  table: Table;
+  bus: EventBus;
+  notifications: Topic;
+  deadLetters: Queue;
+}
+
+export class OrderEvents extends Construct {
+  readonly outbox: RestockFunction;
+  readonly notify: RestockFunction;
+
+  constructor(scope: Construct, id: string, props: OrderEventsProps) {
+    super(scope, id);
+    const { table, bus, deadLetters } = props;
+    const streamArn = table.tableStreamArn;
+    if (!streamArn) throw new Error('the table needs a stream for order events');
+
+    this.outbox = new RestockFunction(this, 'Outbox', {
+      entry: 'outbox',
+      description: 'Puts the order events of table changes on the order-event bus',
+      environment: { EVENT_BUS_NAME: bus.eventBusName },
+      timeout: Duration.seconds(30),
+    });
+    new EventSourceMapping(this, 'OutboxStream', {
+      target: this.outbox.fn,
+      eventSourceArn: streamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      retryAttempts: 10,
+      maxRecordAge: Duration.hours(24),
+      onFailure: new SqsDlq(deadLetters),
+      // Only order items carry events; button and press-record changes never invoke it.
+      filters: [
+        FilterCriteria.filter({
+          dynamodb: { NewImage: { type: { S: FilterRule.isEqual('order') } } },
+        }),
+      ],
+    });
+    // Stream reads by ARN (CDK's grantStreamRead adds ListStreams on `*`).
+    this.outbox.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [streamArn],
+      }),
+    );
+    this.outbox.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:ListStreams'],
+        resources: [`${table.tableArn}/stream/*`],
+      }),
+    );
+    Validations.of(this.outbox.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::<DataTableFDBAD0F2.Arn>/stream/*]',
+      reason:
+        'ListStreams on this table only; stream labels are generated, so no exact ARN exists.',
+    });
+    bus.grantPutEventsTo(this.outbox.fn);
+
+    this.notify = new RestockFunction(this, 'Notify', {
+      entry: 'notify',
+      description: 'Writes household notifications for order events and announces them on SNS',
+      environment: {
+        TABLE_NAME: table.tableName,
+        NOTIFY_TOPIC_ARN: props.notifications.topicArn,
+      },
+      deadLetterQueue: deadLetters,
+    });
+    // A notification is one PutItem on the household's partition; nothing else in the table.
+    this.notify.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }),
+    );
+    props.notifications.grantPublish(this.notify.fn);
+    new Rule(this, 'NotifyRule', {
+      description: 'Every order event to the notification Lambda',
+      eventBus: bus,
+      eventPattern: { source: [ORDER_EVENT_SOURCE] },
+      targets: [
+        new LambdaFunction(this.notify.fn, {
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: deadLetters,
+        }),
+      ],
+    });
+  }
+}

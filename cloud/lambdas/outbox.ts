@@ -1,0 +1,20 @@
+/**
+ * Outbox Lambda: reads the table's stream and puts each new order event on the EventBridge bus.
+ * Thin: the relay lives in core/events. An error fails the batch, which Lambda retries (halving
+ * it to isolate a bad record) and finally reports to the dead-letter queue; events are sent
+ * again on a retry with the same ids, which every consumer de-duplicates.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { OutboxRelay } from '../core/events/outbox.ts';
+import { orderChangesOf } from '../store/dynamo/stream-changes.ts';
+import { requireEnv } from './aws/environment.ts';
+import { EventBridgeSink } from './aws/eventbridge-sink.ts';
+
+const relay = new OutboxRelay(
+  new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+);
+
+export async function handler(event: DynamoDBStreamEvent): Promise<{ published: number }> {
+  return { published: await relay.publish(orderChangesOf(event.Records)) };
+}

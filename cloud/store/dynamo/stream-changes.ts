@@ -1,0 +1,26 @@
+/**
+ * The table's stream (NEW_AND_OLD_IMAGES) as outbox entries: an order item's new image carries
+ * its history, the old image says how much of it earlier records already published.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { OrderChange } from '../../core/events/outbox.ts';
+import { fromOrderItem } from './order-item.ts';
+
+type Image = Record<string, AttributeValue>;
+
+export function orderChangesOf(records: DynamoDBRecord[]): OrderChange[] {
+  const changes: OrderChange[] = [];
+  for (const record of records) {
+    const next = record.dynamodb?.NewImage as Image | undefined;
+    if (!next) continue;
+    const item = unmarshall(next);
+    if (item.type !== 'order') continue;
+    const old = record.dynamodb?.OldImage as Image | undefined;
+    const before = old ? unmarshall(old) : undefined;
+    const published = Array.isArray(before?.history) ? before.history.length : 0;
+    changes.push({ order: fromOrderItem(item), published });
+  }
+  return changes;
+}

@@ -1,0 +1,270 @@
+/**
+ * The Lambda entry points as Lambda runs them, with their real AWS adapters (SDK v3 clients) on
+ * the wire: Secrets Manager, the IoT data plane, EventBridge and SNS answer from a recording
+ * loopback server in their wire formats; the table is dynalite. A press places an order, the
+ * stream handler puts its event on the bus, and the notification Lambda writes the household's
+ * notification and publishes the SNS message its subscribers receive.
+ */
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  decodeAck,
+  deriveDeviceKey,
+  encodePress,
+  signPress,
+  toHex,
+  verifyAck,
+} from '#shared/index';
+import type { OrderEvent, OrderEventType } from '../../../cloud/core/model.ts';
+import { pressEventFor } from '../../../cloud/core/press/press-event.ts';
+import { SnsSubscriptionChannel } from '../../../cloud/lambdas/aws/sns-subscriptions.ts';
+import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
+import { DynamoNotificationStore } from '../../../cloud/store/dynamo/dynamo-notification-store.ts';
+import { ensureTable, openTable, type Table } from '../../../cloud/store/dynamo/table.ts';
+import { keys } from '../../../cloud/store/dynamo/table-keys.ts';
+import { FakeAws, snsXml, type WireRequest } from '../../helpers/aws-wire.ts';
+import { nodeSha256 } from '../../helpers/sha256.ts';
+import { dynamoUnderTest } from '../../helpers/stores.ts';
+import { button, MASTER_KEY, sku } from '../../helpers/world.ts';
+
+const REGION = 'eu-central-1';
+const ACCOUNT = '123456789012';
+const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:restock-master-AbCdEf`;
+const BUS = 'RestockOrderEvents';
+const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:Restock-HouseholdNotifications`;
+
+/** The SNS message a household's e-mail or SMS subscriber gets for the press below. */
+const SNS_MESSAGE = 'Ordered 1 × Coffee beans 1 kg at €12.99.';
+
+let dynalite: DynaliteServer;
+let aws: FakeAws;
+let table: Table;
+const saved = { ...process.env };
+
+function answer(request: WireRequest) {
+  const json = (body: unknown) => ({
+    contentType: 'application/x-amz-json-1.1',
+    body: JSON.stringify(body),
+  });
+  switch (`${request.service} ${request.operation}`) {
+    case 'secretsmanager GetSecretValue':
+      return json({
+        ARN: SECRET_ARN,
+        Name: 'restock-master',
+        SecretString: JSON.stringify({ 1: toHex(MASTER_KEY) }),
+        VersionId: 'v1',
+      });
+    case 'iotdata POST /topics/restock%2Fv1%2Fbtn-1%2Fack':
+    case 'iotdata POST /topics/restock/v1/btn-1/ack':
+      return { contentType: 'application/json', body: '{}' };
+    case 'events PutEvents':
+      return json({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-0001' }] });
+    case 'sns Publish':
+      return {
+        contentType: 'text/xml',
+        body: snsXml('Publish', '<MessageId>sns-0001</MessageId>'),
+      };
+    case 'sns Subscribe':
+      return {
+        contentType: 'text/xml',
+        body: snsXml('Subscribe', `<SubscriptionArn>${TOPIC_ARN}:5c1a7e0d</SubscriptionArn>`),
+      };
+    case 'sns Unsubscribe':
+      return { contentType: 'text/xml', body: snsXml('Unsubscribe', '') };
+    default:
+      return undefined;
+  }
+}
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  aws = await FakeAws.start(answer);
+  table = openTable({ tableName: 'restock-wire', endpoint: dynalite.endpoint });
+  await ensureTable(table);
+  const store = dynamoUnderTest(table);
+  await store.putSku(sku());
+  await store.putButton(button('btn-1'));
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEWIRETEST',
+    AWS_SECRET_ACCESS_KEY: 'wire-test-secret',
+    AWS_ENDPOINT_URL: aws.url,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    TABLE_NAME: table.name,
+    DYNAMODB_ENDPOINT: dynalite.endpoint,
+    MASTER_KEY_SECRET_ARN: SECRET_ARN,
+    IOT_DATA_ENDPOINT: aws.url,
+    EVENT_BUS_NAME: BUS,
+    NOTIFY_TOPIC_ARN: TOPIC_ARN,
+  });
+});
+
+afterAll(async () => {
+  process.env = saved;
+  table?.raw.destroy();
+  await aws?.close();
+  await dynalite?.close();
+});
+
+describe('press → stream → EventBridge → notification → SNS, as Lambda runs it', () => {
+  it('places the order, publishes the event once, notifies the household and its SNS subscribers', async () => {
+    const press = await import('../../../cloud/lambdas/press.ts');
+    const outbox = await import('../../../cloud/lambdas/outbox.ts');
+    const notify = await import('../../../cloud/lambdas/notify.ts');
+
+    // 1. The IoT rule invokes the press Lambda.
+    const deviceKey = deriveDeviceKey(nodeSha256, MASTER_KEY, 'btn-1', 1);
+    const signed = signPress(nodeSha256, deviceKey, {
+      device: 'btn-1',
+      seq: 1,
+      click: 'SINGLE',
+      battery_mv: 2950,
+      attempt: 1,
+      kv: 1,
+    });
+    const result = await press.handler(pressEventFor('btn-1', encodePress(signed), Date.now()));
+    expect(result).toEqual({ outcome: 'ORDERED', reason: null });
+
+    const [secret] = aws.of('secretsmanager');
+    expect(secret?.region).toBe(REGION);
+    expect(secret?.headers['x-amz-target']).toBe('secretsmanager.GetSecretValue');
+    expect(secret?.headers['content-type']).toBe('application/x-amz-json-1.1');
+    expect(secret?.json).toEqual({ SecretId: SECRET_ARN });
+
+    const [ack] = aws.of('iotdata');
+    expect(ack?.method).toBe('POST');
+    expect(decodeURIComponent(ack?.path ?? '')).toBe('/topics/restock/v1/btn-1/ack');
+    expect(ack?.query.get('qos')).toBe('1');
+    const decoded = decodeAck(ack?.body ?? '');
+    expect(decoded.ok && decoded.message).toMatchObject({
+      seq: 1,
+      outcome: 'ORDERED',
+      order: 'btn-1-1',
+    });
+    expect(decoded.ok && verifyAck(nodeSha256, deviceKey, decoded.message)).toBe(true);
+    // The press Lambda itself puts nothing on the bus: the event leaves through the stream.
+    expect(aws.of('events')).toEqual([]);
+
+    // 2. DynamoDB Streams hands the order item's INSERT (wire format) to the outbox Lambda.
+    const item = await table.raw.send(
+      new GetItemCommand({
+        TableName: table.name,
+        Key: { pk: { S: 'BTN#btn-1' }, sk: { S: keys.press('btn-1', 1).sk } },
+      }),
+    );
+    const stream: DynamoDBStreamEvent = {
+      Records: [
+        {
+          eventID: '1',
+          eventName: 'INSERT',
+          eventSource: 'aws:dynamodb',
+          awsRegion: REGION,
+          dynamodb: { NewImage: item.Item as never, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        },
+      ],
+    };
+    expect(await outbox.handler(stream)).toEqual({ published: 1 });
+    const [put] = aws.of('events');
+    expect(put?.headers['x-amz-target']).toBe('AWSEvents.PutEvents');
+    const entries = (put?.json as { Entries?: Record<string, unknown>[] } | undefined)?.Entries;
+    expect(entries).toHaveLength(1);
+    expect(entries?.[0]).toMatchObject({
+      EventBusName: BUS,
+      Source: 'restock.orders',
+      DetailType: 'OrderPlaced',
+    });
+    const detail = JSON.parse(entries?.[0]?.Detail as string) as OrderEvent;
+    expect(detail).toMatchObject({ eventId: 'btn-1-1/1', orderId: 'btn-1-1', householdId: 'hh-1' });
+
+    // 3. The bus's rule invokes the notification Lambda with the event as EventBridge sends it.
+    const delivered: EventBridgeEvent<OrderEventType, OrderEvent> = {
+      id: 'eb-0001',
+      version: '0',
+      account: ACCOUNT,
+      time: new Date(detail.at).toISOString(),
+      region: REGION,
+      resources: [],
+      source: 'restock.orders',
+      'detail-type': 'OrderPlaced',
+      detail,
+    };
+    await notify.handler(delivered);
+    // EventBridge delivers at least once: the same event again changes nothing in the table.
+    await notify.handler(delivered);
+
+    const notes = await new DynamoNotificationStore(table).listNotifications('hh-1', { limit: 10 });
+    expect(notes.items).toEqual([
+      {
+        householdId: 'hh-1',
+        notificationId: 'btn-1-1/1',
+        at: detail.at,
+        kind: 'OrderPlaced',
+        orderId: 'btn-1-1',
+        message: SNS_MESSAGE,
+        texts: {
+          en: SNS_MESSAGE,
+          fr: expect.stringMatching(/^Commande passée : 1 × Coffee beans 1 kg/),
+        },
+      },
+    ]);
+    const [publish] = aws.of('sns');
+    expect(publish?.region).toBe(REGION);
+    expect(Object.fromEntries(publish?.form ?? [])).toEqual({
+      Action: 'Publish',
+      Version: '2010-03-31',
+      TopicArn: TOPIC_ARN,
+      Subject: 'Restock',
+      Message: SNS_MESSAGE,
+      'MessageAttributes.entry.1.Name': 'householdId',
+      'MessageAttributes.entry.1.Value.DataType': 'String',
+      'MessageAttributes.entry.1.Value.StringValue': 'hh-1',
+      'MessageAttributes.entry.2.Name': 'kind',
+      'MessageAttributes.entry.2.Value.DataType': 'String',
+      'MessageAttributes.entry.2.Value.StringValue': 'OrderPlaced',
+    });
+    // Every request was signed for the service and region it went to.
+    for (const request of aws.requests) {
+      expect(String(request.headers.authorization)).toMatch(
+        new RegExp(
+          `^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLEWIRETEST/\\d{8}/${REGION}/${request.service}/aws4_request`,
+        ),
+      );
+    }
+    expect(aws.requests.map((r) => `${r.service} ${r.operation.split(' ')[0]}`)).toEqual([
+      'secretsmanager GetSecretValue',
+      'iotdata POST',
+      'events PutEvents',
+      'sns Publish',
+      'sns Publish',
+    ]);
+  });
+});
+
+describe('household subscriptions on SNS, as the API Lambda makes them', () => {
+  it('subscribes with a filter policy on the household and unsubscribes by the returned ARN', async () => {
+    const channel = new SnsSubscriptionChannel(new SNSClient({}), TOPIC_ARN);
+    const reference = await channel.subscribe('hh-1', 'email', 'alerts@example.org');
+    expect(reference).toBe(`${TOPIC_ARN}:5c1a7e0d`);
+    await channel.unsubscribe(reference);
+    const [subscribe, unsubscribe] = aws.of('sns').filter((r) => r.operation !== 'Publish');
+    expect(Object.fromEntries(subscribe?.form ?? [])).toEqual({
+      Action: 'Subscribe',
+      Version: '2010-03-31',
+      TopicArn: TOPIC_ARN,
+      Protocol: 'email',
+      Endpoint: 'alerts@example.org',
+      'Attributes.entry.1.key': 'FilterPolicyScope',
+      'Attributes.entry.1.value': 'MessageAttributes',
+      'Attributes.entry.2.key': 'FilterPolicy',
+      'Attributes.entry.2.value': JSON.stringify({ householdId: ['hh-1'] }),
+      ReturnSubscriptionArn: 'true',
+    });
+    expect(Object.fromEntries(unsubscribe?.form ?? [])).toEqual({
+      Action: 'Unsubscribe',
+      Version: '2010-03-31',
+      SubscriptionArn: `${TOPIC_ARN}:5c1a7e0d`,
+    });
+  });
+});
