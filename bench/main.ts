@@ -5,6 +5,7 @@
 
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable } from '../cloud/store/dynamo/table.ts';
+import { measureDevice, printDevice } from './device-row.ts';
 import { measureE2e } from './e2e.ts';
 import { measureFlood } from './flood.ts';
 import { closedLoop, openLoop, percentile } from './load.ts';
@@ -95,6 +96,8 @@ async function main() {
   progress('flood: forged presses for random device ids while genuine buttons press…');
   const { items_bound: itemsBound, ...flood } = await measureFlood({ progress });
 
+  const device = await measureDevice(progress);
+
   const p = figures.pipeline as RowFigures;
   const fl = figures.floor as RowFigures;
   const b = figures.baseline as RowFigures;
@@ -115,6 +118,7 @@ async function main() {
         e2e_floor: e2eRows.e2e_floor,
         e2e_slow_webhook: e2eRows.e2e_slow_webhook,
         flood,
+        device,
       }),
     );
     return;
@@ -162,6 +166,7 @@ async function main() {
       `\n${flood.legit_ordered} of ${flood.legit} genuine presses during the flood ORDERED` +
       `\ngenuine p99: ${flood.p99_ms} ms during the flood, ${flood.p99_no_flood_ms} ms without`,
   );
+  printDevice(device);
 }
 
 function round(value: number): number {
