@@ -4,6 +4,7 @@
  */
 import type { ClickType, Outcome, RejectReason } from '#shared/index';
 import type { RhythmBook } from './guard/rhythm.ts';
+import type { DesiredSettings, ReportedSettings, UpdateAssignment } from './ota/ports.ts';
 
 export type Role = 'household' | 'brand' | 'support';
 
@@ -141,10 +142,13 @@ export interface Button {
   /** The household's learned reorder rhythm (press path owned); only the household sees it. */
   rhythm?: RhythmBook;
   /**
-   * What waits for the button (UpdateFlag bits: firmware, settings), kept in step by the update
-   * and settings stores so the press path reads it in the load it already makes.
+   * The button's current firmware update and its desired/reported settings (update and settings
+   * stores own them). They live on the button item so the press path learns what waits for the
+   * button from the load it already makes (core/ota/pending.ts).
    */
-  updatePending?: number;
+  ota?: UpdateAssignment;
+  desired?: DesiredSettings;
+  reported?: ReportedSettings;
   /** Firmware and settings versions the button's last version 2 press reported. */
   firmware?: number;
   settingsVersion?: number;

@@ -4,7 +4,7 @@
  * offline, against the board description kept in device/boards/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,6 +13,8 @@ import { findEspruinoViolations } from './espruino-gate.ts';
 const DEVICE = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = join(DEVICE, '..');
 export const BUNDLE = join(DEVICE, 'dist', 'restock.js');
+/** The boot file: runs the firmware slot (see device/src/loader.ts). */
+export const LOADER = join(DEVICE, 'dist', 'loader.js');
 export const UPLOAD = join(DEVICE, 'dist', 'restock.upload.js');
 export const BOARD = join(DEVICE, 'boards', 'ESP32.json');
 const BUDGET_BYTES = 24 * 1024;
@@ -36,33 +38,63 @@ export function espruinoArgs(extra: string[]): string[] {
   ];
 }
 
-async function main(): Promise<void> {
-  mkdirSync(dirname(BUNDLE), { recursive: true });
-  await build({
-    entryPoints: [join(DEVICE, 'src', 'main.ts')],
-    outfile: BUNDLE,
+/** The firmware version a plain `npm run build:device` stamps; `--fw <n>` builds another. */
+export const FIRMWARE_VERSION = 1;
+
+/** One Espruino script from a device entry point; `fw` is the version it reports. */
+export async function bundleDevice(entry: 'main' | 'loader', fw: number): Promise<string> {
+  const result = await build({
+    entryPoints: [join(DEVICE, 'src', `${entry}.ts`)],
+    write: false,
     bundle: true,
     minify: true,
     format: 'iife',
     target: 'es2018',
     legalComments: 'none',
+    define: { RESTOCK_FW: String(fw) },
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
-    logLevel: 'warning',
+    logLevel: 'error',
   });
-  const source = readFileSync(BUNDLE, 'utf8');
+  return result.outputFiles[0]?.text ?? '';
+}
+
+function gate(path: string, source: string): void {
   const violations = findEspruinoViolations(source);
   for (const v of violations)
-    console.error(`${show(BUNDLE)}:${v.line}:${v.column + 1} ${v.construct}`);
+    console.error(`${show(path)}:${v.line}:${v.column + 1} ${v.construct}`);
   if (violations.length > 0) fail(`${violations.length} construct(s) Espruino cannot run`);
+}
+
+async function main(): Promise<void> {
+  const at = process.argv.indexOf('--fw');
+  const fw = at > 0 ? Number(process.argv[at + 1]) : FIRMWARE_VERSION;
+  if (!(fw >= 1 && Math.floor(fw) === fw)) fail('--fw takes a firmware version from 1');
+  mkdirSync(dirname(BUNDLE), { recursive: true });
+  const firmware = await bundleDevice('main', fw);
+  const loader = await bundleDevice('loader', fw);
+  gate(BUNDLE, firmware);
+  gate(LOADER, loader);
+  writeFileSync(BUNDLE, firmware);
+  writeFileSync(LOADER, loader);
+  console.log(`✓ ${show(LOADER)}: ${loader.length} bytes, the boot file, Espruino gate clean`);
   const size = statSync(BUNDLE).size;
   console.log(
-    `✓ ${show(BUNDLE)}: ${size} bytes (${(size / 1024).toFixed(1)} KB of ${BUDGET_BYTES / 1024} KB), Espruino gate clean`,
+    `✓ ${show(BUNDLE)}: firmware ${fw}, ${size} bytes (${(size / 1024).toFixed(1)} KB of ${BUDGET_BYTES / 1024} KB), Espruino gate clean`,
   );
   if (size > BUDGET_BYTES) fail(`bundle is over the ${BUDGET_BYTES / 1024} KB budget`);
 
   const cli = spawnSync(
     process.execPath,
-    espruinoArgs(['-n', '--storage', '.bootcde:-', '-o', UPLOAD, BUNDLE]),
+    espruinoArgs([
+      '-n',
+      '--storage',
+      `rs.s0:${BUNDLE}`,
+      '--storage',
+      '.bootcde:-',
+      '-o',
+      UPLOAD,
+      LOADER,
+    ]),
     {
       encoding: 'utf8',
       timeout: 120_000,

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUNDLE, espruinoArgs } from './build.ts';
+import { BUNDLE, espruinoArgs, LOADER } from './build.ts';
 import type { FlashFile } from './flash-config.ts';
 
 export type UploadTarget = { port: string } | { out: string };
@@ -26,7 +26,15 @@ export function upload(files: FlashFile[], target: UploadTarget): number | null 
       'port' in target ? ['--port', target.port, '-b', '115200'] : ['-n', '-o', target.out];
     const run = spawnSync(
       process.execPath,
-      espruinoArgs([...to, ...storage, '--storage', '.bootcde:-', BUNDLE]),
+      espruinoArgs([
+        ...to,
+        ...storage,
+        '--storage',
+        `rs.s0:${BUNDLE}`,
+        '--storage',
+        '.bootcde:-',
+        LOADER,
+      ]),
       { stdio: 'port' in target ? 'inherit' : 'pipe', timeout: 300_000 },
     );
     // The upload holds the device secret and key.

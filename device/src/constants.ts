@@ -3,6 +3,13 @@
  * unless the name says otherwise. The board wiring lives here too: it is fixed by the hardware,
  * while everything that differs per button lives in flash (see config.ts).
  */
+/**
+ * The firmware version this build reports and updates from, set by the build (`--fw`); 0 only
+ * where the sources run unbuilt (host tools that read these constants).
+ */
+declare const RESTOCK_FW: number | undefined;
+export const FW: number = typeof RESTOCK_FW === 'number' ? RESTOCK_FW : 0;
+
 export const C = {
   /** An RTC GPIO, so EXT0 can wake the chip; the button pulls it to GND (internal pull-up). */
   BUTTON_PIN: 'D27',
@@ -34,6 +41,11 @@ export const C = {
   /** 30 min: ESP32.deepSleep takes µs as an int32, so a sleep may not exceed ~35.8 min. */
   BACKOFF_MAX_MS: 1800000,
   SETUP_TIMEOUT_MS: 300000,
+
+  /** Firmware blocks fetched per wake at most (1 KB each): bounds the radio time an update adds. */
+  UPDATE_BLOCKS_PER_WAKE: 8,
+  /** Silence from the cloud this long ends the wake's share of an update. */
+  UPDATE_STEP_MS: 4000,
   SETUP_PORT: 80,
 
   FILES: {
@@ -43,5 +55,7 @@ export const C = {
     CA: 'rs.ca',
     CERT: 'rs.crt',
     KEY: 'rs.key',
+    /** The manifest of the update being downloaded. */
+    DOWNLOAD: 'rs.dl',
   },
 };

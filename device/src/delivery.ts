@@ -9,11 +9,12 @@ import {
   verifyAck,
 } from '#shared/index';
 import type { DeviceConfig } from './config.ts';
-import { C } from './constants.ts';
+import { C, FW } from './constants.ts';
 import type { Led, PatternName } from './led.ts';
 import { MqttClient } from './mqtt/client.ts';
 import type { Platform, Socket } from './platform.ts';
 import type { PressQueue, QueuedPress } from './queue.ts';
+import { Updater } from './updater.ts';
 import { joinWifi } from './wifi.ts';
 
 const OUTCOME_PATTERN: { [outcome: string]: PatternName } = {};
@@ -54,6 +55,7 @@ export class Delivery {
   /** Subscribed to the ack topic: presses may go out. */
   ready: boolean;
   done: boolean;
+  updater: Updater;
 
   constructor(options: DeliveryOptions) {
     this.o = options;
@@ -65,6 +67,8 @@ export class Delivery {
     this.sends = 0;
     this.ready = false;
     this.done = false;
+    // When the update has done this wake's share, the session ends as it would have.
+    this.updater = new Updater(options.p, options.config, this.key, () => this.kick());
   }
 
   start(): void {
@@ -123,16 +127,18 @@ export class Delivery {
 
   connected(error: string | null): void {
     if (error !== null || !this.client) return; // the client's onClose reports it
-    this.client.subscribe(ackTopic(this.o.config.device), 1, (subscribeError) => {
+    const client = this.client;
+    client.subscribe(ackTopic(this.o.config.device), 1, (subscribeError) => {
       if (subscribeError !== null) return;
       this.ready = true;
+      this.updater.connected(client);
       this.sendHead();
     });
   }
 
   /** The queue or the clicks changed: publish the next press unless one is in flight. */
   kick(): void {
-    if (this.ready && this.waiting === null) this.sendHead();
+    if (this.ready && this.waiting === null && !this.done) this.sendHead();
   }
 
   /** Publishes the oldest press, re-signed with its next attempt number and the same seq. */
@@ -142,7 +148,8 @@ export class Delivery {
     if (!press) {
       this.waiting = null;
       this.o.p.clearTimer(this.timer);
-      if (!this.o.more()) this.finish(null);
+      // Presses first: the update gets the connection only while no press waits.
+      if (!this.o.more() && !this.updater.run()) this.finish(null);
       return;
     }
     if (this.waiting !== press) this.sends = 0;
@@ -161,6 +168,8 @@ export class Delivery {
       battery_mv: press.battery_mv,
       attempt,
       kv: config.kv,
+      fw: FW,
+      cfg: 0,
     });
     this.arm(C.ACK_TIMEOUT_MS, () => this.sendHead());
     (this.client as MqttClient).publish(pressTopic(config.device), encodePress(signed), () => {
@@ -171,6 +180,7 @@ export class Delivery {
   /** Only an ack that decodes, is for this device and the awaited seq, and verifies counts. */
   onMessage(topic: string, payload: string): void {
     const config = this.o.config;
+    if (this.updater.onMessage(topic, payload)) return;
     const press = this.waiting;
     if (!press || topic !== ackTopic(config.device)) return;
     const decoded = decodeAck(payload);
@@ -183,6 +193,7 @@ export class Delivery {
     }
     this.waiting = null;
     this.o.queue.remove(press.seq);
+    this.updater.acked(ack.upd);
     this.o.led.show(OUTCOME_PATTERN[ack.outcome] as PatternName);
     this.sendHead();
   }
@@ -197,6 +208,7 @@ export class Delivery {
     if (this.done) return;
     this.done = true;
     this.o.p.clearTimer(this.timer);
+    this.o.p.clearTimer(this.updater.timer);
     if (this.client) this.client.disconnect();
     this.o.p.wifiOff();
     this.o.led.stop();

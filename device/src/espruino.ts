@@ -16,8 +16,9 @@ interface EspSocket extends Emitter {
 }
 interface EspModules {
   Storage: {
-    read(name: string): string | undefined;
-    write(name: string, data: string): boolean;
+    read(name: string, offset?: number, length?: number): string | undefined;
+    write(name: string, data: string, offset?: number, size?: number): boolean;
+    erase(name: string): void;
   };
   Wifi: {
     connect(ssid: string, options: { password: string }, cb: (error: unknown) => void): void;
@@ -35,7 +36,7 @@ interface EspModules {
       ) => void,
     ): { listen(port: number): void };
   };
-  crypto: { SHA256(data: Uint8Array): ArrayBuffer };
+  crypto: { SHA256(data: Uint8Array | string): ArrayBuffer };
 }
 interface EspGlobals {
   require<K extends keyof EspModules>(name: K): EspModules[K];
@@ -58,6 +59,7 @@ interface EspGlobals {
   };
   E: { on(event: string, fn: () => void): void };
   console: { log(message: string): void };
+  atob(text: string): string;
   [name: string]: unknown;
 }
 
@@ -169,6 +171,23 @@ export function createEspruinoPlatform(): Platform {
     writeFile: (name, data) => {
       storage.write(name, data);
     },
+    writeAt: (name, data, offset, size) => {
+      storage.write(name, data, offset, size);
+    },
+    erase: (name) => storage.erase(name),
+    fileLength: (name) => {
+      const data = storage.read(name);
+      return data === undefined ? -1 : data.length;
+    },
+    byteAt: (name, offset) => {
+      const data = storage.read(name, offset, 1);
+      return data ? data.charCodeAt(0) : -1;
+    },
+    hashFile: (name) => {
+      const data = storage.read(name);
+      return data === undefined ? null : new Uint8Array(g.require('crypto').SHA256(data));
+    },
+    fromBase64: (text) => g.atob(text),
     sha256: (data) => new Uint8Array(g.require('crypto').SHA256(data)),
 
     wifiConnect: (o, done) => {

@@ -69,6 +69,15 @@ export interface Platform {
 
   readFile(name: string): string | undefined;
   writeFile(name: string, data: string): void;
+  /** Writes part of a file of `size` bytes; offset 0 creates it anew (the rest reads 0xFF). */
+  writeAt(name: string, data: string, offset: number, size: number): void;
+  erase(name: string): void;
+  /** -1 when the file does not exist. */
+  fileLength(name: string): number;
+  byteAt(name: string, offset: number): number;
+  /** SHA-256 of a whole file, read from flash without copying it into variables. */
+  hashFile(name: string): Uint8Array | null;
+  fromBase64(text: string): string;
   sha256(data: Uint8Array): Uint8Array;
 
   wifiConnect(options: WifiOptions, done: (error: string | null) => void): void;

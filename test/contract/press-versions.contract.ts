@@ -5,7 +5,7 @@
  * button in the write the press already makes.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decodeAck, encodeAck, UpdateFlag, verifyAck } from '#shared/index';
+import { decodeAck, encodeAck, verifyAck } from '#shared/index';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
 import type { StoreUnderTest } from '../helpers/stores.ts';
 import { button, sku, World } from '../helpers/world.ts';
@@ -19,10 +19,12 @@ export function pressVersionsContract(open: () => Promise<StoreUnderTest>): void
       store = await open();
       world = new World(store);
       await store.putSku(sku());
-      await store.putButton({ ...button('btn-old'), updatePending: UpdateFlag.FIRMWARE });
+      const ota = { job: 'job-1', fw: 2, state: 'pending', updatedAt: 'now' } as const;
+      await store.putButton({ ...button('btn-old'), ota: { deviceId: 'btn-old', ...ota } });
       await store.putButton({
         ...button('btn-new'),
-        updatePending: UpdateFlag.FIRMWARE | UpdateFlag.SETTINGS,
+        ota: { deviceId: 'btn-new', ...ota },
+        desired: { version: 8, settings: { led: 50 } },
       });
       await store.putButton(button('btn-idle'));
     });

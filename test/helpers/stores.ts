@@ -13,11 +13,22 @@ import { dynamoApiStores } from '../../cloud/api/stores.ts';
 import type { OutboxStore } from '../../cloud/core/events/outbox.ts';
 import type { Button, Sku } from '../../cloud/core/model.ts';
 import type { OrderStore } from '../../cloud/core/orders/order-store.ts';
+import type {
+  DesiredSettingsStore,
+  FirmwareImageStore,
+  UpdateAssignmentStore,
+} from '../../cloud/core/ota/ports.ts';
+import { systemClock } from '../../cloud/core/ports.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
 import type { ReminderStore } from '../../cloud/core/reminders/reminder-store.ts';
 import { freePorts } from '../../cloud/local/tools/free-ports.ts';
 import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
 import { startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
+import {
+  DynamoDesiredSettingsStore,
+  DynamoFirmwareImageStore,
+  DynamoUpdateAssignmentStore,
+} from '../../cloud/store/dynamo/dynamo-ota-stores.ts';
 import { DynamoOutboxStore } from '../../cloud/store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../../cloud/store/dynamo/dynamo-reminder-store.ts';
@@ -30,6 +41,11 @@ import { MemoryHouseholdStore } from '../../cloud/store/memory/memory-household-
 import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempotency-store.ts';
 import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notification-store.ts';
 import { MemoryOrderStore } from '../../cloud/store/memory/memory-order-store.ts';
+import {
+  MemoryDesiredSettingsStore,
+  MemoryFirmwareImageStore,
+  MemoryUpdateAssignmentStore,
+} from '../../cloud/store/memory/memory-ota-stores.ts';
 import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.ts';
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
 import { MemoryReminderStore } from '../../cloud/store/memory/memory-reminder-store.ts';
@@ -49,6 +65,12 @@ export interface StoreUnderTest {
   outbox: OutboxStore;
   /** The API's ports; `api.orders` is `orders`. */
   api: ApiStores;
+  /** Firmware images, update assignments and settings (on the button item). */
+  ota: {
+    images: FirmwareImageStore;
+    assignments: UpdateAssignmentStore;
+    settings: DesiredSettingsStore;
+  };
   putButton(button: Button): Promise<void>;
   putSku(sku: Sku): Promise<void>;
   /** Every item (or record) in the store, for "nothing changed" assertions. */
@@ -82,6 +104,11 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       orders,
       stats: new MemoryStatsStore(table),
       webhooks: new MemoryWebhookStore(table),
+    },
+    ota: {
+      images: new MemoryFirmwareImageStore(table, systemClock),
+      assignments: new MemoryUpdateAssignmentStore(table, systemClock),
+      settings: new MemoryDesiredSettingsStore(table),
     },
     putButton: async (button) => table.putButton(button),
     putSku: async (sku) => table.putSku(sku),
@@ -118,6 +145,11 @@ export function dynamoUnderTest(table: Table): StoreUnderTest {
     reminders: new DynamoReminderStore(table),
     outbox: new DynamoOutboxStore(table),
     api,
+    ota: {
+      images: new DynamoFirmwareImageStore(table, systemClock),
+      assignments: new DynamoUpdateAssignmentStore(table, systemClock),
+      settings: new DynamoDesiredSettingsStore(table),
+    },
     putButton: (button) => put(toButtonItem(button) as unknown as Record<string, unknown>),
     putSku: (sku) => put(toSkuItem(sku)),
     async snapshot() {

@@ -9,6 +9,7 @@
  * at most one order — with no lock that a timeout could leave stuck. The first press of a burst
  * also flags the order it repeats for support (one conditional write, off the ordering path).
  */
+
 import {
   type Ack,
   decodePress,
@@ -25,6 +26,7 @@ import type { OpenOrderRef } from '../guard/guard.ts';
 import type { Order, PressLogEntry } from '../model.ts';
 import { isOpen } from '../orders/lifecycle.ts';
 import type { OrderService } from '../orders/order-service.ts';
+import { pendingUpdates } from '../ota/pending.ts';
 import type { AckPublisher, Clock, KeySource, Log } from '../ports.ts';
 import { decide } from './decide.ts';
 import { type PressEvent, payloadText } from './press-event.ts';
@@ -108,7 +110,7 @@ export class PressService {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const { button, sku } = await this.deps.store.loadContext(v.press.device);
       if (!button) return this.rejected(v, 'UNKNOWN_DEVICE');
-      v.pending = button.updatePending;
+      v.pending = pendingUpdates(button);
       if (button.keyVersion !== v.press.kv) return this.rejected(v, 'UNKNOWN_KEY_VERSION');
       if (v.press.seq <= button.highWaterMark) return this.settleClaimed(v, button);
 

@@ -4,11 +4,12 @@
  * creation), so neither overwrites the other's changes:
  * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, gsi1/gsi2 keys;
  * - the press path owns: hwm, open, recent, rhythm, lastPressAt, batteryMv, fw, cfg;
- * - the update and settings stores own: upd.
+ * - the update and settings stores own: ota, desired, reported.
  */
 
 import type { RhythmBook } from '../../core/guard/rhythm.ts';
 import { type Button, DEFAULT_SETTINGS, type Order } from '../../core/model.ts';
+import type { DesiredSettings, ReportedSettings, UpdateAssignment } from '../../core/ota/ports.ts';
 import type { LoadedButton, RecentDecision } from '../../core/press/press-store.ts';
 import { keys } from './table-keys.ts';
 
@@ -29,7 +30,9 @@ export interface ButtonItem {
   lastPressAt: number | null;
   batteryMv: number | null;
   createdAt: number;
-  upd?: number;
+  ota?: UpdateAssignment;
+  desired?: DesiredSettings;
+  reported?: ReportedSettings;
   fw?: number;
   cfg?: number;
   gsi1pk?: string;
@@ -58,7 +61,8 @@ export function toButtonItem(button: Button): ButtonItem {
     lastPressAt: button.lastPressAt,
     batteryMv: button.batteryMv,
     createdAt: button.createdAt,
-    ...(button.updatePending ? { upd: button.updatePending } : {}),
+    ...(button.ota ? { ota: button.ota } : {}),
+    ...(button.desired ? { desired: button.desired } : {}),
     ...(button.householdId ? householdIndexKeys(button.householdId, button.deviceId) : {}),
     gsi2pk: `BRAND#${button.brandId}`,
     gsi2sk: `BTN#${button.deviceId}`,
@@ -81,7 +85,9 @@ export function fromButtonItem(item: Record<string, unknown>): LoadedButton {
     lastPressAt: i.lastPressAt ?? null,
     batteryMv: i.batteryMv ?? null,
     createdAt: i.createdAt,
-    ...(i.upd ? { updatePending: i.upd } : {}),
+    ...(i.ota ? { ota: i.ota } : {}),
+    ...(i.desired ? { desired: i.desired } : {}),
+    ...(i.reported ? { reported: i.reported } : {}),
     ...(i.fw !== undefined ? { firmware: i.fw, settingsVersion: i.cfg ?? 0 } : {}),
   };
 }

@@ -21,6 +21,8 @@
  * | notification      | HH#{hh}            | NOTE#{at:013}#{id}     |                           |                                       |                               |
  * | subscription      | HH#{hh}            | SUB#{id}               |                           |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
+ * | firmware image    | FW#{brand}         | {fw:010}               |                           |                                       |                               |
+ * | firmware block    | FWBLK#{stream}     | {index:06}             |                           |                                       |                               |
  * | API idempotency   | IDEM#{tenant}#{key}| META                   |                           |                                       |                               |
  *
  * Why it is shaped like this:
@@ -91,6 +93,8 @@ export const keys = {
   }),
   audit: (at: number, id: string) => ({ pk: 'AUDIT', sk: `${timeKey(at)}#${id}` }),
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),
+  firmwareImage: (brandId: string, fw: number) => ({ pk: `FW#${brandId}`, sk: pad(fw, 10) }),
+  firmwareBlock: (stream: string, index: number) => ({ pk: `FWBLK#${stream}`, sk: pad(index, 6) }),
 } as const;
 
 export const REMINDER_PARTITION = 'REMIND';

@@ -20,6 +20,7 @@ import type {
 } from '../../core/model.ts';
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
+import type { FirmwareImage } from '../../core/ota/ports.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
 import type {
   WebhookDelivery,
@@ -58,6 +59,9 @@ export class MemoryTable {
   readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
   readonly webhookSecrets = new Map<string, WebhookSecrets>();
   readonly webhookDeliveries = new Map<string, WebhookDelivery>();
+  /** Firmware images by `{brand}/{fw}`, their blocks by `{stream}/{index}`. */
+  readonly firmwareImages = new Map<string, FirmwareImage>();
+  readonly firmwareBlocks = new Map<string, Uint8Array>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
   readonly reminderTimers = new Map<string, number>();
 

@@ -89,6 +89,23 @@ export class FakePlatform implements Platform {
     this.trace.push(`flash ${name}`);
     this.files.set(name, data);
   };
+  writeAt = (name: string, data: string, offset: number, size: number) => {
+    this.trace.push(`flash ${name}`);
+    const before = offset === 0 ? '\xff'.repeat(size) : (this.files.get(name) ?? '');
+    this.files.set(name, before.slice(0, offset) + data + before.slice(offset + data.length));
+  };
+  erase = (name: string) => {
+    this.files.delete(name);
+  };
+  fileLength = (name: string) => this.files.get(name)?.length ?? -1;
+  byteAt = (name: string, offset: number) => this.files.get(name)?.charCodeAt(offset) ?? -1;
+  hashFile = (name: string) => {
+    const data = this.files.get(name);
+    return data === undefined
+      ? null
+      : new Uint8Array(createHash('sha256').update(data, 'latin1').digest());
+  };
+  fromBase64 = (text: string) => Buffer.from(text, 'base64').toString('latin1');
   sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());
 
   wifiConnect = (_options: unknown, done: (error: string | null) => void) => {

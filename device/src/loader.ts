@@ -1,0 +1,68 @@
+/**
+ * The boot file (`.bootcde`): runs the firmware in the active slot, and the previous one when
+ * the new firmware throws while it starts, crashes during a trial wake, or has not reached a
+ * verified ack within TRIAL_WAKES wakes. Every decision is one boot-record write, so power
+ * loss at any point leaves a bootable choice. Kept minimal: it cannot itself be updated.
+ */
+import {
+  type BootRecord,
+  readBoot,
+  rollBack,
+  SLOTS,
+  TRIAL_WAKES,
+  writeBoot,
+} from './boot-record.ts';
+
+interface LoaderGlobals {
+  require(name: 'Storage'): {
+    read(name: string): string | undefined;
+    write(name: string, data: string): boolean;
+  };
+  process: {
+    on(event: string, fn: (error: unknown) => void): void;
+    removeAllListeners(event: string): void;
+  };
+  clearTimeout(): void;
+  clearInterval(): void;
+  clearWatch(): void;
+  console: { log(message: string): void };
+}
+
+const g = (typeof globalThis !== 'undefined' ? globalThis : global) as unknown as LoaderGlobals;
+const storage = g.require('Storage');
+
+function fail(record: BootRecord, reason: string): void {
+  g.console.log(`firmware ${record.fw} failed (${reason}): booting the previous one`);
+  g.process.removeAllListeners('uncaughtException');
+  // What the failed firmware left running must not run on beside the one that takes over.
+  g.clearTimeout();
+  g.clearInterval();
+  g.clearWatch();
+  run(rollBack(storage, record, reason));
+}
+
+function run(record: BootRecord): void {
+  const code = storage.read(SLOTS[record.a] as string);
+  const trial = record.t !== undefined;
+  if (!code) {
+    if (trial) fail(record, 'MISSING');
+    return;
+  }
+  if (trial) g.process.on('uncaughtException', () => fail(record, 'CRASH'));
+  try {
+    // biome-ignore lint/security/noGlobalEval: the slot holds the firmware, checked before it was switched to
+    eval(code);
+  } catch (error) {
+    if (!trial) throw error;
+    fail(record, 'CRASH');
+  }
+}
+
+let boot = readBoot(storage);
+if (boot.t !== undefined) {
+  boot =
+    boot.t >= TRIAL_WAKES
+      ? rollBack(storage, boot, 'NO_ACK')
+      : writeBoot(storage, boot, { n: 0, a: boot.a, t: boot.t + 1, job: boot.job, fw: boot.fw });
+}
+run(boot);
