@@ -8,6 +8,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MasterKeys } from '../core/master-keys.ts';
+import { type DeliveryPublisher, UpdateDelivery } from '../core/ota/delivery.ts';
 import type { KeySource, Log } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { nodeSha256 } from '../core/sha256.ts';
@@ -16,11 +17,18 @@ import { LocalConfigError } from '../dev/errors.ts';
 import { readTextIfExists, writeFileAtomic } from '../dev/files.ts';
 import { ensureMasterKey, keySourceFor } from '../dev/master-key-file.ts';
 import { type DynaliteServer, startDynalite } from '../store/dynamo/dynalite-server.ts';
+import { DynamoButtonStore } from '../store/dynamo/dynamo-button-store.ts';
+import {
+  DynamoDesiredSettingsStore,
+  DynamoFirmwareImageStore,
+  DynamoUpdateAssignmentStore,
+} from '../store/dynamo/dynamo-ota-stores.ts';
 import { ensureTable, openTable, type Table } from '../store/dynamo/table.ts';
 import type { StackConfig } from './config.ts';
 import { startDynaliteThread } from './dynalite-thread.ts';
 import { BrokerAckPublisher } from './iot/ack-publisher.ts';
 import { createBrokerPolicy, type RunningBroker, startBroker } from './iot/broker.ts';
+import { brokerPublisher, startDeliveryResponder } from './iot/delivery-responder.ts';
 import { TableDeviceDirectory } from './iot/device-directory.ts';
 import type { ServiceIdentity } from './iot/policy.ts';
 import { type HandlePress, type RunningTopicRule, startTopicRule } from './iot/topic-rule.ts';
@@ -182,6 +190,14 @@ export async function startStack(
     let rule = await ruleFor(broker.aedes);
     // Closed before the broker: stop taking presses, let those in flight finish.
     closers.push(() => rule.close());
+    const delivery = updateDelivery(
+      table,
+      keySource,
+      brokerPublisher(() => broker.aedes),
+      log,
+    );
+    let responder = await startDeliveryResponder(broker.aedes, delivery, log);
+    closers.push(() => responder.close());
 
     let httpPort: number | null = null;
     if (pipeline.startHttp) {
@@ -262,6 +278,7 @@ export async function startStack(
         broker = await startBroker(brokerOptions(runtime.mqttPort, runtime.mqttTlsPort));
         ackPublisher.use(broker.aedes);
         rule = await ruleFor(broker.aedes);
+        responder = await startDeliveryResponder(broker.aedes, delivery, log);
         log.warn('broker restarted', { mqttPort: broker.port, mqttTlsPort: broker.tlsPort });
       })().finally(() => {
         restarting = null;
@@ -393,4 +410,25 @@ async function listenOrExplain<T>(start: () => Promise<T>, what: string, fix: st
     }
     throw error;
   }
+}
+
+/** Updates and settings served from the table, as AWS IoT Jobs, streams and shadows would. */
+function updateDelivery(
+  table: Table,
+  keys: KeySource,
+  publisher: DeliveryPublisher,
+  log: Log,
+): UpdateDelivery {
+  return new UpdateDelivery({
+    buttons: new DynamoButtonStore(table),
+    images: new DynamoFirmwareImageStore(table, systemClock),
+    assignments: new DynamoUpdateAssignmentStore(table, systemClock),
+    settings: new DynamoDesiredSettingsStore(table),
+    keys,
+    sha256: nodeSha256,
+    publisher,
+    reported: async (event) => log.info('update.reported', { ...event }),
+    clock: systemClock,
+    log,
+  });
 }

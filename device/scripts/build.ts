@@ -17,7 +17,12 @@ export const BUNDLE = join(DEVICE, 'dist', 'restock.js');
 export const LOADER = join(DEVICE, 'dist', 'loader.js');
 export const UPLOAD = join(DEVICE, 'dist', 'restock.upload.js');
 export const BOARD = join(DEVICE, 'boards', 'ESP32.json');
-const BUDGET_BYTES = 24 * 1024;
+/**
+ * 28 KB: 24 KB for the button, plus the over-the-air updater (~3.4 KB minified with its share
+ * of the contract). Bytes live in flash (two slots of at most this size); the variables the
+ * firmware takes at run time are what the device row's goals bound.
+ */
+const BUDGET_BYTES = 28 * 1024;
 
 const show = (path: string) => relative(ROOT, path);
 

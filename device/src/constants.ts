@@ -43,7 +43,7 @@ export const C = {
   SETUP_TIMEOUT_MS: 300000,
 
   /** Firmware blocks fetched per wake at most (1 KB each): bounds the radio time an update adds. */
-  UPDATE_BLOCKS_PER_WAKE: 8,
+  UPDATE_BLOCKS_PER_WAKE: 12,
   /** Silence from the cloud this long ends the wake's share of an update. */
   UPDATE_STEP_MS: 4000,
   SETUP_PORT: 80,

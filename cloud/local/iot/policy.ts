@@ -1,11 +1,20 @@
 /**
  * The broker's authorisation rules, as the AWS IoT policy states them: a device
- * connects only as its own thing name, publishes only `restock/v1/{itself}/press` and subscribes
- * only to `restock/v1/{itself}/ack` — literally, no wildcards. Named service identities (the
+ * connects only as its own thing name, publishes only `restock/v1/{itself}/press` and what it
+ * asks for its updates and settings, and subscribes only to `restock/v1/{itself}/ack` and the
+ * replies to those requests — literally, no wildcards, and always under its own thing name. Named service identities (the
  * benchmark's echo client, operators' tools) get the topic filters they are configured with.
  * Pure functions: the aedes hooks in broker.ts only translate.
  */
-import { ackTopic, pressTopic } from '#shared/index';
+import {
+  ackTopic,
+  isIdentifier,
+  JOB_ID_MAX_LENGTH,
+  manifestTopic,
+  parseDeliveryTopic,
+  pressTopic,
+  thingTopic,
+} from '#shared/index';
 
 export type Identity =
   | { kind: 'device'; deviceId: string }
@@ -26,13 +35,37 @@ export function describeIdentity(identity: Identity): string {
 }
 
 export function mayPublish(identity: Identity, topic: string): boolean {
-  if (identity.kind === 'device') return topic === pressTopic(identity.deviceId);
+  if (identity.kind === 'device') {
+    if (topic === pressTopic(identity.deviceId)) return true;
+    return parseDeliveryTopic(topic)?.deviceId === identity.deviceId;
+  }
   return identity.publish.some((filter) => topicMatches(filter, topic));
 }
 
 export function maySubscribe(identity: Identity, filter: string): boolean {
-  if (identity.kind === 'device') return filter === ackTopic(identity.deviceId);
+  if (identity.kind === 'device') return deviceMaySubscribe(identity.deviceId, filter);
   return identity.subscribe.some((allowed) => filterCovers(allowed, filter));
+}
+
+/** What a button's updates and settings are delivered on: literal topics of its own thing only. */
+const DELIVERY_REPLIES = [
+  /^streams\/([^/]+)\/(data|rejected)\/json$/,
+  /^jobs\/([^/]+)\/update\/(accepted|rejected)$/,
+  /^shadow\/get\/(accepted|rejected)()$/,
+  /^shadow\/update\/(accepted|rejected)()$/,
+];
+
+function deviceMaySubscribe(deviceId: string, filter: string): boolean {
+  if (filter === ackTopic(deviceId) || filter === manifestTopic(deviceId)) return true;
+  const prefix = thingTopic(deviceId, '');
+  if (!filter.startsWith(prefix)) return false;
+  const rest = filter.slice(prefix.length);
+  return DELIVERY_REPLIES.some((pattern) => {
+    const match = pattern.exec(rest);
+    return (
+      match !== null && (match[1] === '' || isIdentifier(match[1] as string, JOB_ID_MAX_LENGTH))
+    );
+  });
 }
 
 /** MQTT topic matching: `+` is one level, a trailing `#` is any number of levels (also none). */

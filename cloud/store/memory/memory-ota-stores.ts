@@ -29,7 +29,9 @@ export class MemoryFirmwareImageStore implements FirmwareImageStore {
 
   async put(brandId: string, fw: number, bytes: Uint8Array): Promise<FirmwareImage> {
     const { image, blocks } = cutImage(brandId, fw, bytes, iso(this.clock));
-    blocks.forEach((block, i) => this.table.firmwareBlocks.set(`${image.stream}/${i}`, block));
+    for (const [i, block] of blocks.entries()) {
+      this.table.firmwareBlocks.set(`${image.stream}/${i}`, block);
+    }
     this.table.firmwareImages.set(`${brandId}/${fw}`, image);
     return clone(image);
   }

@@ -5,7 +5,7 @@
  * (a join that takes `wifiJoinMs`), the battery ADC, the button's GPIO level and edges
  * (`__edge(pressed)`, typed on standard input by the test, as an interrupt would arrive), and
  * digitalPulse. Deep sleep reports itself and stops every timer; the test then ends the
- * process. net, tls, crypto, Storage, timers and E.on('init') stay real; net/tls.connect
+ * process. A boot may lose power after its n-th Storage write or erase (`cutAfterWrites`). net, tls, crypto, Storage, timers and E.on('init') stay real; net/tls.connect
  * and the setup page's http.listen are wrapped to observe (PUBLISH writes, variables in use)
  * and to move port 80 to a free port. Every observation is one `@sim {json}` line.
  */
@@ -13,6 +13,22 @@ export const PRELUDE = `(function () {
   var sim = JSON.parse(require('fs').readFileSync('sim.json'));
   // Flash as earlier wakes would have left it, where a test needs that (e.g. many failures).
   Object.keys(sim.files).forEach(function (name) { require('Storage').write(name, sim.files[name]); });
+  // Power loss: after the firmware's cutAfterWrites-th Storage write or erase, flash takes no
+  // more changes; the test kills the process when it sees the event (the chip lost power).
+  if (sim.cutAfterWrites >= 0) {
+    var storage = require('Storage');
+    var writes = 0;
+    ['write', 'erase'].forEach(function (method) {
+      var real = storage[method];
+      storage[method] = function () {
+        if (writes >= sim.cutAfterWrites) return false;
+        writes++;
+        var result = real.apply(storage, arguments);
+        if (writes === sim.cutAfterWrites) report({ ev: 'powerloss', writes: writes });
+        return result;
+      };
+    });
+  }
   var started = getTime();
   var level = sim.held ? 0 : 1;
   var watches = [];

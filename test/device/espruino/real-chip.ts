@@ -47,12 +47,14 @@ export interface RealBoot {
   limitMs?: number;
   /** Flash files written before the firmware starts, as earlier wakes would leave them. */
   files?: Record<string, string>;
+  /** Power is lost right after the boot's n-th Storage write or erase (the process is killed). */
+  cutAfterWrites?: number;
   /** Called for each observation as it happens; `press` types a button edge at once. */
   onEvent?: (event: SimEvent, press: (pressed: boolean) => void) => void;
 }
 
 export interface SimEvent {
-  ev: 'boot' | 'loaded' | 'wifi' | 'publish' | 'led' | 'sleep' | 'ap' | 'http';
+  ev: 'boot' | 'loaded' | 'wifi' | 'publish' | 'led' | 'sleep' | 'ap' | 'http' | 'powerloss';
   /** ms since the prelude ran. */
   t: number;
   [field: string]: unknown;
@@ -173,6 +175,7 @@ export class RealChip {
         wifiFails: boot.wifiFails === true,
         httpPort: boot.httpPort ?? 0,
         files: boot.files ?? {},
+        cutAfterWrites: boot.cutAfterWrites ?? -1,
       }),
     );
     const wake = new RealWake();
@@ -197,7 +200,7 @@ export class RealChip {
             timers.push(setTimeout(() => typeLine(child, `__edge(${edge.pressed})`), edge.atMs));
           }
         }
-        if (event.ev === 'sleep') child.kill('SIGKILL');
+        if (event.ev === 'sleep' || event.ev === 'powerloss') child.kill('SIGKILL');
         boot.onEvent?.(event, (pressed) => typeLine(child, `__edge(${pressed})`));
       }
     });

@@ -43,11 +43,15 @@ export interface BootOptions {
    * runs but its E.on('init') handlers do not.
    */
   afterUpload?: boolean;
+  /** Power is lost right after the wake's n-th Storage write or erase: nothing runs after it. */
+  cutAfterWrites?: number;
 }
 
 export interface Sleep {
   /** 0: wakes on the button only; else the back-off timer, as the chip received it (int32 µs). */
   timerMs: number;
+  /** The wake ended by power loss (cutAfterWrites), not by a deep sleep. */
+  powerLost?: boolean;
 }
 
 /** Espruino's native int parameters: a JS number passed to C as int32. */
@@ -109,6 +113,9 @@ export class Wake {
   private readonly sockets = new Set<net.Socket>();
   private readonly servers = new Set<http.Server>();
   private watches: { fn: Fn; pin: unknown }[] = [];
+  /** Storage writes and erases this wake, for cutAfterWrites. */
+  flashWrites = 0;
+  private uncaught: Fn[] = [];
   private wifiFailuresLeft: number;
   private resolveSleep!: (sleep: Sleep) => void;
   private rejectSleep!: (error: Error) => void;
@@ -190,7 +197,10 @@ export class Wake {
       try {
         fn(...args);
       } catch (error) {
-        this.errors.push(error);
+        // As Espruino: an `uncaughtException` listener gets it; else it is printed.
+        const listeners = this.uncaught;
+        if (listeners.length === 0) this.errors.push(error);
+        for (const listener of listeners) this.guard(listener)(error);
       }
       this.checkAwake();
     };
@@ -217,14 +227,26 @@ export class Wake {
     });
   }
 
-  private enterSleep(timerMs: number): void {
+  private enterSleep(timerMs: number, powerLost = false): void {
     if (!this.alive) return;
     this.alive = false;
-    this.trace.push('sleep');
+    this.trace.push(powerLost ? 'power lost' : 'sleep');
     this.timers.clear();
     for (const s of this.sockets) s.destroy();
     for (const s of this.servers) s.close();
-    this.resolveSleep({ timerMs });
+    this.resolveSleep(powerLost ? { timerMs, powerLost } : { timerMs });
+  }
+
+  /** Counts a flash change; false once power is gone (the change never reaches flash). */
+  private flashChange(): boolean {
+    const cut = this.options.cutAfterWrites;
+    if (!this.alive || (cut !== undefined && this.flashWrites >= cut)) return false;
+    this.flashWrites++;
+    if (cut !== undefined && this.flashWrites === cut) {
+      // The change itself lands; everything after it is lost with the power.
+      queueMicrotask(() => this.enterSleep(0, true));
+    }
+    return true;
   }
 
   private globals(): Record<string, unknown> {
@@ -256,6 +278,14 @@ export class Wake {
         deepSleep: (us: number) => this.enterSleep(toInt32(us) / 1000),
       },
       require: (name: string) => this.module(name),
+      process: {
+        on: (event: string, fn: Fn) => {
+          if (event === 'uncaughtException') this.uncaught.push(fn);
+        },
+        removeAllListeners: (event: string) => {
+          if (event === 'uncaughtException') this.uncaught = [];
+        },
+      },
     };
     for (let i = 0; i < 40; i++) g[`D${i}`] = `D${i}`;
     return g;
@@ -266,13 +296,27 @@ export class Wake {
     switch (name) {
       case 'Storage':
         return {
-          read: (n: string) => storage.get(n),
-          write: (n: string, data: unknown) => {
-            this.trace.push(`flash ${n} ${String(data)}`);
-            storage.set(n, String(data));
+          read: (n: string, offset = 0, length?: number) => {
+            const data = storage.get(n);
+            if (data === undefined) return undefined;
+            return offset === 0 && length === undefined
+              ? data
+              : data.substr(offset, length ?? data.length - offset);
+          },
+          write: (n: string, value: unknown, offset = 0, size?: number) => {
+            const data = String(value);
+            this.trace.push(`flash ${n} ${data}`);
+            // As Espruino: offset 0 (re)creates the file at `size` bytes of erased flash
+            // (0xFF); a later offset fills in part of a file that exists.
+            const before = offset === 0 ? '\xff'.repeat(size ?? data.length) : storage.get(n);
+            if (before === undefined || offset + data.length > before.length) return false;
+            if (!this.flashChange()) return false;
+            storage.set(n, before.slice(0, offset) + data + before.slice(offset + data.length));
             return true;
           },
-          erase: (n: string) => storage.delete(n),
+          erase: (n: string) => {
+            if (this.flashChange()) storage.delete(n);
+          },
           list: () => [...storage.keys()],
         };
       case 'crypto':
