@@ -10,8 +10,38 @@ import { TOPIC_ROOT } from '#shared/index';
 export const THING_NAME_VARIABLE = '${iot:Connection.Thing.ThingName}';
 
 /** `arnPrefix` is `arn:{partition}:iot:{region}:{account}` (tokens in the stack). */
+/**
+ * Firmware updates and settings: what a button asks (publish) and the answers it takes
+ * (subscribe/receive) — its own manifest, and the AWS IoT file-delivery, Jobs and shadow topics
+ * of its own thing only.
+ */
+export function deliveryTopics(thing: string) {
+  const own = `$aws/things/${thing}`;
+  return {
+    requests: [
+      `${TOPIC_ROOT}/${thing}/manifest/get`,
+      `${own}/streams/*/get/json`,
+      `${own}/jobs/*/update`,
+      `${own}/shadow/get`,
+      `${own}/shadow/update`,
+    ],
+    replies: [
+      `${TOPIC_ROOT}/${thing}/manifest`,
+      `${own}/streams/*/data/json`,
+      `${own}/streams/*/rejected/json`,
+      `${own}/jobs/*/update/accepted`,
+      `${own}/jobs/*/update/rejected`,
+      `${own}/shadow/get/accepted`,
+      `${own}/shadow/get/rejected`,
+      `${own}/shadow/update/accepted`,
+      `${own}/shadow/update/rejected`,
+    ],
+  };
+}
+
 export function devicePolicyDocument(arnPrefix: string) {
   const thing = THING_NAME_VARIABLE;
+  const delivery = deliveryTopics(thing);
   return {
     Version: '2012-10-17',
     Statement: [
@@ -36,6 +66,21 @@ export function devicePolicyDocument(arnPrefix: string) {
         Effect: 'Allow',
         Action: 'iot:Receive',
         Resource: `${arnPrefix}:topic/${TOPIC_ROOT}/${thing}/ack`,
+      },
+      {
+        Effect: 'Allow',
+        Action: 'iot:Publish',
+        Resource: delivery.requests.map((topic) => `${arnPrefix}:topic/${topic}`),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'iot:Subscribe',
+        Resource: delivery.replies.map((topic) => `${arnPrefix}:topicfilter/${topic}`),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'iot:Receive',
+        Resource: delivery.replies.map((topic) => `${arnPrefix}:topic/${topic}`),
       },
     ],
   };

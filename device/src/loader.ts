@@ -31,14 +31,18 @@ interface LoaderGlobals {
 const g = (typeof globalThis !== 'undefined' ? globalThis : global) as unknown as LoaderGlobals;
 const storage = g.require('Storage');
 
-function fail(record: BootRecord, reason: string): void {
+function failed(record: BootRecord, reason: string): BootRecord {
   g.console.log(`firmware ${record.fw} failed (${reason}): booting the previous one`);
+  return rollBack(storage, record, reason);
+}
+
+function fail(record: BootRecord, reason: string): void {
   g.process.removeAllListeners('uncaughtException');
   // What the failed firmware left running must not run on beside the one that takes over.
   g.clearTimeout();
   g.clearInterval();
   g.clearWatch();
-  run(rollBack(storage, record, reason));
+  run(failed(record, reason));
 }
 
 function run(record: BootRecord): void {
@@ -62,7 +66,7 @@ let boot = readBoot(storage);
 if (boot.t !== undefined) {
   boot =
     boot.t >= TRIAL_WAKES
-      ? rollBack(storage, boot, 'NO_ACK')
+      ? failed(boot, 'NO_ACK')
       : writeBoot(storage, boot, { n: 0, a: boot.a, t: boot.t + 1, job: boot.job, fw: boot.fw });
 }
 run(boot);

@@ -27,7 +27,7 @@ const BLOCKS_PER_WAKE = C.UPDATE_BLOCKS_PER_WAKE;
  * Flash writes, in order, each safe to be the last before power loss: the slot file is erased,
  * then the manifest is saved (`rs.dl`), then blocks are written in order (a block counts once
  * its last byte is written: firmware is ASCII, unwritten flash reads 0xFF), then the boot record
- * switches. Nothing the press queue holds is touched.
+ * switches (one write), then the manifest is erased. Nothing the press queue holds is touched.
  */
 export class Updater {
   p: Platform;
@@ -191,8 +191,8 @@ export class Updater {
   verify(m: Manifest): void {
     const slot = this.slot();
     const hash = this.p.hashFile(slot);
-    this.p.erase(C.FILES.DOWNLOAD);
     if (!hash || toHex(hash) !== m.sha256) {
+      this.p.erase(C.FILES.DOWNLOAD);
       this.p.erase(slot);
       this.report(
         m.job,
@@ -203,7 +203,9 @@ export class Updater {
       this.stop();
       return;
     }
+    // The switch is this one record write; the manifest is forgotten only after it.
     this.record({ n: 0, a: 1 - this.boot.a, t: 0, job: m.job, fw: m.fw });
+    this.p.erase(C.FILES.DOWNLOAD);
     this.progress(m, 'verifying');
     this.stop();
   }

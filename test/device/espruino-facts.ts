@@ -118,4 +118,41 @@ export const IMITATION_CASES: FactCase[] = [
     expected: ['@joined {"ssid":"home","password":"pw","status":"connected","authMode":"wpa2"}'],
     real: false,
   },
+  {
+    fact: 'Storage.write at offset 0 creates a file of `size` bytes of erased flash (0xFF); later offsets fill it in; offset 0 again starts it anew',
+    script: `
+      var S = require('Storage');
+      var codes = function (t) { var out = []; for (var i = 0; i < t.length; i++) out.push(t.charCodeAt(i)); return out.join(','); };
+      console.log('@created ' + S.write('f', 'ab', 0, 5) + ' ' + codes(S.read('f')));
+      S.write('f', 'cd', 2);
+      console.log('@filled ' + codes(S.read('f')) + ' part ' + S.read('f', 2, 2));
+      S.write('f', 'x', 0, 3);
+      console.log('@anew ' + codes(S.read('f')));
+      console.log('@missing ' + S.write('nofile', 'z', 1) + ' ' + S.read('nofile'));
+      S.erase('f');
+      console.log('@erased ' + S.read('f'));
+      ${sleep}`,
+    boot: {},
+    expected: [
+      '@created true 97,98,255,255,255',
+      '@filled 97,98,99,100,255 part cd',
+      '@anew 120,255,255',
+      '@missing false undefined',
+      '@erased undefined',
+    ],
+    real: true,
+  },
+  {
+    fact: "an exception in a callback goes to process.on('uncaughtException') listeners, none after removeAllListeners",
+    script: `
+      process.on('uncaughtException', function (e) {
+        console.log('@caught ' + e.message);
+        process.removeAllListeners('uncaughtException');
+      });
+      setTimeout(function () { throw new Error('first'); }, 1);
+      setTimeout(function () { console.log('@carries on'); ${sleep} }, 20);`,
+    boot: {},
+    expected: ['@caught first', '@carries on'],
+    real: true,
+  },
 ];

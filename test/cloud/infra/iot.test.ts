@@ -15,8 +15,14 @@ const ARN = IOT_ARN;
 const THING = '${iot:Connection.Thing.ThingName}';
 
 let resources: Resources;
+let updateStatements: Cfn[];
 beforeAll(() => {
   ({ resources } = synth());
+  const [, policy] = single(ofType(resources, 'AWS::IoT::Policy'), 'IoT policy');
+  updateStatements = policy.Properties.PolicyDocument.Statement.slice(4).map((s: Cfn) => ({
+    ...s,
+    Resource: (s.Resource as unknown[]).map((r) => flatten(r)),
+  }));
 });
 
 describe('IoT device policy', () => {
@@ -46,7 +52,46 @@ describe('IoT device policy', () => {
         Resource: `${ARN}:topicfilter/restock/v1/${THING}/ack`,
       },
       { Effect: 'Allow', Action: 'iot:Receive', Resource: `${ARN}:topic/restock/v1/${THING}/ack` },
+      ...updateStatements,
     ]);
+  });
+
+  it('lets a device fetch its updates and settings only under its own thing name', () => {
+    const own = `$aws/things/${THING}`;
+    const replies = [
+      `restock/v1/${THING}/manifest`,
+      `${own}/streams/*/data/json`,
+      `${own}/streams/*/rejected/json`,
+      `${own}/jobs/*/update/accepted`,
+      `${own}/jobs/*/update/rejected`,
+      `${own}/shadow/get/accepted`,
+      `${own}/shadow/get/rejected`,
+      `${own}/shadow/update/accepted`,
+      `${own}/shadow/update/rejected`,
+    ];
+    expect(updateStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'iot:Publish',
+        Resource: [
+          `restock/v1/${THING}/manifest/get`,
+          `${own}/streams/*/get/json`,
+          `${own}/jobs/*/update`,
+          `${own}/shadow/get`,
+          `${own}/shadow/update`,
+        ].map((t) => `${ARN}:topic/${t}`),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'iot:Subscribe',
+        Resource: replies.map((t) => `${ARN}:topicfilter/${t}`),
+      },
+      { Effect: 'Allow', Action: 'iot:Receive', Resource: replies.map((t) => `${ARN}:topic/${t}`) },
+    ]);
+    // Every resource names the connecting thing: no button can reach another's.
+    for (const s of updateStatements) {
+      for (const r of s.Resource as string[]) expect(r).toContain(THING);
+    }
   });
 
   it('defines the button thing type', () => {

@@ -4,6 +4,7 @@
  * real local stack, which serves the signed manifest and the image's blocks on the AWS IoT
  * file-delivery topics and records the Jobs progress the button reports.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpdateAssignment } from '../../../cloud/core/ota/ports.ts';
 import { DynamoButtonStore } from '../../../cloud/store/dynamo/dynamo-button-store.ts';
@@ -11,7 +12,9 @@ import {
   DynamoFirmwareImageStore,
   DynamoUpdateAssignmentStore,
 } from '../../../cloud/store/dynamo/dynamo-ota-stores.ts';
+import { keys } from '../../../cloud/store/dynamo/table-keys.ts';
 import { bundleDevice } from '../../../device/scripts/build.ts';
+import { TRIAL_WAKES } from '../../../device/src/boot-record.ts';
 import { C } from '../../../device/src/constants.ts';
 import { flashedChip } from './flashed-chip.ts';
 import { type LocalStack, startLocalStack } from './local-stack.ts';
@@ -43,16 +46,17 @@ async function assignUpdate(deviceId: string, fw: number, bytes: Uint8Array) {
 
 const assignments = () => new DynamoUpdateAssignmentStore(local.stack.table, { now: Date.now });
 
-async function state(deviceId: string): Promise<UpdateAssignment | null> {
-  // Reports travel button → broker → store asynchronously: wait until the last one settled.
-  let last = await assignments().get(deviceId);
-  for (let i = 0; i < 40; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const now = await assignments().get(deviceId);
-    if (JSON.stringify(now) === JSON.stringify(last) && i > 4) break;
-    last = now;
+/**
+ * The button's update as the cloud recorded it, once it reached `expected` (reports travel
+ * button → broker → store asynchronously), or as it stands after 15 s.
+ */
+async function state(deviceId: string, expected?: string): Promise<UpdateAssignment | null> {
+  let now = await assignments().get(deviceId);
+  for (let i = 0; i < 150 && expected !== undefined && now?.state !== expected; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    now = await assignments().get(deviceId);
   }
-  return last;
+  return now;
 }
 
 describe.skipIf(missing !== null)(
@@ -81,10 +85,10 @@ describe.skipIf(missing !== null)(
         const w = await chip.boot({ cause: 'button', limitMs: 60_000 });
         expectHealthy(w);
         expect(w.shown()[0]).toMatch(/ordered|inProgress/);
-        const s = await state(config.device);
+        const expected = wake < 3 ? 'downloading' : 'verifying';
+        const s = await state(config.device, expected);
         progress.push(s?.block);
-        if (wake < 3) expect(s).toMatchObject({ job, state: 'downloading' });
-        else expect(s).toMatchObject({ job, state: 'verifying' });
+        expect(s).toMatchObject({ job, state: expected });
       }
       expect(progress.slice(0, 2)).toEqual([
         C.UPDATE_BLOCKS_PER_WAKE,
@@ -94,7 +98,7 @@ describe.skipIf(missing !== null)(
       const next = await chip.boot({ cause: 'button', limitMs: 60_000 });
       expectHealthy(next);
       expect(next.shown()).toEqual(['inProgress']);
-      expect(await state(config.device)).toMatchObject({ job, state: 'switched' });
+      expect(await state(config.device, 'switched')).toMatchObject({ job, state: 'switched' });
       const button = await new DynamoButtonStore(local.stack.table).getButton(config.device);
       expect(button).toMatchObject({ firmware: 2 });
       expect((await local.presses(config.device)).map((p) => p.outcome)).toEqual([
@@ -105,5 +109,127 @@ describe.skipIf(missing !== null)(
       ]);
       await chip.remove();
     });
+
+    it('a firmware that throws at boot is rolled back in the same wake: the press orders on firmware 1 and the rollback is reported', async () => {
+      const config = await local.newButton({ tls: false });
+      const { chip } = await flashedChip(config);
+      const { job } = await assignUpdate(
+        config.device,
+        3,
+        image('throw new Error("broken firmware");'),
+      );
+      const download = await chip.boot({ cause: 'button', limitMs: 60_000 });
+      expectHealthy(download);
+      expect(await state(config.device, 'verifying')).toMatchObject({ job, state: 'verifying' });
+
+      const crash = await chip.boot({ cause: 'button', limitMs: 60_000 });
+      expectHealthy(crash);
+      expect(crash.output).toContain('firmware 3 failed (CRASH)');
+      expect(crash.shown()).toEqual(['inProgress']);
+      expect(await state(config.device, 'rolled_back')).toMatchObject({
+        job,
+        state: 'rolled_back',
+        reason: 'CRASH',
+      });
+      const button = await new DynamoButtonStore(local.stack.table).getButton(config.device);
+      expect(button).toMatchObject({ firmware: 1 });
+      await chip.remove();
+    });
+
+    it('a firmware that cannot connect is rolled back after 3 trial wakes; the press it could not send is delivered once, with its seq', async () => {
+      const config = await local.newButton({ tls: false });
+      const { chip } = await flashedChip(config);
+      // The MQTT protocol name misspelt: the broker refuses every CONNECT of this firmware.
+      const broken = (await bundleDevice('main', 4)).replace(/MQTT/g, 'MQTX');
+      const { job } = await assignUpdate(config.device, 4, image(broken));
+      for (let wake = 1; wake <= 3; wake++) {
+        expectHealthy(await chip.boot({ cause: 'button', limitMs: 60_000 }));
+      }
+      expect(await state(config.device, 'verifying')).toMatchObject({ job, state: 'verifying' });
+      const ordersBefore = (await local.presses(config.device)).length;
+
+      const failed = await chip.boot({ cause: 'button', limitMs: 60_000 });
+      expectHealthy(failed);
+      expect(failed.shown()).toEqual(['noBroker']);
+      for (let wake = 2; wake <= TRIAL_WAKES; wake++) {
+        const retry = await chip.boot({ cause: 'timer', limitMs: 60_000 });
+        expectHealthy(retry);
+        expect(retry.shown()).toEqual(['noBroker']);
+      }
+      const back = await chip.boot({ cause: 'timer', limitMs: 60_000 });
+      expectHealthy(back);
+      expect(back.output).toContain('firmware 4 failed (NO_ACK)');
+      expect(back.shown()).toEqual(['inProgress']);
+      const presses = await local.presses(config.device);
+      expect(presses).toHaveLength(ordersBefore + 1);
+      expect(presses.at(-1)).toMatchObject({ seq: 4, outcome: 'IN_PROGRESS' });
+      expect(await state(config.device, 'rolled_back')).toMatchObject({
+        job,
+        state: 'rolled_back',
+        reason: 'NO_ACK',
+      });
+      await chip.remove();
+    });
+
+    it('a tampered image is refused: its hash does not match the signed manifest, nothing switches', async () => {
+      const config = await local.newButton({ tls: false });
+      const { chip } = await flashedChip(config);
+      const { job, image: stored } = await assignUpdate(
+        config.device,
+        5,
+        image(`print(1);${' '.repeat(1500)}`),
+      );
+      await local.stack.table.doc.send(
+        new PutCommand({
+          TableName: local.stack.table.name,
+          Item: {
+            ...keys.firmwareBlock(stored.stream, 1),
+            data: new Uint8Array(Buffer.from('print(2);')),
+          },
+        }),
+      );
+      const wake = await chip.boot({ cause: 'button', limitMs: 60_000 });
+      expectHealthy(wake);
+      expect(await state(config.device, 'failed')).toMatchObject({
+        job,
+        state: 'failed',
+        reason: 'IMAGE_HASH',
+      });
+      const next = await chip.boot({ cause: 'button', limitMs: 60_000 });
+      expectHealthy(next);
+      const button = await new DynamoButtonStore(local.stack.table).getButton(config.device);
+      expect(button).toMatchObject({ firmware: 1 });
+      await chip.remove();
+    });
+
+    it.each([1, 5, 8, 9])(
+      'power lost after flash write %i of the switching wake: always boots a working firmware, no press lost',
+      async (cut) => {
+        const config = await local.newButton({ tls: false });
+        const { chip } = await flashedChip(config);
+        const { job } = await assignUpdate(config.device, 6, image(await bundleDevice('main', 6)));
+        for (let wake = 1; wake <= 2; wake++) {
+          expectHealthy(await chip.boot({ cause: 'button', limitMs: 60_000 }));
+        }
+        // That wake writes: the press queued, its attempt, its removal, the last 4 blocks, the
+        // boot record (the switch), the manifest erased. Cut after the first, a block, the
+        // switch itself, and the last.
+        const lost = await chip.boot({ cause: 'button', limitMs: 60_000, cutAfterWrites: cut });
+        expect(lost.first('powerloss'), lost.output).toBeDefined();
+        // Then a timer wake (a queued press goes out) and presses, until the update settled.
+        for (let wake = 0; wake < 4; wake++) {
+          const w = await chip.boot({ cause: wake === 0 ? 'timer' : 'button', limitMs: 60_000 });
+          expectHealthy(w);
+          if ((await state(config.device))?.state === 'switched') break;
+        }
+        expect(await state(config.device, 'switched')).toMatchObject({ job, state: 'switched' });
+        const button = await new DynamoButtonStore(local.stack.table).getButton(config.device);
+        expect(button).toMatchObject({ firmware: 6 });
+        // Every press queued reached the cloud once: sequence numbers 1..n, none missing.
+        const seqs = (await local.presses(config.device)).map((p) => p.seq);
+        expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+        await chip.remove();
+      },
+    );
   },
 );

@@ -30,7 +30,8 @@ export async function flashedChip(
   const chip = await RealChip.create();
   const flashed = await chip.flash(await uploadFor(config, chip.dir), {
     cause: 'power',
-    limitMs: 30_000,
+    // The upload is typed into the console; on a busy machine that takes a while.
+    limitMs: 90_000,
     ...boot,
   });
   if (!flashed.sleep())
