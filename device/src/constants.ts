@@ -4,11 +4,11 @@
  * while everything that differs per button lives in flash (see config.ts).
  */
 /**
- * The firmware version this build reports and updates from, set by the build (`--fw`); 0 only
- * where the sources run unbuilt (host tools that read these constants).
+ * The firmware version this build reports and updates from, set by the build (`--fw`); 1 where
+ * the sources run unbuilt (unit tests, host tools that read these constants).
  */
 declare const RESTOCK_FW: number | undefined;
-export const FW: number = typeof RESTOCK_FW === 'number' ? RESTOCK_FW : 0;
+export const FW: number = typeof RESTOCK_FW === 'number' ? RESTOCK_FW : 1;
 
 export const C = {
   /** An RTC GPIO, so EXT0 can wake the chip; the button pulls it to GND (internal pull-up). */
@@ -46,6 +46,8 @@ export const C = {
   UPDATE_BLOCKS_PER_WAKE: 12,
   /** Silence from the cloud this long ends the wake's share of an update. */
   UPDATE_STEP_MS: 4000,
+  /** The radio time an update may add to one wake, in seconds (no new block asked after it). */
+  UPDATE_WAKE_S: 10,
   SETUP_PORT: 80,
 
   FILES: {

@@ -41,6 +41,8 @@ export class Updater {
   manifest: Manifest | null;
   next: number;
   fetched: number;
+  /** When this wake's share started (platform seconds). */
+  started: number;
   timer: unknown;
   onIdle: () => void;
 
@@ -55,6 +57,7 @@ export class Updater {
     this.manifest = null;
     this.next = 0;
     this.fetched = 0;
+    this.started = 0;
     this.timer = undefined;
     this.onIdle = onIdle;
   }
@@ -85,6 +88,7 @@ export class Updater {
     if (!this.wanted || !this.client) return false;
     if (this.busy) return true;
     this.busy = true;
+    this.started = this.p.now();
     const d = this.config.device;
     this.client.subscribe(manifestTopic(d), 1, (error) => {
       if (error !== null || !this.client) {
@@ -174,7 +178,7 @@ export class Updater {
       this.verify(m);
       return;
     }
-    if (this.fetched >= BLOCKS_PER_WAKE) {
+    if (this.fetched >= BLOCKS_PER_WAKE || this.p.now() - this.started > C.UPDATE_WAKE_S) {
       this.progress(m, 'downloading');
       this.stop();
       return;

@@ -26,11 +26,11 @@ beforeAll(() => {
 });
 
 describe('IoT device policy', () => {
-  it('lets a device connect only as its own thing and use only its own two topics', () => {
+  it('lets a device connect only as its own thing and use only its own press and ack topics', () => {
     const [, policy] = single(ofType(resources, 'AWS::IoT::Policy'), 'IoT policy');
     // Generated name: a fixed one would block a second stack or a redeploy after destroy.
     expect(policy.Properties.PolicyName).toBeUndefined();
-    const statements = policy.Properties.PolicyDocument.Statement.map((s: Cfn) => ({
+    const statements = policy.Properties.PolicyDocument.Statement.slice(0, 4).map((s: Cfn) => ({
       ...s,
       Resource: flatten(s.Resource),
     }));
@@ -52,8 +52,8 @@ describe('IoT device policy', () => {
         Resource: `${ARN}:topicfilter/restock/v1/${THING}/ack`,
       },
       { Effect: 'Allow', Action: 'iot:Receive', Resource: `${ARN}:topic/restock/v1/${THING}/ack` },
-      ...updateStatements,
     ]);
+    expect(policy.Properties.PolicyDocument.Statement).toHaveLength(4 + updateStatements.length);
   });
 
   it('lets a device fetch its updates and settings only under its own thing name', () => {

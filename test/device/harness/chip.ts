@@ -237,15 +237,15 @@ export class Wake {
     this.resolveSleep(powerLost ? { timerMs, powerLost } : { timerMs });
   }
 
-  /** Counts a flash change; false once power is gone (the change never reaches flash). */
-  private flashChange(): boolean {
-    const cut = this.options.cutAfterWrites;
-    if (!this.alive || (cut !== undefined && this.flashWrites >= cut)) return false;
+  /**
+   * A flash change: `change` lands unless the power is already gone; when it was the last one
+   * before the cut, the wake ends at once — sockets closed, timers gone, nothing written after.
+   */
+  private flashChange(change: () => void): boolean {
+    if (!this.alive) return false;
     this.flashWrites++;
-    if (cut !== undefined && this.flashWrites === cut) {
-      // The change itself lands; everything after it is lost with the power.
-      queueMicrotask(() => this.enterSleep(0, true));
-    }
+    change();
+    if (this.flashWrites === this.options.cutAfterWrites) this.enterSleep(0, true);
     return true;
   }
 
@@ -310,12 +310,12 @@ export class Wake {
             // (0xFF); a later offset fills in part of a file that exists.
             const before = offset === 0 ? '\xff'.repeat(size ?? data.length) : storage.get(n);
             if (before === undefined || offset + data.length > before.length) return false;
-            if (!this.flashChange()) return false;
-            storage.set(n, before.slice(0, offset) + data + before.slice(offset + data.length));
-            return true;
+            return this.flashChange(() =>
+              storage.set(n, before.slice(0, offset) + data + before.slice(offset + data.length)),
+            );
           },
           erase: (n: string) => {
-            if (this.flashChange()) storage.delete(n);
+            this.flashChange(() => storage.delete(n));
           },
           list: () => [...storage.keys()],
         };
