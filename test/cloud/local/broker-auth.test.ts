@@ -219,6 +219,36 @@ describe('what a device may do', () => {
     ]);
   });
 
+  it('may subscribe to the replies to its own update and settings requests only', async () => {
+    const client = await asDevice('dev-a');
+    const granted = await grantedFor(client, [
+      'restock/v1/dev-a/manifest',
+      '$aws/things/dev-a/streams/fw-acme-2/data/json',
+      '$aws/things/dev-a/streams/fw-acme-2/rejected/json',
+      '$aws/things/dev-a/jobs/job-1/update/accepted',
+      '$aws/things/dev-a/shadow/get/accepted',
+      '$aws/things/dev-b/shadow/get/accepted',
+      '$aws/things/dev-a/streams/+/data/json',
+      '$aws/things/+/shadow/get/accepted',
+      '$aws/things/dev-a/#',
+      'restock/v1/dev-b/manifest',
+    ]);
+    expect(granted).toEqual([1, 1, 1, 1, 1, 128, 128, 128, 128, 128]);
+  });
+
+  it("is disconnected for asking for another device's settings", async () => {
+    const client = await asDevice('dev-a');
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.publish('$aws/things/dev-b/shadow/get', '', { qos: 1 });
+    await closed;
+    expect(t.log.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'mqtt publish refused',
+        data: expect.objectContaining({ topic: '$aws/things/dev-b/shadow/get' }),
+      }),
+    );
+  });
+
   it('may not publish to its own ack topic (only the cloud answers)', async () => {
     const client = await asDevice('dev-b');
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
