@@ -136,18 +136,7 @@ export class DynamoUpdateAssignmentStore implements UpdateAssignmentStore {
     // Forward only: the write is conditional on the state this decision was made from.
     const repeatDownload = current.state === 'downloading' && state === 'downloading';
     if (!advances(current.state, state) && !repeatDownload) return null;
-    const written = await conditional('reportUpdate', () =>
-      this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: keys.button(deviceId),
-          UpdateExpression: 'SET ota = :next',
-          ConditionExpression: 'ota.job = :job AND ota.#state = :from',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':next': next, ':job': job, ':from': current.state },
-        }),
-      ),
-    );
+    const written = await this.replace('reportUpdate', current, next);
     return written ? next : this.report(deviceId, job, state, details);
   }
 
@@ -155,16 +144,31 @@ export class DynamoUpdateAssignmentStore implements UpdateAssignmentStore {
     const current = await this.get(deviceId);
     if (!current || current.job !== job) return;
     if (isTerminal(current.state)) return;
-    const next = { ...current, state: 'failed', reason: 'CANCELLED', updatedAt: iso(this.clock) };
-    await conditional('cancelUpdate', () =>
+    const next: UpdateAssignment = {
+      ...current,
+      state: 'failed',
+      reason: 'CANCELLED',
+      updatedAt: iso(this.clock),
+    };
+    // Lost a race with a report: decide again from what is there now.
+    if (!(await this.replace('cancelUpdate', current, next))) await this.cancel(deviceId, job);
+  }
+
+  /** Writes `next` if the button's update is still `current` (same job, same state). */
+  private replace(
+    operation: string,
+    current: UpdateAssignment,
+    next: UpdateAssignment,
+  ): Promise<boolean> {
+    return conditional(operation, () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
-          Key: keys.button(deviceId),
+          Key: keys.button(current.deviceId),
           UpdateExpression: 'SET ota = :next',
           ConditionExpression: 'ota.job = :job AND ota.#state = :from',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':next': next, ':job': job, ':from': current.state },
+          ExpressionAttributeValues: { ':next': next, ':job': current.job, ':from': current.state },
         }),
       ),
     );
