@@ -24,6 +24,8 @@
  * | firmware image    | FW#{brand}         | {fw:010}               |                           |                                       |                               |
  * | firmware block    | FWBLK#{stream}     | {index:06}             |                           |                                       |                               |
  * | API idempotency   | IDEM#{tenant}#{key}| META                   |                           |                                       |                               |
+ * | rollout           | ROLLOUT#{rollout}  | META                   |                           | BRAND#{brand}#ROLLOUTS / {createdAt:013}#{id} | ROLLOUTS / {createdAt:013}#{id} (open only) |
+ * | rollout member    | ROLLOUT#{rollout}  | BTN#{device}           |                           |                                       |                               |
  *
  * Why it is shaped like this:
  * - A press and the order it creates share one item, keyed by device and sequence number, so
@@ -95,6 +97,11 @@ export const keys = {
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),
   firmwareImage: (brandId: string, fw: number) => ({ pk: `FW#${brandId}`, sk: pad(fw, 10) }),
   firmwareBlock: (stream: string, index: number) => ({ pk: `FWBLK#${stream}`, sk: pad(index, 6) }),
+  rollout: (rolloutId: string) => ({ pk: `ROLLOUT#${rolloutId}`, sk: 'META' }),
+  rolloutMember: (rolloutId: string, deviceId: string) => ({
+    pk: `ROLLOUT#${rolloutId}`,
+    sk: `BTN#${deviceId}`,
+  }),
 } as const;
 
 export const REMINDER_PARTITION = 'REMIND';

@@ -22,6 +22,7 @@ import type { Notification } from '../../core/notifications/notification-store.t
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { FirmwareImage } from '../../core/ota/ports.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
+import type { Rollout, RolloutMember } from '../../core/rollouts/model.ts';
 import type {
   WebhookDelivery,
   WebhookEndpoint,
@@ -62,6 +63,9 @@ export class MemoryTable {
   /** Firmware images by `{brand}/{fw}`, their blocks by `{stream}/{index}`. */
   readonly firmwareImages = new Map<string, FirmwareImage>();
   readonly firmwareBlocks = new Map<string, Uint8Array>();
+  /** Rollouts by id, their members by `{rollout}/{device}`. */
+  readonly rollouts = new Map<string, Rollout>();
+  readonly rolloutMembers = new Map<string, RolloutMember>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
   readonly reminderTimers = new Map<string, number>();
 
@@ -104,6 +108,8 @@ export class MemoryTable {
       ['webhookEndpoint', this.webhookEndpoints],
       ['webhookSecrets', this.webhookSecrets],
       ['webhookDelivery', this.webhookDeliveries],
+      ['rollout', this.rollouts],
+      ['rolloutMember', this.rolloutMembers],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],
