@@ -119,7 +119,7 @@ export const IMITATION_CASES: FactCase[] = [
     real: false,
   },
   {
-    fact: 'Storage.write at offset 0 creates a file of `size` bytes of erased flash (0xFF); later offsets fill it in; offset 0 again starts it anew',
+    fact: 'Storage.write at offset 0 creates a file of `size` bytes of erased flash (0xFF); later offsets fill it in (and throw past its end or for no file); offset 0 again starts it anew',
     script: `
       var S = require('Storage');
       var codes = function (t) { var out = []; for (var i = 0; i < t.length; i++) out.push(t.charCodeAt(i)); return out.join(','); };
@@ -128,7 +128,8 @@ export const IMITATION_CASES: FactCase[] = [
       console.log('@filled ' + codes(S.read('f')) + ' part ' + S.read('f', 2, 2));
       S.write('f', 'x', 0, 3);
       console.log('@anew ' + codes(S.read('f')));
-      console.log('@missing ' + S.write('nofile', 'z', 1) + ' ' + S.read('nofile'));
+      try { S.write('nofile', 'z', 1); } catch (e) { console.log('@missing: ' + e.message); }
+      try { S.write('f', 'long', 2); } catch (e) { console.log('@too long: ' + e.message); }
       S.erase('f');
       console.log('@erased ' + S.read('f'));
       ${sleep}`,
@@ -137,7 +138,8 @@ export const IMITATION_CASES: FactCase[] = [
       '@created true 97,98,255,255,255',
       '@filled 97,98,99,100,255 part cd',
       '@anew 120,255,255',
-      '@missing false undefined',
+      '@missing: Unable to find or create file',
+      '@too long: Too much data for file size',
       '@erased undefined',
     ],
     real: true,

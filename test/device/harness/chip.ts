@@ -309,7 +309,9 @@ export class Wake {
             // As Espruino: offset 0 (re)creates the file at `size` bytes of erased flash
             // (0xFF); a later offset fills in part of a file that exists.
             const before = offset === 0 ? '\xff'.repeat(size ?? data.length) : storage.get(n);
-            if (before === undefined || offset + data.length > before.length) return false;
+            if (before === undefined) throw new Error('Unable to find or create file');
+            if (offset + data.length > before.length)
+              throw new Error('Too much data for file size');
             return this.flashChange(() =>
               storage.set(n, before.slice(0, offset) + data + before.slice(offset + data.length)),
             );
