@@ -57,7 +57,7 @@ const queued = (chip: SimulatedChip) =>
   (JSON.parse(chip.storage.get('rs.q') ?? '{"items":[]}') as { items: unknown[] }).items.length;
 
 describe('power loss during a firmware update (vm harness, every flash write)', {
-  timeout: 600_000,
+  timeout: 1_500_000,
 }, () => {
   const writesPerWake: number[] = [];
 
@@ -118,6 +118,9 @@ describe('power loss during a firmware update (vm harness, every flash write)', 
       if (running.some((line) => line.includes('failed')))
         failures.push(`n=${n}: ${running.join(' | ')}`);
     }
+    console.log(
+      `power cut after each of the ${total} flash writes of an update: ${failures.length} failures`,
+    );
     expect(failures).toEqual([]);
   });
 });
