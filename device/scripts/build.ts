@@ -53,7 +53,8 @@ export async function bundleDevice(entry: 'main' | 'loader', fw: number): Promis
     write: false,
     bundle: true,
     minify: true,
-    format: 'iife',
+    // The boot file runs at the top level, unwrapped (see loader.ts); the firmware in an IIFE.
+    format: entry === 'loader' ? 'esm' : 'iife',
     target: 'es2018',
     legalComments: 'none',
     define: { RESTOCK_FW: String(fw) },

@@ -45,21 +45,11 @@ function fail(record: BootRecord, reason: string): void {
   run(failed(record, reason));
 }
 
+/** Runs a slot's firmware from a callback (a crash during a trial): the rare, costlier path. */
 function run(record: BootRecord): void {
   const code = storage.read(SLOTS[record.a] as string);
-  const trial = record.t !== undefined;
-  if (!code) {
-    if (trial) fail(record, 'MISSING');
-    return;
-  }
-  if (trial) g.process.on('uncaughtException', () => fail(record, 'CRASH'));
-  try {
-    // biome-ignore lint/security/noGlobalEval: the slot holds the firmware, checked before it was switched to
-    eval(code);
-  } catch (error) {
-    if (!trial) throw error;
-    fail(record, 'CRASH');
-  }
+  // biome-ignore lint/security/noGlobalEval: the slot holds the firmware, checked before it was switched to
+  if (code) eval(code);
 }
 
 let boot = readBoot(storage);
@@ -69,4 +59,19 @@ if (boot.t !== undefined) {
       ? failed(boot, 'NO_ACK')
       : writeBoot(storage, boot, { n: 0, a: boot.a, t: boot.t + 1, job: boot.job, fw: boot.fw });
 }
-run(boot);
+let code = storage.read(SLOTS[boot.a] as string);
+if (!code && boot.t !== undefined) {
+  boot = failed(boot, 'MISSING');
+  code = storage.read(SLOTS[boot.a] as string);
+}
+const trial = boot;
+if (trial.t !== undefined) g.process.on('uncaughtException', () => fail(trial, 'CRASH'));
+// At the top level of the boot file, not in a function: Espruino then keeps the firmware's
+// function bodies in flash (evaluated inside a function, they cost ~600 more variables).
+try {
+  // biome-ignore lint/security/noGlobalEval: the slot holds the firmware, checked before it was switched to
+  eval(code as string);
+} catch (error) {
+  if (trial.t === undefined) throw error;
+  fail(trial, 'CRASH');
+}
