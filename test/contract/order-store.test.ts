@@ -182,6 +182,6 @@ describeOnEveryStore('one button item across ports', (open) => {
     const released = await store.api.buttons.getButton('btn-1');
     expect(released).toMatchObject({ householdId: null, highWaterMark: 1, open: [{ seq: 1 }] });
     expect(released?.settings).toMatchObject({ skuId: 'coffee', quantity: 1 });
-    expect((await store.press.loadContext('btn-1')).button?.highWaterMark).toBe(1);
+    expect((await store.press.loadContext('btn-1', 1)).button?.highWaterMark).toBe(1);
   });
 });

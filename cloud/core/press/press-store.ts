@@ -1,6 +1,7 @@
 /**
  * The port the press pipeline writes through. Every method is one store call, so the number of
- * calls per press is visible here (and in the benchmark): load context, claim, then one write.
+ * calls per press is visible here (and in the benchmark): load context, claim (the commit point;
+ * the ack goes out after it), then one write that follows from the claim.
  */
 import type { Button, Order, PressLogEntry, Sku } from '../model.ts';
 
@@ -18,6 +19,8 @@ export interface PressContext {
   button: LoadedButton | null;
   /** The SKU the button's SINGLE press orders, read in the same round trip where possible. */
   sku: Sku | null;
+  /** The order item or press record of the sequence number asked for, read in the same call. */
+  stored: StoredPress | null;
 }
 
 /** What a claim writes to the button in one conditional update. */
@@ -39,7 +42,8 @@ export interface Claim {
 export type StoredPress = { kind: 'order'; order: Order } | { kind: 'press'; entry: PressLogEntry };
 
 export interface PressStore {
-  loadContext(deviceId: string): Promise<PressContext>;
+  /** The button, its SKU and what is stored for (device, seq): one call when the SKU is known. */
+  loadContext(deviceId: string, seq: number): Promise<PressContext>;
   getSku(brandId: string, skuId: string): Promise<Sku | null>;
   /** The order or press record stored for (device, seq), if any. */
   findPress(deviceId: string, seq: number): Promise<StoredPress | null>;

@@ -6,6 +6,7 @@ import type { OrderStore } from '../../core/orders/order-store.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { mergePressLog, type PressLogCursor } from '../press-log.ts';
+import { fromButtonItem } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
@@ -28,7 +29,26 @@ export class DynamoOrderStore implements OrderStore {
         }),
       ),
     );
-    return result.Item?.type === 'order' ? fromOrderItem(result.Item) : null;
+    if (result.Item) return result.Item.type === 'order' ? fromOrderItem(result.Item) : null;
+    return this.committedOrder(id.deviceId, id.seq);
+  }
+
+  /**
+   * An order whose press committed on the button but whose item is not written yet (it follows
+   * the ack): the button's open list holds it exactly as committed.
+   */
+  private async committedOrder(deviceId: string, seq: number): Promise<Order | null> {
+    const result = await guarded('getOrder.button', () =>
+      this.table.doc.send(
+        new GetCommand({
+          TableName: this.table.name,
+          Key: keys.button(deviceId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!result.Item) return null;
+    return fromButtonItem(result.Item).open.find((order) => order.seq === seq) ?? null;
   }
 
   listHouseholdOrders(householdId: string, page: PageRequest): Promise<Page<Order>> {

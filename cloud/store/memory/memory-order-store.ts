@@ -19,8 +19,12 @@ export class MemoryOrderStore implements OrderStore {
 
   async getOrder(orderId: string): Promise<Order | null> {
     const id = parseOrderId(orderId);
-    const stored = id ? this.table.presses.get(pressKey(id.deviceId, id.seq)) : undefined;
-    return stored?.kind === 'order' ? clone(stored.order) : null;
+    if (!id) return null;
+    const stored = this.table.presses.get(pressKey(id.deviceId, id.seq));
+    if (stored) return stored.kind === 'order' ? clone(stored.order) : null;
+    // Committed on the button, its item not written yet (it follows the ack).
+    const open = this.table.buttons.get(id.deviceId)?.open.find((order) => order.seq === id.seq);
+    return open ? clone(open) : null;
   }
 
   async listHouseholdOrders(householdId: string, request: PageRequest): Promise<Page<Order>> {
