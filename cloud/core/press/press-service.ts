@@ -72,6 +72,9 @@ interface Verified {
   receivedAt: number;
 }
 
+/** What a press record keeps of the delivery that settled it. */
+type Delivery = Omit<PressLogEntry, 'outcome' | 'reason' | 'orderId'> & { seq: number };
+
 /** What a press writes after its ack: the commit point already made it durable. */
 type FollowUp =
   | { kind: 'order'; order: Order; entry: PressLogEntry }
@@ -122,8 +125,10 @@ export class PressService {
       if (button.keyVersion !== v.press.kv) return this.rejected(v, 'UNKNOWN_KEY_VERSION');
       const state = pressState(button, context.stored, v.press.seq);
       if (state.kind === 'settled') return fromStored(state.stored);
-      if (state.kind === 'pending-order') return this.orderFollows(v, state.order);
-      if (state.kind === 'pending-decision') return this.completeDecision(v, state.decision);
+      if (state.kind === 'pending-order') return this.orderFollows(delivery(v), state.order);
+      if (state.kind === 'pending-decision') {
+        return this.completeDecision(delivery(v), state.decision);
+      }
       if (state.kind === 'replayed') return this.rejected(v, 'REPLAYED');
 
       const ordered =
@@ -151,7 +156,7 @@ export class PressService {
           order: { snapshot: decision.order, maxOpenOrders: button.settings.maxOpenOrders },
           acceptedPriceCents: decision.acceptedPriceCents,
         });
-        if (claimed) return this.orderFollows(v, decision.order);
+        if (claimed) return this.orderFollows(delivery(v), decision.order);
         continue;
       }
       const recent: RecentDecision =
@@ -160,10 +165,43 @@ export class PressService {
           : { seq: v.press.seq, outcome: decision.outcome, reason: null, orderId: null };
       const recentList = [...button.recent, recent].slice(-RECENT_DECISIONS);
       if (await this.deps.store.claim({ ...base, recent: recentList })) {
-        return this.completeDecision(v, recent);
+        return this.completeDecision(delivery(v), recent);
       }
     }
     throw new ConflictError(`press ${v.press.device}/${v.press.seq} kept losing its claim`);
+  }
+
+  /**
+   * Writes what committed presses of a button still owe (order items, press records) when the
+   * delivery that committed them died after its ack, so no retry will come. Idempotent: every
+   * write is conditional on absence. Returns how many items it wrote.
+   */
+  async finishCommitted(deviceId: string): Promise<number> {
+    const { button } = await this.deps.store.loadContext(deviceId, 0);
+    if (!button) return 0;
+    let written = 0;
+    const owed = [
+      ...button.open.map((order) => ({ seq: order.seq, order, decision: null })),
+      ...button.recent.map((decision) => ({ seq: decision.seq, order: null, decision })),
+    ];
+    for (const { seq, order, decision } of owed) {
+      if (await this.deps.store.findPress(deviceId, seq)) continue;
+      // The button keeps no click or attempt of the press: its record leaves them unknown.
+      const at = order?.placedAt ?? button.lastPressAt ?? this.deps.clock.now();
+      const unknown = {
+        deviceId,
+        seq,
+        click: null,
+        receivedAt: at,
+        batteryMv: null,
+        attempt: null,
+      };
+      const settled = order
+        ? this.orderFollows(unknown, order)
+        : await this.completeDecision(unknown, decision as RecentDecision);
+      if (settled.followUp && (await this.followUp(settled.followUp))) written++;
+    }
+    return written;
   }
 
   /**
@@ -193,10 +231,10 @@ export class PressService {
   }
 
   /** The order is on the button (committed); its item follows the ack. */
-  private orderFollows(v: Verified, order: Order): Settled {
+  private orderFollows(delivery: Delivery, order: Order): Settled {
     const outcome: Outcome =
       order.history[0]?.status === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION';
-    const entry = this.logEntry(v, outcome, null, order.orderId);
+    const entry: PressLogEntry = { ...delivery, outcome, reason: null, orderId: order.orderId };
     return {
       outcome,
       reason: null,
@@ -210,23 +248,25 @@ export class PressService {
    * A recorded non-order decision. Its press record follows the ack, except for a cancel: whether
    * the order could still be cancelled decides the answer, so the cancel and its record come first.
    */
-  private async completeDecision(v: Verified, decision: RecentDecision): Promise<Settled> {
-    const entry = this.logEntry(v, decision.outcome, decision.reason, decision.orderId);
+  private async completeDecision(delivery: Delivery, decision: RecentDecision): Promise<Settled> {
+    const { outcome: decided, reason: why, orderId: named } = decision;
+    const entry: PressLogEntry = { ...delivery, outcome: decided, reason: why, orderId: named };
     if (decision.outcome !== 'CANCELLED' || !decision.orderId) {
       const { outcome, reason, orderId } = decision;
       return { outcome, reason, orderId, duplicate: false, followUp: { kind: 'record', entry } };
     }
     let outcome: Outcome = decision.outcome;
     let reason: PressLogReason = decision.reason;
-    if (!(await this.cancelOrder(decision.orderId, v.press.device))) {
+    if (!(await this.cancelOrder(decision.orderId, delivery.deviceId))) {
       outcome = 'REJECTED';
       reason = 'NOTHING_TO_CANCEL';
     }
     if (await this.deps.store.recordPress({ ...entry, outcome, reason })) {
       return { outcome, reason, orderId: decision.orderId, duplicate: false };
     }
-    const stored = await this.deps.store.findPress(v.press.device, v.press.seq);
-    if (!stored) throw new ConflictError(`press record ${v.press.device}/${v.press.seq} vanished`);
+    const stored = await this.deps.store.findPress(delivery.deviceId, delivery.seq);
+    if (!stored)
+      throw new ConflictError(`press record ${delivery.deviceId}/${delivery.seq} vanished`);
     return fromStored(stored);
   }
 
@@ -354,6 +394,17 @@ export class PressService {
       attempt: v.press.attempt,
     };
   }
+}
+
+function delivery(v: Verified): Delivery {
+  return {
+    deviceId: v.press.device,
+    seq: v.press.seq,
+    click: v.press.click,
+    receivedAt: v.receivedAt,
+    batteryMv: v.press.battery_mv,
+    attempt: v.press.attempt,
+  };
 }
 
 function fromStored(stored: StoredPress): Settled {
