@@ -4,7 +4,7 @@
  */
 
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
-import { ensureTable, openTable } from '../cloud/store/dynamo/table.ts';
+import { ensureTable, openTable, type Table } from '../cloud/store/dynamo/table.ts';
 import { measureE2e } from './e2e.ts';
 import { measureFlood } from './flood.ts';
 import { closedLoop, openLoop, percentile } from './load.ts';
@@ -29,9 +29,16 @@ export interface RowFigures {
   peak_presses_per_s: number;
   p50_ms: number;
   p99_ms: number;
+  /** Everything a press writes, the writes after its ack included. */
   write_units_per_press: number;
+  /** Pipeline: store calls before the ack of a button this process never saw. Other rows: all. */
   store_calls_per_press: number;
+  /** Pipeline only: store calls to answer a transport duplicate of a settled press. */
+  store_calls_per_duplicate?: number;
 }
+
+/** Presses measured one at a time for the pipeline's per-press call counts. */
+const SEQUENTIAL_PRESSES = 50;
 
 async function main() {
   const server = await startDynalite();
@@ -73,6 +80,10 @@ async function main() {
       store_calls_per_press: round(meter.calls / closed.presses),
     };
   }
+  progress(`pipeline: store calls of ${SEQUENTIAL_PRESSES} first presses and their duplicates…`);
+  const calls = await pipelineCalls(table, meter, payloads.slice(-SEQUENTIAL_PRESSES));
+  Object.assign(figures.pipeline as RowFigures, calls);
+
   const offered = Math.max(1, Math.round((peaks.pipeline ?? 1) * 0.7));
   for (const [name, row] of rows) {
     progress(
@@ -158,6 +169,31 @@ async function main() {
       `\n${flood.legit_ordered} of ${flood.legit} genuine presses during the flood ORDERED` +
       `\ngenuine p99: ${flood.p99_ms} ms during the flood, ${flood.p99_no_flood_ms} ms without`,
   );
+}
+
+/**
+ * Calls before the ack for buttons a fresh pipeline never saw (its SKU cache warmed by one
+ * other button, as any busy instance's is), then calls for a duplicate of each settled press.
+ */
+async function pipelineCalls(table: Table, meter: StoreMeter, presses: string[]) {
+  let callsAtAck = 0;
+  const row = pipelineRow(table, () => {
+    callsAtAck = meter.calls;
+  });
+  await row(presses[0] as string);
+  let beforeAck = 0;
+  for (const payload of presses.slice(1)) {
+    meter.reset();
+    await row(payload);
+    beforeAck += callsAtAck;
+  }
+  meter.reset();
+  for (const payload of presses.slice(1)) await row(payload);
+  const n = presses.length - 1;
+  return {
+    store_calls_per_press: round(beforeAck / n),
+    store_calls_per_duplicate: round(meter.calls / n),
+  };
 }
 
 function round(value: number): number {

@@ -21,9 +21,13 @@ import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
+import { finishCommittedPresses } from './repair.ts';
 import type { PipelineFactory } from './stack.ts';
 import { recordedSubscriptions } from './subscriptions.ts';
 import { localWebApp } from './web.ts';
+
+/** Bounds the repair list when the store is down for long (a restart's repair covers the rest). */
+const MAX_UNFINISHED = 10_000;
 
 export const localPipeline: PipelineFactory = async (context) => {
   const { table, log, config, keySource } = context;
@@ -52,11 +56,33 @@ export const localPipeline: PipelineFactory = async (context) => {
   // The API plus the web console's files and the development-only sign-in route.
   const web = localWebApp({ api: app, issuer });
 
+  // Buttons whose press failed, perhaps after its ack (then no retry comes): the sweep finishes
+  // what their committed presses still owe.
+  const unfinished = new Set<string>();
+  const finishCommitted = async () => {
+    for (const deviceId of [...unfinished]) {
+      await presses.finishCommitted(deviceId);
+      unfinished.delete(deviceId);
+    }
+  };
+
+  // Before the rule takes presses: whatever the last run acked but did not write is written.
+  await finishCommittedPresses(table, presses, log);
+
   return {
     // The press service logs each decision itself.
-    handlePress: (event: PressEvent) => presses.handle(event),
+    handlePress: async (event: PressEvent) => {
+      try {
+        return await presses.handle(event);
+      } catch (error) {
+        const device = String(event.clientId);
+        if (unfinished.size < MAX_UNFINISHED) unfinished.add(device);
+        throw error;
+      }
+    },
     drainOutbox: () => relay.drain(outbox),
     sweep: async () => {
+      await finishCommitted();
       const result = await orders.sweep();
       if (result.confirmed + result.expired > 0) log.info('sweep', { ...result });
       return result;

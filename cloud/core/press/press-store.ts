@@ -58,3 +58,21 @@ export interface PressStore {
   /** Press log entry for a refused press; never occupies a sequence number's slot. */
   recordRejection(entry: PressLogEntry): Promise<void>;
 }
+
+/**
+ * The press record of an order committed on its button, when the delivery that committed it is
+ * gone: the button keeps no click, attempt or battery of the press, so these stay unknown.
+ */
+export function committedPressEntry(order: Order): PressLogEntry {
+  return {
+    deviceId: order.deviceId,
+    seq: order.seq,
+    click: null,
+    outcome: order.history[0]?.status === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION',
+    reason: null,
+    orderId: order.orderId,
+    receivedAt: order.placedAt,
+    batteryMv: null,
+    attempt: null,
+  };
+}

@@ -4,12 +4,13 @@ import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
+import { committedPressEntry } from '../../core/press/press-store.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { mergePressLog, type PressLogCursor } from '../press-log.ts';
 import { fromButtonItem } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
-import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
+import { fromOrderItem, logEntryOf, orderIndexKeys, toOrderItem } from './order-item.ts';
 import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
 import { keys, outboxMarker, TIMER_PARTITIONS, timeKey } from './table-keys.ts';
@@ -59,34 +60,54 @@ export class DynamoOrderStore implements OrderStore {
     return this.queryOrders('gsi2', `BRAND#${brandId}#${status}`, '', true, page);
   }
 
+  /**
+   * Conditional on the old status. An order committed on its button whose item is not written
+   * yet (it follows the press's ack) gets its item here, whole: the write that follows the ack
+   * then finds it and leaves it alone, and the outbox publishes its history from the start.
+   */
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
-    const index = orderIndexKeys(next);
-    const removeTimer = index.gsi3pk === undefined;
-    const saved = await conditional('saveTransition', () =>
+    const item = toOrderItem(next, committedPressEntry(next));
+    const marker = outboxMarker(next.history.at(-1)?.at ?? next.placedAt, next.orderId);
+    const changed: Record<string, unknown> = {
+      status: next.status,
+      history: next.history,
+      cancelDeadline: next.cancelDeadline,
+      gsi2pk: item.gsi2pk,
+      gsi2sk: item.gsi2sk,
+      ...marker,
+      ...(item.gsi3pk === undefined ? {} : { gsi3pk: item.gsi3pk, gsi3sk: item.gsi3sk }),
+    };
+    const names: Record<string, string> = { '#type': 'type', '#status': 'status' };
+    const values: Record<string, unknown> = { ':order': 'order', ':expected': expectedStatus };
+    const sets: string[] = [];
+    let n = 0;
+    for (const [attribute, value] of Object.entries(item)) {
+      if (attribute === 'pk' || attribute === 'sk' || value === undefined) continue;
+      const name = `#a${n}`;
+      const placeholder = `:v${n++}`;
+      names[name] = attribute;
+      if (attribute in changed) {
+        values[placeholder] = changed[attribute];
+        sets.push(`${name} = ${placeholder}`);
+      } else {
+        values[placeholder] = value;
+        sets.push(`${name} = if_not_exists(${name}, ${placeholder})`);
+      }
+    }
+    const removeTimer = item.gsi3pk === undefined;
+    return conditional('saveTransition', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.press(next.deviceId, next.seq),
-          UpdateExpression:
-            'SET #status = :status, history = :history, cancelDeadline = :deadline, gsi2pk = :g2pk, gsi2sk = :g2sk, outboxPk = :outboxPk, outboxSk = :outboxSk' +
-            (removeTimer ? ' REMOVE gsi3pk, gsi3sk' : ', gsi3pk = :g3pk, gsi3sk = :g3sk'),
-          ConditionExpression: '#type = :order AND #status = :expected',
-          ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
-          ExpressionAttributeValues: {
-            ':status': next.status,
-            ':history': next.history,
-            ':deadline': next.cancelDeadline,
-            ':g2pk': index.gsi2pk,
-            ':g2sk': index.gsi2sk,
-            ':order': 'order',
-            ':expected': expectedStatus,
-            ...colonKeys(outboxMarker(next.history.at(-1)?.at ?? next.placedAt, next.orderId)),
-            ...(removeTimer ? {} : { ':g3pk': index.gsi3pk, ':g3sk': index.gsi3sk }),
-          },
+          UpdateExpression: `SET ${sets.join(', ')}${removeTimer ? ' REMOVE gsi3pk, gsi3sk' : ''}`,
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#type = :order AND #status = :expected)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       ),
     );
-    return saved;
   }
 
   /** Each timer shard's oldest due orders, merged: the `limit` oldest overall. */

@@ -145,5 +145,30 @@ for (const factory of [memoryFactory, dynaliteFactory] as StoreFactory[]) {
         if (scenario.click === 'SINGLE') expect(crashesAfterAck).toBeGreaterThan(0);
       });
     }
+
+    it('an order whose item has not followed its ack yet can be cancelled; the item is written once', async () => {
+      const crashes = new CrashSwitch();
+      const { store, world } = await worldWithCrashes(crashes);
+      const device = world.device('btn-1');
+      // The third call of an ordering press is the order item's put, after the ack.
+      crashes.arm(3, 'before');
+      await expect(device.press('SINGLE')).rejects.toThrow(/injected crash/);
+      crashes.disarm();
+      expect(world.acks).toHaveLength(1);
+      expect(await store.orders.getOrder('btn-1-1')).toMatchObject({ status: 'PLACED' });
+      await world.orders.cancel('btn-1-1', { kind: 'household', id: 'hh-1' }, 'changed my mind');
+      expect(await store.orders.getOrder('btn-1-1')).toMatchObject({ status: 'CANCELLED' });
+      expect(await world.service.finishCommitted('btn-1')).toBe(0);
+      await world.drain();
+      expect(world.events.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderCancelled']);
+      const orders = await store.orders.listHouseholdOrders('hh-1', { limit: 50 });
+      expect(orders.items.map((o) => [o.orderId, o.status])).toEqual([['btn-1-1', 'CANCELLED']]);
+      const late = await device.resend(1, 2);
+      expect({ outcome: late.outcome, orderId: late.orderId }).toEqual({
+        outcome: 'ORDERED',
+        orderId: 'btn-1-1',
+      });
+      await store.close();
+    });
   });
 }
