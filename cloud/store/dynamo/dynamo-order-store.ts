@@ -225,8 +225,4 @@ export class DynamoOrderStore implements OrderStore {
   }
 }
 
-function colonKeys(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [`:${name}`, value]));
-}
-
 export type { PressLogCursor };
