@@ -17,6 +17,8 @@ import {
   signPress,
   verifyPress,
 } from '#shared/index';
+import { wallClock } from '../cloud/core/guard/local-time.ts';
+import { DAY_MS } from '../cloud/core/guard/rhythm.ts';
 import { DerivedKeySource } from '../cloud/core/keys.ts';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
 import { pressEventFor } from '../cloud/core/press/press-event.ts';
@@ -49,8 +51,36 @@ export function signedPresses(count: number): string[] {
   });
 }
 
+/**
+ * The accidental-order guard is fully on for every bench button — quiet hours in a time zone,
+ * a learned rhythm of nine orders — but set so that the bench's press passes it and orders.
+ */
+const HOUR_MS = 3_600_000;
+
+function guardedButton(at: number) {
+  return {
+    settings: {
+      ...DEFAULT_SETTINGS,
+      skuId: 'coffee',
+      acceptedPriceCents: 1299,
+      timeZone: 'Europe/Paris',
+      quietHours: {
+        from: wallClock(at + 6 * HOUR_MS, 'Europe/Paris'),
+        to: wallClock(at + 7 * HOUR_MS, 'Europe/Paris'),
+      },
+    },
+    rhythm: {
+      coffee: {
+        orderedAt: Array.from({ length: 9 }, (_, i) => at - (60 + 20 * i) * DAY_MS).reverse(),
+        lastCancelledAt: at - 90 * DAY_MS,
+      },
+    },
+  };
+}
+
 export async function seedButtons(table: Table, count: number): Promise<void> {
   const at = Date.now();
+  const guarded = guardedButton(at);
   const items: Record<string, unknown>[] = [
     toSkuItem({
       brandId: 'bench',
@@ -63,24 +93,24 @@ export async function seedButtons(table: Table, count: number): Promise<void> {
       retired: false,
       priceHistory: [{ priceCents: 1299, at }],
       updatedAt: at,
+      usualIntervalDays: 30,
     }),
   ];
   for (let i = 0; i < count; i++) {
-    items.push(
-      toButtonItem({
-        deviceId: deviceId(i),
-        brandId: 'bench',
-        serial: `SN-${i}`,
-        keyVersion: 1,
-        householdId: `hh-${i % 100}`,
-        settings: { ...DEFAULT_SETTINGS, skuId: 'coffee', acceptedPriceCents: 1299 },
-        highWaterMark: 0,
-        open: [],
-        lastPressAt: null,
-        batteryMv: null,
-        createdAt: at,
-      }) as unknown as Record<string, unknown>,
-    );
+    const item = toButtonItem({
+      deviceId: deviceId(i),
+      brandId: 'bench',
+      serial: `SN-${i}`,
+      keyVersion: 1,
+      householdId: `hh-${i % 100}`,
+      settings: guarded.settings,
+      highWaterMark: 0,
+      open: [],
+      lastPressAt: null,
+      batteryMv: null,
+      createdAt: at,
+    });
+    items.push({ ...item, rhythm: guarded.rhythm });
   }
   for (let i = 0; i < items.length; i += 25) {
     const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));

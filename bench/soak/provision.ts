@@ -79,7 +79,13 @@ export async function provisionButtons(
         await fleet.bindSku(SOAK_BRAND, r.deviceId, SOAK_SKU);
         const current = await stores.buttons.getButton(r.deviceId);
         if (current?.householdId !== householdId) await fleet.claim(householdId, r.claimCode);
-        await fleet.updateSettings(householdId, r.deviceId, { maxOpenOrders: MAX_OPEN_ORDERS });
+        // Presses in quick succession each order here: the soak counts orders per press.
+        await fleet.updateSettings(householdId, r.deviceId, {
+          maxOpenOrders: MAX_OPEN_ORDERS,
+          burstWindowSeconds: 0,
+        });
+        const terms = await fleet.terms(householdId, r.deviceId);
+        await fleet.acceptTerms(householdId, r.deviceId, terms.unitPriceCents);
       }
     }
   };

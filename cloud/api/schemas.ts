@@ -2,10 +2,13 @@
  * Request and response schemas. Types are inferred from them, the edge validates with them,
  * and /openapi.json is generated from them — one definition each.
  */
+
 import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
 import { SETTINGS_BOUNDS } from '../core/fleet/settings-bounds.ts';
-import { ORDER_STATUSES } from '../core/model.ts';
+import { isTimeZone } from '../core/guard/local-time.ts';
+import { CHILD_LOCKS, GUARD_REASONS, ORDER_STATUSES } from '../core/model.ts';
+import { SUBSCRIPTION_PROTOCOLS } from '../core/notifications/subscriptions.ts';
 
 const identifier = (max: number) =>
   z
@@ -40,6 +43,11 @@ const paged = <T extends z.ZodType>(item: T, name: string) =>
 
 // --- SKUs -----------------------------------------------------------------------------------
 
+const usualIntervalDays = z.number().int().min(1).max(365).openapi({
+  description:
+    'how many days the product usually lasts: the reorder rhythm until a household has its own',
+});
+
 export const SkuSchema = z
   .object({
     brandId: z.string(),
@@ -52,6 +60,7 @@ export const SkuSchema = z
     retired: z.boolean(),
     priceHistory: z.array(z.object({ priceCents: cents, at: epochMs })),
     updatedAt: epochMs,
+    usualIntervalDays: usualIntervalDays.nullable().optional(),
   })
   .openapi('Sku');
 export const SkuPage = paged(SkuSchema, 'SkuPage');
@@ -67,6 +76,7 @@ export const NewSkuSchema = z
       .openapi({ example: 'EUR' }),
     maxQuantity: z.number().int().min(1).max(99),
     inStock: z.boolean().default(true),
+    usualIntervalDays: usualIntervalDays.nullable().optional(),
   })
   .openapi('NewSku');
 
@@ -76,6 +86,7 @@ export const SkuChangesSchema = z
     priceCents: cents.optional(),
     maxQuantity: z.number().int().min(1).max(99).optional(),
     inStock: z.boolean().optional(),
+    usualIntervalDays: usualIntervalDays.nullable().optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'change at least one field')
   .openapi('SkuChanges');
@@ -90,6 +101,16 @@ const SecondActionSchema = z.object({
   quantity: bounded('quantity').int(),
 });
 
+const wallClock = z
+  .string()
+  .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/)
+  .openapi({ example: '22:00' });
+const QuietHoursSchema = z
+  .object({ from: wallClock, to: wallClock.openapi({ example: '07:00' }) })
+  .openapi('QuietHours', {
+    description: 'local time in the button’s time zone; may wrap midnight',
+  });
+
 export const SettingsSchema = z
   .object({
     skuId: z.string().nullable(),
@@ -100,6 +121,13 @@ export const SettingsSchema = z
     priceIncreaseLimitPct: z.number(),
     acceptedPriceCents: cents.nullable(),
     confirmFirstOrder: z.boolean(),
+    childLock: z.enum(CHILD_LOCKS),
+    quietHours: QuietHoursSchema.nullable(),
+    timeZone: z.string(),
+    earlyReorderPct: z.number().int(),
+    learnRhythm: z.boolean(),
+    remindWhenDue: z.boolean(),
+    burstWindowSeconds: z.number().int(),
   })
   .openapi('ButtonSettings');
 
@@ -112,6 +140,25 @@ export const SettingsChangesSchema = z
     maxOpenOrders: bounded('maxOpenOrders').int().optional(),
     priceIncreaseLimitPct: bounded('priceIncreaseLimitPct').optional(),
     confirmFirstOrder: z.boolean().optional(),
+    childLock: z.enum(CHILD_LOCKS).optional().openapi({
+      description: "'confirm': every press waits for you; 'disabled': presses order nothing",
+    }),
+    quietHours: QuietHoursSchema.nullable().optional(),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, 'an IANA time zone such as Europe/Paris')
+      .optional(),
+    earlyReorderPct: bounded('earlyReorderPct')
+      .int()
+      .optional()
+      .openapi({ description: 'hold a press made before this % of your usual interval' }),
+    learnRhythm: z.boolean().optional(),
+    remindWhenDue: z.boolean().optional(),
+    burstWindowSeconds: bounded('burstWindowSeconds')
+      .int()
+      .optional()
+      .openapi({ description: 'presses this soon after an order are the same intent; 0 = off' }),
   })
   .strict()
   .openapi('ButtonSettingsChanges');
@@ -131,6 +178,50 @@ export const ButtonSchema = z
   })
   .openapi('Button');
 export const ButtonPage = paged(ButtonSchema, 'ButtonPage');
+
+const NextNeedSchema = z
+  .object({
+    usualIntervalDays: z.number().int(),
+    basis: z.enum(['household', 'brand']),
+    lastOrderAt: epochMs,
+    nextAt: epochMs,
+  })
+  .openapi('NextNeed', {
+    description:
+      'usually every N days, next around nextAt (from the household’s own delivered orders, or the brand’s usual interval)',
+  });
+
+export const HouseholdButtonSchema = ButtonSchema.extend({
+  rhythm: z
+    .record(
+      z.string(),
+      z.object({ orderedAt: z.array(epochMs), lastCancelledAt: epochMs.nullable() }),
+    )
+    .openapi({ description: 'what was learned from the household’s own orders, per SKU' }),
+  nextNeed: NextNeedSchema.nullable(),
+}).openapi('HouseholdButton');
+export const HouseholdButtonPage = paged(HouseholdButtonSchema, 'HouseholdButtonPage');
+
+export const TermsSchema = z
+  .object({
+    deviceId: z.string(),
+    skuId: z.string(),
+    skuName: z.string(),
+    quantity: z.number().int(),
+    unitPriceCents: cents,
+    currency: z.string(),
+    priceIncreaseLimitPct: z.number(),
+    acceptedPriceCents: cents.nullable(),
+    wording: z.object({ en: z.string(), fr: z.string() }),
+  })
+  .openapi('Terms', {
+    description:
+      'what a press orders, at what price, and that it places an order with an obligation to pay',
+  });
+
+export const AcceptTermsSchema = z
+  .object({ priceCents: cents.openapi({ description: 'the unit price the household was shown' }) })
+  .openapi('AcceptTerms');
 
 export const SupportButtonSchema = ButtonSchema.extend({
   householdId: z.string().nullable(),
@@ -174,6 +265,16 @@ const ActorSchema = z.object({
   id: z.string(),
 });
 
+const OrderGuardSchema = z
+  .object({
+    reason: z.enum(GUARD_REASONS),
+    usualIntervalDays: z.number().int().nullable(),
+    daysSinceLast: z.number().int().nullable(),
+  })
+  .openapi('OrderGuard', {
+    description: 'why the accidental-order guard held or flagged the order',
+  });
+
 export const OrderSchema = z
   .object({
     orderId: z.string(),
@@ -198,6 +299,7 @@ export const OrderSchema = z
         reason: z.string().optional(),
       }),
     ),
+    guard: OrderGuardSchema.nullable().optional(),
   })
   .openapi('Order');
 export const OrderPage = paged(OrderSchema, 'OrderPage');
@@ -214,6 +316,34 @@ export const FulfilmentPage = paged(FulfilmentItemSchema, 'FulfilmentPage');
 
 export const CancelSchema = z.object({ reason: nonEmpty(500).optional() }).openapi('Cancel');
 export const SupportCancelSchema = z.object({ reason: nonEmpty(500) }).openapi('SupportCancel');
+
+export const BULK_CANCEL_MAX = 50;
+
+export const SupportBulkCancelSchema = z
+  .object({
+    orderIds: z
+      .array(OrderId)
+      .min(1)
+      .max(BULK_CANCEL_MAX)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'order ids must be unique' }),
+    reason: nonEmpty(500),
+  })
+  .openapi('SupportBulkCancel');
+
+export const SupportBulkCancelResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        orderId: z.string(),
+        status: z.enum(ORDER_STATUSES).optional(),
+        error: z.object({ code: z.string(), message: z.string() }).optional(),
+      }),
+    ),
+  })
+  .openapi('SupportBulkCancelResult', {
+    description:
+      'one result per order, in the order asked: its new status or why it was not cancelled',
+  });
 
 export const BrandTotalsSchema = z
   .object({
@@ -233,7 +363,7 @@ export const PressLogEntrySchema = z
     seq: z.number().int().nullable(),
     click: z.enum(CLICK_TYPES).nullable(),
     outcome: z.enum(OUTCOMES),
-    reason: z.enum([...Object.values(RejectReason), 'DUPLICATE']).nullable(),
+    reason: z.enum([...Object.values(RejectReason), ...GUARD_REASONS, 'DUPLICATE']).nullable(),
     orderId: z.string().nullable(),
     receivedAt: epochMs,
     batteryMv: z.number().int().nullable(),
@@ -270,6 +400,10 @@ export const NotificationSchema = z
     kind: z.string(),
     orderId: z.string().nullable(),
     message: z.string(),
+    texts: z
+      .object({ en: z.string(), fr: z.string() })
+      .optional()
+      .openapi({ description: 'the message in each console language' }),
   })
   .openapi('Notification');
 export const NotificationPage = paged(NotificationSchema, 'NotificationPage');
@@ -290,7 +424,7 @@ export const SubscriptionInputSchema = z
 export const SubscriptionSchema = z
   .object({
     subscriptionId: z.string(),
-    protocol: z.enum(['email', 'sms']),
+    protocol: z.enum(SUBSCRIPTION_PROTOCOLS),
     endpoint: z.string(),
     createdAt: epochMs,
   })
@@ -302,7 +436,7 @@ export const SubscriptionList = z
 export const ExportSchema = z
   .object({
     household: HouseholdSchema.nullable(),
-    buttons: z.array(ButtonSchema),
+    buttons: z.array(HouseholdButtonSchema),
     orders: z.array(OrderSchema),
     notifications: z.array(NotificationSchema),
     subscriptions: z.array(SubscriptionSchema),

@@ -3,6 +3,7 @@
  * milliseconds from the injected clock. Storage mapping lives in cloud/store, not here.
  */
 import type { ClickType, Outcome, RejectReason } from '#shared/index';
+import type { RhythmBook } from './guard/rhythm.ts';
 
 export type Role = 'household' | 'brand' | 'support';
 
@@ -53,6 +54,8 @@ export interface Sku {
   retired: boolean;
   priceHistory: PriceChange[];
   updatedAt: number;
+  /** The brand's "usually lasts N days": the reorder rhythm until a household has its own. */
+  usualIntervalDays?: number | null;
 }
 
 /** What a DOUBLE press does: order another quantity or another SKU of the same brand. */
@@ -75,6 +78,29 @@ export interface ButtonSettings {
   acceptedPriceCents: number | null;
   /** Require explicit confirmation for the first order of a SKU. */
   confirmFirstOrder: boolean;
+  /** 'confirm': every press waits for the household; 'disabled': presses order nothing. */
+  childLock: ChildLock;
+  /** Presses in this local-time window (it may wrap midnight) wait for confirmation. */
+  quietHours: QuietHours | null;
+  /** IANA time zone of the household, for quiet hours and dates in messages. */
+  timeZone: string;
+  /** A press before this percentage of the usual interval has passed waits for confirmation. */
+  earlyReorderPct: number;
+  /** Learn the reorder rhythm from this household's delivered orders (off: nothing is learned or used). */
+  learnRhythm: boolean;
+  /** Remind the household when the next-need date passes without a press. */
+  remindWhenDue: boolean;
+  /** Presses this soon after an order are the same intent (0: every press is its own). */
+  burstWindowSeconds: number;
+}
+
+export const CHILD_LOCKS = ['off', 'confirm', 'disabled'] as const;
+export type ChildLock = (typeof CHILD_LOCKS)[number];
+
+/** Local wall-clock times "HH:MM". */
+export interface QuietHours {
+  from: string;
+  to: string;
 }
 
 export const DEFAULT_SETTINGS: ButtonSettings = {
@@ -86,6 +112,13 @@ export const DEFAULT_SETTINGS: ButtonSettings = {
   priceIncreaseLimitPct: 0,
   acceptedPriceCents: null,
   confirmFirstOrder: false,
+  childLock: 'off',
+  quietHours: null,
+  timeZone: 'UTC',
+  earlyReorderPct: 25,
+  learnRhythm: true,
+  remindWhenDue: false,
+  burstWindowSeconds: 10,
 };
 
 export interface Button {
@@ -105,6 +138,8 @@ export interface Button {
   lastPressAt: number | null;
   batteryMv: number | null;
   createdAt: number;
+  /** The household's learned reorder rhythm (press path owned); only the household sees it. */
+  rhythm?: RhythmBook;
 }
 
 export interface Household {
@@ -142,6 +177,25 @@ export interface Order {
   /** While PLACED: end of the cancel window; while NEEDS_CONFIRMATION: when it expires. */
   cancelDeadline: number;
   history: Transition[];
+  /** Why the accidental-order guard held or flagged this order; absent or null when it did not. */
+  guard?: OrderGuard | null;
+}
+
+/** Why a press was held for confirmation, folded into another, refused or flagged for support. */
+export const GUARD_REASONS = [
+  'EARLY_REORDER',
+  'QUIET_HOURS',
+  'CHILD_LOCK',
+  'BURST',
+  'CANCELLED_THEN_REORDERED',
+] as const;
+export type GuardReason = (typeof GUARD_REASONS)[number];
+
+export interface OrderGuard {
+  reason: GuardReason;
+  /** For EARLY_REORDER: the usual interval and the time since the last order, in whole days. */
+  usualIntervalDays: number | null;
+  daysSinceLast: number | null;
 }
 
 /** One entry of a button's press log: every press, accepted or not, with its outcome. */
@@ -150,7 +204,7 @@ export interface PressLogEntry {
   seq: number | null;
   click: ClickType | null;
   outcome: Outcome;
-  reason: RejectReason | 'DUPLICATE' | null;
+  reason: RejectReason | GuardReason | 'DUPLICATE' | null;
   orderId: string | null;
   receivedAt: number;
   batteryMv: number | null;

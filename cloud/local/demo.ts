@@ -69,6 +69,11 @@ export async function seedDemo(deps: DemoDeps): Promise<{ created: boolean; line
       secondAction: { skuId: 'filters-100', quantity: 1 },
     });
     await fleet.updateSettings(DEMO.householdId, filters, { quantity: 2 });
+    // The demo household has accepted its buttons' terms, so their presses order right away.
+    for (const deviceId of [coffee, filters]) {
+      const terms = await fleet.terms(DEMO.householdId, deviceId);
+      await fleet.acceptTerms(DEMO.householdId, deviceId, terms.unitPriceCents);
+    }
     // Last: its presence marks the demo as complete.
     await stores.households.putHousehold({
       householdId: DEMO.householdId,

@@ -62,6 +62,8 @@ export async function startTarget(): Promise<Target> {
       createdAt: systemClock.now(),
     });
     await fleet.claim(OTHER_HOUSEHOLD, (registered as { claimCode: string }).claimCode);
+    const terms = await fleet.terms(OTHER_HOUSEHOLD, GLOBEX.deviceId);
+    await fleet.acceptTerms(OTHER_HOUSEHOLD, GLOBEX.deviceId, terms.unitPriceCents);
   } catch (error) {
     await stack.close();
     await data.remove();

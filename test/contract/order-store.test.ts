@@ -4,6 +4,7 @@
  * store (memory, dynalite, DynamoDB Local).
  */
 import { expect, it } from 'vitest';
+import { BURST_WINDOW_MS } from '../../cloud/core/guard/guard.ts';
 import type { Order } from '../../cloud/core/model.ts';
 import { describeOnEveryStore, type StoreUnderTest } from '../helpers/stores.ts';
 import { BRAND, button, START, sku, World } from '../helpers/world.ts';
@@ -93,17 +94,22 @@ describeOnEveryStore('OrderStore', (open) => {
     expect(await store.orders.saveTransition(next, 'PLACED')).toBe(false);
   });
 
-  it('releases an order’s slot on its button, once or many times', async () => {
+  it('releases an order’s slot on its button and learns from it, once however often it is released', async () => {
     const { store, world } = await worldWith(open);
     await store.putButton(button('btn-1', { maxOpenOrders: 2 }));
     const device = world.device('btn-1');
     await device.press();
+    world.clock.advance(BURST_WINDOW_MS);
     await device.press();
+    const first = await store.orders.getOrder('btn-1-1');
     expect((await store.api.buttons.getButton('btn-1'))?.open.map((o) => o.seq)).toEqual([1, 2]);
-    await store.orders.releaseSlot('btn-1', 1);
-    await store.orders.releaseSlot('btn-1', 1);
-    expect((await store.api.buttons.getButton('btn-1'))?.open.map((o) => o.seq)).toEqual([2]);
-    await store.orders.releaseSlot('btn-unknown', 1);
+    const delivered = { ...(first as Order), status: 'DELIVERED' as const };
+    await store.orders.releaseSlot(delivered);
+    await store.orders.releaseSlot(delivered);
+    const released = await store.api.buttons.getButton('btn-1');
+    expect(released?.open.map((o) => o.seq)).toEqual([2]);
+    expect(released?.rhythm).toEqual({ coffee: { orderedAt: [START], lastCancelledAt: null } });
+    await store.orders.releaseSlot({ ...delivered, deviceId: 'btn-unknown' });
   });
 
   it('records an accepted price only while the button still orders that SKU', async () => {
@@ -183,5 +189,56 @@ describeOnEveryStore('one button item across ports', (open) => {
     expect(released).toMatchObject({ householdId: null, highWaterMark: 1, open: [{ seq: 1 }] });
     expect(released?.settings).toMatchObject({ skuId: 'coffee', quantity: 1 });
     expect((await store.press.loadContext('btn-1', 1)).button?.highWaterMark).toBe(1);
+  });
+
+  it('a household leaving takes its learned rhythm with it', async () => {
+    const store = await open();
+    const world = new World(store);
+    await store.putSku(sku());
+    await store.api.buttons.createButton(button('btn-1'), 'claim-hash');
+    const { orderId } = await world.device('btn-1').press();
+    await world.orders.cancel(orderId as string, { kind: 'household', id: 'hh-1' });
+    expect((await store.press.loadContext('btn-1', 1)).button?.rhythm).toMatchObject({
+      coffee: { lastCancelledAt: START },
+    });
+    await store.api.buttons.releaseHousehold('btn-1', 'hh-1');
+    expect((await store.press.loadContext('btn-1', 1)).button?.rhythm).toEqual({});
+  });
+
+  it('queues guarded orders across households for support, oldest first, until they ship or close', async () => {
+    const { store, world } = await worldWith(open);
+    const held = (id: string, householdId: string) => ({
+      ...button(id, { childLock: 'confirm' }),
+      householdId,
+    });
+    await store.putButton(held('btn-a', 'hh-1'));
+    await store.putButton(button('btn-plain'));
+    await store.putButton(held('btn-b', 'hh-2'));
+    await store.putButton(held('btn-c', 'hh-3'));
+    for (const id of ['btn-a', 'btn-plain', 'btn-b', 'btn-c']) {
+      await world.device(id).press();
+      world.clock.advance(MINUTE);
+    }
+    const first = await store.orders.listFlagged({ limit: 2 });
+    expect(first.items.map((o) => [o.orderId, o.householdId, o.guard?.reason])).toEqual([
+      ['btn-a-1', 'hh-1', 'CHILD_LOCK'],
+      ['btn-b-1', 'hh-2', 'CHILD_LOCK'],
+    ]);
+    const rest = await store.orders.listFlagged({ limit: 2, cursor: first.cursor });
+    expect(rest.items.map((o) => o.orderId)).toEqual(['btn-c-1']);
+
+    const support = { kind: 'support', id: 's' } as const;
+    await world.orders.cancel('btn-a-1', support, 'accidental');
+    await world.orders.confirm('btn-b-1', { kind: 'household', id: 'hh-2' });
+    const after = await store.orders.listFlagged({ limit: 10 });
+    expect(after.items.map((o) => [o.orderId, o.status])).toEqual([
+      ['btn-b-1', 'PLACED'],
+      ['btn-c-1', 'NEEDS_CONFIRMATION'],
+    ]);
+    // A day later: the confirmed and the plain order are CONFIRMED, the unconfirmed one EXPIRED.
+    world.clock.advance(25 * 60 * MINUTE);
+    expect(await world.orders.sweep()).toEqual({ confirmed: 2, expired: 1 });
+    await world.orders.ship('btn-b-1', { kind: 'brand', id: BRAND });
+    expect((await store.orders.listFlagged({ limit: 10 })).items).toEqual([]);
   });
 });

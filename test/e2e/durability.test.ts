@@ -106,6 +106,7 @@ async function registerBurstButtons(table: Table): Promise<void> {
         acceptedPriceCents: 1299,
         // Every press orders, so every ack of the burst is an ORDERED one.
         maxOpenOrders: 1000,
+        burstWindowSeconds: 0,
       },
       highWaterMark: 0,
       open: [],

@@ -128,7 +128,7 @@ describe('npm start, end to end', () => {
     expect(foreign.status).toBe(404);
   });
 
-  it('claiming demo-3 over HTTP makes it order; the sweep confirms it after its window and notifies', async () => {
+  it('claiming demo-3 over HTTP and accepting its terms makes it order; the sweep confirms it after its window and notifies', async () => {
     const api = `http://127.0.0.1:${stack.runtime.httpPort}`;
     const token = await householdToken();
     const code = /claim code ([0-9A-Z-]+)/.exec(stack.demo.join('\n'))?.[1];
@@ -145,6 +145,16 @@ describe('npm start, end to end', () => {
       body: JSON.stringify({ cancelWindowMinutes: 0 }),
     });
     expect(patched.status).toBe(200);
+    const terms = await getJson<{ unitPriceCents: number }>(
+      `${api}/v1/household/buttons/demo-3/terms`,
+      token,
+    );
+    const accepted = await fetch(`${api}/v1/household/buttons/demo-3/terms`, {
+      method: 'POST',
+      headers: { ...auth(token).headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ priceCents: terms.unitPriceCents }),
+    });
+    expect(accepted.status).toBe(200);
 
     const demo = await connectButton({
       dataDir: data.dir,

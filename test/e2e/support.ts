@@ -5,12 +5,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ClickType, deriveDeviceKey, mqttPasswordFor } from '#shared/index';
+import { type ClickType, deriveDeviceKey, mqttPasswordFor, signPress } from '#shared/index';
 import type { Log } from '../../cloud/core/ports.ts';
+import { pressEventFor } from '../../cloud/core/press/press-event.ts';
+import { createPressPipeline } from '../../cloud/core/press/press-pipeline.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
 import { ensureDevCa, ensureDeviceCertificate } from '../../cloud/dev/dev-ca.ts';
 import { MASTER_KEY_FILE, parseMasterKeyFile } from '../../cloud/dev/master-key-file.ts';
 import type { StackConfig } from '../../cloud/local/config.ts';
+import type { RunningStack } from '../../cloud/local/stack.ts';
 import { connectLocalTransport } from '../../cloud/local/tools/button-transport.ts';
 import {
   type ButtonStateStore,
@@ -18,6 +21,8 @@ import {
   FileButtonStateStore,
   VirtualButton,
 } from '../../cloud/local/tools/virtual-button.ts';
+import { DynamoOrderStore } from '../../cloud/store/dynamo/dynamo-order-store.ts';
+import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -69,11 +74,60 @@ export interface ConnectedButton {
   close(): Promise<void>;
 }
 
+/** A device's signing key, derived from the data folder's master key as the stack derives it. */
+export async function deviceKeyIn(dataDir: string, deviceId: string): Promise<Uint8Array> {
+  const text = await readFile(join(dataDir, MASTER_KEY_FILE), 'utf8');
+  const master = parseMasterKeyFile(text, MASTER_KEY_FILE).keys.get(1) as Uint8Array;
+  return deriveDeviceKey(nodeSha256, master, deviceId, 1);
+}
+
+/**
+ * Orders pressed `daysAgo` days ago, each shipped and delivered by `brandId`, written by the
+ * press pipeline the stack assembles on the stack's table (a press through the broker is
+ * always stamped "now"); the CLI's counter file then continues from the last sequence number,
+ * as the button would. Returns that sequence number.
+ */
+export async function deliveredHistory(
+  stack: RunningStack,
+  dataDir: string,
+  brandId: string,
+  deviceId: string,
+  daysAgo: number[],
+): Promise<number> {
+  const key = await deviceKeyIn(dataDir, deviceId);
+  const { presses, orders } = createPressPipeline({
+    store: new DynamoPressStore(stack.table),
+    orderStore: new DynamoOrderStore(stack.table),
+    keys: { deviceKey: async () => key },
+    acks: { publishAck: async () => undefined },
+  });
+  const brand = { kind: 'brand', id: brandId } as const;
+  const state = FileButtonStateStore.inDataDir(dataDir);
+  let { seq } = await state.load(deviceId);
+  for (const days of daysAgo) {
+    seq++;
+    const press = signPress(nodeSha256, key, {
+      device: deviceId,
+      seq,
+      click: 'SINGLE',
+      battery_mv: 2900,
+      attempt: 1,
+      kv: 1,
+    });
+    const at = Date.now() - days * 24 * 3_600_000;
+    const result = await presses.handle(pressEventFor(deviceId, JSON.stringify(press), at));
+    if (result.outcome !== 'ORDERED') throw new Error(`history press ${seq}: ${result.outcome}`);
+    await orders.sweep();
+    await orders.ship(result.orderId as string, brand);
+    await orders.deliver(result.orderId as string, brand);
+  }
+  await state.save(deviceId, { seq, pending: null });
+  return seq;
+}
+
 /** A virtual button wired as the CLI wires it (key from the data folder's master key). */
 export async function connectButton(options: ButtonOptions): Promise<ConnectedButton> {
-  const text = await readFile(join(options.dataDir, MASTER_KEY_FILE), 'utf8');
-  const master = parseMasterKeyFile(text, MASTER_KEY_FILE).keys.get(1) as Uint8Array;
-  const key = deriveDeviceKey(nodeSha256, master, options.deviceId, 1);
+  const key = await deviceKeyIn(options.dataDir, options.deviceId);
   let transport: ButtonTransport;
   if (options.tls) {
     const ca = await ensureDevCa(options.dataDir);
@@ -111,4 +165,21 @@ export async function connectButton(options: ButtonOptions): Promise<ConnectedBu
     press: (click = 'SINGLE') => button.press(click),
     close: () => transport.close(),
   };
+}
+
+/** Connects a virtual button to the stack's broker, presses it `times` times, disconnects. */
+export async function pressTimes(
+  stack: RunningStack,
+  dataDir: string,
+  deviceId: string,
+  times = 1,
+): Promise<Awaited<ReturnType<ConnectedButton['press']>>[]> {
+  const button = await connectButton({ dataDir, deviceId, port: stack.runtime.mqttPort });
+  try {
+    const results = [];
+    for (let i = 0; i < times; i++) results.push(await button.press());
+    return results;
+  } finally {
+    await button.close();
+  }
 }

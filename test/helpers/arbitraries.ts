@@ -40,3 +40,10 @@ export const unsignedAck: fc.Arbitrary<UnsignedAck> = fc.record(
 );
 
 export const key = fc.uint8Array({ minLength: 16, maxLength: 64 });
+
+/** Order times starting at `start`, separated by `gaps` (the shape the rhythm estimator reads). */
+export function timesFrom(start: number, gaps: readonly number[]): number[] {
+  const times = [start];
+  for (const gap of gaps) times.push((times[times.length - 1] as number) + gap);
+  return times;
+}

@@ -211,7 +211,7 @@ describe.skipIf(!chromiumAvailable)('web console in Chromium', () => {
     expect(await press('demo-2')).toMatchObject({ outcome: 'IN_PROGRESS' });
     await signIn('support');
     await page.getByLabel('Look up a').selectOption('button');
-    await page.getByLabel('Id').fill('demo-2');
+    await page.getByLabel('Id', { exact: true }).fill('demo-2');
     await page.getByRole('button', { name: 'Search' }).click();
     const timeline = page.getByRole('list', { name: 'Press log of demo-2' });
     await timeline.waitFor();
@@ -243,7 +243,7 @@ describe.skipIf(!chromiumAvailable)('web console in Chromium', () => {
     await screenshots(page, 'support-order');
 
     await page.getByLabel('Look up a').selectOption('household');
-    await page.getByLabel('Id').fill('hh-demo');
+    await page.getByLabel('Id', { exact: true }).fill('hh-demo');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('heading', { name: 'Household hh-demo' }).waitFor();
     await screenshots(page, 'support-household');

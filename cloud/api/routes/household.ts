@@ -4,18 +4,19 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../core/errors.ts';
-import type { Order } from '../../core/model.ts';
+import type { Button, Order } from '../../core/model.ts';
 import type { ApiEnv } from '../env.ts';
 import { idempotent } from '../idempotent.ts';
 import { bearer, body, errorResponses, idempotencyHeader, json } from '../openapi.ts';
 import {
-  ButtonPage,
-  ButtonSchema,
+  AcceptTermsSchema,
   CancelSchema,
   ClaimSchema,
   DeviceId,
   ErasureSchema,
   ExportSchema,
+  HouseholdButtonPage,
+  HouseholdButtonSchema,
   HouseholdSchema,
   NotificationPage,
   OrderId,
@@ -27,9 +28,10 @@ import {
   SubscriptionInputSchema,
   SubscriptionList,
   SubscriptionSchema,
+  TermsSchema,
 } from '../schemas.ts';
 import type { Services } from '../services.ts';
-import { buttonView, subscriptionView } from '../views.ts';
+import { householdButtonView, subscriptionView } from '../views.ts';
 
 const common = { tags: ['household'], security: bearer };
 const DeviceParam = z.object({ deviceId: DeviceId });
@@ -40,6 +42,13 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
   const { stores, clock, orderService } = s.deps;
   const householdOf = (c: { get(key: 'principal'): { tenant: string } }) =>
     c.get('principal').tenant;
+
+  /** The household's view of its buttons, with the hint that needs each one's SKU. */
+  async function viewOf(button: Button) {
+    const skuId = button.settings.skuId;
+    const sku = skuId === null ? null : await stores.skus.getSku(button.brandId, skuId);
+    return householdButtonView(button, sku);
+  }
 
   async function ownOrder(householdId: string, orderId: string): Promise<Order> {
     const order = await stores.orders.getOrder(orderId);
@@ -96,11 +105,11 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       middleware: [idempotent(s.idempotency)],
       parameters: [idempotencyHeader],
       request: body(ClaimSchema),
-      responses: { 201: json(ButtonSchema, 'the claimed button'), ...errorResponses },
+      responses: { 201: json(HouseholdButtonSchema, 'the claimed button'), ...errorResponses },
     }),
     async (c) => {
       const button = await s.fleet.claim(householdOf(c), c.req.valid('json').claimCode);
-      return c.json(buttonView(button), 201);
+      return c.json(await viewOf(button), 201);
     },
   );
 
@@ -111,11 +120,11 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       path: '/v1/household/buttons',
       summary: 'List the household’s buttons',
       request: { query: PageQuery },
-      responses: { 200: json(ButtonPage, 'a page of buttons'), ...errorResponses },
+      responses: { 200: json(HouseholdButtonPage, 'a page of buttons'), ...errorResponses },
     }),
     async (c) => {
       const page = await stores.buttons.listHouseholdButtons(householdOf(c), c.req.valid('query'));
-      return c.json({ items: page.items.map(buttonView), cursor: page.cursor }, 200);
+      return c.json({ items: await Promise.all(page.items.map(viewOf)), cursor: page.cursor }, 200);
     },
   );
 
@@ -126,13 +135,13 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       path: '/v1/household/buttons/{deviceId}',
       summary: 'Read one of the household’s buttons',
       request: { params: DeviceParam },
-      responses: { 200: json(ButtonSchema, 'the button'), ...errorResponses },
+      responses: { 200: json(HouseholdButtonSchema, 'the button'), ...errorResponses },
     }),
     async (c) => {
       const button = await s.fleet.get(c.req.valid('param').deviceId, {
         householdId: householdOf(c),
       });
-      return c.json(buttonView(button), 200);
+      return c.json(await viewOf(button), 200);
     },
   );
 
@@ -143,7 +152,7 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       path: '/v1/household/buttons/{deviceId}/settings',
       summary: 'Change a button’s settings (SKU among its brand’s, quantity, limits…)',
       request: { params: DeviceParam, ...body(SettingsChangesSchema) },
-      responses: { 200: json(ButtonSchema, 'the button'), ...errorResponses },
+      responses: { 200: json(HouseholdButtonSchema, 'the button'), ...errorResponses },
     }),
     async (c) => {
       const button = await s.fleet.updateSettings(
@@ -151,7 +160,36 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
         c.req.valid('param').deviceId,
         c.req.valid('json'),
       );
-      return c.json(buttonView(button), 200);
+      return c.json(await viewOf(button), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/household/buttons/{deviceId}/terms',
+      summary: 'What a press of the button orders, at what price, with an obligation to pay',
+      request: { params: DeviceParam },
+      responses: { 200: json(TermsSchema, 'the terms'), ...errorResponses },
+    }),
+    async (c) => c.json(await s.fleet.terms(householdOf(c), c.req.valid('param').deviceId), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/household/buttons/{deviceId}/terms',
+      summary:
+        'Accept the terms at the price shown; until then (or a confirmed first order) a press orders nothing',
+      request: { params: DeviceParam, ...body(AcceptTermsSchema) },
+      responses: { 200: json(TermsSchema, 'the accepted terms'), ...errorResponses },
+    }),
+    async (c) => {
+      const { deviceId } = c.req.valid('param');
+      const { priceCents } = c.req.valid('json');
+      return c.json(await s.fleet.acceptTerms(householdOf(c), deviceId, priceCents), 200);
     },
   );
 
@@ -207,7 +245,7 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
         path: `/v1/household/orders/{orderId}/${step}`,
         summary:
           step === 'confirm'
-            ? 'Accept the new price of a NEEDS_CONFIRMATION order'
+            ? 'Confirm a NEEDS_CONFIRMATION order (a new price, or a press the guard held)'
             : 'Decline a NEEDS_CONFIRMATION order',
         request: { params: OrderParam },
         responses: { 200: json(OrderSchema, 'the order'), ...errorResponses },
@@ -298,7 +336,7 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       return c.json(
         {
           ...data,
-          buttons: data.buttons.map(buttonView),
+          buttons: await Promise.all(data.buttons.map(viewOf)),
           subscriptions: data.subscriptions.map(subscriptionView),
         },
         200,

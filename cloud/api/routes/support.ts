@@ -3,7 +3,9 @@
  * reads included, is appended to the audit trail before the answer goes out.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { NotFoundError } from '../../core/errors.ts';
+import type { Context } from 'hono';
+import { NotFoundError, RestockError } from '../../core/errors.ts';
+import type { Order } from '../../core/model.ts';
 import type { ApiEnv } from '../env.ts';
 import { bearer, body, errorResponses, json } from '../openapi.ts';
 import {
@@ -11,9 +13,12 @@ import {
   DeviceId,
   HouseholdId,
   OrderId,
+  OrderPage,
   OrderSchema,
   PageQuery,
   PressLogPage,
+  SupportBulkCancelResultSchema,
+  SupportBulkCancelSchema,
   SupportButtonSchema,
   SupportCancelSchema,
   SupportHouseholdSchema,
@@ -29,6 +34,18 @@ const HouseholdParam = z.object({ householdId: HouseholdId });
 
 export function supportRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
   const { stores, orderService } = s.deps;
+
+  /** Audited before the change is made: an attempt that then fails is still on record. */
+  async function cancelAsSupport(
+    c: Context<ApiEnv>,
+    orderId: string,
+    reason: string,
+  ): Promise<Order> {
+    const actor = { kind: 'support' as const, id: c.get('principal').subject };
+    if (!(await stores.orders.getOrder(orderId))) throw new NotFoundError('order', orderId);
+    await s.audit(c, 'order.cancel', `order:${orderId}`, reason);
+    return orderService.cancel(orderId, actor, reason);
+  }
 
   app.openapi(
     createRoute({
@@ -133,12 +150,52 @@ export function supportRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
     }),
     async (c) => {
       const { orderId } = c.req.valid('param');
-      const { reason } = c.req.valid('json');
-      const actor = { kind: 'support' as const, id: c.get('principal').subject };
-      if (!(await stores.orders.getOrder(orderId))) throw new NotFoundError('order', orderId);
-      await s.audit(c, 'order.cancel', `order:${orderId}`, reason);
-      const order = await orderService.cancel(orderId, actor, reason);
-      return c.json(order, 200);
+      return c.json(await cancelAsSupport(c, orderId, c.req.valid('json').reason), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/support/flagged-orders',
+      summary:
+        'Possibly accidental orders across households (early, quiet hours, child lock, reordered right after a cancel), not yet shipped, oldest first',
+      request: { query: PageQuery },
+      responses: { 200: json(OrderPage, 'a page of flagged orders'), ...errorResponses },
+    }),
+    async (c) => {
+      const page = await stores.orders.listFlagged(c.req.valid('query'));
+      await s.audit(c, 'orders.flagged.read', 'orders:flagged', null);
+      return c.json(page, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/support/cancellations',
+      summary:
+        'Cancel several orders with one reason; each cancel is audited and answered on its own',
+      request: { ...body(SupportBulkCancelSchema) },
+      responses: {
+        200: json(SupportBulkCancelResultSchema, 'one result per order'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { orderIds, reason } = c.req.valid('json');
+      const results = [];
+      for (const orderId of orderIds) {
+        try {
+          results.push({ orderId, status: (await cancelAsSupport(c, orderId, reason)).status });
+        } catch (error) {
+          if (!(error instanceof RestockError)) throw error;
+          results.push({ orderId, error: { code: error.code, message: error.message } });
+        }
+      }
+      return c.json({ results }, 200);
     },
   );
 

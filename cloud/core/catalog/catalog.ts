@@ -15,6 +15,8 @@ export interface NewSku {
   currency: string;
   maxQuantity: number;
   inStock: boolean;
+  /** "Usually lasts N days": the reorder rhythm for households that have none of their own yet. */
+  usualIntervalDays?: number | null;
 }
 
 export type SkuChanges = Partial<Omit<NewSku, 'skuId' | 'currency'>>;

@@ -6,10 +6,6 @@
 import type { Order, OrderEvent } from '../model.ts';
 import { EVENT_FOR_STATUS } from '../orders/lifecycle.ts';
 
-export function orderEventId(orderId: string, position: number): string {
-  return `${orderId}/${position}`;
-}
-
 /** The events of history entries `from` (0-based) onwards, oldest first. */
 export function orderEventsSince(order: Order, from: number): OrderEvent[] {
   const events: OrderEvent[] = [];
@@ -17,7 +13,7 @@ export function orderEventsSince(order: Order, from: number): OrderEvent[] {
     const step = order.history[index] as Order['history'][number];
     const history = order.history.slice(0, index + 1);
     events.push({
-      eventId: orderEventId(order.orderId, index + 1),
+      eventId: `${order.orderId}/${index + 1}`,
       type: EVENT_FOR_STATUS[step.status],
       orderId: order.orderId,
       householdId: order.householdId,

@@ -6,24 +6,16 @@
 import { type Button, type ButtonSettings, DEFAULT_SETTINGS } from '../model.ts';
 import type { Page, PageRequest } from '../page.ts';
 
-/** Settings a household or brand may change; `acceptedPriceCents` belongs to the order flow. */
-export type SettingsPatch = Partial<Omit<ButtonSettings, 'acceptedPriceCents'>> & {
-  acceptedPriceCents?: null;
-};
+/** Settings to change; `acceptedPriceCents` only through the order flow and the terms. */
+export type SettingsPatch = Partial<ButtonSettings>;
 
 /**
  * What a household's departure (release, erasure) resets: every setting it chose, and the price
- * it accepted; the brand's SKU binding stays. Adapters apply it in the same write as the release.
+ * it accepted; the brand's SKU binding stays. Adapters apply it in the same write as the release,
+ * and forget the rhythm learned from its orders there too.
  */
-export const HOUSEHOLD_RESET: Required<Omit<SettingsPatch, 'skuId'>> = {
-  quantity: DEFAULT_SETTINGS.quantity,
-  secondAction: DEFAULT_SETTINGS.secondAction,
-  cancelWindowMinutes: DEFAULT_SETTINGS.cancelWindowMinutes,
-  maxOpenOrders: DEFAULT_SETTINGS.maxOpenOrders,
-  priceIncreaseLimitPct: DEFAULT_SETTINGS.priceIncreaseLimitPct,
-  acceptedPriceCents: null,
-  confirmFirstOrder: DEFAULT_SETTINGS.confirmFirstOrder,
-};
+const { skuId: _brandBinding, ...householdDefaults } = DEFAULT_SETTINGS;
+export const HOUSEHOLD_RESET: Required<Omit<SettingsPatch, 'skuId'>> = householdDefaults;
 
 export type AssignResult = 'assigned' | 'already-yours' | 'taken' | 'missing';
 

@@ -14,6 +14,7 @@ import { claimCodeHash, deriveClaimCode } from './claim-code.ts';
 import type { ClaimStore } from './claim-store.ts';
 import { ClaimCodeUnknownError, ClaimCodeUsedError } from './errors.ts';
 import { checkSettingsBounds } from './settings-bounds.ts';
+import { type Terms, termsFor } from './terms.ts';
 
 export interface NewButton {
   deviceId: string;
@@ -142,7 +143,36 @@ export class Fleet {
     const assigned = await this.buttons.assignHousehold(taken.deviceId, householdId);
     if (assigned === 'taken') throw new ClaimCodeUsedError();
     if (assigned === 'missing') throw new ClaimCodeUnknownError();
+    // Nothing is ordered before the household has accepted the terms (or confirmed an order).
+    if (assigned === 'assigned') {
+      return this.patch(taken.deviceId, { householdId }, { confirmFirstOrder: true });
+    }
     return this.get(taken.deviceId, { householdId });
+  }
+
+  /** The terms the household accepts for its button's bound SKU. */
+  async terms(householdId: string, deviceId: string): Promise<Terms> {
+    const button = await this.get(deviceId, { householdId });
+    if (button.settings.skuId === null) {
+      throw new RuleViolationError('NOT_BOUND', `button ${deviceId} has no product yet`);
+    }
+    return termsFor(button, await this.catalog.get(button.brandId, button.settings.skuId));
+  }
+
+  /**
+   * Records the household's acceptance of the terms at `priceCents`; refused when the price has
+   * changed since the household saw it, so nobody accepts a price they were not shown.
+   */
+  async acceptTerms(householdId: string, deviceId: string, priceCents: number): Promise<Terms> {
+    const shown = await this.terms(householdId, deviceId);
+    if (shown.unitPriceCents !== priceCents) {
+      throw new RuleViolationError(
+        'PRICE_CHANGED',
+        `the price is now ${shown.unitPriceCents}, not ${priceCents}: read the terms again`,
+      );
+    }
+    await this.patch(deviceId, { householdId }, { acceptedPriceCents: priceCents });
+    return { ...shown, acceptedPriceCents: priceCents };
   }
 
   async updateSettings(

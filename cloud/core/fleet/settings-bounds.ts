@@ -12,9 +12,18 @@ export const SETTINGS_BOUNDS = {
   cancelWindowMinutes: { min: 0, max: 1440 },
   maxOpenOrders: { min: 1, max: 10 },
   priceIncreaseLimitPct: { min: 0, max: 100 },
+  /** Percent of the usual reorder interval before which a press waits for confirmation. */
+  earlyReorderPct: { min: 0, max: 100 },
+  burstWindowSeconds: { min: 0, max: 600 },
 } as const;
 
-const WHOLE: readonly string[] = ['quantity', 'cancelWindowMinutes', 'maxOpenOrders'];
+const WHOLE: readonly string[] = [
+  'quantity',
+  'cancelWindowMinutes',
+  'maxOpenOrders',
+  'earlyReorderPct',
+  'burstWindowSeconds',
+];
 
 /** Throws RuleViolationError (SETTING_OUT_OF_RANGE) for the first value outside its bounds. */
 export function checkSettingsBounds(settings: Partial<ButtonSettings>): void {
@@ -24,6 +33,8 @@ export function checkSettingsBounds(settings: Partial<ButtonSettings>): void {
     ['cancelWindowMinutes', 'cancelWindowMinutes', settings.cancelWindowMinutes],
     ['maxOpenOrders', 'maxOpenOrders', settings.maxOpenOrders],
     ['priceIncreaseLimitPct', 'priceIncreaseLimitPct', settings.priceIncreaseLimitPct],
+    ['earlyReorderPct', 'earlyReorderPct', settings.earlyReorderPct],
+    ['burstWindowSeconds', 'burstWindowSeconds', settings.burstWindowSeconds],
   ];
   for (const [bound, field, value] of values) {
     if (value === undefined) continue;

@@ -1,6 +1,7 @@
 /** The port for a household's notifications (newest first) and where they are announced. */
 import type { Page, PageRequest } from '../page.ts';
 import type { Subscription } from './subscriptions.ts';
+import type { Texts } from './texts.ts';
 
 export interface Notification {
   householdId: string;
@@ -8,7 +9,10 @@ export interface Notification {
   at: number;
   kind: string;
   orderId: string | null;
+  /** The English text (kept for readers that know no other language). */
   message: string;
+  /** The same message in every console language; absent on notifications written before. */
+  texts?: Texts;
 }
 
 export interface NotificationStore {

@@ -1,12 +1,13 @@
 /**
- * Turns order events into notifications: the one text per event that the household reads in the
- * API and the web console, and that the local stack prints and writes to its outbox. The same
- * code runs behind the notification Lambda (events from EventBridge) and the local stack's
- * outbox relay.
+ * Turns order events into notifications: the one text per event (in every console language,
+ * see texts.ts) that the household reads in the API and the web console, and that the local
+ * stack prints and writes to its outbox. The same code runs behind the notification Lambda
+ * (events from EventBridge) and the local stack's outbox relay.
  */
 import type { OrderEvent, OrderEventType } from '../model.ts';
 import type { EventSink } from '../ports.ts';
 import type { Notification, NotificationStore } from './notification-store.ts';
+import { textsFor } from './texts.ts';
 
 /** Sends a notification to the people the household chose (SNS e-mail/SMS in AWS). */
 export interface Announcer {
@@ -26,28 +27,16 @@ export const AUDIENCE: Record<OrderEventType, readonly Audience[]> = {
   OrderExpired: ['household'],
 };
 
-const MESSAGES: Record<OrderEvent['type'], (e: OrderEvent) => string> = {
-  OrderPlaced: (e) => `Ordered ${e.order.quantity} × ${e.order.skuName}.`,
-  OrderNeedsConfirmation: (e) =>
-    `${e.order.skuName} now costs ${e.order.unitPriceCents} ${e.order.currency} (minor units): please confirm or decline.`,
-  OrderConfirmed: (e) => `Your order of ${e.order.skuName} is confirmed.`,
-  OrderCancelled: (e) => {
-    const last = e.order.history.at(-1);
-    return `Your order of ${e.order.skuName} was cancelled${last?.reason ? `: ${last.reason}` : '.'}`;
-  },
-  OrderShipped: (e) => `Your order of ${e.order.skuName} has shipped.`,
-  OrderDelivered: (e) => `Your order of ${e.order.skuName} was delivered.`,
-  OrderExpired: (e) => `Your unconfirmed order of ${e.order.skuName} expired.`,
-};
-
 export function notificationFor(event: OrderEvent, notificationId: string): Notification {
+  const texts = textsFor(event);
   return {
     householdId: event.householdId,
     notificationId,
     at: event.at,
     kind: event.type,
     orderId: event.orderId,
-    message: MESSAGES[event.type](event),
+    message: texts.en,
+    texts,
   };
 }
 

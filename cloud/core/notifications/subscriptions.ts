@@ -3,7 +3,6 @@
  * numbers the household chose. In AWS each is an SNS subscription to the household topic whose
  * filter policy matches only this household's messages; on one machine they are only recorded.
  */
-import { randomUUID } from 'node:crypto';
 import { RuleViolationError } from '../catalog/errors.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Clock } from '../ports.ts';
@@ -37,7 +36,7 @@ export class Subscriptions {
     private readonly store: NotificationStore,
     private readonly channel: SubscriptionChannel,
     private readonly clock: Clock,
-    private readonly newId: () => string = randomUUID,
+    private readonly newId: () => string,
   ) {}
 
   list(householdId: string): Promise<Subscription[]> {

@@ -126,7 +126,7 @@ export class OrderService {
     }
     // A closed order frees its button for the next one. Should this call be lost, the press
     // path releases stale slots when it finds the button full.
-    if (!isOpen(to)) await this.deps.orders.releaseSlot(next.deviceId, next.seq);
+    if (!isOpen(to)) await this.deps.orders.releaseSlot(next);
     this.deps.log.info('order transition', {
       orderId: order.orderId,
       from: order.status,

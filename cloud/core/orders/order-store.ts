@@ -12,10 +12,15 @@ export interface OrderStore {
   listHouseholdOrders(householdId: string, page: PageRequest): Promise<Page<Order>>;
   /** Oldest first by the time the order entered `status` (the fulfilment feed uses CONFIRMED). */
   listBrandOrders(brandId: string, status: OrderStatus, page: PageRequest): Promise<Page<Order>>;
+  /** The support queue (see support-queue.ts): flagged orders not yet shipped, oldest first. */
+  listFlagged(page: PageRequest): Promise<Page<Order>>;
   /** Writes `next` if the stored order still has status `expectedStatus`; false when it had changed. */
   saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean>;
-  /** Removes an order that is no longer open from its button's open list (idempotent). */
-  releaseSlot(deviceId: string, seq: number): Promise<void>;
+  /**
+   * Removes an order that is no longer open from its button's open list and records it in the
+   * button's rhythm, in one write (idempotent: only the write that frees the slot records).
+   */
+  releaseSlot(order: Order): Promise<void>;
   /** Records `priceCents` as the button's accepted price, if the button still orders `skuId`. */
   acceptPrice(deviceId: string, skuId: string, priceCents: number): Promise<void>;
   /** Orders waiting on a timer (PLACED until the cancel window ends, NEEDS_CONFIRMATION until expiry) whose deadline is ≤ `before`, oldest first. */

@@ -1,9 +1,11 @@
 /**
- * What an accepted, fresh press should do, decided from the button and its SKU alone.
+ * What an accepted, fresh press should do, decided from the button (with the household's rhythm
+ * on it) and its SKU alone.
  * Pure: the service applies the decision with one conditional claim on the button.
  */
 import type { Press } from '#shared/index';
-import type { Order, Sku } from '../model.ts';
+import { guardPress } from '../guard/guard.ts';
+import type { GuardReason, Order, Sku } from '../model.ts';
 import { orderIdFor } from '../model.ts';
 import type { LoadedButton } from './press-store.ts';
 
@@ -13,7 +15,11 @@ export const CONFIRMATION_WINDOW_MS = 24 * 60 * 60 * 1000;
 export type Decision =
   | { kind: 'order'; order: Order; acceptedPriceCents?: number | undefined }
   | { kind: 'cancel' }
-  | { kind: 'answer'; outcome: 'IN_PROGRESS' | 'OUT_OF_STOCK' | 'UNBOUND' };
+  | {
+      kind: 'answer';
+      outcome: 'IN_PROGRESS' | 'OUT_OF_STOCK' | 'UNBOUND' | 'REJECTED';
+      reason?: GuardReason;
+    };
 
 /** True when `price` exceeds the accepted price by more than the allowed percentage. */
 export function exceedsPriceLimit(price: number, accepted: number, limitPct: number): boolean {
@@ -41,14 +47,26 @@ export function decide(button: LoadedButton, sku: Sku | null, press: Press, now:
   if (!sku.inStock) return { kind: 'answer', outcome: 'OUT_OF_STOCK' };
   if (button.open.length >= settings.maxOpenOrders)
     return { kind: 'answer', outcome: 'IN_PROGRESS' };
+  const verdict = guardPress({
+    settings,
+    skuId: sku.skuId,
+    rhythm: button.rhythm[sku.skuId],
+    brandDefaultDays: sku.usualIntervalDays ?? null,
+    open: button.open,
+    now,
+  });
+  if (verdict.kind === 'disabled')
+    return { kind: 'answer', outcome: 'REJECTED', reason: 'CHILD_LOCK' };
+  if (verdict.kind === 'burst') return { kind: 'answer', outcome: 'IN_PROGRESS', reason: 'BURST' };
 
   // The accepted price belongs to the bound SKU; a second action of another SKU has none yet.
   const isPrimary = action.skuId === settings.skuId;
   const accepted = isPrimary ? settings.acceptedPriceCents : null;
-  const needsConfirmation =
+  const priceNeedsConfirmation =
     accepted === null
       ? settings.confirmFirstOrder
       : exceedsPriceLimit(sku.priceCents, accepted, settings.priceIncreaseLimitPct);
+  const needsConfirmation = priceNeedsConfirmation || verdict.kind === 'confirm';
   const status = needsConfirmation ? 'NEEDS_CONFIRMATION' : 'PLACED';
   const deadline = needsConfirmation
     ? now + CONFIRMATION_WINDOW_MS
@@ -70,6 +88,7 @@ export function decide(button: LoadedButton, sku: Sku | null, press: Press, now:
     cancelWindowMinutes: settings.cancelWindowMinutes,
     cancelDeadline: deadline,
     history: [{ status, at: now, actor: { kind: 'device', id: button.deviceId } }],
+    guard: verdict.kind === 'confirm' || verdict.kind === 'flag' ? verdict.guard : null,
   };
   const firstAcceptance = isPrimary && accepted === null && !needsConfirmation;
   return { kind: 'order', order, acceptedPriceCents: firstAcceptance ? sku.priceCents : undefined };

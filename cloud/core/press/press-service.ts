@@ -162,7 +162,12 @@ export class PressService {
       const recent: RecentDecision =
         decision.kind === 'cancel'
           ? this.cancelDecision(button, v.press.seq)
-          : { seq: v.press.seq, outcome: decision.outcome, reason: null, orderId: null };
+          : {
+              seq: v.press.seq,
+              outcome: decision.outcome,
+              reason: decision.reason ?? null,
+              orderId: null,
+            };
       const recentList = [...button.recent, recent].slice(-RECENT_DECISIONS);
       if (await this.deps.store.claim({ ...base, recent: recentList })) {
         return this.completeDecision(delivery(v), recent);
@@ -213,7 +218,7 @@ export class PressService {
     for (const open of button.open) {
       const stored = await this.deps.store.findPress(button.deviceId, open.seq);
       if (stored?.kind === 'order' && !isOpen(stored.order.status)) {
-        await this.deps.store.releaseSlot(button.deviceId, open.seq);
+        await this.deps.store.releaseSlot(stored.order);
         released = true;
       }
     }

@@ -3,6 +3,7 @@
  * calls per press is visible here (and in the benchmark): load context, claim (the commit point;
  * the ack goes out after it), then one write that follows from the claim.
  */
+import type { RhythmBook } from '../guard/rhythm.ts';
 import type { Button, Order, PressLogEntry, Sku } from '../model.ts';
 
 /** A non-order decision kept on the button until its press record exists (crash roll-forward). */
@@ -13,7 +14,8 @@ export interface RecentDecision {
   orderId: string | null;
 }
 
-export type LoadedButton = Button & { recent: RecentDecision[] };
+/** The button as the press path reads it: with its recent decisions and the household's rhythm. */
+export type LoadedButton = Button & { recent: RecentDecision[]; rhythm: RhythmBook };
 
 export interface PressContext {
   button: LoadedButton | null;
@@ -53,8 +55,11 @@ export interface PressStore {
   createOrder(order: Order, press: PressLogEntry): Promise<boolean>;
   /** Conditional on absence; returns false when it already existed. */
   recordPress(entry: PressLogEntry): Promise<boolean>;
-  /** Removes an order that is no longer open from its button's open list (idempotent). */
-  releaseSlot(deviceId: string, seq: number): Promise<void>;
+  /**
+   * Removes an order that is no longer open from its button's open list and, in the same write,
+   * records it in the button's rhythm (idempotent: only the write that frees the slot records).
+   */
+  releaseSlot(order: Order): Promise<void>;
   /** Press log entry for a refused press; never occupies a sequence number's slot. */
   recordRejection(entry: PressLogEntry): Promise<void>;
 }

@@ -3,11 +3,12 @@
  * each only the attributes it owns (SET on named attributes, never a whole-item put after
  * creation), so neither overwrites the other's changes:
  * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, gsi1/gsi2 keys;
- * - the press path owns: hwm, open, recent, lastPressAt, batteryMv.
+ * - the press path owns: hwm, open, recent, rhythm, lastPressAt, batteryMv.
  */
 
+import type { RhythmBook } from '../../core/guard/rhythm.ts';
 import { type Button, DEFAULT_SETTINGS, type Order } from '../../core/model.ts';
-import type { RecentDecision } from '../../core/press/press-store.ts';
+import type { LoadedButton, RecentDecision } from '../../core/press/press-store.ts';
 import { keys } from './table-keys.ts';
 
 export interface ButtonItem {
@@ -23,6 +24,7 @@ export interface ButtonItem {
   hwm: number;
   open: Order[];
   recent: RecentDecision[];
+  rhythm?: RhythmBook;
   lastPressAt: number | null;
   batteryMv: number | null;
   createdAt: number;
@@ -58,9 +60,7 @@ export function toButtonItem(button: Button): ButtonItem {
   };
 }
 
-export function fromButtonItem(
-  item: Record<string, unknown>,
-): Button & { recent: RecentDecision[] } {
+export function fromButtonItem(item: Record<string, unknown>): LoadedButton {
   const i = item as unknown as ButtonItem;
   return {
     deviceId: i.deviceId,
@@ -72,6 +72,7 @@ export function fromButtonItem(
     highWaterMark: i.hwm ?? 0,
     open: i.open ?? [],
     recent: i.recent ?? [],
+    rhythm: i.rhythm ?? {},
     lastPressAt: i.lastPressAt ?? null,
     batteryMv: i.batteryMv ?? null,
     createdAt: i.createdAt,

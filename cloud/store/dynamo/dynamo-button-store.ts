@@ -125,7 +125,7 @@ export class DynamoButtonStore implements ButtonStore {
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.button(deviceId),
-          UpdateExpression: `SET householdId = :nobody, ${sets.join(', ')} REMOVE gsi1pk, gsi1sk, claimHash`,
+          UpdateExpression: `SET householdId = :nobody, ${sets.join(', ')} REMOVE gsi1pk, gsi1sk, claimHash, rhythm`,
           ConditionExpression: 'householdId = :hh',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -13,7 +13,7 @@ import { queryIndexItems } from './index-query.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys, toOrderItem } from './order-item.ts';
 import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
-import { keys, outboxMarker, TIMER_PARTITIONS, timeKey } from './table-keys.ts';
+import { FLAGGED_PARTITION, keys, outboxMarker, TIMER_PARTITIONS, timeKey } from './table-keys.ts';
 
 export class DynamoOrderStore implements OrderStore {
   constructor(private readonly table: Table) {}
@@ -60,6 +60,10 @@ export class DynamoOrderStore implements OrderStore {
     return this.queryOrders('gsi2', `BRAND#${brandId}#${status}`, '', true, page);
   }
 
+  listFlagged(page: PageRequest): Promise<Page<Order>> {
+    return this.queryOrders('gsi4', FLAGGED_PARTITION, '', true, page);
+  }
+
   /**
    * Conditional on the old status. An order committed on its button whose item is not written
    * yet (it follows the press's ack) gets its item here, whole: the write that follows the ack
@@ -76,6 +80,7 @@ export class DynamoOrderStore implements OrderStore {
       gsi2sk: item.gsi2sk,
       ...marker,
       ...(item.gsi3pk === undefined ? {} : { gsi3pk: item.gsi3pk, gsi3sk: item.gsi3sk }),
+      ...(item.gsi4pk === undefined ? {} : { gsi4pk: item.gsi4pk, gsi4sk: item.gsi4sk }),
     };
     const names: Record<string, string> = { '#type': 'type', '#status': 'status' };
     const values: Record<string, unknown> = { ':order': 'order', ':expected': expectedStatus };
@@ -94,13 +99,16 @@ export class DynamoOrderStore implements OrderStore {
         sets.push(`${name} = if_not_exists(${name}, ${placeholder})`);
       }
     }
-    const removeTimer = item.gsi3pk === undefined;
+    const removed = [
+      ...(item.gsi3pk === undefined ? ['gsi3pk', 'gsi3sk'] : []),
+      ...(item.gsi4pk === undefined ? ['gsi4pk', 'gsi4sk'] : []),
+    ];
     return conditional('saveTransition', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.press(next.deviceId, next.seq),
-          UpdateExpression: `SET ${sets.join(', ')}${removeTimer ? ' REMOVE gsi3pk, gsi3sk' : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''}`,
           ConditionExpression:
             'attribute_not_exists(pk) OR (#type = :order AND #status = :expected)',
           ExpressionAttributeNames: names,
@@ -158,8 +166,8 @@ export class DynamoOrderStore implements OrderStore {
     return count;
   }
 
-  releaseSlot(deviceId: string, seq: number): Promise<void> {
-    return releaseSlot(this.table, deviceId, seq);
+  releaseSlot(order: Order): Promise<void> {
+    return releaseSlot(this.table, order);
   }
 
   async acceptPrice(deviceId: string, skuId: string, priceCents: number): Promise<void> {

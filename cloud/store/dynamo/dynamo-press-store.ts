@@ -152,8 +152,8 @@ export class DynamoPressStore implements PressStore {
     return this.putIfAbsent('recordPress', toPressItem(entry));
   }
 
-  releaseSlot(deviceId: string, seq: number): Promise<void> {
-    return releaseSlot(this.table, deviceId, seq);
+  releaseSlot(order: Order): Promise<void> {
+    return releaseSlot(this.table, order);
   }
 
   async recordRejection(entry: PressLogEntry): Promise<void> {

@@ -4,8 +4,9 @@
  */
 import type { OrderChange } from '../../core/events/outbox.ts';
 import type { Order, PressLogEntry } from '../../core/model.ts';
+import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { StoredPress } from '../../core/press/press-store.ts';
-import { keys, outboxMarker, timeKey, timerPartition } from './table-keys.ts';
+import { FLAGGED_PARTITION, keys, outboxMarker, timeKey, timerPartition } from './table-keys.ts';
 
 /** Press records that are not orders are kept for the press log, then expire (TTL). */
 export const PRESS_RECORD_TTL_S = 30 * 24 * 3600;
@@ -28,6 +29,7 @@ const ORDER_FIELDS = [
   'cancelWindowMinutes',
   'cancelDeadline',
   'history',
+  'guard',
 ] as const;
 
 const LOG_FIELDS = [
@@ -55,6 +57,7 @@ function statusAt(order: Order): number {
 /** The index keys an order has in its current status; timers only while one is running. */
 export function orderIndexKeys(order: Order): Record<string, string | undefined> {
   const waiting = order.status === 'PLACED' || order.status === 'NEEDS_CONFIRMATION';
+  const queued = isFlaggedForSupport(order);
   return {
     gsi1pk: `HH#${order.householdId}`,
     gsi1sk: `ORDER#${timeKey(order.placedAt)}#${order.orderId}`,
@@ -62,6 +65,8 @@ export function orderIndexKeys(order: Order): Record<string, string | undefined>
     gsi2sk: `${timeKey(statusAt(order))}#${order.orderId}`,
     gsi3pk: waiting ? timerPartition(order.orderId) : undefined,
     gsi3sk: waiting ? `${timeKey(order.cancelDeadline)}#${order.orderId}` : undefined,
+    gsi4pk: queued ? FLAGGED_PARTITION : undefined,
+    gsi4sk: queued ? `${timeKey(order.placedAt)}#${order.orderId}` : undefined,
   };
 }
 

@@ -1,29 +1,45 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { recordClosedOrder } from '../../core/guard/rhythm.ts';
+import type { Order } from '../../core/model.ts';
 import { fromButtonItem } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
 
-/** Frees an order's slot on its button; retried because other slots may shift the list. */
-export async function releaseSlot(table: Table, deviceId: string, seq: number): Promise<void> {
+/**
+ * Frees a closed order's slot on its button and records the order in the button's rhythm in
+ * the same update, so the rhythm counts each order exactly once. The condition on the list's
+ * size makes concurrent releases (which all rewrite the rhythm) retry instead of losing one.
+ */
+export async function releaseSlot(table: Table, order: Order): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const result = await guarded('releaseSlot.read', () =>
       table.doc.send(
-        new GetCommand({ TableName: table.name, Key: keys.button(deviceId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: table.name,
+          Key: keys.button(order.deviceId),
+          ConsistentRead: true,
+        }),
       ),
     );
     if (!result.Item) return;
-    const index = fromButtonItem(result.Item).open.findIndex((order) => order.seq === seq);
+    const button = fromButtonItem(result.Item);
+    const index = button.open.findIndex((open) => open.seq === order.seq);
     if (index < 0) return;
+    const rhythm = recordClosedOrder(button.rhythm, order, button.settings.learnRhythm);
     const released = await conditional('releaseSlot', () =>
       table.doc.send(
         new UpdateCommand({
           TableName: table.name,
-          Key: keys.button(deviceId),
-          UpdateExpression: `REMOVE #open[${index}]`,
-          ConditionExpression: `#open[${index}].seq = :seq`,
+          Key: keys.button(order.deviceId),
+          UpdateExpression: `REMOVE #open[${index}] SET rhythm = :rhythm`,
+          ConditionExpression: `#open[${index}].seq = :seq AND size(#open) = :size`,
           ExpressionAttributeNames: { '#open': 'open' },
-          ExpressionAttributeValues: { ':seq': seq },
+          ExpressionAttributeValues: {
+            ':seq': order.seq,
+            ':size': button.open.length,
+            ':rhythm': rhythm,
+          },
         }),
       ),
     );

@@ -1,7 +1,7 @@
 /**
  * @module store/dynamo/table-keys — the single-table key design.
  *
- * One DynamoDB table, string keys `pk`/`sk`, three sparse global secondary indexes and a TTL
+ * One DynamoDB table, string keys `pk`/`sk`, four sparse global secondary indexes and a TTL
  * attribute `expiresAt` (epoch seconds). No request path scans the table.
  *
  * | item              | pk                 | sk                     | gsi1 (household)          | gsi2 (brand)                          | gsi3 (timers)                 |
@@ -33,11 +33,13 @@
  *   tables without streams (dynalite) get one more sparse index, `outbox`, holding the orders
  *   with unpublished events (`outboxPk` = PENDING, `outboxSk` = {at:013}#{id}). AWS does not
  *   declare it, so the marker costs no index write there.
+ * - gsi4 holds only open orders the accidental-order guard held or flagged, not yet shipped
+ *   (`FLAGGED` / `{placedAt:013}#{id}`): the support queue across households, oldest first.
  * - Rejected presses get their own sort-key range so a forged or replayed press can never
  *   occupy the slot of a real sequence number.
  */
 
-export const TABLE_INDEXES = ['gsi1', 'gsi2', 'gsi3'] as const;
+export const TABLE_INDEXES = ['gsi1', 'gsi2', 'gsi3', 'gsi4'] as const;
 export type IndexName = (typeof TABLE_INDEXES)[number];
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -85,6 +87,8 @@ export const TIMER_PARTITIONS = [
   ...Array.from({ length: TIMER_SHARDS }, (_, i) => `TIMER#${i}`),
   'TIMER',
 ];
+
+export const FLAGGED_PARTITION = 'FLAGGED';
 
 /** The local relay's index (tables without streams only; see above). */
 export const OUTBOX_INDEX = 'outbox';

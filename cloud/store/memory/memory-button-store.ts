@@ -17,7 +17,12 @@ export class MemoryButtonStore implements ButtonStore {
 
   async createButton(button: Button, claimHash: string): Promise<boolean> {
     if (this.table.buttons.has(button.deviceId)) return false;
-    this.table.buttons.set(button.deviceId, { ...clone(button), recent: [], claimHash });
+    this.table.buttons.set(button.deviceId, {
+      ...clone(button),
+      recent: [],
+      rhythm: {},
+      claimHash,
+    });
     return true;
   }
 
@@ -65,6 +70,7 @@ export class MemoryButtonStore implements ButtonStore {
     const claimHash = record.claimHash;
     record.householdId = null;
     record.settings = { ...record.settings, ...HOUSEHOLD_RESET };
+    record.rhythm = {};
     record.claimHash = null;
     return claimHash;
   }

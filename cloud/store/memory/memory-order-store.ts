@@ -2,6 +2,7 @@
 import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
+import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { committedPressEntry } from '../../core/press/press-store.ts';
 import { timeKey } from '../dynamo/table-keys.ts';
@@ -44,6 +45,11 @@ export class MemoryOrderStore implements OrderStore {
     return pageOf(`brand:${brandId}#${status}`, orders.sort(byKey(statusKey)), statusKey, request);
   }
 
+  async listFlagged(request: PageRequest): Promise<Page<Order>> {
+    const orders = this.table.allOrders().filter(isFlaggedForSupport);
+    return pageOf('flagged', orders.sort(byKey(placedKey)), placedKey, request);
+  }
+
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
     const key = pressKey(next.deviceId, next.seq);
     if (!this.table.presses.has(key)) {
@@ -61,8 +67,8 @@ export class MemoryOrderStore implements OrderStore {
     return true;
   }
 
-  async releaseSlot(deviceId: string, seq: number): Promise<void> {
-    releaseSlot(this.table, deviceId, seq);
+  async releaseSlot(order: Order): Promise<void> {
+    releaseSlot(this.table, order);
   }
 
   async acceptPrice(deviceId: string, skuId: string, priceCents: number): Promise<void> {

@@ -1,4 +1,5 @@
 /** PressStore on the MemoryTable, with the same conditions as DynamoPressStore. */
+import { recordClosedOrder } from '../../core/guard/rhythm.ts';
 import type { Order, PressLogEntry, Sku } from '../../core/model.ts';
 import type { Claim, PressContext, PressStore, StoredPress } from '../../core/press/press-store.ts';
 import { clone, type MemoryTable, pressKey, skuKey } from './memory-table.ts';
@@ -58,8 +59,8 @@ export class MemoryPressStore implements PressStore {
     return true;
   }
 
-  async releaseSlot(deviceId: string, seq: number): Promise<void> {
-    releaseSlot(this.table, deviceId, seq);
+  async releaseSlot(order: Order): Promise<void> {
+    releaseSlot(this.table, order);
   }
 
   async recordRejection(entry: PressLogEntry): Promise<void> {
@@ -67,8 +68,13 @@ export class MemoryPressStore implements PressStore {
   }
 }
 
-/** Frees an order's slot on its button (idempotent), as release-slot.ts does on DynamoDB. */
-export function releaseSlot(table: MemoryTable, deviceId: string, seq: number): void {
-  const button = table.buttons.get(deviceId);
-  if (button) button.open = button.open.filter((order) => order.seq !== seq);
+/**
+ * Frees a closed order's slot on its button and records it in the rhythm (idempotent: only the
+ * call that frees the slot records), as release-slot.ts does on DynamoDB.
+ */
+export function releaseSlot(table: MemoryTable, order: Order): void {
+  const button = table.buttons.get(order.deviceId);
+  if (!button?.open.some((open) => open.seq === order.seq)) return;
+  button.open = button.open.filter((open) => open.seq !== order.seq);
+  button.rhythm = recordClosedOrder(button.rhythm, order, button.settings.learnRhythm);
 }

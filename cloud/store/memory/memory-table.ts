@@ -13,7 +13,7 @@ import type { Notification } from '../../core/notifications/notification-store.t
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
 
-/** The button item: the API's attributes, the press path's (hwm, open, recent) and the claim hash. */
+/** The button item: the API's attributes, the press path's (hwm, open, recent, rhythm) and the claim hash. */
 export type ButtonRecord = LoadedButton & { claimHash: string | null };
 
 export const clone = <T>(value: T): T => structuredClone(value);
@@ -40,7 +40,12 @@ export class MemoryTable {
 
   /** Test fixture: a button item as it stands after registration and any presses. */
   putButton(button: Button): void {
-    this.buttons.set(button.deviceId, { ...clone(button), recent: [], claimHash: null });
+    this.buttons.set(button.deviceId, {
+      ...clone(button),
+      recent: [],
+      rhythm: {},
+      claimHash: null,
+    });
   }
 
   /** Test fixture: a SKU item. */

@@ -7,20 +7,22 @@ import type { Api } from './api.ts';
 import { ordersPerDay } from './chart.ts';
 import { field, fill, h, panel, table } from './dom.ts';
 import { battery, money, when } from './format.ts';
+import { t } from './i18n.ts';
 import { orderTotal, statusBadge } from './orders.ts';
 import type { BrandTotals, Button, FulfilmentItem, Order, Sku } from './types.ts';
 
 const OTHER_STATUSES = ['NEEDS_CONFIRMATION', 'PLACED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 
 export function brandView(api: Api): HTMLElement {
+  const m = t();
   const brand = api.session.tenant ?? '';
-  const orders = panel('Orders', 'brand-orders', [
-    h('button', { type: 'button', onclick: () => void refresh() }, 'Refresh'),
+  const orders = panel(m.orders, 'brand-orders', [
+    h('button', { type: 'button', onclick: () => void refresh() }, m.refresh),
   ]);
-  const chart = panel('Orders per day', 'chart');
-  const skus = panel('SKUs', 'skus');
-  const fleet = panel('Fleet', 'fleet');
-  const lookup = panel('Look up an order', 'lookup');
+  const chart = panel(m.ordersPerDay, 'chart');
+  const skus = panel(m.skus, 'skus');
+  const fleet = panel(m.fleet, 'fleet');
+  const lookup = panel(m.lookUpOrder, 'lookup');
 
   async function refresh(): Promise<void> {
     try {
@@ -50,12 +52,14 @@ export function brandView(api: Api): HTMLElement {
         h(
           'p',
           { class: 'totals' },
-          `All time: ${totals.orders} orders, ${totals.units} units; `,
-          Object.entries(totals.byStatus)
-            .filter(([, n]) => n > 0)
-            .map(([s, n]) => `${n} ${s.toLowerCase().replace('_', ' ')}`)
-            .join(', ') || 'none yet',
-          '.',
+          m.allTime(
+            totals.orders,
+            totals.units,
+            Object.entries(totals.byStatus)
+              .filter(([, n]) => n > 0)
+              .map(([s, n]) => `${n} ${(m.status[s] ?? s).toLowerCase()}`)
+              .join(', ') || m.noneYet,
+          ),
         ),
       );
     } catch (error) {
@@ -67,14 +71,14 @@ export function brandView(api: Api): HTMLElement {
     fill(
       skus.body,
       table<Sku>(
-        'SKUs',
+        m.skus,
         [
-          ['SKU', (s) => h('code', {}, s.skuId)],
-          ['Name', (s) => s.name],
-          ['Price', (s) => money(s.priceCents, s.currency)],
-          ['Stock', (s) => (s.retired ? 'retired' : s.inStock ? 'in stock' : 'out of stock')],
+          [m.sku, (s) => h('code', {}, s.skuId)],
+          [m.skuName, (s) => s.name],
+          [m.price, (s) => money(s.priceCents, s.currency)],
+          [m.stock, (s) => (s.retired ? m.retired : s.inStock ? m.inStock : m.outOfStock)],
           [
-            '',
+            m.actions,
             (s) =>
               s.retired
                 ? null
@@ -83,23 +87,24 @@ export function brandView(api: Api): HTMLElement {
                     {
                       type: 'button',
                       class: 'secondary',
-                      'aria-label': `Mark ${s.skuId} ${s.inStock ? 'out of stock' : 'in stock'}`,
+                      // The visible text first, so speech users can say what they see.
+                      'aria-label': m.markFor(s.inStock ? m.markOut : m.markIn, s.skuId),
                       onclick: async () => {
                         try {
                           await api.patch(`/v1/brand/skus/${s.skuId}`, { inStock: !s.inStock });
-                          skus.say(`${s.skuId} is now ${s.inStock ? 'out of stock' : 'in stock'}.`);
+                          skus.say(m.nowStock(s.skuId, !s.inStock));
                           await refresh();
                         } catch (error) {
                           skus.say((error as Error).message, 'error');
                         }
                       },
                     },
-                    s.inStock ? 'Mark out of stock' : 'Mark in stock',
+                    s.inStock ? m.markOut : m.markIn,
                   ),
           ],
         ],
         list,
-        `Brand ${brand} has no SKUs.`,
+        m.noSkus(brand),
       ),
     );
   }
@@ -108,35 +113,40 @@ export function brandView(api: Api): HTMLElement {
     fill(
       fleet.body,
       table<Button>(
-        'Fleet',
+        m.fleet,
         [
-          ['Button', (b) => h('code', {}, b.deviceId)],
-          ['Serial', (b) => b.serial],
-          ['SKU', (b) => b.settings.skuId ?? 'unbound'],
-          ['Claimed', (b) => (b.claimed ? 'yes' : 'no')],
-          ['Battery', (b) => battery(b.batteryMv)],
-          ['Last seen', (b) => when(b.lastPressAt)],
+          [m.button, (b) => h('code', {}, b.deviceId)],
+          [m.serial, (b) => b.serial],
+          [m.sku, (b) => b.settings.skuId ?? m.unbound],
+          [m.claimedColumn, (b) => (b.claimed ? m.yes : m.no)],
+          [m.battery, (b) => battery(b.batteryMv)],
+          [m.lastSeen, (b) => when(b.lastPressAt)],
         ],
         list,
-        `Brand ${brand} has no buttons.`,
+        m.noFleet(brand),
       ),
     );
   }
 
   function step(order: Order, action: 'ship' | 'deliver'): HTMLButtonElement {
-    const label = action === 'ship' ? 'Mark shipped' : 'Mark delivered';
+    const label = action === 'ship' ? m.markShipped : m.markDelivered;
     return h(
       'button',
       {
         type: 'button',
-        'aria-label': `${label}: ${order.orderId}`,
+        'aria-label': m.markFor(label, order.orderId),
         onclick: async () => {
           try {
             const updated = await api.post<Order>(
               `/v1/brand/orders/${order.orderId}/${action}`,
               {},
             );
-            orders.say(`Order ${order.orderId} is ${updated.status.toLowerCase()}.`);
+            orders.say(
+              m.orderIsNow(
+                order.orderId,
+                (m.status[updated.status] ?? updated.status).toLowerCase(),
+              ),
+            );
             await refresh();
           } catch (error) {
             orders.say((error as Error).message, 'error');
@@ -151,20 +161,24 @@ export function brandView(api: Api): HTMLElement {
     fill(
       orders.body,
       table<Order | FulfilmentItem>(
-        'Orders',
+        m.orders,
         [
-          ['Order', (o) => h('code', {}, o.orderId)],
-          ['Product', (o) => o.skuName],
-          ['Amount', (o) => orderTotal(o)],
-          ['Placed', (o) => when(o.placedAt)],
+          [m.order, (o) => h('code', {}, o.orderId)],
+          [m.product, (o) => o.skuName],
+          [m.amount, (o) => orderTotal(o)],
+          [m.placed, (o) => when(o.placedAt)],
           [
-            'Ship to',
+            m.shipTo,
             (o) =>
-              'shipTo' in o ? (o.shipTo ? `${o.shipTo.name}, ${o.shipTo.address}` : 'erased') : '—',
+              'shipTo' in o
+                ? o.shipTo
+                  ? `${o.shipTo.name}, ${o.shipTo.address}`
+                  : m.erasedShipTo
+                : '—',
           ],
-          ['Status', (o) => statusBadge(o.status)],
+          [m.statusColumn, (o) => statusBadge(o.status)],
           [
-            '',
+            m.actions,
             (o) =>
               o.status === 'CONFIRMED'
                 ? step(o, 'ship')
@@ -174,7 +188,7 @@ export function brandView(api: Api): HTMLElement {
           ],
         ],
         list,
-        'No open orders.',
+        m.noOpenOrders,
         (o) => ({ 'data-order': o.orderId, 'data-status': o.status }),
       ),
     );
@@ -185,8 +199,8 @@ export function brandView(api: Api): HTMLElement {
   const form = h(
     'form',
     { class: 'search' },
-    field('Order id', orderId),
-    h('button', { type: 'submit' }, 'Look up'),
+    field(m.orderId, orderId),
+    h('button', { type: 'submit' }, m.lookUp),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -204,7 +218,7 @@ export function brandView(api: Api): HTMLElement {
           h('code', {}, order.orderId),
           ' ',
           statusBadge(order.status),
-          ` ${order.skuName}, ${orderTotal(order)}, placed ${when(order.placedAt)}`,
+          m.orderSummary(order.skuName, orderTotal(order), when(order.placedAt)),
         ),
       );
     } catch (error) {

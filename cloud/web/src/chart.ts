@@ -1,5 +1,6 @@
 /** Orders per day as an inline SVG bar chart (no library, no network). */
 import { day } from './format.ts';
+import { t } from './i18n.ts';
 
 const NS = 'http://www.w3.org/2000/svg';
 
@@ -34,9 +35,9 @@ export function ordersPerDay(times: number[], days = 14, now = Date.now()): SVGS
     viewBox: `0 0 ${width} ${height}`,
     role: 'img',
     class: 'chart',
-    'aria-label': `Orders per day over the last ${days} days: ${total} in all`,
+    'aria-label': t().chartLabel(days, total),
   });
-  root.append(svg('title', {}, `Orders per day, last ${days} days`));
+  root.append(svg('title', {}, t().chartTitle(days)));
   root.append(
     svg('line', {
       x1: pad.left,
@@ -67,7 +68,7 @@ export function ordersPerDay(times: number[], days = 14, now = Date.now()): SVGS
       height: Math.max(barH, n > 0 ? 2 : 0),
       class: 'bar',
     });
-    bar.append(svg('title', {}, `${label}: ${n} orders`));
+    bar.append(svg('title', {}, t().barTitle(label, n)));
     root.append(bar);
     if (n > 0) {
       root.append(

@@ -57,7 +57,8 @@ export function table<T>(
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
   return h(
     'div',
-    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption },
+    // A named group, not a region: a region would repeat its panel's landmark.
+    { class: 'table-wrap', tabindex: 0, role: 'group', 'aria-label': caption },
     h(
       'table',
       {},
@@ -116,4 +117,9 @@ export function panel(title: string, id: string, actions: Child[] = []): Panel {
       status.textContent = message;
     },
   };
+}
+
+/** One term and its value, for a `<dl class="facts">`. */
+export function fact(term: string, value: Node | string): HTMLElement[] {
+  return [h('dt', {}, term), h('dd', {}, value)];
 }

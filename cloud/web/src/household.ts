@@ -1,43 +1,154 @@
 /**
- * Household view: my buttons, my orders (cancel while the window is open; confirm or decline a
- * price change), per-button settings, export, and account erasure with a confirmation step.
+ * Household view: my orders (cancel while the window is open; confirm or decline what the
+ * button held back), my buttons with their next-need hint and settings (limits, child lock,
+ * quiet hours, learning), claiming a button and accepting its terms, notifications, export,
+ * and account erasure with a confirmation step.
  */
 import type { Api } from './api.ts';
-import { field, fill, h, panel, table } from './dom.ts';
-import { battery, when } from './format.ts';
+import { fact, field, fill, h, panel, table } from './dom.ts';
+import { battery, date, everyDays, money, percent, when } from './format.ts';
+import { locale, t } from './i18n.ts';
 import { countdown, orderTotal, priceChange, statusBadge } from './orders.ts';
-import type { Button, Erasure, Notification, Order, SettingsChanges } from './types.ts';
+import type {
+  Erasure,
+  HouseholdButton,
+  Notification,
+  Order,
+  SettingsChanges,
+  Terms,
+} from './types.ts';
+
+/** The guard reasons that hold a press for confirmation (the others only flag it for support). */
+const HELD_REASONS: readonly string[] = ['EARLY_REORDER', 'QUIET_HOURS', 'CHILD_LOCK'];
 
 export function householdView(api: Api, signOut: () => void): HTMLElement {
+  const m = t();
   const me = api.session.tenant ?? '';
-  const buttons = panel('My buttons', 'buttons', [
-    h('button', { type: 'button', onclick: () => void refresh() }, 'Refresh'),
+  const buttons = panel(m.myButtons, 'buttons', [
+    h('button', { type: 'button', onclick: () => void refresh() }, m.refresh),
   ]);
-  const orders = panel('My orders', 'orders');
-  const notes = panel('Notifications', 'notifications');
-  const account = panel('My data', 'account');
+  const claim = panel(m.claimTitle, 'claim');
+  const orders = panel(m.myOrders, 'orders');
+  const notes = panel(m.notifications, 'notifications');
+  const account = panel(m.myData, 'account');
 
   async function refresh(): Promise<void> {
     await Promise.all([loadButtons(), loadOrders(), loadNotes()]);
   }
 
+  // --- Claiming a button and accepting its terms ---
+  const code = h('input', { name: 'claimCode', required: true, autocomplete: 'off' });
+  const terms = h('div', { class: 'terms-slot' });
+  const claimForm = h(
+    'form',
+    { class: 'search' },
+    field(m.claimCode, code),
+    h('button', { type: 'submit' }, m.claim),
+  );
+  claimForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const button = await api.post<HouseholdButton>('/v1/household/claims', {
+        claimCode: code.value.trim(),
+      });
+      code.value = '';
+      claim.say(m.claimed(button.deviceId));
+      await Promise.all([showTerms(button.deviceId), loadButtons()]);
+    } catch (error) {
+      claim.say((error as Error).message, 'error');
+    }
+  });
+  fill(claim.body, claimForm, terms);
+
+  async function showTerms(deviceId: string): Promise<void> {
+    try {
+      const shown = await api.get<Terms>(`/v1/household/buttons/${deviceId}/terms`);
+      const accept = h('button', { type: 'button' }, m.termsAccept);
+      accept.addEventListener('click', async () => {
+        try {
+          await api.post(`/v1/household/buttons/${deviceId}/terms`, {
+            priceCents: shown.unitPriceCents,
+          });
+          fill(terms);
+          claim.say(m.termsAccepted(deviceId));
+          await loadButtons();
+        } catch (error) {
+          claim.say((error as Error).message, 'error');
+        }
+      });
+      fill(
+        terms,
+        h(
+          'section',
+          { class: 'terms', 'aria-labelledby': 'terms-title', 'data-terms': deviceId },
+          h('h3', { id: 'terms-title' }, m.termsTitle(deviceId)),
+          h(
+            'dl',
+            { class: 'facts' },
+            fact(m.termsProduct, shown.skuName),
+            fact(m.termsPrice, money(shown.unitPriceCents, shown.currency)),
+            fact(m.termsQuantity, new Intl.NumberFormat(locale()).format(shown.quantity)),
+            fact(m.termsLimit, percent(shown.priceIncreaseLimitPct)),
+          ),
+          h('p', { class: 'wording' }, shown.wording[locale()]),
+          shown.acceptedPriceCents === null
+            ? h('p', { class: 'hint' }, m.termsPending)
+            : h(
+                'p',
+                { class: 'hint' },
+                m.termsAcceptedAt(money(shown.acceptedPriceCents, shown.currency)),
+              ),
+          accept,
+        ),
+      );
+      accept.focus();
+    } catch (error) {
+      claim.say((error as Error).message, 'error');
+    }
+  }
+
+  // --- Buttons ---
+  function nextNeed(b: HouseholdButton): string {
+    if (!b.settings.learnRhythm) return m.learningOff;
+    if (!b.nextNeed) return m.noRhythm;
+    const hint = m.usuallyEvery(everyDays(b.nextNeed.usualIntervalDays), date(b.nextNeed.nextAt));
+    return b.nextNeed.basis === 'brand' ? `${hint} ${m.fromBrand}` : hint;
+  }
+
   async function loadButtons(): Promise<void> {
     try {
-      const list = await api.all<Button>('/v1/household/buttons');
+      const list = await api.all<HouseholdButton>('/v1/household/buttons');
       fill(
         buttons.body,
-        table<Button>(
-          'My buttons',
+        table<HouseholdButton>(
+          m.myButtons,
           [
-            ['Button', (b) => h('code', {}, b.deviceId)],
-            ['SKU', (b) => b.settings.skuId ?? 'none'],
-            ['Quantity', (b) => b.settings.quantity],
-            ['Last press', (b) => when(b.lastPressAt)],
-            ['Battery', (b) => battery(b.batteryMv)],
-            ['Settings', (b) => settingsForm(b)],
+            [m.button, (b) => h('code', {}, b.deviceId)],
+            [m.sku, (b) => b.settings.skuId ?? m.none],
+            [m.quantity, (b) => b.settings.quantity],
+            [m.nextNeed, (b) => h('span', { class: 'next-need' }, nextNeed(b))],
+            [m.lastPress, (b) => when(b.lastPressAt)],
+            [m.battery, (b) => battery(b.batteryMv)],
+            [
+              m.readTerms,
+              (b) =>
+                b.settings.skuId === null
+                  ? '—'
+                  : h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'secondary',
+                        'aria-label': m.readTermsOf(b.deviceId),
+                        onclick: () => void showTerms(b.deviceId),
+                      },
+                      m.readTerms,
+                    ),
+            ],
+            [m.settings, (b) => settingsForm(b)],
           ],
           list,
-          'No buttons yet: claim one with the code on its box.',
+          m.noButtons,
           (b) => ({ 'data-device': b.deviceId }),
         ),
       );
@@ -46,98 +157,118 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
     }
   }
 
-  function settingsForm(button: Button): HTMLElement {
+  function settingsForm(button: HouseholdButton): HTMLElement {
     const s = button.settings;
+    const number = (name: string, value: number, min: number, max: number) =>
+      h('input', { name, type: 'number', min, max, value });
     const sku = h('input', { name: 'skuId', value: s.skuId ?? '', autocomplete: 'off' });
-    const quantity = h('input', {
-      name: 'quantity',
-      type: 'number',
-      min: 1,
-      max: 99,
-      value: s.quantity,
-    });
-    const window = h('input', {
-      name: 'cancelWindowMinutes',
-      type: 'number',
-      min: 0,
-      max: 1440,
-      value: s.cancelWindowMinutes,
-    });
-    const maxOpen = h('input', {
-      name: 'maxOpenOrders',
-      type: 'number',
-      min: 1,
-      max: 10,
-      value: s.maxOpenOrders,
-    });
-    const limit = h('input', {
-      name: 'priceIncreaseLimitPct',
-      type: 'number',
-      min: 0,
-      max: 100,
-      value: s.priceIncreaseLimitPct,
-    });
-    const confirmFirst = h('input', {
-      name: 'confirmFirstOrder',
-      type: 'checkbox',
-      checked: s.confirmFirstOrder,
-    });
+    const quantity = number('quantity', s.quantity, 1, 99);
+    const window = number('cancelWindowMinutes', s.cancelWindowMinutes, 0, 1440);
+    const maxOpen = number('maxOpenOrders', s.maxOpenOrders, 1, 10);
+    const limit = number('priceIncreaseLimitPct', s.priceIncreaseLimitPct, 0, 100);
+    const early = number('earlyReorderPct', s.earlyReorderPct, 0, 100);
+    const check = (name: string, checked: boolean) =>
+      h('input', { name, type: 'checkbox', checked });
+    const confirmFirst = check('confirmFirstOrder', s.confirmFirstOrder);
+    const learn = check('learnRhythm', s.learnRhythm);
+    const remind = check('remindWhenDue', s.remindWhenDue);
+    const lock = h(
+      'select',
+      { name: 'childLock' },
+      (
+        [
+          ['off', m.childLockOff],
+          ['confirm', m.childLockConfirm],
+          ['disabled', m.childLockDisabled],
+        ] as const
+      ).map(([value, label]) => {
+        const option = h('option', { value }, label);
+        option.selected = value === s.childLock;
+        return option;
+      }),
+    );
+    const quietFrom = h('input', { name: 'quietFrom', type: 'time', value: s.quietHours?.from });
+    const quietTo = h('input', { name: 'quietTo', type: 'time', value: s.quietHours?.to });
+    const zone = h('input', { name: 'timeZone', value: s.timeZone, autocomplete: 'off' });
     const form = h(
       'form',
       { class: 'settings' },
-      field('SKU', sku),
-      field('Quantity', quantity),
-      field('Cancel window (minutes)', window),
-      field('Open orders at most', maxOpen),
-      field('Ask me when the price rises by more than (%)', limit),
-      h('label', { class: 'check' }, confirmFirst, ' Ask me to confirm the first order'),
-      h('button', { type: 'submit' }, 'Save settings'),
+      field(m.sku, sku),
+      field(m.quantity, quantity),
+      field(m.cancelWindow, window),
+      field(m.maxOpen, maxOpen),
+      field(m.priceLimit, limit),
+      h('label', { class: 'check' }, confirmFirst, m.confirmFirst),
+      field(m.childLock, lock),
+      field(m.quietFrom, quietFrom, m.quietHint),
+      field(m.quietTo, quietTo),
+      field(m.timeZone, zone),
+      field(m.earlyPct, early),
+      h('label', { class: 'check' }, learn, m.learn),
+      h('label', { class: 'check' }, remind, m.remind),
+      h('button', { type: 'submit' }, m.saveSettings),
     );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const changes: SettingsChanges = {};
       if (sku.value.trim() !== (s.skuId ?? '')) changes.skuId = sku.value.trim() || null;
-      if (Number(quantity.value) !== s.quantity) changes.quantity = Number(quantity.value);
-      if (Number(window.value) !== s.cancelWindowMinutes)
-        changes.cancelWindowMinutes = Number(window.value);
-      if (Number(maxOpen.value) !== s.maxOpenOrders) changes.maxOpenOrders = Number(maxOpen.value);
-      if (Number(limit.value) !== s.priceIncreaseLimitPct)
-        changes.priceIncreaseLimitPct = Number(limit.value);
-      if (confirmFirst.checked !== s.confirmFirstOrder)
-        changes.confirmFirstOrder = confirmFirst.checked;
+      const numbers = [
+        ['quantity', quantity, s.quantity],
+        ['cancelWindowMinutes', window, s.cancelWindowMinutes],
+        ['maxOpenOrders', maxOpen, s.maxOpenOrders],
+        ['priceIncreaseLimitPct', limit, s.priceIncreaseLimitPct],
+        ['earlyReorderPct', early, s.earlyReorderPct],
+      ] as const;
+      for (const [name, input, was] of numbers) {
+        if (Number(input.value) !== was) changes[name] = Number(input.value);
+      }
+      const flags = [
+        ['confirmFirstOrder', confirmFirst, s.confirmFirstOrder],
+        ['learnRhythm', learn, s.learnRhythm],
+        ['remindWhenDue', remind, s.remindWhenDue],
+      ] as const;
+      for (const [name, input, was] of flags) {
+        if (input.checked !== was) changes[name] = input.checked;
+      }
+      if (lock.value !== s.childLock) changes.childLock = lock.value as typeof s.childLock;
+      const quiet =
+        quietFrom.value && quietTo.value ? { from: quietFrom.value, to: quietTo.value } : null;
+      if (JSON.stringify(quiet) !== JSON.stringify(s.quietHours)) changes.quietHours = quiet;
+      if (zone.value.trim() !== s.timeZone) changes.timeZone = zone.value.trim();
       if (Object.keys(changes).length === 0) {
-        buttons.say(`Nothing changed for ${button.deviceId}.`);
+        buttons.say(m.nothingChanged(button.deviceId));
         return;
       }
       try {
         await api.patch(`/v1/household/buttons/${button.deviceId}/settings`, changes);
-        buttons.say(`Settings saved for ${button.deviceId}.`);
+        buttons.say(m.settingsSaved(button.deviceId));
         await loadButtons();
       } catch (error) {
         buttons.say((error as Error).message, 'error');
       }
     });
-    return h('details', {}, h('summary', {}, `Settings for ${button.deviceId}`), form);
+    return h('details', {}, h('summary', {}, m.settingsFor(button.deviceId)), form);
   }
 
+  // --- Orders ---
   async function loadOrders(): Promise<void> {
     try {
       const list = (await api.get<{ items: Order[] }>('/v1/household/orders?limit=50')).items;
       fill(
         orders.body,
         table<Order>(
-          'My orders',
+          m.myOrders,
           [
-            ['Order', (o) => h('code', {}, o.orderId)],
-            ['Product', (o) => o.skuName],
-            ['Amount', (o) => orderTotal(o)],
-            ['Placed', (o) => when(o.placedAt)],
-            ['Status', (o) => statusBadge(o.status)],
-            ['Time to cancel', (o) => countdown(o)],
-            ['', (o) => orderActions(o)],
+            [m.order, (o) => h('code', {}, o.orderId)],
+            [m.product, (o) => o.skuName],
+            [m.amount, (o) => orderTotal(o)],
+            [m.placed, (o) => when(o.placedAt)],
+            [m.statusColumn, (o) => statusBadge(o.status)],
+            [m.timeToCancel, (o) => countdown(o)],
+            [m.actions, (o) => orderActions(o)],
           ],
           list,
-          'No orders yet. Press a button!',
+          m.noOrders,
           (o) => ({ 'data-order': o.orderId, 'data-status': o.status }),
         ),
       );
@@ -147,17 +278,17 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
   }
 
   function orderActions(order: Order): HTMLElement | null {
-    const act = (label: string, step: string, done: string, cls = '') =>
+    const act = (label: string, step: 'confirm' | 'decline' | 'cancel', cls = '') =>
       h(
         'button',
         {
           type: 'button',
           class: cls,
-          'aria-label': `${label} order ${order.orderId}`,
+          'aria-label': m.actOn(label, order.orderId),
           onclick: async () => {
             try {
               await api.post(`/v1/household/orders/${order.orderId}/${step}`, {});
-              orders.say(`Order ${order.orderId} ${done}.`);
+              orders.say(m.orderChanged(order.orderId, m.orderDone[step] ?? step));
               await refresh();
             } catch (error) {
               orders.say((error as Error).message, 'error');
@@ -167,20 +298,25 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
         label,
       );
     if (order.status === 'NEEDS_CONFIRMATION') {
+      // Held by the guard (early, quiet hours, child lock), by a price rise, or by both.
+      const held = order.guard && HELD_REASONS.includes(order.guard.reason);
+      const repriced =
+        order.acceptedPriceCents === null || order.unitPriceCents !== order.acceptedPriceCents;
       return h(
         'div',
         { class: 'confirm' },
-        priceChange(order),
+        held ? h('p', { class: 'held' }, m.guardReason[order.guard?.reason ?? ''] ?? '') : null,
+        repriced || !held ? priceChange(order) : null,
         h(
           'div',
           { class: 'row' },
-          act('Confirm', 'confirm', 'confirmed at the new price'),
-          act('Decline', 'decline', 'declined', 'secondary'),
+          act(m.confirm, 'confirm'),
+          act(m.decline, 'decline', 'secondary'),
         ),
       );
     }
     if (order.status === 'PLACED' && order.cancelDeadline > Date.now()) {
-      return act('Cancel', 'cancel', 'cancelled', 'danger');
+      return act(m.cancel, 'cancel', 'danger');
     }
     return null;
   }
@@ -193,11 +329,13 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
       fill(
         notes.body,
         list.length === 0
-          ? h('p', { class: 'empty' }, 'Nothing yet.')
+          ? h('p', { class: 'empty' }, m.nothingYet)
           : h(
               'ul',
               { class: 'notes' },
-              list.map((n) => h('li', {}, h('time', {}, when(n.at)), ' ', n.message)),
+              list.map((n) =>
+                h('li', {}, h('time', {}, when(n.at)), ' ', n.texts?.[locale()] ?? n.message),
+              ),
             ),
       );
     } catch (error) {
@@ -205,8 +343,8 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
     }
   }
 
-  // Export and erasure.
-  const exportButton = h('button', { type: 'button' }, 'Export my data (JSON)');
+  // --- Export and erasure ---
+  const exportButton = h('button', { type: 'button' }, m.exportData);
   exportButton.addEventListener('click', async () => {
     try {
       const data = await api.get<unknown>('/v1/household/export');
@@ -215,7 +353,7 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
       );
       const link = h('a', { href: url, download: `restock-export-${me}.json` }, 'download');
       link.click();
-      account.say('Your data was exported as a JSON file.');
+      account.say(m.exported);
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
       account.say((error as Error).message, 'error');
@@ -225,35 +363,29 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
   const eraseForm = h(
     'form',
     { class: 'erase', hidden: true },
-    h(
-      'p',
-      {},
-      'This deletes your name, e-mail, address, notifications and releases your buttons. Orders are kept without your details (tax records). It cannot be undone.',
-    ),
-    field(`Type your household id (${me}) to confirm`, confirmInput),
+    h('p', {}, m.eraseExplain),
+    field(m.typeToConfirm(me), confirmInput),
     h(
       'div',
       { class: 'row' },
-      h('button', { type: 'submit', class: 'danger' }, 'Erase my account for good'),
+      h('button', { type: 'submit', class: 'danger' }, m.eraseForGood),
       h(
         'button',
         { type: 'button', class: 'secondary', onclick: () => (eraseForm.hidden = true) },
-        'Keep my account',
+        m.keepAccount,
       ),
     ),
   );
   eraseForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (confirmInput.value.trim() !== me) {
-      account.say(`Type ${me} exactly to confirm.`, 'error');
+      account.say(m.typeExactly(me), 'error');
       confirmInput.focus();
       return;
     }
     try {
       const summary = await api.delete<Erasure>('/v1/household');
-      account.say(
-        `Account erased: ${summary.ordersAnonymised} orders anonymised, ${summary.buttonsReleased} buttons released.`,
-      );
+      account.say(m.erasedSummary(summary.ordersAnonymised, summary.buttonsReleased));
       setTimeout(signOut, 3000);
     } catch (error) {
       account.say((error as Error).message, 'error');
@@ -269,7 +401,7 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
         confirmInput.focus();
       },
     },
-    'Erase my account…',
+    m.eraseStart,
   );
   fill(account.body, h('div', { class: 'row' }, exportButton, eraseStart), eraseForm);
 
@@ -279,6 +411,7 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
     { class: 'view', 'data-view': 'household' },
     orders.el,
     buttons.el,
+    claim.el,
     notes.el,
     account.el,
   );

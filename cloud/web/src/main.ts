@@ -12,13 +12,34 @@ import {
 import { brandView } from './brand.ts';
 import { field, fill, h } from './dom.ts';
 import { householdView } from './household.ts';
+import { LOCALES, type Locale, languageName, locale, setLocale, t } from './i18n.ts';
 import { tickCountdowns } from './orders.ts';
 import { supportView } from './support.ts';
 import type { Role } from './types.ts';
 
 const app = document.getElementById('app') as HTMLElement;
 const who = document.getElementById('who') as HTMLElement;
+const language = document.getElementById('language') as HTMLElement;
 let config: WebConfig = { signIn: 'local' };
+let shown: { session: Session | null; message?: string | undefined } = { session: null };
+
+/** The language switch: the household's choice, kept in this browser, re-renders the view. */
+function languagePicker(): HTMLElement {
+  const select = h(
+    'select',
+    { name: 'language' },
+    LOCALES.map((code) => {
+      const option = h('option', { value: code, lang: code }, languageName(code));
+      option.selected = code === locale();
+      return option;
+    }),
+  );
+  select.addEventListener('change', () => {
+    setLocale(select.value as Locale);
+    render(shown.session, shown.message);
+  });
+  return h('label', { class: 'language' }, h('span', {}, t().language), select);
+}
 
 function signOut(message?: string): void {
   saveSession(null);
@@ -26,10 +47,13 @@ function signOut(message?: string): void {
 }
 
 function render(session: Session | null, message?: string): void {
+  shown = { session, message };
+  (document.querySelector('a.skip') as HTMLElement).textContent = t().skip;
+  fill(language, languagePicker());
   if (!session) {
     fill(who);
     fill(app, signInForm(message));
-    document.title = 'Sign in — Restock';
+    document.title = t().title(t().signIn);
     (app.querySelector('select, button') as HTMLElement | null)?.focus();
     return;
   }
@@ -39,19 +63,19 @@ function render(session: Session | null, message?: string): void {
     h(
       'span',
       {},
-      `Signed in as ${session.role}${session.tenant ? ` ${session.tenant}` : ''}`,
+      t().signedInAs(t().roleName[session.role] ?? session.role, session.tenant),
       session.source === 'development'
-        ? h('span', { class: 'dev-tag' }, 'development token')
+        ? h('span', { class: 'dev-tag' }, t().developmentToken)
         : null,
     ),
-    h('button', { type: 'button', class: 'secondary', onclick: () => signOut() }, 'Sign out'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => signOut() }, t().signOut),
   );
   const views: Record<Role, () => HTMLElement> = {
-    household: () => householdView(api, () => signOut('Your account was erased.')),
+    household: () => householdView(api, () => signOut(t().erased)),
     support: () => supportView(api),
     brand: () => brandView(api),
   };
-  document.title = `${session.role[0]?.toUpperCase()}${session.role.slice(1)} — Restock`;
+  document.title = t().title(t().viewTitle[session.role] ?? session.role);
   fill(app, views[session.role]());
 }
 
@@ -63,57 +87,48 @@ function signInForm(message?: string): HTMLElement {
       return h(
         'section',
         { class: 'panel sign-in', 'aria-labelledby': 'sign-in-title' },
-        h('h2', { id: 'sign-in-title' }, 'Sign in'),
-        h(
-          'p',
-          { class: 'status error', role: 'alert' },
-          'Sign-in is not configured yet: deploy with -c cognitoDomainPrefix=… -c webConsoleUrl=… (README, “Web console”).',
-        ),
+        h('h2', { id: 'sign-in-title' }, t().signIn),
+        h('p', { class: 'status error', role: 'alert' }, t().cognitoMissing),
       );
     }
     return h(
       'section',
       { class: 'panel sign-in', 'aria-labelledby': 'sign-in-title' },
-      h('h2', { id: 'sign-in-title' }, 'Sign in'),
+      h('h2', { id: 'sign-in-title' }, t().signIn),
       note,
       h(
         'button',
         { type: 'button', onclick: () => void startCognitoSignIn(cognito) },
-        'Sign in with your Restock account',
+        t().cognitoSignIn,
       ),
     );
   }
   const role = h(
     'select',
     { name: 'role' },
-    h('option', { value: 'household' }, 'Household'),
-    h('option', { value: 'support' }, 'Support staff'),
-    h('option', { value: 'brand' }, 'Brand'),
+    h('option', { value: 'household' }, t().roleHousehold),
+    h('option', { value: 'support' }, t().roleSupport),
+    h('option', { value: 'brand' }, t().roleBrand),
   );
   const tenant = h('input', { name: 'tenant', value: 'hh-demo', autocomplete: 'off' });
-  const tenantField = field('Household id', tenant);
+  const tenantField = field(t().householdId, tenant);
   const defaults: Record<Role, string> = { household: 'hh-demo', brand: 'acme', support: '' };
   role.addEventListener('change', () => {
     const r = role.value as Role;
     tenant.value = defaults[r];
     tenantField.hidden = r === 'support';
     (tenantField.querySelector('.field-label') as HTMLElement).textContent =
-      r === 'brand' ? 'Brand id' : 'Household id';
+      r === 'brand' ? t().brandId : t().householdId;
   });
   const form = h(
     'form',
     { class: 'panel sign-in', 'aria-labelledby': 'sign-in-title' },
-    h('h2', { id: 'sign-in-title' }, 'Sign in'),
-    h(
-      'p',
-      { class: 'dev-warning' },
-      h('strong', {}, 'Development only. '),
-      'The local stack issues a token for any role and tenant you choose. Deployed consoles sign in through Cognito instead.',
-    ),
+    h('h2', { id: 'sign-in-title' }, t().signIn),
+    h('p', { class: 'dev-warning' }, h('strong', {}, t().devOnly), t().devWarning),
     note,
-    field('Role', role),
+    field(t().role, role),
     tenantField,
-    h('button', { type: 'submit' }, 'Sign in'),
+    h('button', { type: 'submit' }, t().signIn),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -131,7 +146,7 @@ function signInForm(message?: string): HTMLElement {
 
 async function start(): Promise<void> {
   config = await loadConfig();
-  whenUnauthenticated(() => signOut('Your sign-in expired — please sign in again.'));
+  whenUnauthenticated(() => signOut(t().expired));
   let session = savedSession();
   if (!session && config.signIn === 'cognito') {
     try {

@@ -1,10 +1,15 @@
 /** Order rendering shared by the views: status badge, cancel countdown, price comparison. */
 import { h } from './dom.ts';
 import { money, timeLeft } from './format.ts';
+import { t } from './i18n.ts';
 import type { Order } from './types.ts';
 
 export function statusBadge(status: string): HTMLElement {
-  return h('span', { class: `badge badge-${status.toLowerCase()}` }, status.replace('_', ' '));
+  return h(
+    'span',
+    { class: `badge badge-${status.toLowerCase()}`, 'data-status': status },
+    t().status[status] ?? status,
+  );
 }
 
 /** "12 min left" for a PLACED order; kept current by `tickCountdowns`. */
@@ -29,18 +34,18 @@ export function priceChange(order: Order): HTMLElement {
   const rise = old ? Math.round(((order.unitPriceCents - old) / old) * 100) : null;
   return h(
     'div',
-    { class: 'price-change', role: 'group', 'aria-label': `Price change for ${order.orderId}` },
+    { class: 'price-change', role: 'group', 'aria-label': t().priceChangeFor(order.orderId) },
     h(
       'div',
       { class: 'price old' },
-      h('span', { class: 'price-label' }, 'Price you accepted'),
+      h('span', { class: 'price-label' }, t().priceAccepted),
       h('strong', {}, money(old, order.currency)),
     ),
     h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
     h(
       'div',
       { class: 'price new' },
-      h('span', { class: 'price-label' }, 'New price'),
+      h('span', { class: 'price-label' }, t().newPrice),
       h('strong', {}, money(order.unitPriceCents, order.currency)),
       rise !== null ? h('small', {}, `${rise > 0 ? '+' : ''}${rise}%`) : null,
     ),

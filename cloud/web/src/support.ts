@@ -1,42 +1,55 @@
 /**
- * Support view: find a button, household or order; a button's press log as a timeline; cancel
- * an order with a required reason; the audit trail (every support action, reads included).
+ * Support view: the queue of possibly accidental orders across households (cancel many with one
+ * reason); find a button, household or order; a button's press log as a timeline; cancel an
+ * order with a required reason; the audit trail (every support action, reads included).
  */
 import type { Api } from './api.ts';
-import { field, fill, h, panel, table } from './dom.ts';
+import { fact, field, fill, h, panel, table } from './dom.ts';
 import { battery, when } from './format.ts';
+import { t } from './i18n.ts';
 import { orderTotal, statusBadge } from './orders.ts';
-import type { AuditEntry, Order, PressLogEntry, SupportButton, SupportHousehold } from './types.ts';
+import type {
+  AuditEntry,
+  BulkCancelResult,
+  Order,
+  PressLogEntry,
+  SupportButton,
+  SupportHousehold,
+} from './types.ts';
 
 type Kind = 'button' | 'household' | 'order';
 
 export function supportView(api: Api): HTMLElement {
-  const search = panel('Find', 'search');
-  const result = panel('Result', 'result');
-  const audit = panel('Audit trail', 'audit', [
-    h('button', { type: 'button', onclick: () => void loadAudit() }, 'Refresh'),
+  const m = t();
+  const flagged = panel(m.flaggedTitle, 'flagged', [
+    h('button', { type: 'button', onclick: () => void loadFlagged() }, m.refresh),
+  ]);
+  const search = panel(m.find, 'search');
+  const result = panel(m.result, 'result');
+  const audit = panel(m.auditTrail, 'audit', [
+    h('button', { type: 'button', onclick: () => void loadAudit() }, m.refresh),
   ]);
   result.el.hidden = true;
 
   const kind = h(
     'select',
     { name: 'kind' },
-    h('option', { value: 'button' }, 'Button'),
-    h('option', { value: 'household' }, 'Household'),
-    h('option', { value: 'order' }, 'Order'),
+    h('option', { value: 'button' }, m.kindButton),
+    h('option', { value: 'household' }, m.kindHousehold),
+    h('option', { value: 'order' }, m.kindOrder),
   );
   const query = h('input', {
     name: 'query',
     required: true,
     autocomplete: 'off',
-    placeholder: 'e.g. demo-1, hh-demo, demo-1-1',
+    placeholder: m.searchExample,
   });
   const form = h(
     'form',
     { class: 'search', role: 'search' },
-    field('Look up a', kind),
-    field('Id', query),
-    h('button', { type: 'submit' }, 'Search'),
+    field(m.lookUpA, kind),
+    field(m.id, query),
+    h('button', { type: 'submit' }, m.search),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -47,7 +60,7 @@ export function supportView(api: Api): HTMLElement {
   async function open(what: Kind, id: string): Promise<void> {
     if (!id) return;
     result.el.hidden = false;
-    result.say(`Loading ${what} ${id}…`);
+    result.say(m.loadingThing(what, id));
     try {
       if (what === 'button') await showButton(id);
       else if (what === 'household') await showHousehold(id);
@@ -72,25 +85,25 @@ export function supportView(api: Api): HTMLElement {
     );
     fill(
       result.body,
-      h('h3', {}, `Button ${button.deviceId}`),
+      h('h3', {}, m.buttonTitle(button.deviceId)),
       h(
         'dl',
         { class: 'facts' },
-        fact('Brand', button.brandId),
-        fact('Serial', button.serial),
+        fact(m.brand, button.brandId),
+        fact(m.serial, button.serial),
         fact(
-          'Household',
-          button.householdId ? link('household', button.householdId) : 'not claimed',
+          m.household,
+          button.householdId ? link('household', button.householdId) : m.notClaimed,
         ),
-        fact('SKU', button.settings.skuId ?? 'none'),
-        fact('Quantity', String(button.settings.quantity)),
-        fact('Last press', when(button.lastPressAt)),
-        fact('Battery', battery(button.batteryMv)),
-        fact('Highest sequence number', String(button.highWaterMark)),
+        fact(m.sku, button.settings.skuId ?? m.none),
+        fact(m.quantity, String(button.settings.quantity)),
+        fact(m.lastPress, when(button.lastPressAt)),
+        fact(m.battery, battery(button.batteryMv)),
+        fact(m.highWaterMark, String(button.highWaterMark)),
         fact(
-          'Open orders',
+          m.openOrders,
           button.openOrders.length === 0
-            ? 'none'
+            ? m.none
             : h(
                 'span',
                 {},
@@ -106,12 +119,12 @@ export function supportView(api: Api): HTMLElement {
               ),
         ),
       ),
-      h('h3', {}, 'Press log'),
+      h('h3', {}, m.pressLog),
       presses.items.length === 0
-        ? h('p', { class: 'empty' }, 'No presses recorded.')
+        ? h('p', { class: 'empty' }, m.noPresses)
         : h(
             'ol',
-            { class: 'timeline', 'aria-label': `Press log of ${button.deviceId}` },
+            { class: 'timeline', 'aria-label': m.pressLogOf(button.deviceId) },
             presses.items.map((p) =>
               h(
                 'li',
@@ -132,8 +145,13 @@ export function supportView(api: Api): HTMLElement {
                 h(
                   'div',
                   { class: 'meta' },
-                  `seq ${p.seq ?? '?'} · ${p.click ?? 'unknown click'} · attempt ${p.attempt ?? '?'} · ${battery(p.batteryMv)}`,
-                  p.orderId ? h('span', {}, ' · order ', link('order', p.orderId)) : null,
+                  m.pressMeta(
+                    String(p.seq ?? '?'),
+                    p.click ?? m.unknownClick,
+                    String(p.attempt ?? '?'),
+                    battery(p.batteryMv),
+                  ),
+                  p.orderId ? h('span', {}, m.orderLink, link('order', p.orderId)) : null,
                 ),
               ),
             ),
@@ -147,28 +165,28 @@ export function supportView(api: Api): HTMLElement {
     );
     fill(
       result.body,
-      h('h3', {}, `Household ${household.householdId}`),
+      h('h3', {}, m.householdTitle(household.householdId)),
       h(
         'dl',
         { class: 'facts' },
-        fact('Name', household.name),
-        fact('E-mail', household.email),
-        fact('Address', household.address),
-        fact('Since', when(household.createdAt)),
+        fact(m.name, household.name),
+        fact(m.email, household.email),
+        fact(m.address, household.address),
+        fact(m.since, when(household.createdAt)),
       ),
       table<SupportButton>(
-        'Buttons of the household',
+        m.buttonsOf,
         [
-          ['Button', (b) => link('button', b.deviceId)],
-          ['SKU', (b) => b.settings.skuId ?? 'none'],
-          ['Last press', (b) => when(b.lastPressAt)],
+          [m.button, (b) => link('button', b.deviceId)],
+          [m.sku, (b) => b.settings.skuId ?? m.none],
+          [m.lastPress, (b) => when(b.lastPressAt)],
           [
-            'Open orders',
+            m.openOrders,
             (b) => b.openOrders.map((o) => h('span', { class: 'chip' }, link('order', o.orderId))),
           ],
         ],
         buttons,
-        'No buttons.',
+        m.noButtonsPlain,
       ),
     );
   }
@@ -179,13 +197,13 @@ export function supportView(api: Api): HTMLElement {
     const cancel = h(
       'form',
       { class: 'cancel-form' },
-      field('Reason for cancelling (required, goes to the audit trail)', reason),
-      h('button', { type: 'submit', class: 'danger' }, 'Cancel order'),
+      field(m.cancelReason, reason),
+      h('button', { type: 'submit', class: 'danger' }, m.cancelOrder),
     );
     cancel.addEventListener('submit', async (event) => {
       event.preventDefault();
       if (!reason.value.trim()) {
-        result.say('A reason is required.', 'error');
+        result.say(m.reasonRequired, 'error');
         reason.focus();
         return;
       }
@@ -194,7 +212,7 @@ export function supportView(api: Api): HTMLElement {
           reason: reason.value.trim(),
         });
         await showOrder(order.orderId);
-        result.say(`Order ${order.orderId} cancelled.`);
+        result.say(m.orderCancelled(order.orderId));
         await loadAudit();
       } catch (error) {
         result.say((error as Error).message, 'error');
@@ -203,19 +221,20 @@ export function supportView(api: Api): HTMLElement {
     const cancellable = ['NEEDS_CONFIRMATION', 'PLACED', 'CONFIRMED'].includes(order.status);
     fill(
       result.body,
-      h('h3', {}, `Order ${order.orderId} `, statusBadge(order.status)),
+      h('h3', {}, m.orderTitle(order.orderId), statusBadge(order.status)),
       h(
         'dl',
         { class: 'facts' },
-        fact('Button', link('button', order.deviceId)),
-        fact('Household', link('household', order.householdId)),
-        fact('Brand', order.brandId),
-        fact('Product', `${order.skuName} (${order.skuId})`),
-        fact('Amount', orderTotal(order)),
-        fact('Placed', when(order.placedAt)),
-        fact('Cancel window until', when(order.cancelDeadline)),
+        fact(m.button, link('button', order.deviceId)),
+        fact(m.household, link('household', order.householdId)),
+        fact(m.brand, order.brandId),
+        fact(m.product, `${order.skuName} (${order.skuId})`),
+        fact(m.amount, orderTotal(order)),
+        fact(m.placed, when(order.placedAt)),
+        fact(m.cancelWindowUntil, when(order.cancelDeadline)),
+        order.guard ? fact(m.flaggedBecause, reasonOf(order)) : [],
       ),
-      h('h4', {}, 'History'),
+      h('h4', {}, m.history),
       h(
         'ol',
         { class: 'timeline' },
@@ -224,8 +243,13 @@ export function supportView(api: Api): HTMLElement {
             'li',
             {},
             h('time', {}, when(e.at)),
-            h('div', {}, h('strong', {}, e.status), ` by ${e.actor.kind} ${e.actor.id}`),
-            e.reason ? h('div', { class: 'meta' }, `reason: ${e.reason}`) : null,
+            h(
+              'div',
+              {},
+              h('strong', {}, m.status[e.status] ?? e.status),
+              m.byActor(e.actor.kind, e.actor.id),
+            ),
+            e.reason ? h('div', { class: 'meta' }, m.reasonMeta(e.reason)) : null,
           ),
         ),
       ),
@@ -239,16 +263,16 @@ export function supportView(api: Api): HTMLElement {
       fill(
         audit.body,
         table<AuditEntry>(
-          'Audit trail',
+          m.auditTrail,
           [
-            ['When', (a) => when(a.at)],
-            ['Who', (a) => `${a.actor.kind} ${a.actor.id}`],
-            ['Action', (a) => h('code', {}, a.action)],
-            ['Subject', (a) => a.subject],
-            ['Reason', (a) => a.reason ?? ''],
+            [m.when, (a) => when(a.at)],
+            [m.who, (a) => `${a.actor.kind} ${a.actor.id}`],
+            [m.action, (a) => h('code', {}, a.action)],
+            [m.subject, (a) => a.subject],
+            [m.reason, (a) => a.reason ?? ''],
           ],
           list,
-          'No support actions yet.',
+          m.noSupportActions,
           (a) => ({ 'data-action': a.action }),
         ),
       );
@@ -257,10 +281,83 @@ export function supportView(api: Api): HTMLElement {
     }
   }
 
-  void loadAudit();
-  return h('div', { class: 'view', 'data-view': 'support' }, search.el, result.el, audit.el);
-}
+  // --- The queue of possibly accidental orders, across households ---
+  const reasonOf = (order: Order) =>
+    order.guard ? (m.guardReason[order.guard.reason] ?? order.guard.reason) : '';
 
-function fact(term: string, value: Node | string): HTMLElement[] {
-  return [h('dt', {}, term), h('dd', {}, value)];
+  async function loadFlagged(): Promise<void> {
+    try {
+      const list = (await api.get<{ items: Order[] }>('/v1/support/flagged-orders?limit=50')).items;
+      const boxes: [string, HTMLInputElement][] = [];
+      const pick = (o: Order) => {
+        const box = h('input', { type: 'checkbox', 'aria-label': m.selectOrder(o.orderId) });
+        boxes.push([o.orderId, box]);
+        return box;
+      };
+      const reason = h('textarea', {
+        name: 'bulk-reason',
+        required: true,
+        rows: 2,
+        maxlength: 500,
+      });
+      const form = h(
+        'form',
+        { class: 'cancel-form' },
+        field(m.bulkReason, reason),
+        h('button', { type: 'submit', class: 'danger' }, m.cancelSelected),
+      );
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        const orderIds = boxes.filter(([, box]) => box.checked).map(([id]) => id);
+        if (orderIds.length === 0) {
+          flagged.say(m.selectSome, 'error');
+          return;
+        }
+        try {
+          const { results } = await api.post<BulkCancelResult>('/v1/support/cancellations', {
+            orderIds,
+            reason: reason.value.trim(),
+          });
+          const failed = results.filter((r) => r.error).length;
+          await loadFlagged();
+          flagged.say(m.bulkDone(results.length - failed, failed), failed ? 'error' : 'info');
+          await loadAudit();
+        } catch (error) {
+          flagged.say((error as Error).message, 'error');
+        }
+      });
+      fill(
+        flagged.body,
+        table<Order>(
+          m.flaggedCaption,
+          [
+            [m.select, pick],
+            [m.order, (o) => link('order', o.orderId)],
+            [m.household, (o) => link('household', o.householdId)],
+            [m.product, (o) => `${o.skuName}, ${orderTotal(o)}`],
+            [m.reason, reasonOf],
+            [m.placed, (o) => when(o.placedAt)],
+            [m.statusColumn, (o) => statusBadge(o.status)],
+          ],
+          list,
+          m.noFlagged,
+          (o) => ({ 'data-order': o.orderId }),
+        ),
+        list.length > 0 ? form : null,
+      );
+    } catch (error) {
+      flagged.say((error as Error).message, 'error');
+    }
+  }
+
+  void loadFlagged();
+  void loadAudit();
+  return h(
+    'div',
+    { class: 'view', 'data-view': 'support' },
+    flagged.el,
+    search.el,
+    result.el,
+    audit.el,
+  );
 }

@@ -9,19 +9,25 @@ import type {
   ButtonSchema,
   ErasureSchema,
   FulfilmentItemSchema,
+  HouseholdButtonSchema,
   HouseholdSchema,
   NotificationSchema,
   OrderSchema,
   PressLogEntrySchema,
   SettingsChangesSchema,
   SkuSchema,
+  SupportBulkCancelResultSchema,
   SupportButtonSchema,
   SupportHouseholdSchema,
+  TermsSchema,
 } from '../../api/schemas.ts';
 
 export type Role = 'household' | 'brand' | 'support';
 export type Order = z.infer<typeof OrderSchema>;
 export type Button = z.infer<typeof ButtonSchema>;
+export type HouseholdButton = z.infer<typeof HouseholdButtonSchema>;
+export type Terms = z.infer<typeof TermsSchema>;
+export type BulkCancelResult = z.infer<typeof SupportBulkCancelResultSchema>;
 export type SupportButton = z.infer<typeof SupportButtonSchema>;
 export type SupportHousehold = z.infer<typeof SupportHouseholdSchema>;
 export type Household = z.infer<typeof HouseholdSchema>;

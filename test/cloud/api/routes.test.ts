@@ -1,6 +1,7 @@
 /** Every route's success path, through app.request with real signed tokens. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACME, confirmOrder, type Fixture, HH1, PROFILE_1, seed } from './helpers/fixture.ts';
+import { BURST_WINDOW_MS } from '../../../cloud/core/guard/guard.ts';
+import { ACME, confirmOrder, type Fixture, HH1, HH2, PROFILE_1, seed } from './helpers/fixture.ts';
 import { ApiHarness, type Reply } from './helpers/harness.ts';
 
 let h: ApiHarness;
@@ -189,7 +190,8 @@ describe('brand', () => {
       token: f.tokens.hh1,
       body: { maxOpenOrders: 3 },
     });
-    h.clock.advance(1000);
+    // Outside the burst window, or the second press would count as the same intent.
+    h.clock.advance(BURST_WINDOW_MS);
     const second = await h.device('btn-a').press('SINGLE');
     expect(second.outcome).toBe('ORDERED');
     await confirmOrder(h);
@@ -255,6 +257,85 @@ describe('brand', () => {
 });
 
 describe('household', () => {
+  it('a claimed button orders nothing before its terms are accepted; the terms say what a press costs', async () => {
+    await h.call('POST', '/v1/household/claims', {
+      token: f.tokens.hh1,
+      body: { claimCode: f.claimCodes['btn-c'] },
+    });
+    await h.call('PUT', '/v1/brand/buttons/btn-c/sku', {
+      token: f.tokens.acme,
+      body: { skuId: 'tea' },
+    });
+    const terms = await h.call('GET', '/v1/household/buttons/btn-c/terms', { token: f.tokens.hh1 });
+    expect(terms.body).toMatchObject({
+      skuName: 'Black tea 500 g',
+      unitPriceCents: 699,
+      quantity: 1,
+    });
+    expect(terms.body.wording).toEqual({
+      en: 'Each press of this button orders 1 × Black tea 500 g at €6.99 each, with an obligation to pay. If the price rises by more than 0%, the button asks you first.',
+      fr: 'Chaque appui sur ce bouton commande 1 × Black tea 500 g à 6,99\u00a0€ l’unité, avec obligation de paiement. Si le prix augmente de plus de 0\u00a0%, le bouton vous demande d’abord.',
+    });
+    h.clock.advance(60_000);
+    expect((await h.device('btn-c').press('SINGLE')).outcome).toBe('NEEDS_CONFIRMATION');
+
+    const stale = await h.call('POST', '/v1/household/buttons/btn-c/terms', {
+      token: f.tokens.hh1,
+      body: { priceCents: 599 },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('PRICE_CHANGED');
+    const accepted = await h.call('POST', '/v1/household/buttons/btn-c/terms', {
+      token: f.tokens.hh1,
+      body: { priceCents: 699 },
+    });
+    expect(accepted.body.acceptedPriceCents).toBe(699);
+  });
+
+  it('shows the household its next-need hint and what was learned; brands and support never see it', async () => {
+    const brand = { kind: 'brand', id: ACME } as const;
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) {
+        h.clock.advance(20 * 24 * 3_600_000);
+        await h.device('btn-a').press('SINGLE');
+      }
+      h.clock.advance(31 * 60_000);
+      await h.world.orders.sweep();
+      const orderId = `btn-a-${i + 1}`;
+      await h.world.orders.ship(orderId, brand);
+      await h.world.orders.deliver(orderId, brand);
+    }
+    // Forty days on, the fixture's tokens have expired: fresh ones for each role.
+    const tokens = {
+      hh1: await h.token('household', HH1),
+      acme: await h.token('brand', ACME),
+      support: await h.token('support'),
+    };
+    const mine = await h.call('GET', '/v1/household/buttons/btn-a', { token: tokens.hh1 });
+    expect(mine.body.nextNeed).toMatchObject({ usualIntervalDays: 20, basis: 'household' });
+    // Next around one usual interval (20 days and the 31 minutes each order waited) after the last.
+    expect(mine.body.nextNeed.nextAt - mine.body.nextNeed.lastOrderAt).toBe(
+      20 * 24 * 3_600_000 + 31 * 60_000,
+    );
+    expect(mine.body.rhythm.coffee.orderedAt).toHaveLength(3);
+    const exported = await h.call('GET', '/v1/household/export', { token: tokens.hh1 });
+    expect(exported.body.buttons[0].rhythm.coffee.orderedAt).toHaveLength(3);
+
+    const asBrand = await h.call('GET', '/v1/brand/buttons/btn-a', { token: tokens.acme });
+    const asSupport = await h.call('GET', '/v1/support/buttons/btn-a', { token: tokens.support });
+    for (const view of [asBrand.body, asSupport.body]) {
+      expect(view).not.toHaveProperty('rhythm');
+      expect(view).not.toHaveProperty('nextNeed');
+    }
+
+    await h.call('PATCH', '/v1/household/buttons/btn-a/settings', {
+      token: tokens.hh1,
+      body: { learnRhythm: false },
+    });
+    const off = await h.call('GET', '/v1/household/buttons/btn-a', { token: tokens.hh1 });
+    expect(off.body.nextNeed).toBeNull();
+  });
+
   it('GET and PUT /v1/household/profile', async () => {
     const read = await h.call('GET', '/v1/household/profile', { token: f.tokens.hh1 });
     expect(read.status).toBe(200);
@@ -563,6 +644,45 @@ describe('support', () => {
       actor: { kind: 'support' },
       reason: 'accidental press confirmed by phone',
     });
+  });
+
+  it('GET /v1/support/flagged-orders lists guarded orders across households, oldest first', async () => {
+    await h.call('PATCH', '/v1/household/buttons/btn-b/settings', {
+      token: f.tokens.hh2,
+      body: { childLock: 'confirm' },
+    });
+    h.clock.advance(60_000);
+    const held = await h.device('btn-b').press('SINGLE');
+    expect(held.outcome).toBe('NEEDS_CONFIRMATION');
+    const reply = await h.call('GET', '/v1/support/flagged-orders', { token: f.tokens.support });
+    expect(reply.status).toBe(200);
+    // hh-1's plain order is not in the queue; hh-2's held one is, with the reason.
+    expect(reply.body.items).toMatchObject([
+      { orderId: held.orderId, householdId: HH2, guard: { reason: 'CHILD_LOCK' } },
+    ]);
+  });
+
+  it('POST /v1/support/cancellations cancels several orders with one reason, each audited and answered', async () => {
+    const reply = await h.call('POST', '/v1/support/cancellations', {
+      token: f.tokens.support,
+      body: { orderIds: [f.orderId, 'btn-a-99'], reason: 'child pressed it' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.results).toMatchObject([
+      { orderId: f.orderId, status: 'CANCELLED' },
+      { orderId: 'btn-a-99', error: { code: 'NOT_FOUND' } },
+    ]);
+    const audit = await h.call('GET', '/v1/support/audit', { token: f.tokens.support });
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'order.cancel',
+      subject: `order:${f.orderId}`,
+      reason: 'child pressed it',
+    });
+    const again = await h.call('POST', '/v1/support/cancellations', {
+      token: f.tokens.support,
+      body: { orderIds: [f.orderId, f.orderId], reason: 'twice' },
+    });
+    expect(again.status).toBe(400);
   });
 
   it('offers no way to change or delete audit entries', async () => {

@@ -133,6 +133,19 @@ beforeAll(async () => {
       body: { quantity: 2 },
       otherTenant: 404,
     },
+    {
+      method: 'GET',
+      path: '/v1/household/buttons/btn-a/terms',
+      role: 'household',
+      otherTenant: 404,
+    },
+    {
+      method: 'POST',
+      path: '/v1/household/buttons/btn-a/terms',
+      role: 'household',
+      body: { priceCents: 1299 },
+      otherTenant: 404,
+    },
     { method: 'GET', path: '/v1/household/orders', role: 'household', otherTenant: 'own-data' },
     { method: 'GET', path: `/v1/household/orders/${o}`, role: 'household', otherTenant: 404 },
     {
@@ -205,6 +218,14 @@ beforeAll(async () => {
       otherTenant: null,
     },
     { method: 'GET', path: '/v1/support/audit', role: 'support', otherTenant: null },
+    { method: 'GET', path: '/v1/support/flagged-orders', role: 'support', otherTenant: null },
+    {
+      method: 'POST',
+      path: '/v1/support/cancellations',
+      role: 'support',
+      body: { orderIds: [o], reason: 'test' },
+      otherTenant: null,
+    },
   ];
   // The claim body needs the fixture's code, known only now.
   const claim = routes.find((r) => r.path === '/v1/household/claims');

@@ -19,7 +19,7 @@ describe('DynamoDB table', () => {
     expect(
       p.GlobalSecondaryIndexes.map((g: Cfn) => ({ name: g.IndexName, keys: g.KeySchema })),
     ).toEqual(
-      ['gsi1', 'gsi2', 'gsi3'].map((name) => ({
+      ['gsi1', 'gsi2', 'gsi3', 'gsi4'].map((name) => ({
         name,
         keys: [
           { AttributeName: `${name}pk`, KeyType: 'HASH' },

@@ -83,7 +83,7 @@ describe('IAM', () => {
       );
       expect(asArray(statement.Resource).map(flatten)).toEqual([
         expect.stringMatching(/^\$\{DataTable\w+\.Arn\}$/),
-        ...['gsi1', 'gsi2', 'gsi3'].map((g) =>
+        ...['gsi1', 'gsi2', 'gsi3', 'gsi4'].map((g) =>
           expect.stringMatching(new RegExp(`\\.Arn\\}/index/${g}$`)),
         ),
       ]);

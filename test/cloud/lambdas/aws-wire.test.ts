@@ -36,7 +36,7 @@ const BUS = 'RestockOrderEvents';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:Restock-HouseholdNotifications`;
 
 /** The SNS message a household's e-mail or SMS subscriber gets for the press below. */
-const SNS_MESSAGE = 'Ordered 1 × Coffee beans 1 kg.';
+const SNS_MESSAGE = 'Ordered 1 × Coffee beans 1 kg at €12.99.';
 
 let dynalite: DynaliteServer;
 let aws: FakeAws;
@@ -203,6 +203,10 @@ describe('press → stream → EventBridge → notification → SNS, as Lambda r
         kind: 'OrderPlaced',
         orderId: 'btn-1-1',
         message: SNS_MESSAGE,
+        texts: {
+          en: SNS_MESSAGE,
+          fr: expect.stringMatching(/^Commande passée : 1 × Coffee beans 1 kg/),
+        },
       },
     ]);
     const [publish] = aws.of('sns');

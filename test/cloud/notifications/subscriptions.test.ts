@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_SUBSCRIPTIONS,
@@ -29,6 +30,7 @@ describe('household subscriptions', () => {
       new MemoryNotificationStore(new MemoryTable()),
       channel,
       new ManualClock(),
+      randomUUID,
     );
     const first = await subscriptions.subscribe('hh-1', 'email', 'a@example.org');
     const again = await subscriptions.subscribe('hh-1', 'email', 'a@example.org');
@@ -50,7 +52,7 @@ describe('household subscriptions', () => {
   it('erasure removes every subscription at the channel and in the store', async () => {
     const { channel, calls } = recordingChannel();
     const store = new MemoryNotificationStore(new MemoryTable());
-    const subscriptions = new Subscriptions(store, channel, new ManualClock());
+    const subscriptions = new Subscriptions(store, channel, new ManualClock(), randomUUID);
     await subscriptions.subscribe('hh-1', 'email', 'a@example.org');
     await subscriptions.subscribe('hh-1', 'sms', '+4915112345678');
     await subscriptions.subscribe('hh-2', 'email', 'b@example.org');

@@ -81,6 +81,8 @@ export async function seed(h: ApiHarness): Promise<Fixture> {
   await ok('POST', '/v1/household/claims', tokens.hh2, { claimCode: claimCodes['btn-b'] });
   await ok('PUT', '/v1/brand/buttons/btn-a/sku', tokens.acme, { skuId: 'coffee' });
   await ok('PUT', '/v1/brand/buttons/btn-b/sku', tokens.acme, { skuId: 'tea' });
+  await ok('POST', '/v1/household/buttons/btn-a/terms', tokens.hh1, { priceCents: 1299 });
+  await ok('POST', '/v1/household/buttons/btn-b/terms', tokens.hh2, { priceCents: 699 });
   const pressed = await h.device('btn-a').press('SINGLE');
   expect(pressed.outcome).toBe('ORDERED');
   return { tokens, claimCodes, orderId: pressed.orderId as string };
