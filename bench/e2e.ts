@@ -3,12 +3,16 @@
  * broker, topic rule and press pipeline on dynalite, with many virtual buttons pressing
  * concurrently (closed loop: each button waits for its ack before pressing again, as a real
  * button does) — and, in the same run on the same broker, a floor: a bare MQTT echo (a service
- * client republishes each press to the device's ack topic; no rule, no store).
+ * client republishes each press to the device's ack topic; no rule, no store) — and the e2e
+ * row again while every order goes to a webhook receiver that answers after 30 s.
  * Figures only; nothing is asserted. bench/main.ts prints them and puts them in the JSON under
  * "e2e" and "e2e_floor".
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,18 +28,22 @@ import {
   signPress,
 } from '#shared/index';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
-import { silentLog } from '../cloud/core/ports.ts';
+import { silentLog, systemClock } from '../cloud/core/ports.ts';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
+import { httpsPoster } from '../cloud/core/webhooks/https-poster.ts';
+import { WEBHOOK_EVENT_TYPES, Webhooks } from '../cloud/core/webhooks/webhooks.ts';
+import { ensureDevCa } from '../cloud/dev/dev-ca.ts';
 import type { StackConfig } from '../cloud/local/config.ts';
 import { demoSkus } from '../cloud/local/demo.ts';
 import type { ServiceIdentity } from '../cloud/local/iot/policy.ts';
-import { localPipeline } from '../cloud/local/pipeline.ts';
+import { localPipelineWith } from '../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../cloud/local/stack.ts';
 import { connectLocalTransport } from '../cloud/local/tools/button-transport.ts';
 import type { ButtonTransport } from '../cloud/local/tools/virtual-button.ts';
 import { MemoryButtonStateStore, VirtualButton } from '../cloud/local/tools/virtual-button.ts';
 import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
+import { DynamoWebhookStore } from '../cloud/store/dynamo/dynamo-webhook-store.ts';
 import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
 
 export interface E2eFigures {
@@ -54,9 +62,11 @@ export interface E2eBenchOptions {
   progress?: (message: string) => void;
 }
 
-export async function measureE2e(
-  options: E2eBenchOptions = {},
-): Promise<{ e2e: E2eFigures; e2e_floor: E2eFigures }> {
+export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
+  e2e: E2eFigures;
+  e2e_slow_webhook: E2eFigures & { webhook_requests_held: number };
+  e2e_floor: E2eFigures;
+}> {
   const count = options.buttons ?? 64;
   const durationMs = options.durationMs ?? 3_000;
   const progress = options.progress ?? (() => {});
@@ -67,6 +77,8 @@ export async function measureE2e(
     publish: ['restock/v1/+/ack'],
     subscribe: ['restock/v1/+/press'],
   };
+  // The stack's development CA also certifies the slow webhook receiver below.
+  const ca = await ensureDevCa(dataDir);
   // In-memory dynalite, as the other bench rows use (the stack's default keeps it on disk).
   const store = await startDynalite();
   // One broker for both rows: presses reach the pipeline only while the e2e row runs.
@@ -75,7 +87,9 @@ export async function measureE2e(
     log: silentLog,
     services: [echo],
     pipeline: async (context) => {
-      const real = await localPipeline(context);
+      const real = await localPipelineWith({ webhookPoster: httpsPoster({ ca: ca.caCertPem }) })(
+        context,
+      );
       return {
         ...real,
         handlePress: (event) => (pipelineOn ? real.handlePress(event) : Promise.resolve()),
@@ -96,6 +110,22 @@ export async function measureE2e(
     );
 
     progress(
+      `e2e with a slow webhook: every order posted to a receiver that answers after ${SLOW_RECEIVER_MS / 1000} s…`,
+    );
+    const receiver = await startSlowReceiver(ca.server);
+    let e2eSlowWebhook: E2eFigures;
+    let webhookRequests = 0;
+    try {
+      await subscribeWebhook(stack, receiver.url);
+      e2eSlowWebhook = await closedLoop(count, durationMs, (i) =>
+        (buttons[i] as VirtualButton).press('SINGLE'),
+      );
+      webhookRequests = receiver.counter.requests;
+    } finally {
+      await receiver.close();
+    }
+
+    progress(
       `e2e floor: the same buttons, bare MQTT echo through the same broker for ${durationMs} ms…`,
     );
     pipelineOn = false;
@@ -107,7 +137,11 @@ export async function measureE2e(
       const floor = await closedLoop(count, durationMs, (i) =>
         (floorButtons[i] as () => Promise<void>)(),
       );
-      return { e2e, e2e_floor: floor };
+      return {
+        e2e,
+        e2e_slow_webhook: { ...e2eSlowWebhook, webhook_requests_held: webhookRequests },
+        e2e_floor: floor,
+      };
     } finally {
       await echoClient.endAsync(true);
     }
@@ -117,6 +151,46 @@ export async function measureE2e(
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+const SLOW_RECEIVER_MS = 30_000;
+
+/** An HTTPS receiver that holds every request 30 s before answering (closed early on close). */
+async function startSlowReceiver(tls: { certPem: string; keyPem: string }) {
+  const held = new Set<ServerResponse>();
+  const counter = { requests: 0 };
+  const server = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+    counter.requests++;
+    req.resume();
+    held.add(res);
+    const timer = setTimeout(() => {
+      held.delete(res);
+      res.writeHead(204).end();
+    }, SLOW_RECEIVER_MS);
+    res.on('close', () => clearTimeout(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    counter,
+    url: `https://127.0.0.1:${port}/hooks`,
+    close: async () => {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The bench brand's endpoint for every order event, and its signing secret. */
+async function subscribeWebhook(stack: RunningStack, url: string): Promise<void> {
+  const sku = demoSkus(Date.now())[0];
+  if (!sku) throw new Error('no demo SKU');
+  const webhooks = new Webhooks(new DynamoWebhookStore(stack.table), systemClock, () =>
+    randomBytes(8).toString('hex'),
+  );
+  await webhooks.rotateSecret(sku.brandId);
+  await webhooks.addEndpoint(sku.brandId, { url, eventTypes: [...WEBHOOK_EVENT_TYPES] });
 }
 
 /** The stack on free ports, its table on the given (in-memory) dynalite, no demo data, no sweep. */

@@ -5,6 +5,7 @@
 
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable, type Table } from '../cloud/store/dynamo/table.ts';
+import { measureDevice, printDevice } from './device-row.ts';
 import { measureE2e } from './e2e.ts';
 import { measureFlood } from './flood.ts';
 import { closedLoop, openLoop, percentile } from './load.ts';
@@ -106,6 +107,8 @@ async function main() {
   progress('flood: forged presses for random device ids while genuine buttons press…');
   const { items_bound: itemsBound, ...flood } = await measureFlood({ progress });
 
+  const device = await measureDevice(progress);
+
   const p = figures.pipeline as RowFigures;
   const fl = figures.floor as RowFigures;
   const b = figures.baseline as RowFigures;
@@ -124,7 +127,9 @@ async function main() {
         ratios,
         e2e: e2eRows.e2e,
         e2e_floor: e2eRows.e2e_floor,
+        e2e_slow_webhook: e2eRows.e2e_slow_webhook,
         flood,
+        device,
       }),
     );
     return;
@@ -154,6 +159,7 @@ async function main() {
   console.log('row         buttons   presses/s   p50 ms   p99 ms');
   for (const [name, r] of [
     ['e2e', e2eRows.e2e],
+    ['e2e slow wh', e2eRows.e2e_slow_webhook],
     ['e2e floor', e2eRows.e2e_floor],
   ] as const) {
     console.log(
@@ -161,7 +167,9 @@ async function main() {
     );
   }
   console.log(
-    `e2e / floor throughput: ${round(e2eRows.e2e.presses_per_s / e2eRows.e2e_floor.presses_per_s)}`,
+    `e2e / floor throughput: ${round(e2eRows.e2e.presses_per_s / e2eRows.e2e_floor.presses_per_s)}` +
+      `\ne2e p99 with a 30-s-slow webhook receiver / without: ${round(e2eRows.e2e_slow_webhook.p99_ms / e2eRows.e2e.p99_ms)}` +
+      ` (${e2eRows.e2e_slow_webhook.webhook_requests_held} webhook requests held open meanwhile)`,
   );
   console.log('\nFlood: forged presses for random device ids from one connection\n');
   console.log(
@@ -169,6 +177,7 @@ async function main() {
       `\n${flood.legit_ordered} of ${flood.legit} genuine presses during the flood ORDERED` +
       `\ngenuine p99: ${flood.p99_ms} ms during the flood, ${flood.p99_no_flood_ms} ms without`,
   );
+  printDevice(device);
 }
 
 /**

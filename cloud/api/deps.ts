@@ -7,10 +7,12 @@ import type { ClaimStore } from '../core/fleet/claim-store.ts';
 import type { HouseholdStore } from '../core/households/household-store.ts';
 import type { OrderActions } from '../core/households/order-actions.ts';
 import type { IdempotencyStore } from '../core/idempotency/idempotency-store.ts';
+import type { StatsStore } from '../core/insight/stats-store.ts';
 import type { NotificationStore } from '../core/notifications/notification-store.ts';
 import type { SubscriptionChannel } from '../core/notifications/subscriptions.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Clock, KeySource, Log } from '../core/ports.ts';
+import type { WebhookStore } from '../core/webhooks/webhook-store.ts';
 
 export interface ApiStores {
   skus: SkuStore;
@@ -21,6 +23,9 @@ export interface ApiStores {
   audit: AuditStore;
   idempotency: IdempotencyStore;
   orders: OrderStore;
+  /** Brand statistics, maintained from order events (StatsCounter). */
+  stats: StatsStore;
+  webhooks: WebhookStore;
 }
 
 export interface ApiDeps {

@@ -9,6 +9,7 @@ import { SETTINGS_BOUNDS } from '../core/fleet/settings-bounds.ts';
 import { isTimeZone } from '../core/guard/local-time.ts';
 import { CHILD_LOCKS, GUARD_REASONS, ORDER_STATUSES } from '../core/model.ts';
 import { SUBSCRIPTION_PROTOCOLS } from '../core/notifications/subscriptions.ts';
+import { WEBHOOK_EVENT_TYPES } from '../core/webhooks/event-types.ts';
 
 const identifier = (max: number) =>
   z
@@ -162,6 +163,32 @@ export const SettingsChangesSchema = z
   })
   .strict()
   .openapi('ButtonSettingsChanges');
+
+export const HouseholdGuardSchema = z
+  .object({
+    timeZone: z.string(),
+    quietHours: QuietHoursSchema.nullable(),
+    learnRhythm: z.boolean(),
+  })
+  .openapi('HouseholdGuardSettings', {
+    description:
+      'the household’s time zone, quiet hours and learning, applied to every button it holds',
+  });
+
+export const HouseholdGuardChangesSchema = z
+  .object({
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, 'an IANA time zone such as Europe/Paris')
+      .optional(),
+    quietHours: QuietHoursSchema.nullable().optional(),
+    learnRhythm: z.boolean().optional().openapi({
+      description: 'false also forgets what was learned from your orders on every button',
+    }),
+  })
+  .strict()
+  .openapi('HouseholdGuardChanges');
 
 export const ButtonSchema = z
   .object({
@@ -357,6 +384,44 @@ export const BrandTotalsSchema = z
   })
   .openapi('BrandTotals');
 
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .openapi({ example: '2026-11-23', description: 'a UTC day' });
+
+export const InsightQuery = z.object({
+  from: Day.optional().openapi({ description: 'first day (default: 29 days before `to`)' }),
+  to: Day.optional().openapi({ description: 'last day (default: today)' }),
+});
+
+export const BrandInsightSchema = z
+  .object({
+    brandId: z.string(),
+    from: Day,
+    to: Day,
+    days: z
+      .array(
+        z.object({
+          day: Day,
+          skuId: z.string(),
+          orders: z.number().int(),
+          cancelled: z.number().int(),
+        }),
+      )
+      .openapi({
+        description: 'orders placed per day per SKU and how many of them were cancelled',
+      }),
+    skus: z.array(
+      z.object({
+        skuId: z.string(),
+        orders: z.number().int(),
+        cancelled: z.number().int(),
+        cancellationRate: z.number(),
+      }),
+    ),
+  })
+  .openapi('BrandInsight');
+
 export const PressLogEntrySchema = z
   .object({
     deviceId: z.string(),
@@ -436,6 +501,7 @@ export const SubscriptionList = z
 export const ExportSchema = z
   .object({
     household: HouseholdSchema.nullable(),
+    guardSettings: HouseholdGuardSchema,
     buttons: z.array(HouseholdButtonSchema),
     orders: z.array(OrderSchema),
     notifications: z.array(NotificationSchema),
@@ -473,3 +539,76 @@ export const AuditEntrySchema = z
 export const AuditPage = paged(AuditEntrySchema, 'AuditPage');
 
 export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+
+// --- Webhooks -------------------------------------------------------------------------------
+export const WebhookEndpointId = identifier(64);
+export const WebhookDeliveryId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.-]+$/);
+
+export const NewWebhookEndpointSchema = z
+  .object({
+    url: z
+      .string()
+      .url()
+      .max(2048)
+      .refine((u) => u.startsWith('https://'), 'webhook endpoints must use https'),
+    eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1),
+  })
+  .openapi('NewWebhookEndpoint');
+
+export const WebhookEndpointSchema = z
+  .object({
+    endpointId: z.string(),
+    url: z.string(),
+    eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+    createdAt: epochMs,
+  })
+  .openapi('WebhookEndpoint');
+
+export const WebhooksSchema = z
+  .object({
+    endpoints: z.array(WebhookEndpointSchema),
+    secret: z
+      .object({
+        secretId: z.string(),
+        createdAt: epochMs,
+        previousSecretId: z.string().nullable(),
+        previousUntil: epochMs.nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'which secrets sign now (never the secrets themselves)' }),
+  })
+  .openapi('Webhooks');
+
+export const WebhookSecretSchema = z
+  .object({
+    secretId: z.string(),
+    secret: z.string().openapi({ description: 'shown once; store it in the receiver' }),
+    previousSecretId: z.string().nullable(),
+    previousUntil: epochMs.nullable().openapi({
+      description: 'until then the previous secret signs as well',
+    }),
+  })
+  .openapi('WebhookSecret');
+
+export const WebhookDeliverySchema = z
+  .object({
+    deliveryId: z.string(),
+    endpointId: z.string(),
+    url: z.string(),
+    eventId: z.string(),
+    eventType: z.enum(WEBHOOK_EVENT_TYPES),
+    status: z.enum(['PENDING', 'DELIVERED', 'DEAD']),
+    attempts: z.number().int(),
+    createdAt: epochMs,
+    nextAttemptAt: epochMs,
+    lastAttemptAt: epochMs.nullable(),
+    lastError: z.string().nullable(),
+    deliveredAt: epochMs.nullable(),
+    deadAt: epochMs.nullable(),
+  })
+  .openapi('WebhookDelivery');
+export const WebhookDeliveryPage = paged(WebhookDeliverySchema, 'WebhookDeliveryPage');

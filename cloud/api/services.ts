@@ -4,8 +4,10 @@ import type { Context } from 'hono';
 import { Catalog } from '../core/catalog/catalog.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
+import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
 import { Subscriptions } from '../core/notifications/subscriptions.ts';
+import { Webhooks } from '../core/webhooks/webhooks.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 
@@ -31,8 +33,10 @@ export function buildServices(deps: ApiDeps) {
     catalog,
     fleet,
     account,
+    guard: new HouseholdGuard({ households: stores.households, buttons: stores.buttons }),
     subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
+    webhooks: new Webhooks(stores.webhooks, clock, newId),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
     async audit(c: Context<ApiEnv>, action: string, subject: string, reason: string | null) {

@@ -7,6 +7,8 @@ import { DynamoIdempotencyStore } from '../store/dynamo/dynamo-idempotency-store
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
 import { DynamoOrderStore } from '../store/dynamo/dynamo-order-store.ts';
 import { DynamoSkuStore } from '../store/dynamo/dynamo-sku-store.ts';
+import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
+import { DynamoWebhookStore } from '../store/dynamo/dynamo-webhook-store.ts';
 import type { Table } from '../store/dynamo/table.ts';
 import type { ApiStores } from './deps.ts';
 
@@ -20,5 +22,7 @@ export function dynamoApiStores(table: Table): ApiStores {
     audit: new DynamoAuditStore(table),
     idempotency: new DynamoIdempotencyStore(table),
     orders: new DynamoOrderStore(table),
+    stats: new DynamoStatsStore(table),
+    webhooks: new DynamoWebhookStore(table),
   };
 }

@@ -142,6 +142,23 @@ export interface Button {
   rhythm?: RhythmBook;
 }
 
+/**
+ * What the accidental-order guard takes from the household as a whole: its time zone, quiet
+ * hours and whether its rhythm is learned. Changing them applies them to every button it holds
+ * (the press path reads them there, in the read it already makes).
+ */
+export interface HouseholdGuardSettings {
+  timeZone: string;
+  quietHours: QuietHours | null;
+  learnRhythm: boolean;
+}
+
+export const DEFAULT_HOUSEHOLD_GUARD: HouseholdGuardSettings = {
+  timeZone: DEFAULT_SETTINGS.timeZone,
+  quietHours: DEFAULT_SETTINGS.quietHours,
+  learnRhythm: DEFAULT_SETTINGS.learnRhythm,
+};
+
 export interface Household {
   householdId: string;
   name: string;

@@ -161,6 +161,8 @@ export class RestockStack extends Stack {
         Sweep: sweep.fn,
         Outbox: events.outbox.fn,
         Notify: events.notify.fn,
+        Stats: events.stats.fn,
+        Webhooks: events.webhooks.fn,
       },
       deadLetters: {
         DeadLetters: [deadLetters.queue, 'Presses are waiting in the dead-letter queue'],

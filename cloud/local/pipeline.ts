@@ -1,9 +1,11 @@
 /**
  * What the local stack runs on top of broker and store — the same code as in AWS: the
  * PressService and OrderService the Lambdas run, on the DynamoDB stores, with acks through the
- * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep;
- * the outbox relay publishing order events to the console, the outbox file and the household's
- * notifications in the store (the work DynamoDB Streams and the notification Lambda do in AWS).
+ * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep
+ * (cancel windows and next-need reminders);
+ * the outbox relay publishing order events to the brand statistics, the webhook queue, the
+ * console, the outbox file and the household's notifications in the store (the work DynamoDB
+ * Streams, the stats and notification Lambdas do in AWS); webhook delivery on a timer.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,13 +13,22 @@ import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
-import { OutboxRelay } from '../core/events/outbox.ts';
+import { fanOut, OutboxRelay } from '../core/events/outbox.ts';
+import { StatsCounter } from '../core/insight/brand-stats.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
+import { Reminders } from '../core/reminders/reminders.ts';
+import { httpsPoster } from '../core/webhooks/https-poster.ts';
+import {
+  WebhookDispatcher,
+  WebhookEnqueuer,
+  type WebhookPoster,
+} from '../core/webhooks/webhooks.ts';
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
+import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
@@ -26,96 +37,132 @@ import type { PipelineFactory } from './stack.ts';
 import { recordedSubscriptions } from './subscriptions.ts';
 import { localWebApp } from './web.ts';
 
+const WEBHOOK_INTERVAL_MS = 500;
 /** Bounds the repair list when the store is down for long (a restart's repair covers the rest). */
 const MAX_UNFINISHED = 10_000;
 
-export const localPipeline: PipelineFactory = async (context) => {
-  const { table, log, config, keySource } = context;
-  const stores = dynamoApiStores(table);
-  const { presses, orders } = createPressPipeline({
-    store: new DynamoPressStore(table),
-    orderStore: stores.orders,
-    keys: keySource,
-    acks: context.ackPublisher,
-    log,
-  });
-  const relay = new OutboxRelay(
-    new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
-  );
-  const outbox = new DynamoOutboxStore(table);
-  const issuer = await LocalIssuer.open(config.dataDir, systemClock);
-  const app = createApiApp({
-    stores,
-    orderService: orders,
-    clock: systemClock,
-    keySource,
-    tokens: issuer.verifier(),
-    subscriptions: recordedSubscriptions,
-    log,
-  });
-  // The API plus the web console's files and the development-only sign-in route.
-  const web = localWebApp({ api: app, issuer });
+export interface LocalPipelineOptions {
+  /** How webhooks are posted (default: node:https with the system's trusted CAs). */
+  webhookPoster?: WebhookPoster;
+}
 
-  // Buttons whose press failed, perhaps after its ack (then no retry comes): the sweep finishes
-  // what their committed presses still owe.
-  const unfinished = new Set<string>();
-  const finishCommitted = async () => {
-    for (const deviceId of [...unfinished]) {
-      await presses.finishCommitted(deviceId);
-      unfinished.delete(deviceId);
-    }
-  };
+export const localPipelineWith =
+  (options: LocalPipelineOptions = {}): PipelineFactory =>
+  async (context) => {
+    const { table, log, config, keySource } = context;
+    const stores = dynamoApiStores(table);
+    const { presses, orders } = createPressPipeline({
+      store: new DynamoPressStore(table),
+      orderStore: stores.orders,
+      keys: keySource,
+      acks: context.ackPublisher,
+      log,
+    });
+    // Next-need reminders go to the household's notifications (the sweep logs each one).
+    const reminders = new Reminders({
+      store: new DynamoReminderStore(table),
+      clock: systemClock,
+      log,
+    });
+    // The household hears first; statistics and the webhook queue follow (in AWS each is its
+    // own rule on the bus). A failing sink fails the batch, which the next drain repeats.
+    const relay = new OutboxRelay(
+      fanOut([
+        new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
+        new StatsCounter(stores.stats),
+        new WebhookEnqueuer(stores.webhooks, systemClock),
+      ]),
+    );
+    const outbox = new DynamoOutboxStore(table);
+    // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
+    const webhooks = new WebhookDispatcher({
+      store: stores.webhooks,
+      post: options.webhookPoster ?? httpsPoster(),
+      clock: systemClock,
+      log,
+    });
+    const issuer = await LocalIssuer.open(config.dataDir, systemClock);
+    const app = createApiApp({
+      stores,
+      orderService: orders,
+      clock: systemClock,
+      keySource,
+      tokens: issuer.verifier(),
+      subscriptions: recordedSubscriptions,
+      log,
+    });
+    // The API plus the web console's files and the development-only sign-in route.
+    const web = localWebApp({ api: app, issuer });
 
-  // Before the rule takes presses: whatever the last run acked but did not write is written.
-  await finishCommittedPresses(table, presses, log);
-
-  return {
-    // The press service logs each decision itself.
-    handlePress: async (event: PressEvent) => {
-      try {
-        return await presses.handle(event);
-      } catch (error) {
-        const device = String(event.clientId);
-        if (unfinished.size < MAX_UNFINISHED) unfinished.add(device);
-        throw error;
+    // Buttons whose press failed, perhaps after its ack (then no retry comes): the sweep finishes
+    // what their committed presses still owe.
+    const unfinished = new Set<string>();
+    const finishCommitted = async () => {
+      for (const deviceId of [...unfinished]) {
+        await presses.finishCommitted(deviceId);
+        unfinished.delete(deviceId);
       }
-    },
-    drainOutbox: () => relay.drain(outbox),
-    sweep: async () => {
-      await finishCommitted();
-      const result = await orders.sweep();
-      if (result.confirmed + result.expired > 0) log.info('sweep', { ...result });
-      return result;
-    },
-    startHttp: async (host, port) => {
-      const server = createServer(getRequestListener(web.fetch));
-      server.on('clientError', answerClientError);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
+    };
+
+    // Before the rule takes presses: whatever the last run acked but did not write is written.
+    await finishCommittedPresses(table, presses, log);
+
+    return {
+      // The press service logs each decision itself.
+      handlePress: async (event: PressEvent) => {
+        try {
+          return await presses.handle(event);
+        } catch (error) {
+          if (unfinished.size < MAX_UNFINISHED) unfinished.add(String(event.clientId));
+          throw error;
+        }
+      },
+      drainOutbox: () => relay.drain(outbox),
+      timers: [
+        {
+          name: 'webhook delivery',
+          intervalMs: WEBHOOK_INTERVAL_MS,
+          run: async () => webhooks.tick(),
+        },
+      ],
+      sweep: async () => {
+        await finishCommitted();
+        const result = { ...(await orders.sweep()), ...(await reminders.sweep()) };
+        if (result.confirmed + result.expired + result.reminded > 0)
+          log.info('sweep', { ...result });
+        return result;
+      },
+      startHttp: async (host, port) => {
+        const server = createServer(getRequestListener(web.fetch));
+        server.on('clientError', answerClientError);
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+          });
         });
-      });
-      const bound = (server.address() as AddressInfo).port;
-      return {
-        url: `http://${host}:${bound}`,
-        close: () =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      };
-    },
-    seedDemo: async () => {
-      const { created, lines } = await seedDemo({
-        stores,
-        keySource,
-        keyVersion: context.masterKeys.current,
-        clock: systemClock,
-      });
-      if (created) log.info('demo data created');
-      return lines;
-    },
+        const bound = (server.address() as AddressInfo).port;
+        return {
+          url: `http://${host}:${bound}`,
+          close: () =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        };
+      },
+      seedDemo: async () => {
+        const { created, lines } = await seedDemo({
+          stores,
+          keySource,
+          keyVersion: context.masterKeys.current,
+          clock: systemClock,
+        });
+        if (created) log.info('demo data created');
+        return lines;
+      },
+    };
   };
-};
+
+export const localPipeline: PipelineFactory = localPipelineWith();

@@ -48,6 +48,8 @@ export interface Pipeline {
   startHttp?: (host: string, port: number) => Promise<{ url: string; close(): Promise<void> }>;
   /** Creates demo data where it is missing; returns lines for the banner. */
   seedDemo?: () => Promise<string[]>;
+  /** Background jobs run on their own timers, one run at a time each (e.g. webhook delivery). */
+  timers?: { name: string; intervalMs: number; run(): Promise<unknown> }[];
   close?: () => Promise<void>;
 }
 
@@ -212,6 +214,26 @@ export async function startStack(
       closers.push(async () => {
         clearInterval(timer);
         await sweeping;
+      });
+    }
+
+    for (const job of pipeline.timers ?? []) {
+      let running: Promise<void> | null = null;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = job
+          .run()
+          .then(
+            () => undefined,
+            (error: unknown) => log.error(`${job.name} failed`, { error: String(error) }),
+          )
+          .finally(() => {
+            running = null;
+          });
+      }, job.intervalMs);
+      closers.push(async () => {
+        clearInterval(timer);
+        await running;
       });
     }
 

@@ -10,7 +10,9 @@ import { startSetup } from './setup.ts';
 /**
  * One wake of the button, from boot to deep sleep: count the press that woke the chip and any
  * that follow, queue each click in flash, deliver the queue, show the outcomes, and sleep —
- * on the button alone when everything went out, else on a back-off timer as well.
+ * on the button alone when everything went out, else on a back-off timer as well. Wi-Fi and
+ * MQTT start with the first press, while the click is still being classified, so the join
+ * hides the double-click window; nothing is published before its click is known.
  */
 export class Button {
   p: Platform;
@@ -82,8 +84,9 @@ export class Button {
       config: this.config,
       led: this.led,
       onExit: () => {
+        // The next press uses the settings just saved, in this wake already.
+        this.config = loadConfig(this.p);
         this.setup = false;
-        this.gaveUp = true;
         this.settle();
       },
     });
@@ -91,13 +94,19 @@ export class Button {
 
   /** Decides what comes next whenever something finished: deliver, wait, or sleep. */
   settle(): void {
-    if (this.setup || this.asleep || this.delivery) return;
-    if (this.config && this.queue.size() > 0 && !this.gaveUp) {
+    if (this.setup || this.asleep) return;
+    if (this.delivery) {
+      this.delivery.kick();
+      return;
+    }
+    const work = this.queue.size() > 0 || !this.clicks.idle();
+    if (this.config && work && !this.gaveUp) {
       this.delivery = new Delivery({
         p: this.p,
         config: this.config,
         queue: this.queue,
         led: this.led,
+        more: () => !this.clicks.idle(),
         onDone: (ok) => {
           this.delivery = null;
           if (!ok) this.gaveUp = true;

@@ -31,14 +31,14 @@ export const C = {
   /** Undelivered presses kept in flash; when full the oldest are kept and new ones refused. */
   QUEUE_MAX: 8,
   BACKOFF_BASE_MS: 30000,
-  BACKOFF_MAX_MS: 3600000,
+  /** 30 min: ESP32.deepSleep takes µs as an int32, so a sleep may not exceed ~35.8 min. */
+  BACKOFF_MAX_MS: 1800000,
   SETUP_TIMEOUT_MS: 300000,
   SETUP_PORT: 80,
 
   FILES: {
     CONFIG: 'rs.cfg',
     NET: 'rs.net',
-    LINK: 'rs.link',
     QUEUE: 'rs.q',
     CA: 'rs.ca',
     CERT: 'rs.crt',

@@ -30,6 +30,8 @@ export interface DeliveryOptions {
   config: DeviceConfig;
   queue: PressQueue;
   led: Led;
+  /** A click is still being classified: an empty queue may grow, so the session waits. */
+  more(): boolean;
   /** ok: the queue was emptied. */
   onDone(ok: boolean): void;
 }
@@ -37,7 +39,8 @@ export interface DeliveryOptions {
 /**
  * One connection's worth of work: Wi-Fi, MQTT, subscribe to the ack topic, then publish the
  * queued presses oldest first, each waiting for an ack that verifies. Presses leave the
- * queue only on such an ack; anything else leaves them in flash for the next wake.
+ * queue only on such an ack; anything else leaves them in flash for the next wake. The
+ * session may open before the first click is classified: it then waits for it, subscribed.
  */
 export class Delivery {
   o: DeliveryOptions;
@@ -48,6 +51,8 @@ export class Delivery {
   /** The press whose ack is awaited, and how often it was published this wake. */
   waiting: QueuedPress | null;
   sends: number;
+  /** Subscribed to the ack topic: presses may go out. */
+  ready: boolean;
   done: boolean;
 
   constructor(options: DeliveryOptions) {
@@ -58,6 +63,7 @@ export class Delivery {
     this.timer = undefined;
     this.waiting = null;
     this.sends = 0;
+    this.ready = false;
     this.done = false;
   }
 
@@ -118,8 +124,15 @@ export class Delivery {
   connected(error: string | null): void {
     if (error !== null || !this.client) return; // the client's onClose reports it
     this.client.subscribe(ackTopic(this.o.config.device), 1, (subscribeError) => {
-      if (subscribeError === null) this.sendHead();
+      if (subscribeError !== null) return;
+      this.ready = true;
+      this.sendHead();
     });
+  }
+
+  /** The queue or the clicks changed: publish the next press unless one is in flight. */
+  kick(): void {
+    if (this.ready && this.waiting === null) this.sendHead();
   }
 
   /** Publishes the oldest press, re-signed with its next attempt number and the same seq. */
@@ -127,7 +140,9 @@ export class Delivery {
     const queue = this.o.queue;
     const press = queue.head();
     if (!press) {
-      this.finish(null);
+      this.waiting = null;
+      this.o.p.clearTimer(this.timer);
+      if (!this.o.more()) this.finish(null);
       return;
     }
     if (this.waiting !== press) this.sends = 0;

@@ -18,12 +18,10 @@ interface EspModules {
   Storage: {
     read(name: string): string | undefined;
     write(name: string, data: string): boolean;
-    erase(name: string): void;
   };
   Wifi: {
-    connect(ssid: string, options: object, cb: (error: unknown) => void): void;
+    connect(ssid: string, options: { password: string }, cb: (error: unknown) => void): void;
     setIP(settings: object, cb: (error: unknown) => void): void;
-    getDetails(): { channel?: number; bssid?: string } | undefined;
     disconnect(): void;
     startAP(ssid: string, options: object, cb: (error: unknown) => void): void;
   };
@@ -69,9 +67,50 @@ const g = (typeof globalThis !== 'undefined' ? globalThis : global) as unknown a
 const WAKE_EXT0 = 2;
 const WAKE_TIMER = 4;
 
-/** Runs boot code at start-up, as EspruinoDocs recommend (code saved to flash runs on init). */
+/** The longest deep sleep ESP32.deepSleep can take: its `us` is a native int32 (~35.8 min). */
+const MAX_SLEEP_US = 2147483647;
+
+/**
+ * Runs fn once per boot. On a wake or reset Espruino runs the saved code, then fires
+ * E.on('init'); right after an upload, `load(".bootcde")` runs the code but fires no 'init'
+ * until the next reset. The timeout starts it in that case; on a normal boot 'init' comes
+ * first and the timeout finds it started.
+ */
 export function onBoot(fn: () => void): void {
-  g.E.on('init', fn);
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    fn();
+  };
+  g.E.on('init', start);
+  g.setTimeout(start, 0);
+}
+
+/**
+ * Espruino hands out the last live timer id + 1, so the id of a timer that already fired may
+ * belong to another, live timer: a handle remembers whether its timer is still pending, and
+ * clearing a spent handle does nothing.
+ */
+interface TimerHandle {
+  id: unknown;
+  pending: boolean;
+}
+
+function startTimer(fn: () => void, ms: number): TimerHandle {
+  const handle: TimerHandle = { id: undefined, pending: true };
+  handle.id = g.setTimeout(() => {
+    handle.pending = false;
+    fn();
+  }, ms);
+  return handle;
+}
+
+function stopTimer(handle: unknown): void {
+  const h = handle as TimerHandle | undefined;
+  if (h === undefined || !h.pending) return;
+  h.pending = false;
+  g.clearTimeout(h.id);
 }
 
 function socketEvents(socket: EspSocket, events: SocketEvents): void {
@@ -97,10 +136,8 @@ export function createEspruinoPlatform(): Platform {
 
   return {
     now: () => g.getTime(),
-    setTimer: (fn, ms) => g.setTimeout(fn, ms),
-    clearTimer: (id) => {
-      if (id !== undefined) g.clearTimeout(id);
-    },
+    setTimer: startTimer,
+    clearTimer: stopTimer,
     setRepeat: (fn, ms) => g.setInterval(fn, ms),
     clearRepeat: (id) => {
       if (id !== undefined) g.clearInterval(id);
@@ -132,18 +169,12 @@ export function createEspruinoPlatform(): Platform {
     writeFile: (name, data) => {
       storage.write(name, data);
     },
-    eraseFile: (name) => storage.erase(name),
     sha256: (data) => new Uint8Array(g.require('crypto').SHA256(data)),
 
     wifiConnect: (o, done) => {
+      // ESP32 Espruino reads only the password: no channel or BSSID to skip the scan with.
       const join = () =>
-        wifi.connect(o.ssid, { password: o.password, channel: o.channel, bssid: o.bssid }, (e) => {
-          const details = e ? undefined : wifi.getDetails();
-          done(e ? String(e) : null, {
-            channel: details ? details.channel : undefined,
-            bssid: details ? details.bssid : undefined,
-          });
-        });
+        wifi.connect(o.ssid, { password: o.password }, (e) => done(e ? String(e) : null));
       if (o.ip) wifi.setIP({ ip: o.ip, gw: o.gw, netmask: o.netmask }, join);
       else join();
     },
@@ -180,7 +211,16 @@ export function createEspruinoPlatform(): Platform {
       const options = o.tls
         ? { host: o.host, port: o.port, ca: o.ca, cert: o.cert, key: o.key }
         : { host: o.host, port: o.port };
-      const socket = g.require(o.tls ? 'tls' : 'net').connect(options, events.onConnect);
+      let socket: EspSocket;
+      try {
+        socket = g.require(o.tls ? 'tls' : 'net').connect(options, events.onConnect);
+      } catch (error) {
+        // A refused port or an unknown host throws here, with no event to follow: report the
+        // close at once, as a failed connection does, instead of waiting for a timeout.
+        g.console.log(`connect: ${error}`);
+        g.setTimeout(events.onClose, 0);
+        return { write: () => {}, end: () => {} };
+      }
       socketEvents(socket, events);
       return socket;
     },
@@ -191,7 +231,7 @@ export function createEspruinoPlatform(): Platform {
       g.digitalWrite(led, 0);
       // Espruino's calls each start the sleep at once, so one wake source per sleep: the
       // button when nothing is pending, the back-off timer while a press waits in flash.
-      if (timerMs > 0) g.ESP32.deepSleep(timerMs * 1000);
+      if (timerMs > 0) g.ESP32.deepSleep(Math.min(timerMs * 1000, MAX_SLEEP_US));
       else g.ESP32.deepSleepExt0(button, 0);
     },
     log: (message) => g.console.log(message),

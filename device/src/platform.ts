@@ -36,17 +36,10 @@ export interface Socket {
 export interface WifiOptions {
   ssid: string;
   password: string;
-  /** Saved from the last connection: lets the radio skip the scan. */
-  channel?: number | undefined;
-  bssid?: string | undefined;
+  /** A static address skips DHCP; all three or none. */
   ip?: string | undefined;
   gw?: string | undefined;
   netmask?: string | undefined;
-}
-
-export interface WifiLink {
-  channel?: number | undefined;
-  bssid?: string | undefined;
 }
 
 export interface HttpRequest {
@@ -60,6 +53,7 @@ export type HttpRespond = (status: number, contentType: string, body: string) =>
 export interface Platform {
   /** Seconds, same clock as ButtonEdge.time. */
   now(): number;
+  /** The handle may be cleared after its timer fired: that does nothing. */
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(id: unknown): void;
   setRepeat(fn: () => void, ms: number): unknown;
@@ -75,10 +69,9 @@ export interface Platform {
 
   readFile(name: string): string | undefined;
   writeFile(name: string, data: string): void;
-  eraseFile(name: string): void;
   sha256(data: Uint8Array): Uint8Array;
 
-  wifiConnect(options: WifiOptions, done: (error: string | null, link: WifiLink) => void): void;
+  wifiConnect(options: WifiOptions, done: (error: string | null) => void): void;
   wifiOff(): void;
   startAccessPoint(ssid: string, password: string, done: (error: string | null) => void): void;
   serveHttp(port: number, handle: (request: HttpRequest, respond: HttpRespond) => void): void;

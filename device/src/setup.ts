@@ -104,7 +104,6 @@ export function startSetup(o: SetupOptions): void {
       broker: { host: form.host as string, port: Number(form.port) },
     };
     p.writeFile(C.FILES.NET, JSON.stringify(net));
-    p.eraseFile(C.FILES.LINK);
     respond(200, 'text/html', '<p>Saved. Press the button to use the new settings.');
     p.clearTimer(idle);
     o.led.show('saved');

@@ -85,6 +85,17 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
       expect([...first.items, ...second.items].map((b) => b.deviceId)).toEqual(['b1', 'b2', 'b3']);
     });
 
+    it('forgets the rhythm only for the household that holds the button', async () => {
+      const { buttons } = await open();
+      await buttons.createButton(button('b1'), 'h-b1');
+      expect(await buttons.forgetRhythm('b1', 'hh-1')).toBe(false);
+      await buttons.assignHousehold('b1', 'hh-1');
+      expect(await buttons.forgetRhythm('b1', 'hh-2')).toBe(false);
+      expect(await buttons.forgetRhythm('b1', 'hh-1')).toBe(true);
+      expect((await buttons.getButton('b1'))?.rhythm ?? {}).toEqual({});
+      expect(await buttons.forgetRhythm('nobody', 'hh-1')).toBe(false);
+    });
+
     it('assigns a household exactly once, even concurrently', async () => {
       const { buttons } = await open();
       await buttons.createButton(button('b1'), 'h');
@@ -192,6 +203,30 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
       expect((await households.getHousehold('hh-1'))?.name).toBe('M');
       await households.deleteHousehold('hh-1');
       expect(await households.getHousehold('hh-1')).toBeNull();
+    });
+
+    it('keeps guard settings apart from the profile, and deletes both', async () => {
+      const { households } = await open();
+      expect(await households.getGuardSettings('hh-1')).toBeNull();
+      const guard = {
+        timeZone: 'America/New_York',
+        quietHours: { from: '22:00', to: '07:00' },
+        learnRhythm: false,
+      };
+      await households.putGuardSettings('hh-1', guard);
+      await households.putHousehold({
+        householdId: 'hh-1',
+        name: 'N',
+        email: 'e@x.org',
+        address: 'A',
+        createdAt: T,
+      });
+      expect(await households.getGuardSettings('hh-1')).toEqual(guard);
+      expect(await households.getGuardSettings('hh-2')).toBeNull();
+      await households.putGuardSettings('hh-1', { ...guard, quietHours: null });
+      expect((await households.getGuardSettings('hh-1'))?.quietHours).toBeNull();
+      await households.deleteHousehold('hh-1');
+      expect(await households.getGuardSettings('hh-1')).toBeNull();
     });
   });
 

@@ -188,7 +188,7 @@ describeOnEveryStore('one button item across ports', (open) => {
     const released = await store.api.buttons.getButton('btn-1');
     expect(released).toMatchObject({ householdId: null, highWaterMark: 1, open: [{ seq: 1 }] });
     expect(released?.settings).toMatchObject({ skuId: 'coffee', quantity: 1 });
-    expect((await store.press.loadContext('btn-1', 1)).button?.highWaterMark).toBe(1);
+    expect((await store.press.loadContext('btn-1')).button?.highWaterMark).toBe(1);
   });
 
   it('a household leaving takes its learned rhythm with it', async () => {
@@ -198,11 +198,11 @@ describeOnEveryStore('one button item across ports', (open) => {
     await store.api.buttons.createButton(button('btn-1'), 'claim-hash');
     const { orderId } = await world.device('btn-1').press();
     await world.orders.cancel(orderId as string, { kind: 'household', id: 'hh-1' });
-    expect((await store.press.loadContext('btn-1', 1)).button?.rhythm).toMatchObject({
+    expect((await store.press.loadContext('btn-1')).button?.rhythm).toMatchObject({
       coffee: { lastCancelledAt: START },
     });
     await store.api.buttons.releaseHousehold('btn-1', 'hh-1');
-    expect((await store.press.loadContext('btn-1', 1)).button?.rhythm).toEqual({});
+    expect((await store.press.loadContext('btn-1')).button?.rhythm).toEqual({});
   });
 
   it('queues guarded orders across households for support, oldest first, until they ship or close', async () => {
@@ -240,5 +240,47 @@ describeOnEveryStore('one button item across ports', (open) => {
     expect(await world.orders.sweep()).toEqual({ confirmed: 2, expired: 1 });
     await world.orders.ship('btn-b-1', { kind: 'brand', id: BRAND });
     expect((await store.orders.listFlagged({ limit: 10 })).items).toEqual([]);
+  });
+
+  it('flags an open order once, keeps an earlier reason, and keeps the flag through a transition read before it', async () => {
+    const { store, world } = await worldWith(open);
+    const [plain, shipped] = await ordersFrom(world, store, ['btn-1', 'btn-2']);
+    const held = { ...button('btn-3', { childLock: 'confirm' }) };
+    await store.putButton(held);
+    await world.device('btn-3').press();
+    const burst = { reason: 'BURST', usualIntervalDays: null, daysSinceLast: null } as const;
+    const ref = (order: Order) => ({ orderId: order.orderId, placedAt: order.placedAt });
+    if (!plain || !shipped) throw new Error('no orders');
+
+    // The sweep read the plain order before the flag and confirms it after: the flag stays.
+    world.clock.advance(31 * MINUTE);
+    const [stale] = await store.orders.listDue(world.clock.now(), 1);
+    expect(stale?.orderId).toBe(plain.orderId);
+    expect(await store.orders.flagOrder(ref(plain), burst)).toBe(true);
+    expect(await store.orders.flagOrder(ref(plain), burst)).toBe(false);
+    const confirmed: Order = {
+      ...(stale as Order),
+      status: 'CONFIRMED',
+      history: [
+        ...(stale as Order).history,
+        { status: 'CONFIRMED', at: world.clock.now(), actor: { kind: 'system', id: 'sweep' } },
+      ],
+    };
+    expect(await store.orders.saveTransition(confirmed, 'PLACED')).toBe(true);
+    expect(
+      await store.orders.flagOrder(ref((await store.orders.getOrder('btn-3-1')) as Order), burst),
+    ).toBe(false);
+    await world.orders.sweep();
+    await world.orders.ship(shipped.orderId, { kind: 'brand', id: BRAND });
+    expect(await store.orders.flagOrder(ref(shipped), burst)).toBe(false);
+    expect(await store.orders.flagOrder({ orderId: 'btn-9-1', placedAt: START }, burst)).toBe(
+      false,
+    );
+
+    const queue = await store.orders.listFlagged({ limit: 10 });
+    expect(queue.items.map((o) => [o.orderId, o.status, o.guard?.reason])).toEqual([
+      ['btn-1-1', 'CONFIRMED', 'BURST'],
+      ['btn-3-1', 'NEEDS_CONFIRMATION', 'CHILD_LOCK'],
+    ]);
   });
 });

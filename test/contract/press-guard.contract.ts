@@ -61,6 +61,39 @@ export function pressGuardContract(open: () => Promise<StoreUnderTest>): void {
       expect(confirmed.status).toBe('PLACED');
     });
 
+    it('restarts the cancel window when the household confirms a held order', async () => {
+      const device = await withButton({ childLock: 'confirm', cancelWindowMinutes: 30 });
+      const held = await device.press();
+      expect(held.outcome).toBe('NEEDS_CONFIRMATION');
+      // Confirmed a day later, less an hour: well past placedAt + the 30-minute window.
+      world.clock.advance(23 * 60 * 60_000);
+      const confirmedAt = world.clock.now();
+      const household = { kind: 'household', id: 'hh-1' } as const;
+      const confirmed = await world.orders.confirm(held.orderId as string, household);
+      expect(confirmed).toMatchObject({
+        status: 'PLACED',
+        cancelDeadline: confirmedAt + 30 * 60_000,
+      });
+      expect((await store.orders.getOrder(held.orderId as string))?.cancelDeadline).toBe(
+        confirmedAt + 30 * 60_000,
+      );
+      // The sweep leaves it alone inside the new window, and the household may still cancel.
+      world.clock.advance(29 * 60_000);
+      expect(await world.orders.sweep()).toEqual({ confirmed: 0, expired: 0 });
+      const cancelled = await world.orders.cancel(held.orderId as string, household);
+      expect(cancelled.status).toBe('CANCELLED');
+    });
+
+    it('confirms a confirmed held order once its restarted window has passed', async () => {
+      const device = await withButton({ childLock: 'confirm', cancelWindowMinutes: 30 });
+      const held = await device.press();
+      world.clock.advance(60 * 60_000);
+      await world.orders.confirm(held.orderId as string, { kind: 'household', id: 'hh-1' });
+      world.clock.advance(31 * 60_000);
+      expect(await world.orders.sweep()).toEqual({ confirmed: 1, expired: 0 });
+      expect((await store.orders.getOrder(held.orderId as string))?.status).toBe('CONFIRMED');
+    });
+
     it('orders the same early press when the household switched learning off', async () => {
       const device = await withButton({ learnRhythm: false });
       await historyEvery(device, 20, 4);
@@ -111,6 +144,40 @@ export function pressGuardContract(open: () => Promise<StoreUnderTest>): void {
       const log = await store.orders.pressLog('btn-g', { limit: 10 });
       expect(log.items.filter((entry) => entry.reason === 'BURST')).toHaveLength(4);
       expect(await store.orders.getOrder('btn-g-2')).toBeNull();
+    });
+
+    it('shows the order a burst repeats to support, flagged BURST once, whatever the retries', async () => {
+      const device = await withButton();
+      const first = await device.press();
+      world.clock.advance(1_000);
+      expect((await device.press()).outcome).toBe('IN_PROGRESS');
+      // Retries of the burst press, and more presses of the burst, flag nothing again.
+      expect((await device.resend()).outcome).toBe('IN_PROGRESS');
+      for (let i = 0; i < 3; i++) {
+        world.clock.advance(1_000);
+        expect((await device.press()).outcome).toBe('IN_PROGRESS');
+      }
+      const queue = await store.orders.listFlagged({ limit: 10 });
+      expect(queue.items.map((o) => [o.orderId, o.status, o.guard?.reason])).toEqual([
+        [first.orderId, 'PLACED', 'BURST'],
+      ]);
+      expect(world.log.lines.filter((l) => l.message === 'burst flagged for support')).toHaveLength(
+        1,
+      );
+      // The household still cancels it in its window; the queue then forgets it.
+      await world.orders.cancel(first.orderId as string, { kind: 'household', id: 'hh-1' });
+      expect((await store.orders.listFlagged({ limit: 10 })).items).toEqual([]);
+    });
+
+    it('keeps the reason of an order the guard already held when a burst follows it', async () => {
+      const device = await withButton({ childLock: 'confirm' });
+      const held = await device.press();
+      world.clock.advance(1_000);
+      expect((await device.press()).outcome).toBe('IN_PROGRESS');
+      const queue = await store.orders.listFlagged({ limit: 10 });
+      expect(queue.items.map((o) => [o.orderId, o.guard?.reason])).toEqual([
+        [held.orderId, 'CHILD_LOCK'],
+      ]);
     });
 
     it('refuses every press while the child lock disables the button', async () => {

@@ -221,7 +221,7 @@ export function pressPipelineContract(open: () => Promise<StoreUnderTest>): void
       expect(all.map((e) => [e.seq, e.outcome, e.reason])).toEqual([
         [3, 'CANCELLED', null],
         [null, 'REJECTED', 'UNKNOWN_FIELD'],
-        [2, 'IN_PROGRESS', null],
+        [2, 'IN_PROGRESS', 'BURST'],
         [1, 'ORDERED', null],
       ]);
       expect(second.cursor).toBeUndefined();

@@ -70,19 +70,25 @@ describe('a press on the built firmware', () => {
     expect(await cloud.orders(id)).toMatchObject([{ seq: 1 }]);
   });
 
-  it('Wi-Fi fast reconnect: later wakes pass the saved channel and BSSID; a stale one falls back to a scan', async () => {
+  it('Wi-Fi is joined while the click is classified; the seq is in flash before its publish', async () => {
     const id = newDevice();
-    const chip = provisionedChip(cloud, id);
-    const first = chip.boot({ cause: 'button' });
-    await first.sleep;
-    expect(first.wifiJoins[0]?.options.channel).toBeUndefined();
-    const second = chip.boot({ cause: 'button', wifiFailures: 1 });
-    await second.sleep;
-    expect(second.wifiJoins.map((j) => j.options.channel)).toEqual([6, undefined]);
-    expect(second.shown()).toEqual(['inProgress']);
-    const third = chip.boot({ cause: 'button' });
-    await third.sleep;
-    expect(third.wifiJoins.map((j) => j.options.bssid)).toEqual(['02:00:00:aa:bb:cc']);
+    const wake = provisionedChip(cloud, id).boot({ cause: 'button' });
+    await wake.sleep;
+    const queued = wake.trace.findIndex((t) => t.startsWith('flash rs.q') && t.includes('"seq":1'));
+    expect(queued).toBeGreaterThan(wake.trace.indexOf('wifi'));
+    expect(wake.trace.indexOf('publish')).toBeGreaterThan(queued);
+    expect(await cloud.orders(id)).toMatchObject([{ seq: 1, status: 'PLACED' }]);
+  });
+
+  it('a LONG press from the wake never orders, though Wi-Fi joined before it was known', async () => {
+    const id = newDevice();
+    const wake = provisionedChip(cloud, id).boot({ cause: 'button', heldAtBoot: true });
+    wake.release(2000);
+    await wake.sleep;
+    const queued = wake.trace.findIndex((t) => t.startsWith('flash rs.q'));
+    expect(wake.trace.indexOf('wifi')).toBeLessThan(queued);
+    expect((await cloud.presses(id)).map((p) => p.click)).toEqual(['LONG']);
+    expect(await cloud.orders(id)).toEqual([]);
   });
 
   it('ack lost: the device re-sends the same seq and shows the original outcome; one order', async () => {
@@ -101,7 +107,12 @@ describe('a press on the built firmware', () => {
   const forgeries: [string, (ack: Record<string, unknown>, id: string) => string][] = [
     [
       'a flipped signature',
-      (a) => JSON.stringify({ ...a, sig: `${a.sig === '0' ? '1' : '0'}${String(a.sig).slice(1)}` }),
+      // Change the first character whatever it is: a signature that already starts with the
+      // replacement would otherwise stay genuine.
+      (a) => {
+        const sig = String(a.sig);
+        return JSON.stringify({ ...a, sig: `${sig[0] === '0' ? '1' : '0'}${sig.slice(1)}` });
+      },
     ],
     [
       'a signature made with another key',

@@ -180,5 +180,17 @@ describe('accidental orders caught before they ship, end to end', () => {
       'IN_PROGRESS',
     ]);
     expect(await ordersOf('guard-burst')).toHaveLength(1);
+    // Support sees the order the burst repeated, once, with the reason.
+    const supportToken = await (await LocalIssuer.open(data.dir, systemClock)).sign({
+      role: 'support',
+      tenant: 'support',
+    });
+    const queue = await fetch(`${api}/v1/support/flagged-orders?limit=100`, {
+      headers: { authorization: `Bearer ${supportToken}` },
+    });
+    const { items } = (await queue.json()) as { items: OrderView[] };
+    expect(
+      items.filter((o) => o.deviceId === 'guard-burst').map((o) => [o.orderId, o.guard?.reason]),
+    ).toEqual([[burst[0]?.orderId, 'BURST']]);
   });
 });

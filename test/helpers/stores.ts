@@ -14,11 +14,13 @@ import type { OutboxStore } from '../../cloud/core/events/outbox.ts';
 import type { Button, Sku } from '../../cloud/core/model.ts';
 import type { OrderStore } from '../../cloud/core/orders/order-store.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
+import type { ReminderStore } from '../../cloud/core/reminders/reminder-store.ts';
 import { freePorts } from '../../cloud/local/tools/free-ports.ts';
 import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
 import { startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
 import { DynamoOutboxStore } from '../../cloud/store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts';
+import { DynamoReminderStore } from '../../cloud/store/dynamo/dynamo-reminder-store.ts';
 import { toSkuItem } from '../../cloud/store/dynamo/sku-item.ts';
 import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
 import { MemoryAuditStore } from '../../cloud/store/memory/memory-audit-store.ts';
@@ -30,8 +32,11 @@ import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notific
 import { MemoryOrderStore } from '../../cloud/store/memory/memory-order-store.ts';
 import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.ts';
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
+import { MemoryReminderStore } from '../../cloud/store/memory/memory-reminder-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
+import { MemoryStatsStore } from '../../cloud/store/memory/memory-stats-store.ts';
 import { MemoryTable } from '../../cloud/store/memory/memory-table.ts';
+import { MemoryWebhookStore } from '../../cloud/store/memory/memory-webhook-store.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -39,6 +44,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export interface StoreUnderTest {
   press: PressStore;
   orders: OrderStore;
+  reminders: ReminderStore;
   /** The orders whose events the relay has not published yet. */
   outbox: OutboxStore;
   /** The API's ports; `api.orders` is `orders`. */
@@ -63,6 +69,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
   return {
     press: new MemoryPressStore(table),
     orders,
+    reminders: new MemoryReminderStore(table),
     outbox: new MemoryOutboxStore(table),
     api: {
       skus: new MemorySkuStore(table),
@@ -73,6 +80,8 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       audit: new MemoryAuditStore(table),
       idempotency: new MemoryIdempotencyStore(table),
       orders,
+      stats: new MemoryStatsStore(table),
+      webhooks: new MemoryWebhookStore(table),
     },
     putButton: async (button) => table.putButton(button),
     putSku: async (sku) => table.putSku(sku),
@@ -106,6 +115,7 @@ export function dynamoUnderTest(table: Table): StoreUnderTest {
   return {
     press: new DynamoPressStore(table),
     orders: api.orders,
+    reminders: new DynamoReminderStore(table),
     outbox: new DynamoOutboxStore(table),
     api,
     putButton: (button) => put(toButtonItem(button) as unknown as Record<string, unknown>),

@@ -187,6 +187,49 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
     await screenshots(page, 'next-need-fr');
   });
 
+  it('household: time zone, quiet hours and learning for every button; learning off forgets what was learned', async () => {
+    await signIn('household', DEMO.householdId);
+    const form = page.locator('[data-form="household-guard"]');
+    await form.waitFor();
+    const hint = page.locator('tr[data-device="demo-1"] .next-need');
+    await expect(hint.textContent()).resolves.toMatch(/^usually every 20 days/);
+    await form.getByLabel('Time zone').fill('Europe/Paris');
+    await form.getByLabel('Learn my reorder rhythm from my delivered orders').uncheck();
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await page
+      .getByText('Learning is off: what was learned from your orders is forgotten on every button.')
+      .waitFor();
+    await page
+      .locator('tr[data-device="demo-1"] .next-need', { hasText: 'learning is off' })
+      .waitFor();
+    for (const deviceId of ['demo-1', 'demo-2', 'demo-3']) {
+      const button = await apiCall('GET', `/v1/household/buttons/${deviceId}`, household);
+      expect(button.body.rhythm).toEqual({});
+      expect(button.body.settings).toMatchObject({ timeZone: 'Europe/Paris', learnRhythm: false });
+    }
+    await axe('household settings en');
+    await screenshots(page, 'household-settings-en');
+
+    await speak('fr');
+    await form
+      .getByLabel('Apprendre mon rythme de commande à partir de mes commandes livrées')
+      .check();
+    await form.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+    await page.getByText('Enregistré pour tous les boutons.').waitFor();
+    // Learning again, from nothing: what was learned before stays forgotten.
+    await page
+      .locator('tr[data-device="demo-1"] .next-need', { hasText: 'pas encore assez de commandes' })
+      .waitFor();
+    await axe('household settings fr');
+    await screenshots(page, 'household-settings-fr');
+    const settings = await apiCall('GET', '/v1/household/settings', household);
+    expect(settings.body).toEqual({
+      timeZone: 'Europe/Paris',
+      quietHours: null,
+      learnRhythm: true,
+    });
+  });
+
   it('support: held and flagged orders across the queue, oldest first; one reason cancels several, each audited', async () => {
     const settings = (deviceId: string, body: unknown) =>
       apiCall('PATCH', `/v1/household/buttons/${deviceId}/settings`, household, body);

@@ -1,20 +1,24 @@
 /** Brand routes: SKUs, button fleet, fulfilment. Every lookup is scoped to the token's brand. */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../core/errors.ts';
-import { collectAll } from '../../core/households/collect.ts';
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../../core/model.ts';
+import { insightOf, insightRange, totalsOf } from '../../core/insight/brand-stats.ts';
+import type { Order } from '../../core/model.ts';
+import type { WebhookDelivery, WebhookEndpoint } from '../../core/webhooks/webhooks.ts';
 import type { ApiEnv } from '../env.ts';
 import { idempotent } from '../idempotent.ts';
 import { bearer, body, errorResponses, idempotencyHeader, json } from '../openapi.ts';
 import {
   BindSkuSchema,
+  BrandInsightSchema,
   BrandOrdersQuery,
   BrandTotalsSchema,
   ButtonPage,
   ButtonSchema,
   DeviceId,
   FulfilmentPage,
+  InsightQuery,
   NewSkuSchema,
+  NewWebhookEndpointSchema,
   OrderId,
   OrderPage,
   OrderSchema,
@@ -25,6 +29,13 @@ import {
   SkuId,
   SkuPage,
   SkuSchema,
+  WebhookDeliveryId,
+  WebhookDeliveryPage,
+  WebhookDeliverySchema,
+  WebhookEndpointId,
+  WebhookEndpointSchema,
+  WebhookSecretSchema,
+  WebhooksSchema,
 } from '../schemas.ts';
 import type { Services } from '../services.ts';
 import { buttonView } from '../views.ts';
@@ -34,7 +45,6 @@ const common = { tags, security: bearer };
 const SkuParam = z.object({ skuId: SkuId });
 const DeviceParam = z.object({ deviceId: DeviceId });
 const OrderParam = z.object({ orderId: OrderId });
-const REVENUE_STATUSES: OrderStatus[] = ['CONFIRMED', 'SHIPPED', 'DELIVERED'];
 
 export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
   const { stores } = s.deps;
@@ -289,27 +299,156 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
     }),
     async (c) => {
       const brandId = brandOf(c);
-      const byStatus = Object.fromEntries(ORDER_STATUSES.map((st) => [st, 0])) as Record<
-        OrderStatus,
-        number
-      >;
-      const revenueCents: Record<string, number> = {};
-      let orders = 0;
-      let units = 0;
-      for (const status of ORDER_STATUSES) {
-        const all = await collectAll((page) =>
-          stores.orders.listBrandOrders(brandId, status, page),
-        );
-        byStatus[status] = all.length;
-        orders += all.length;
-        if (!REVENUE_STATUSES.includes(status)) continue;
-        for (const order of all) {
-          units += order.quantity;
-          revenueCents[order.currency] =
-            (revenueCents[order.currency] ?? 0) + order.quantity * order.unitPriceCents;
-        }
-      }
-      return c.json({ brandId, orders, units, revenueCents, byStatus }, 200);
+      return c.json(totalsOf(brandId, await stores.stats.buckets(brandId)), 200);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/insight',
+      summary: 'Orders per day per SKU and cancellations per SKU, from maintained statistics',
+      request: { query: InsightQuery },
+      responses: { 200: json(BrandInsightSchema, 'the insight'), ...errorResponses },
+    }),
+    async (c) => {
+      const brandId = brandOf(c);
+      const query = c.req.valid('query');
+      const range = insightRange(s.deps.clock.now(), query);
+      return c.json(insightOf(brandId, range, await stores.stats.buckets(brandId, range)), 200);
+    },
+  );
+
+  // --- Webhooks ---
+  const EndpointParam = z.object({ endpointId: WebhookEndpointId });
+  const DeliveryParam = z.object({ deliveryId: WebhookDeliveryId });
+  const endpointView = (e: WebhookEndpoint) => ({
+    endpointId: e.endpointId,
+    url: e.url,
+    eventTypes: e.eventTypes,
+    createdAt: e.createdAt,
+  });
+  const deliveryView = ({ body: _body, brandId: _brand, ...d }: WebhookDelivery) => d;
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/webhooks',
+      summary: 'The brand’s webhook endpoints and which secrets sign',
+      responses: { 200: json(WebhooksSchema, 'endpoints and secret ids'), ...errorResponses },
+    }),
+    async (c) => {
+      const brandId = brandOf(c);
+      const [endpoints, secrets] = await Promise.all([
+        stores.webhooks.listEndpoints(brandId),
+        stores.webhooks.getSecrets(brandId),
+      ]);
+      const now = s.deps.clock.now();
+      const overlapping = secrets?.previous && (secrets.previousUntil ?? 0) > now;
+      return c.json(
+        {
+          endpoints: endpoints.map(endpointView),
+          secret: secrets
+            ? {
+                secretId: secrets.current.secretId,
+                createdAt: secrets.current.createdAt,
+                previousSecretId: overlapping ? (secrets.previous?.secretId ?? null) : null,
+                previousUntil: overlapping ? secrets.previousUntil : null,
+              }
+            : null,
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/brand/webhooks/endpoints',
+      summary: 'Register an HTTPS endpoint for the chosen event types',
+      request: body(NewWebhookEndpointSchema),
+      responses: { 201: json(WebhookEndpointSchema, 'the endpoint'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(endpointView(await s.webhooks.addEndpoint(brandOf(c), c.req.valid('json'))), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'delete',
+      path: '/v1/brand/webhooks/endpoints/{endpointId}',
+      summary: 'Remove an endpoint (deliveries already queued still run)',
+      request: { params: EndpointParam },
+      responses: {
+        200: json(z.object({ deleted: z.literal(true) }), 'removed'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      await s.webhooks.removeEndpoint(brandOf(c), c.req.valid('param').endpointId);
+      return c.json({ deleted: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/brand/webhooks/secret',
+      summary: 'Create or rotate the signing secret (the previous one signs for 24 more hours)',
+      responses: {
+        201: json(WebhookSecretSchema, 'the new secret, shown once'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const secrets = await s.webhooks.rotateSecret(brandOf(c));
+      c.header('Cache-Control', 'no-store');
+      return c.json(
+        {
+          secretId: secrets.current.secretId,
+          secret: secrets.current.secret,
+          previousSecretId: secrets.previous?.secretId ?? null,
+          previousUntil: secrets.previousUntil,
+        },
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/brand/webhooks/dead-letters',
+      summary: 'Deliveries that failed for 24 hours, newest first',
+      request: { query: PageQuery },
+      responses: { 200: json(WebhookDeliveryPage, 'a page of deliveries'), ...errorResponses },
+    }),
+    async (c) => {
+      const page = await stores.webhooks.listDeadDeliveries(brandOf(c), c.req.valid('query'));
+      return c.json({ items: page.items.map(deliveryView), cursor: page.cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'post',
+      path: '/v1/brand/webhooks/dead-letters/{deliveryId}/replay',
+      summary: 'Queue a dead-lettered delivery again (a new 24-hour run of retries)',
+      request: { params: DeliveryParam },
+      responses: { 200: json(WebhookDeliverySchema, 'the queued delivery'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        deliveryView(await s.webhooks.replay(brandOf(c), c.req.valid('param').deliveryId)),
+        200,
+      ),
   );
 }

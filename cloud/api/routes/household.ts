@@ -17,6 +17,8 @@ import {
   ExportSchema,
   HouseholdButtonPage,
   HouseholdButtonSchema,
+  HouseholdGuardChangesSchema,
+  HouseholdGuardSchema,
   HouseholdSchema,
   NotificationPage,
   OrderId,
@@ -95,6 +97,31 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
     },
   );
 
+  // --- Guard settings (every button) ---
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/household/settings',
+      summary: 'Read the household’s time zone, quiet hours and learning',
+      responses: { 200: json(HouseholdGuardSchema, 'the settings'), ...errorResponses },
+    }),
+    async (c) => c.json(await s.guard.get(householdOf(c)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...common,
+      method: 'patch',
+      path: '/v1/household/settings',
+      summary:
+        'Change the household’s time zone, quiet hours or learning, on every button it holds (learning off forgets what was learned)',
+      request: body(HouseholdGuardChangesSchema),
+      responses: { 200: json(HouseholdGuardSchema, 'the settings'), ...errorResponses },
+    }),
+    async (c) => c.json(await s.guard.update(householdOf(c), c.req.valid('json')), 200),
+  );
+
   // --- Buttons ---
   app.openapi(
     createRoute({
@@ -108,7 +135,10 @@ export function householdRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       responses: { 201: json(HouseholdButtonSchema, 'the claimed button'), ...errorResponses },
     }),
     async (c) => {
-      const button = await s.fleet.claim(householdOf(c), c.req.valid('json').claimCode);
+      const householdId = householdOf(c);
+      const claimed = await s.fleet.claim(householdId, c.req.valid('json').claimCode);
+      await s.guard.applyTo(householdId, claimed.deviceId);
+      const button = await s.fleet.get(claimed.deviceId, { householdId });
       return c.json(await viewOf(button), 201);
     },
   );

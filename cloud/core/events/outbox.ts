@@ -23,6 +23,15 @@ export interface OutboxStore {
 
 const DRAIN_BATCH = 100;
 
+/** One sink that hands every batch to each of `sinks` in turn (a failure stops the batch). */
+export function fanOut(sinks: readonly EventSink[]): EventSink {
+  return {
+    async emit(events) {
+      for (const sink of sinks) await sink.emit(events);
+    },
+  };
+}
+
 export class OutboxRelay {
   constructor(private readonly sink: EventSink) {}
 

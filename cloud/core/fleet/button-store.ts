@@ -36,6 +36,11 @@ export interface ButtonStore {
    * when the button was not that household's.
    */
   releaseHousehold(deviceId: string, householdId: string): Promise<string | null | undefined>;
+  /**
+   * Forgets what was learned from the household's orders on this button (the rhythm, and the
+   * reminder timer it set); false when the button is not that household's.
+   */
+  forgetRhythm(deviceId: string, householdId: string): Promise<boolean>;
 }
 
 export type ButtonOwner = { brandId: string } | { householdId: string } | 'any';

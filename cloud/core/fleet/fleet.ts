@@ -197,7 +197,18 @@ export class Fleet {
     if (changes.skuId !== undefined && changes.skuId !== button.settings.skuId) {
       patch.acceptedPriceCents = null;
     }
-    return this.patch(deviceId, { householdId }, patch);
+    const patched = await this.patch(deviceId, { householdId }, patch);
+    if (changes.learnRhythm !== false) return patched;
+    // Learning switched off: what was learned is forgotten too, not merely ignored.
+    await this.forget(householdId, deviceId);
+    return this.get(deviceId, { householdId });
+  }
+
+  /** Forgets the rhythm learned on one of the household's buttons. */
+  async forget(householdId: string, deviceId: string): Promise<void> {
+    if (!(await this.buttons.forgetRhythm(deviceId, householdId))) {
+      throw new NotFoundError('button', deviceId);
+    }
   }
 
   /** Erasure: detaches the button and deletes its claim record, so the code is gone too. */

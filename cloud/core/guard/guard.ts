@@ -26,10 +26,17 @@ export interface GuardInput {
   now: number;
 }
 
+/** An open order by id, with when it was placed (its place in the support queue). */
+export interface OpenOrderRef {
+  orderId: string;
+  placedAt: number;
+}
+
 export type GuardVerdict =
   | { kind: 'pass' }
   | { kind: 'disabled' }
-  | { kind: 'burst' }
+  /** `repeats`: the open order the press repeats (support sees it flagged BURST). */
+  | { kind: 'burst'; repeats: OpenOrderRef }
   | { kind: 'confirm'; guard: OrderGuard }
   | { kind: 'flag'; guard: OrderGuard };
 
@@ -42,8 +49,8 @@ const because = (reason: OrderGuard['reason']): OrderGuard => ({
 export function guardPress(input: GuardInput): GuardVerdict {
   const { settings, now } = input;
   if (settings.childLock === 'disabled') return { kind: 'disabled' };
-  const burst = settings.burstWindowSeconds * 1000;
-  if (input.open.some((order) => now - order.placedAt < burst)) return { kind: 'burst' };
+  const repeats = repeatedOrder(settings, input.open, now);
+  if (repeats) return { kind: 'burst', repeats };
   if (settings.childLock === 'confirm') return { kind: 'confirm', guard: because('CHILD_LOCK') };
   const quiet = settings.quietHours;
   if (
@@ -59,6 +66,19 @@ export function guardPress(input: GuardInput): GuardVerdict {
     return { kind: 'flag', guard: because('CANCELLED_THEN_REORDERED') };
   }
   return { kind: 'pass' };
+}
+
+/** The newest open order a press at `now` repeats (inside the burst window), if any. */
+export function repeatedOrder(
+  settings: ButtonSettings,
+  open: readonly Order[],
+  now: number,
+): OpenOrderRef | null {
+  const window = settings.burstWindowSeconds * 1000;
+  const repeated = open
+    .filter((order) => now - order.placedAt < window)
+    .sort((a, b) => b.placedAt - a.placedAt)[0];
+  return repeated ? { orderId: repeated.orderId, placedAt: repeated.placedAt } : null;
 }
 
 /** A press before `earlyReorderPct` % of the usual interval has passed since the last order. */

@@ -9,7 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
 import type { ButtonStore } from '../fleet/button-store.ts';
 import type { Fleet } from '../fleet/fleet.ts';
-import type { Button, Household, Order } from '../model.ts';
+import {
+  type Button,
+  DEFAULT_HOUSEHOLD_GUARD,
+  type Household,
+  type HouseholdGuardSettings,
+  type Order,
+} from '../model.ts';
 import type { Notification, NotificationStore } from '../notifications/notification-store.ts';
 import type { Subscription, Subscriptions } from '../notifications/subscriptions.ts';
 import type { OrderStore } from '../orders/order-store.ts';
@@ -19,6 +25,7 @@ import type { OrderActions } from './order-actions.ts';
 
 export interface HouseholdExport {
   household: Household | null;
+  guardSettings: HouseholdGuardSettings;
   buttons: Button[];
   orders: Order[];
   notifications: Notification[];
@@ -51,6 +58,7 @@ export class HouseholdAccount {
     const { households, buttons, orders, notifications, subscriptions } = this.deps;
     return {
       household: await households.getHousehold(householdId),
+      guardSettings: (await households.getGuardSettings(householdId)) ?? DEFAULT_HOUSEHOLD_GUARD,
       buttons: await collectAll((page) => buttons.listHouseholdButtons(householdId, page)),
       orders: await collectAll((page) => orders.listHouseholdOrders(householdId, page)),
       notifications: await collectAll((page) => notifications.listNotifications(householdId, page)),

@@ -29,6 +29,7 @@ type Sentences = Record<OrderEventType, (p: Parts) => string> & {
   quietHours: (p: Parts) => string;
   childLock: (p: Parts) => string;
   firstOrder: (p: Parts) => string;
+  reminder: (p: Parts) => string;
 };
 
 const SENTENCES: Record<Locale, Sentences> = {
@@ -51,6 +52,8 @@ const SENTENCES: Record<Locale, Sentences> = {
     childLock: (p) =>
       `The child lock is holding an order of ${p.item} at ${p.price}. Confirm or ignore.`,
     firstOrder: (p) => `Your first order of ${p.item} at ${p.price} needs your confirmation.`,
+    reminder: (p) =>
+      `Running low on ${p.name}? You usually order it ${p.every}; the last order was ${p.since}. Press the button to order more.`,
   },
   fr: {
     OrderPlaced: (p) => `Commande passée : ${p.item} à ${p.price}.`,
@@ -72,6 +75,8 @@ const SENTENCES: Record<Locale, Sentences> = {
       `Le verrouillage enfant retient une commande de ${p.item} à ${p.price}. Confirmez ou ignorez.`,
     firstOrder: (p) =>
       `Votre première commande de ${p.item} à ${p.price} attend votre confirmation.`,
+    reminder: (p) =>
+      `Bientôt à court de ${p.name} ? Vous en commandez habituellement ${p.every} ; la dernière commande date d’${p.since}. Appuyez sur le bouton pour en recommander.`,
   },
 };
 
@@ -133,6 +138,27 @@ export function textsFor(event: OrderEvent): Texts {
   const texts = {} as Texts;
   for (const locale of LOCALES) {
     texts[locale] = sentenceFor(event, SENTENCES[locale])(partsFor(event.order, reason, locale));
+  }
+  return texts;
+}
+
+/** The next-need reminder, in every language. */
+export function reminderTexts(input: {
+  name: string;
+  usualIntervalDays: number;
+  daysSinceLast: number;
+}): Texts {
+  const texts = {} as Texts;
+  for (const locale of LOCALES) {
+    texts[locale] = SENTENCES[locale].reminder({
+      name: input.name,
+      item: input.name,
+      price: '',
+      accepted: null,
+      reason: null,
+      every: everyDays(input.usualIntervalDays, locale),
+      since: daysAgo(input.daysSinceLast, locale),
+    });
   }
   return texts;
 }

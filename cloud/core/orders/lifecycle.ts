@@ -2,7 +2,7 @@
  * The order state machine. Pure: takes an order and returns the next one, or
  * throws IllegalTransitionError. Storage applies the result with a condition on the old status.
  *
- *   NEEDS_CONFIRMATION → PLACED | CANCELLED | EXPIRED
+ *   NEEDS_CONFIRMATION → PLACED (the cancel window restarts at confirmation) | CANCELLED | EXPIRED
  *   PLACED → CONFIRMED | CANCELLED
  *   CONFIRMED → SHIPPED | CANCELLED (support only: "any order not yet shipped")
  *   SHIPPED → DELIVERED
@@ -64,5 +64,10 @@ export function transition(
   }
   const entry =
     reason === undefined ? { status: to, at, actor } : { status: to, at, actor, reason };
-  return { ...order, status: to, history: [...order.history, entry] };
+  const next = { ...order, status: to, history: [...order.history, entry] };
+  // A confirmed order gets its whole cancel window, counted from the confirmation.
+  if (order.status === 'NEEDS_CONFIRMATION' && to === 'PLACED') {
+    next.cancelDeadline = at + order.cancelWindowMinutes * 60_000;
+  }
+  return next;
 }

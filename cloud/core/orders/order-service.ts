@@ -10,7 +10,8 @@ import {
   IllegalTransitionError,
   NotFoundError,
 } from '../errors.ts';
-import type { Actor, Order, OrderStatus } from '../model.ts';
+import type { OpenOrderRef } from '../guard/guard.ts';
+import type { Actor, Order, OrderGuard, OrderStatus } from '../model.ts';
 import type { Clock, Log } from '../ports.ts';
 import { insideCancelWindow, isOpen, transition } from './lifecycle.ts';
 import type { OrderStore } from './order-store.ts';
@@ -61,6 +62,14 @@ export class OrderService {
         throw new IllegalTransitionError(order.orderId, order.status, 'CANCELLED');
       }
     });
+  }
+
+  /**
+   * Shows an open order to support with `guard` as the reason, unless it already has one or
+   * has moved past what support can cancel; true when this call flagged it.
+   */
+  flag(order: OpenOrderRef, guard: OrderGuard): Promise<boolean> {
+    return this.deps.orders.flagOrder(order, guard);
   }
 
   ship(orderId: string, actor: Actor): Promise<Order> {

@@ -3,7 +3,8 @@
  * Adapters: DynamoOrderStore (cloud/store) and MemoryOrderStore (unit tests), both run the
  * same contract suite.
  */
-import type { Order, OrderStatus, PressLogEntry } from '../model.ts';
+import type { OpenOrderRef } from '../guard/guard.ts';
+import type { Order, OrderGuard, OrderStatus, PressLogEntry } from '../model.ts';
 import type { Page, PageRequest } from '../page.ts';
 
 export interface OrderStore {
@@ -14,6 +15,11 @@ export interface OrderStore {
   listBrandOrders(brandId: string, status: OrderStatus, page: PageRequest): Promise<Page<Order>>;
   /** The support queue (see support-queue.ts): flagged orders not yet shipped, oldest first. */
   listFlagged(page: PageRequest): Promise<Page<Order>>;
+  /**
+   * Sets `guard` on the order (putting it in the support queue) if it has none and support may
+   * still cancel it; false otherwise (so at most one call flags it).
+   */
+  flagOrder(order: OpenOrderRef, guard: OrderGuard): Promise<boolean>;
   /** Writes `next` if the stored order still has status `expectedStatus`; false when it had changed. */
   saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean>;
   /**

@@ -4,7 +4,7 @@
  */
 import type { Order, OrderStatus } from '../model.ts';
 
-const CANCELLABLE_BY_SUPPORT: readonly OrderStatus[] = [
+export const CANCELLABLE_BY_SUPPORT: readonly OrderStatus[] = [
   'NEEDS_CONFIRMATION',
   'PLACED',
   'CONFIRMED',

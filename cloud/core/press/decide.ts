@@ -4,7 +4,7 @@
  * Pure: the service applies the decision with one conditional claim on the button.
  */
 import type { Press } from '#shared/index';
-import { guardPress } from '../guard/guard.ts';
+import { guardPress, type OpenOrderRef, repeatedOrder } from '../guard/guard.ts';
 import type { GuardReason, Order, Sku } from '../model.ts';
 import { orderIdFor } from '../model.ts';
 import type { LoadedButton } from './press-store.ts';
@@ -19,6 +19,8 @@ export type Decision =
       kind: 'answer';
       outcome: 'IN_PROGRESS' | 'OUT_OF_STOCK' | 'UNBOUND' | 'REJECTED';
       reason?: GuardReason;
+      /** For a burst: the open order the press repeats, to flag for support. */
+      flag?: OpenOrderRef;
     };
 
 /** True when `price` exceeds the accepted price by more than the allowed percentage. */
@@ -45,8 +47,13 @@ export function decide(button: LoadedButton, sku: Sku | null, press: Press, now:
     return { kind: 'answer', outcome: 'UNBOUND' };
   }
   if (!sku.inStock) return { kind: 'answer', outcome: 'OUT_OF_STOCK' };
-  if (button.open.length >= settings.maxOpenOrders)
-    return { kind: 'answer', outcome: 'IN_PROGRESS' };
+  if (button.open.length >= settings.maxOpenOrders) {
+    // A full button pressed again within the burst window: the same intent, shown to support.
+    const repeats = repeatedOrder(settings, button.open, now);
+    return repeats
+      ? { kind: 'answer', outcome: 'IN_PROGRESS', reason: 'BURST', flag: repeats }
+      : { kind: 'answer', outcome: 'IN_PROGRESS' };
+  }
   const verdict = guardPress({
     settings,
     skuId: sku.skuId,
@@ -57,7 +64,9 @@ export function decide(button: LoadedButton, sku: Sku | null, press: Press, now:
   });
   if (verdict.kind === 'disabled')
     return { kind: 'answer', outcome: 'REJECTED', reason: 'CHILD_LOCK' };
-  if (verdict.kind === 'burst') return { kind: 'answer', outcome: 'IN_PROGRESS', reason: 'BURST' };
+  if (verdict.kind === 'burst') {
+    return { kind: 'answer', outcome: 'IN_PROGRESS', reason: 'BURST', flag: verdict.repeats };
+  }
 
   // The accepted price belongs to the bound SKU; a second action of another SKU has none yet.
   const isPrimary = action.skuId === settings.skuId;

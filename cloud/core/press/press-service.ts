@@ -15,6 +15,8 @@
  * exists the order stores read the order from the button. So duplicates, retries and crashes
  * between any two calls end in the same outcome and at most one order, with no lock that a
  * timeout could leave stuck.
+ * The first press of a burst also flags the order it repeats for support (one conditional
+ * write, made before that press's record so a repair of the record repeats it).
  */
 import {
   type Ack,
@@ -28,6 +30,7 @@ import {
   verifyPress,
 } from '#shared/index';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
+import type { OpenOrderRef } from '../guard/guard.ts';
 import type { Order, PressLogEntry } from '../model.ts';
 import { isOpen } from '../orders/lifecycle.ts';
 import type { OrderService } from '../orders/order-service.ts';
@@ -35,7 +38,13 @@ import type { AckPublisher, Clock, KeySource, Log } from '../ports.ts';
 import { decide } from './decide.ts';
 import { type PressEvent, payloadText } from './press-event.ts';
 import { pressState } from './press-state.ts';
-import type { LoadedButton, PressStore, RecentDecision, StoredPress } from './press-store.ts';
+import {
+  committedPressEntry,
+  type LoadedButton,
+  type PressStore,
+  type RecentDecision,
+  type StoredPress,
+} from './press-store.ts';
 import { RejectionBudget } from './rejection-budget.ts';
 
 export interface PressServiceDeps {
@@ -167,6 +176,7 @@ export class PressService {
               outcome: decision.outcome,
               reason: decision.reason ?? null,
               orderId: null,
+              ...flagOnce(button, decision.flag),
             };
       const recentList = [...button.recent, recent].slice(-RECENT_DECISIONS);
       if (await this.deps.store.claim({ ...base, recent: recentList })) {
@@ -182,7 +192,7 @@ export class PressService {
    * write is conditional on absence. Returns how many items it wrote.
    */
   async finishCommitted(deviceId: string): Promise<number> {
-    const { button } = await this.deps.store.loadContext(deviceId, 0);
+    const { button } = await this.deps.store.loadContext(deviceId);
     if (!button) return 0;
     let written = 0;
     const owed = [
@@ -256,6 +266,7 @@ export class PressService {
   private async completeDecision(delivery: Delivery, decision: RecentDecision): Promise<Settled> {
     const { outcome: decided, reason: why, orderId: named } = decision;
     const entry: PressLogEntry = { ...delivery, outcome: decided, reason: why, orderId: named };
+    if (decision.flag) await this.flagBurst(decision.flag, delivery.deviceId);
     if (decision.outcome !== 'CANCELLED' || !decision.orderId) {
       const { outcome, reason, orderId } = decision;
       return { outcome, reason, orderId, duplicate: false, followUp: { kind: 'record', entry } };
@@ -280,6 +291,30 @@ export class PressService {
     return followUp.kind === 'order'
       ? this.deps.store.createOrder(followUp.order, followUp.entry)
       : this.deps.store.recordPress(followUp.entry);
+  }
+
+  /**
+   * A burst shows its open order to support (reason BURST) with one conditional write, which a
+   * retry or a later press of the burst finds done; an order the guard already held or flagged
+   * keeps its reason.
+   */
+  private async flagBurst(order: OpenOrderRef, deviceId: string): Promise<void> {
+    const { orderId } = order;
+    const flagged = await this.deps.orders.flag(order, {
+      reason: 'BURST',
+      usualIntervalDays: null,
+      daysSinceLast: null,
+    });
+    if (flagged) this.deps.log.info('burst flagged for support', { orderId, device: deviceId });
+    // The order's item may still be owed by a delivery that died after its ack: write it, then flag.
+    else if (await this.writeOwedOrder(deviceId, orderId)) await this.flagBurst(order, deviceId);
+  }
+
+  /** Writes the item of an order committed on its button, if still owed; true when written. */
+  private async writeOwedOrder(deviceId: string, orderId: string): Promise<boolean> {
+    const { button } = await this.deps.store.loadContext(deviceId);
+    const order = button?.open.find((open) => open.orderId === orderId);
+    return order ? this.deps.store.createOrder(order, committedPressEntry(order)) : false;
   }
 
   /** True when the order is (now) cancelled; false when it had moved past cancelling. */
@@ -410,6 +445,14 @@ function delivery(v: Verified): Delivery {
     batteryMv: v.press.battery_mv,
     attempt: v.press.attempt,
   };
+}
+
+/** Only the burst's first press flags: later ones find its decision among the recent ones. */
+function flagOnce(button: LoadedButton, order: OpenOrderRef | undefined) {
+  if (order === undefined) return {};
+  return button.recent.some((recent) => recent.flag?.orderId === order.orderId)
+    ? {}
+    : { flag: order };
 }
 
 function fromStored(stored: StoredPress): Settled {

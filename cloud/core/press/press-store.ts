@@ -3,6 +3,7 @@
  * calls per press is visible here (and in the benchmark): load context, claim (the commit point;
  * the ack goes out after it), then one write that follows from the claim.
  */
+import type { OpenOrderRef } from '../guard/guard.ts';
 import type { RhythmBook } from '../guard/rhythm.ts';
 import type { Button, Order, PressLogEntry, Sku } from '../model.ts';
 
@@ -12,6 +13,8 @@ export interface RecentDecision {
   outcome: PressLogEntry['outcome'];
   reason: PressLogEntry['reason'];
   orderId: string | null;
+  /** A burst's open order, flagged BURST for support when the decision completes (idempotent). */
+  flag?: OpenOrderRef;
 }
 
 /** The button as the press path reads it: with its recent decisions and the household's rhythm. */
@@ -44,8 +47,11 @@ export interface Claim {
 export type StoredPress = { kind: 'order'; order: Order } | { kind: 'press'; entry: PressLogEntry };
 
 export interface PressStore {
-  /** The button, its SKU and what is stored for (device, seq): one call when the SKU is known. */
-  loadContext(deviceId: string, seq: number): Promise<PressContext>;
+  /**
+   * The button, its SKU and, when `seq` is given, what is stored for (device, seq): one call when
+   * the SKU is known.
+   */
+  loadContext(deviceId: string, seq?: number): Promise<PressContext>;
   getSku(brandId: string, skuId: string): Promise<Sku | null>;
   /** The order or press record stored for (device, seq), if any. */
   findPress(deviceId: string, seq: number): Promise<StoredPress | null>;

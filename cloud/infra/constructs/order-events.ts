@@ -1,12 +1,14 @@
 /**
  * Order events in AWS: the table's stream → the outbox Lambda → the order-event bus → a rule →
- * the notification Lambda (household notifications in the table, SNS for its subscribers).
+ * the notification Lambda (household notifications in the table, SNS for its subscribers), and
+ * a second rule → the statistics Lambda (brand statistics buckets), a third → the webhooks
+ * Lambda (delivery queue), which a schedule also runs to post due deliveries.
  * Every hop retries and ends in the dead-letter queue; events carry stable ids, so a retry that
  * repeats one is harmless.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { type EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { type EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
@@ -32,6 +34,8 @@ export interface OrderEventsProps {
 export class OrderEvents extends Construct {
   readonly outbox: RestockFunction;
   readonly notify: RestockFunction;
+  readonly stats: RestockFunction;
+  readonly webhooks: RestockFunction;
 
   constructor(scope: Construct, id: string, props: OrderEventsProps) {
     super(scope, id);
@@ -104,6 +108,75 @@ export class OrderEvents extends Construct {
           retryAttempts: 10,
           maxEventAge: Duration.hours(24),
           deadLetterQueue: deadLetters,
+        }),
+      ],
+    });
+
+    this.stats = new RestockFunction(this, 'Stats', {
+      entry: 'stats',
+      description: 'Counts order events into the brand statistics buckets, exactly once each',
+      environment: { TABLE_NAME: table.tableName },
+      deadLetterQueue: deadLetters,
+    });
+    // A bucket is read (its marker for one order) and updated under a condition; nothing else.
+    this.stats.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    new Rule(this, 'StatsRule', {
+      description: 'Every order event to the statistics Lambda',
+      eventBus: bus,
+      eventPattern: { source: [ORDER_EVENT_SOURCE] },
+      targets: [
+        new LambdaFunction(this.stats.fn, {
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: deadLetters,
+        }),
+      ],
+    });
+
+    this.webhooks = new RestockFunction(this, 'Webhooks', {
+      entry: 'webhooks',
+      description: 'Queues signed webhook deliveries for order events and posts the due ones',
+      environment: { TABLE_NAME: table.tableName },
+      timeout: Duration.seconds(60),
+      deadLetterQueue: deadLetters,
+    });
+    // Endpoints, secrets and deliveries: read, put under a condition, and the due queue (gsi3).
+    this.webhooks.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+        ],
+        resources: [table.tableArn, `${table.tableArn}/index/gsi3`],
+      }),
+    );
+    new Rule(this, 'WebhooksRule', {
+      description: 'Every order event to the webhook queue',
+      eventBus: bus,
+      eventPattern: { source: [ORDER_EVENT_SOURCE] },
+      targets: [
+        new LambdaFunction(this.webhooks.fn, {
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: deadLetters,
+        }),
+      ],
+    });
+    new Rule(this, 'WebhooksSchedule', {
+      description: 'Posts the due webhook deliveries every minute',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      // A missed run is covered by the next one: deliveries wait in the table, not in the event.
+      targets: [
+        new LambdaFunction(this.webhooks.fn, {
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(1),
         }),
       ],
     });

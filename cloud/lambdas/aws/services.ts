@@ -6,8 +6,10 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DerivedKeySource, LazyKeySource } from '../../core/keys.ts';
 import { OrderService } from '../../core/orders/order-service.ts';
 import { systemClock } from '../../core/ports.ts';
+import { Reminders } from '../../core/reminders/reminders.ts';
 import { nodeSha256 } from '../../core/sha256.ts';
 import { DynamoOrderStore } from '../../store/dynamo/dynamo-order-store.ts';
+import { DynamoReminderStore } from '../../store/dynamo/dynamo-reminder-store.ts';
 import { openTable } from '../../store/dynamo/table.ts';
 import { requireEnv } from './environment.ts';
 import { loadMasterKeys } from './master-keys.ts';
@@ -26,5 +28,10 @@ export function awsServices(serviceName: string) {
     const masters = await loadMasterKeys(secrets, requireEnv('MASTER_KEY_SECRET_ARN'));
     return new DerivedKeySource(masters.keys, nodeSha256);
   }, systemClock);
-  return { table, log, orderStore, orders, keySource };
+  const reminders = new Reminders({
+    store: new DynamoReminderStore(table),
+    clock: systemClock,
+    log,
+  });
+  return { table, log, orderStore, orders, reminders, keySource };
 }

@@ -125,7 +125,7 @@ export class DynamoButtonStore implements ButtonStore {
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.button(deviceId),
-          UpdateExpression: `SET householdId = :nobody, ${sets.join(', ')} REMOVE gsi1pk, gsi1sk, claimHash, rhythm`,
+          UpdateExpression: `SET householdId = :nobody, ${sets.join(', ')} REMOVE gsi1pk, gsi1sk, gsi3pk, gsi3sk, claimHash, rhythm`,
           ConditionExpression: 'householdId = :hh',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -137,6 +137,20 @@ export class DynamoButtonStore implements ButtonStore {
       if (isConditionFailure(error)) return undefined;
       return guarded('releaseHousehold', () => Promise.reject(error));
     }
+  }
+
+  forgetRhythm(deviceId: string, householdId: string): Promise<boolean> {
+    return conditional('forgetRhythm', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.button(deviceId),
+          UpdateExpression: 'REMOVE rhythm, gsi3pk, gsi3sk',
+          ConditionExpression: 'householdId = :hh',
+          ExpressionAttributeValues: { ':hh': householdId },
+        }),
+      ),
+    );
   }
 
   private async queryIndex(

@@ -1,7 +1,7 @@
 /** DynamoDB adapter for HouseholdStore (keys.household). */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { HouseholdStore } from '../../core/households/household-store.ts';
-import type { Household } from '../../core/model.ts';
+import type { Household, HouseholdGuardSettings } from '../../core/model.ts';
 import { guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
@@ -32,9 +32,38 @@ export class DynamoHouseholdStore implements HouseholdStore {
   }
 
   async deleteHousehold(householdId: string): Promise<void> {
-    await guarded('deleteHousehold', () =>
+    for (const key of [keys.household(householdId), keys.householdGuard(householdId)]) {
+      await guarded('deleteHousehold', () =>
+        this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key: key })),
+      );
+    }
+  }
+
+  async getGuardSettings(householdId: string): Promise<HouseholdGuardSettings | null> {
+    const { Item } = await guarded('getGuardSettings', () =>
       this.table.doc.send(
-        new DeleteCommand({ TableName: this.table.name, Key: keys.household(householdId) }),
+        new GetCommand({
+          TableName: this.table.name,
+          Key: keys.householdGuard(householdId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!Item) return null;
+    return {
+      timeZone: Item.timeZone as string,
+      quietHours: (Item.quietHours as HouseholdGuardSettings['quietHours']) ?? null,
+      learnRhythm: Item.learnRhythm as boolean,
+    };
+  }
+
+  async putGuardSettings(householdId: string, settings: HouseholdGuardSettings): Promise<void> {
+    await guarded('putGuardSettings', () =>
+      this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: { ...keys.householdGuard(householdId), type: 'householdGuard', ...settings },
+        }),
       ),
     );
   }

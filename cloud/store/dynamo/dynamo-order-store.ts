@@ -1,8 +1,10 @@
 /** OrderStore on DynamoDB: lifecycle writes conditional on the old status, index queries for lists. */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
+import type { OpenOrderRef } from '../../core/guard/guard.ts';
+import type { Order, OrderGuard, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
+import { CANCELLABLE_BY_SUPPORT } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { committedPressEntry } from '../../core/press/press-store.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
@@ -64,10 +66,41 @@ export class DynamoOrderStore implements OrderStore {
     return this.queryOrders('gsi4', FLAGGED_PARTITION, '', true, page);
   }
 
+  async flagOrder(order: OpenOrderRef, guard: OrderGuard): Promise<boolean> {
+    const id = parseOrderId(order.orderId);
+    if (!id) return false;
+    const [first, second, third] = CANCELLABLE_BY_SUPPORT;
+    return conditional('flagOrder', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.press(id.deviceId, id.seq),
+          UpdateExpression: 'SET guard = :guard, gsi4pk = :flagged, gsi4sk = :queued',
+          ConditionExpression:
+            '#type = :order AND #status IN (:s1, :s2, :s3) AND (attribute_not_exists(guard) OR guard = :none)',
+          ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':guard': guard,
+            ':flagged': FLAGGED_PARTITION,
+            // As orderIndexKeys has it: the queue is oldest first by placement.
+            ':queued': `${timeKey(order.placedAt)}#${order.orderId}`,
+            ':order': 'order',
+            ':s1': first,
+            ':s2': second,
+            ':s3': third,
+            ':none': null,
+          },
+        }),
+      ),
+    );
+  }
+
   /**
    * Conditional on the old status. An order committed on its button whose item is not written
    * yet (it follows the press's ack) gets its item here, whole: the write that follows the ack
    * then finds it and leaves it alone, and the outbox publishes its history from the start.
+   * The support queue's entry leaves once support can no longer cancel; otherwise it stays as it
+   * is (a flag set since `next` was read must not be lost).
    */
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
     const item = toOrderItem(next, committedPressEntry(next));
@@ -80,7 +113,6 @@ export class DynamoOrderStore implements OrderStore {
       gsi2sk: item.gsi2sk,
       ...marker,
       ...(item.gsi3pk === undefined ? {} : { gsi3pk: item.gsi3pk, gsi3sk: item.gsi3sk }),
-      ...(item.gsi4pk === undefined ? {} : { gsi4pk: item.gsi4pk, gsi4sk: item.gsi4sk }),
     };
     const names: Record<string, string> = { '#type': 'type', '#status': 'status' };
     const values: Record<string, unknown> = { ':order': 'order', ':expected': expectedStatus };
@@ -101,7 +133,7 @@ export class DynamoOrderStore implements OrderStore {
     }
     const removed = [
       ...(item.gsi3pk === undefined ? ['gsi3pk', 'gsi3sk'] : []),
-      ...(item.gsi4pk === undefined ? ['gsi4pk', 'gsi4sk'] : []),
+      ...(CANCELLABLE_BY_SUPPORT.includes(next.status) ? [] : ['gsi4pk', 'gsi4sk']),
     ];
     return conditional('saveTransition', () =>
       this.table.doc.send(

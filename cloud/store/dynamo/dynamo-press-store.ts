@@ -53,16 +53,17 @@ export class DynamoPressStore implements PressStore {
     this.now = options.now ?? Date.now;
   }
 
-  async loadContext(deviceId: string, seq: number): Promise<PressContext> {
+  async loadContext(deviceId: string, seq?: number): Promise<PressContext> {
     const binding = this.bindings.get(deviceId);
     const cachedSku = binding ? this.cachedSku(binding.brandId, binding.skuId) : undefined;
-    const wanted = [keys.button(deviceId), keys.press(deviceId, seq)];
+    const pressKey = seq === undefined ? null : keys.press(deviceId, seq);
+    const wanted = pressKey ? [keys.button(deviceId), pressKey] : [keys.button(deviceId)];
     if (binding && cachedSku === undefined) wanted.push(keys.sku(binding.brandId, binding.skuId));
     const items = await batchGet(this.table, 'loadContext', wanted);
     const buttonItem = items.find((item) => item.sk === 'META');
     if (!buttonItem) return { button: null, sku: null, stored: null };
     const button = fromButtonItem(buttonItem) as LoadedButton;
-    const pressItem = items.find((item) => item.sk === keys.press(deviceId, seq).sk);
+    const pressItem = pressKey && items.find((item) => item.sk === pressKey.sk);
     const stored = pressItem ? storedPressOf(pressItem) : null;
     const skuId = button.settings.skuId;
     if (skuId === null) return { button, sku: null, stored };

@@ -8,11 +8,16 @@
  * |-------------------|--------------------|------------------------|---------------------------|---------------------------------------|-------------------------------|
  * | brand             | BRAND#{brand}      | META                   |                           |                                       |                               |
  * | SKU               | BRAND#{brand}      | SKU#{sku}              |                           |                                       |                               |
- * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          |                               |
+ * | webhook endpoint  | BRAND#{brand}      | HOOK#{endpoint}        |                           |                                       |                               |
+ * | webhook secrets   | BRAND#{brand}      | HOOKSECRETS            |                           |                                       |                               |
+ * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             |                           | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
+ * | brand statistics  | BRAND#{brand}      | STATS#{day}#{sku}#{shard} |                        |                                       |                               |
+ * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          | REMIND / {at:013}#{device}    |
  * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER#{0..15} / {deadline:013}#{id} |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
  * | household         | HH#{hh}            | META                   |                           |                                       |                               |
+ * | household guard   | HH#{hh}            | GUARD                  |                           |                                       |                               |
  * | notification      | HH#{hh}            | NOTE#{at:013}#{id}     |                           |                                       |                               |
  * | subscription      | HH#{hh}            | SUB#{id}               |                           |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
@@ -27,7 +32,9 @@
  *   open orders change in one conditional update, which enforces replay protection and the
  *   open-order cap atomically without transactions (dynalite has none).
  * - gsi3 holds only orders waiting on a timer (PLACED until the cancel window ends,
- *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline.
+ *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline. In its own partition
+ *   (`REMIND`) it holds the next-need reminder timers of buttons whose rhythm changed: set when a
+ *   delivery teaches the rhythm, moved by the sweep to the next-need date, removed once handled.
  * - Every order item is its own outbox (core/events): its history is the event log and
  *   `published` counts the events already published. In AWS the table's stream publishes them;
  *   tables without streams (dynalite) get one more sparse index, `outbox`, holding the orders
@@ -35,6 +42,9 @@
  *   declare it, so the marker costs no index write there.
  * - gsi4 holds only open orders the accidental-order guard held or flagged, not yet shipped
  *   (`FLAGGED` / `{placedAt:013}#{id}`): the support queue across households, oldest first.
+ * - Brand statistics (core/insight) are buckets per placement day × SKU × shard in the brand's
+ *   partition, maintained from order events; totals and insight query that range and never
+ *   read orders.
  * - Rejected presses get their own sort-key range so a forged or replayed press can never
  *   occupy the slot of a real sequence number.
  */
@@ -49,14 +59,28 @@ export const timeKey = (at: number) => pad(at, 13);
 export const keys = {
   brand: (brandId: string) => ({ pk: `BRAND#${brandId}`, sk: 'META' }),
   sku: (brandId: string, skuId: string) => ({ pk: `BRAND#${brandId}`, sk: `SKU#${skuId}` }),
+  stats: (b: { brandId: string; day: string; skuId: string; shard: number }) => ({
+    pk: `BRAND#${b.brandId}`,
+    sk: `STATS#${b.day}#${b.skuId}#${b.shard}`,
+  }),
   button: (deviceId: string) => ({ pk: `BTN#${deviceId}`, sk: 'META' }),
   press: (deviceId: string, seq: number) => ({ pk: `BTN#${deviceId}`, sk: seqKey(seq) }),
   rejection: (deviceId: string, at: number, nonce: string) => ({
     pk: `BTN#${deviceId}`,
     sk: `REJ#${timeKey(at)}#${nonce}`,
   }),
+  webhookEndpoint: (brandId: string, endpointId: string) => ({
+    pk: `BRAND#${brandId}`,
+    sk: `HOOK#${endpointId}`,
+  }),
+  webhookSecrets: (brandId: string) => ({ pk: `BRAND#${brandId}`, sk: 'HOOKSECRETS' }),
+  webhookDelivery: (brandId: string, deliveryId: string) => ({
+    pk: `HOOKDLV#${brandId}`,
+    sk: deliveryId,
+  }),
   claim: (codeHash: string) => ({ pk: `CLAIM#${codeHash}`, sk: 'META' }),
   household: (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'META' }),
+  householdGuard: (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'GUARD' }),
   notification: (householdId: string, at: number, id: string) => ({
     pk: `HH#${householdId}`,
     sk: `NOTE#${timeKey(at)}#${id}`,
@@ -68,6 +92,9 @@ export const keys = {
   audit: (at: number, id: string) => ({ pk: 'AUDIT', sk: `${timeKey(at)}#${id}` }),
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),
 } as const;
+
+export const REMINDER_PARTITION = 'REMIND';
+export const reminderKey = (at: number, deviceId: string) => `${timeKey(at)}#${deviceId}`;
 
 /**
  * Waiting orders spread over this many timer partitions (`TIMER#{0..15}`, by a hash of the order

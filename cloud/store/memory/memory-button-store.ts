@@ -72,7 +72,16 @@ export class MemoryButtonStore implements ButtonStore {
     record.settings = { ...record.settings, ...HOUSEHOLD_RESET };
     record.rhythm = {};
     record.claimHash = null;
+    this.table.reminderTimers.delete(deviceId);
     return claimHash;
+  }
+
+  async forgetRhythm(deviceId: string, householdId: string): Promise<boolean> {
+    const record = this.table.buttons.get(deviceId);
+    if (!record || record.householdId !== householdId) return false;
+    record.rhythm = {};
+    this.table.reminderTimers.delete(deviceId);
+    return true;
   }
 
   private list(partition: string, keep: (b: Button) => boolean, page: PageRequest) {

@@ -1,5 +1,5 @@
 import type { HouseholdStore } from '../../core/households/household-store.ts';
-import type { Household } from '../../core/model.ts';
+import type { Household, HouseholdGuardSettings } from '../../core/model.ts';
 import type { MemoryTable } from './memory-table.ts';
 
 export class MemoryHouseholdStore implements HouseholdStore {
@@ -16,5 +16,15 @@ export class MemoryHouseholdStore implements HouseholdStore {
 
   async deleteHousehold(householdId: string): Promise<void> {
     this.table.households.delete(householdId);
+    this.table.householdGuards.delete(householdId);
+  }
+
+  async getGuardSettings(householdId: string): Promise<HouseholdGuardSettings | null> {
+    const settings = this.table.householdGuards.get(householdId);
+    return settings ? structuredClone(settings) : null;
+  }
+
+  async putGuardSettings(householdId: string, settings: HouseholdGuardSettings): Promise<void> {
+    this.table.householdGuards.set(householdId, structuredClone(settings));
   }
 }

@@ -1,8 +1,9 @@
 /** OrderStore on the MemoryTable, with the same conditions as DynamoOrderStore. */
-import type { Order, OrderStatus, PressLogEntry } from '../../core/model.ts';
+import type { OpenOrderRef } from '../../core/guard/guard.ts';
+import type { Order, OrderGuard, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
-import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
+import { CANCELLABLE_BY_SUPPORT, isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { committedPressEntry } from '../../core/press/press-store.ts';
 import { timeKey } from '../dynamo/table-keys.ts';
@@ -48,6 +49,15 @@ export class MemoryOrderStore implements OrderStore {
   async listFlagged(request: PageRequest): Promise<Page<Order>> {
     const orders = this.table.allOrders().filter(isFlaggedForSupport);
     return pageOf('flagged', orders.sort(byKey(placedKey)), placedKey, request);
+  }
+
+  async flagOrder(order: OpenOrderRef, guard: OrderGuard): Promise<boolean> {
+    const id = parseOrderId(order.orderId);
+    const stored = id ? this.table.presses.get(pressKey(id.deviceId, id.seq)) : undefined;
+    if (stored?.kind !== 'order' || stored.order.guard) return false;
+    if (!CANCELLABLE_BY_SUPPORT.includes(stored.order.status)) return false;
+    stored.order = { ...stored.order, guard: clone(guard) };
+    return true;
   }
 
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {

@@ -2,12 +2,13 @@
 import { recordClosedOrder } from '../../core/guard/rhythm.ts';
 import type { Order, PressLogEntry, Sku } from '../../core/model.ts';
 import type { Claim, PressContext, PressStore, StoredPress } from '../../core/press/press-store.ts';
+import { reminderArmedAt } from '../../core/reminders/reminder-store.ts';
 import { clone, type MemoryTable, pressKey, skuKey } from './memory-table.ts';
 
 export class MemoryPressStore implements PressStore {
   constructor(private readonly table: MemoryTable) {}
 
-  async loadContext(deviceId: string, seq: number): Promise<PressContext> {
+  async loadContext(deviceId: string, seq?: number): Promise<PressContext> {
     const record = this.table.buttons.get(deviceId);
     if (!record) return { button: null, sku: null, stored: null };
     const { claimHash: _claimHash, ...button } = clone(record);
@@ -15,7 +16,7 @@ export class MemoryPressStore implements PressStore {
     return {
       button,
       sku: skuId === null ? null : await this.getSku(button.brandId, skuId),
-      stored: await this.findPress(deviceId, seq),
+      stored: seq === undefined ? null : await this.findPress(deviceId, seq),
     };
   }
 
@@ -77,4 +78,6 @@ export function releaseSlot(table: MemoryTable, order: Order): void {
   if (!button?.open.some((open) => open.seq === order.seq)) return;
   button.open = button.open.filter((open) => open.seq !== order.seq);
   button.rhythm = recordClosedOrder(button.rhythm, order, button.settings.learnRhythm);
+  const armAt = reminderArmedAt(order, button.settings.learnRhythm);
+  if (armAt !== null) table.reminderTimers.set(order.deviceId, armAt);
 }

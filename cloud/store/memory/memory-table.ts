@@ -8,10 +8,24 @@
 
 import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
 import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
-import type { AuditEntry, Button, Household, Order, PressLogEntry, Sku } from '../../core/model.ts';
+import type { StatsBucket } from '../../core/insight/stats-store.ts';
+import type {
+  AuditEntry,
+  Button,
+  Household,
+  HouseholdGuardSettings,
+  Order,
+  PressLogEntry,
+  Sku,
+} from '../../core/model.ts';
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
+import type {
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookSecrets,
+} from '../../core/webhooks/webhooks.ts';
 
 /** The button item: the API's attributes, the press path's (hwm, open, recent, rhythm) and the claim hash. */
 export type ButtonRecord = LoadedButton & { claimHash: string | null };
@@ -31,12 +45,21 @@ export class MemoryTable {
   readonly rejections: PressLogEntry[] = [];
   readonly claims = new Map<string, ClaimRecord>();
   readonly households = new Map<string, Household>();
+  readonly householdGuards = new Map<string, HouseholdGuardSettings>();
   readonly notifications: Notification[] = [];
   readonly subscriptions: Subscription[] = [];
   /** The outbox: how many of each order's events are published (absent = none). */
   readonly published = new Map<string, number>();
   readonly audit: AuditEntry[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** Brand statistics buckets, each with the events counted per order. */
+  readonly stats = new Map<string, StatsBucket & { counted: Record<string, number> }>();
+  /** Webhook endpoints by `{brand}/{endpoint}`, secrets by brand, deliveries by `{brand}/{id}`. */
+  readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
+  readonly webhookSecrets = new Map<string, WebhookSecrets>();
+  readonly webhookDeliveries = new Map<string, WebhookDelivery>();
+  /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
+  readonly reminderTimers = new Map<string, number>();
 
   /** Test fixture: a button item as it stands after registration and any presses. */
   putButton(button: Button): void {
@@ -75,8 +98,14 @@ export class MemoryTable {
       ['press', this.presses],
       ['claim', this.claims],
       ['household', this.households],
+      ['householdGuard', this.householdGuards],
       ['idempotency', this.idempotency],
+      ['reminder', this.reminderTimers],
       ['published', this.published],
+      ['stats', this.stats],
+      ['webhookEndpoint', this.webhookEndpoints],
+      ['webhookSecrets', this.webhookSecrets],
+      ['webhookDelivery', this.webhookDeliveries],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],

@@ -1,7 +1,8 @@
 /**
  * Household view: my orders (cancel while the window is open; confirm or decline what the
  * button held back), my buttons with their next-need hint and settings (limits, child lock,
- * quiet hours, learning), claiming a button and accepting its terms, notifications, export,
+ * quiet hours, learning), the household's own time zone, quiet hours and learning for every
+ * button, claiming a button and accepting its terms, notifications, export,
  * and account erasure with a confirmation step.
  */
 import type { Api } from './api.ts';
@@ -12,6 +13,8 @@ import { countdown, orderTotal, priceChange, statusBadge } from './orders.ts';
 import type {
   Erasure,
   HouseholdButton,
+  HouseholdGuard,
+  HouseholdGuardChanges,
   Notification,
   Order,
   SettingsChanges,
@@ -28,12 +31,13 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
     h('button', { type: 'button', onclick: () => void refresh() }, m.refresh),
   ]);
   const claim = panel(m.claimTitle, 'claim');
+  const guard = panel(m.householdGuardTitle, 'household-guard');
   const orders = panel(m.myOrders, 'orders');
   const notes = panel(m.notifications, 'notifications');
   const account = panel(m.myData, 'account');
 
   async function refresh(): Promise<void> {
-    await Promise.all([loadButtons(), loadOrders(), loadNotes()]);
+    await Promise.all([loadGuard(), loadButtons(), loadOrders(), loadNotes()]);
   }
 
   // --- Claiming a button and accepting its terms ---
@@ -105,6 +109,56 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
     } catch (error) {
       claim.say((error as Error).message, 'error');
     }
+  }
+
+  // --- The household's time zone, quiet hours and learning (every button) ---
+  async function loadGuard(): Promise<void> {
+    try {
+      fill(guard.body, guardForm(await api.get<HouseholdGuard>('/v1/household/settings')));
+    } catch (error) {
+      guard.say((error as Error).message, 'error');
+    }
+  }
+
+  function guardForm(s: HouseholdGuard): HTMLElement {
+    const zone = h('input', { name: 'timeZone', value: s.timeZone, autocomplete: 'off' });
+    const quietFrom = h('input', { name: 'quietFrom', type: 'time', value: s.quietHours?.from });
+    const quietTo = h('input', { name: 'quietTo', type: 'time', value: s.quietHours?.to });
+    const learn = h('input', { name: 'learnRhythm', type: 'checkbox', checked: s.learnRhythm });
+    const form = h(
+      'form',
+      { class: 'settings', 'data-form': 'household-guard' },
+      h('p', { class: 'hint' }, m.householdGuardIntro),
+      field(m.timeZone, zone),
+      field(m.quietFrom, quietFrom, m.quietHint),
+      field(m.quietTo, quietTo),
+      h('label', { class: 'check' }, learn, m.learn),
+      h('button', { type: 'submit' }, m.saveSettings),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const changes: HouseholdGuardChanges = {};
+      if (zone.value.trim() !== s.timeZone) changes.timeZone = zone.value.trim();
+      const quiet =
+        quietFrom.value && quietTo.value ? { from: quietFrom.value, to: quietTo.value } : null;
+      if (JSON.stringify(quiet) !== JSON.stringify(s.quietHours)) changes.quietHours = quiet;
+      if (learn.checked !== s.learnRhythm) changes.learnRhythm = learn.checked;
+      if (Object.keys(changes).length === 0) {
+        guard.say(m.householdGuardUnchanged);
+        return;
+      }
+      try {
+        const saved = await api.patch<HouseholdGuard>('/v1/household/settings', changes);
+        fill(guard.body, guardForm(saved));
+        guard.say(
+          changes.learnRhythm === false ? m.householdGuardForgotten : m.householdGuardSaved,
+        );
+        await loadButtons();
+      } catch (error) {
+        guard.say((error as Error).message, 'error');
+      }
+    });
+    return form;
   }
 
   // --- Buttons ---
@@ -411,6 +465,7 @@ export function householdView(api: Api, signOut: () => void): HTMLElement {
     { class: 'view', 'data-view': 'household' },
     orders.el,
     buttons.el,
+    guard.el,
     claim.el,
     notes.el,
     account.el,

@@ -148,6 +148,12 @@ const en = {
   saveSettings: 'Save settings',
   nothingChanged: (id: string) => `Nothing changed for ${id}.`,
   settingsSaved: (id: string) => `Settings saved for ${id}.`,
+  householdGuardTitle: 'Time zone, quiet hours and learning',
+  householdGuardIntro: 'These apply to every button you have, and to buttons you claim later.',
+  householdGuardSaved: 'Saved for every button.',
+  householdGuardForgotten:
+    'Learning is off: what was learned from your orders is forgotten on every button.',
+  householdGuardUnchanged: 'Nothing changed.',
   order: 'Order',
   amount: 'Amount',
   placed: 'Placed',
@@ -388,6 +394,13 @@ const fr: Messages = {
   saveSettings: 'Enregistrer les réglages',
   nothingChanged: (id) => `Rien n’a changé pour ${id}.`,
   settingsSaved: (id) => `Réglages enregistrés pour ${id}.`,
+  householdGuardTitle: 'Fuseau horaire, heures calmes et apprentissage',
+  householdGuardIntro:
+    'Ces réglages valent pour tous vos boutons, et pour ceux que vous ajouterez ensuite.',
+  householdGuardSaved: 'Enregistré pour tous les boutons.',
+  householdGuardForgotten:
+    'Apprentissage désactivé : ce qui avait été appris de vos commandes est oublié sur tous les boutons.',
+  householdGuardUnchanged: 'Rien n’a changé.',
   order: 'Commande',
   amount: 'Montant',
   placed: 'Passée le',

@@ -10,6 +10,8 @@ import type {
   ErasureSchema,
   FulfilmentItemSchema,
   HouseholdButtonSchema,
+  HouseholdGuardChangesSchema,
+  HouseholdGuardSchema,
   HouseholdSchema,
   NotificationSchema,
   OrderSchema,
@@ -39,6 +41,8 @@ export type Notification = z.infer<typeof NotificationSchema>;
 export type BrandTotals = z.infer<typeof BrandTotalsSchema>;
 export type Erasure = z.infer<typeof ErasureSchema>;
 export type SettingsChanges = z.input<typeof SettingsChangesSchema>;
+export type HouseholdGuard = z.infer<typeof HouseholdGuardSchema>;
+export type HouseholdGuardChanges = z.input<typeof HouseholdGuardChangesSchema>;
 export interface Page<T> {
   items: T[];
   cursor?: string;

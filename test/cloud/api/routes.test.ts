@@ -254,6 +254,32 @@ describe('brand', () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ brandId: ACME, orders: 1, byStatus: { PLACED: 1 } });
   });
+
+  it('GET /v1/brand/insight: orders per day per SKU and cancellations per SKU', async () => {
+    await h.call('POST', `/v1/household/orders/${f.orderId}/cancel`, {
+      token: f.tokens.hh1,
+      body: { reason: 'pressed by accident' },
+    });
+    expect((await h.device('btn-a').press()).outcome).toBe('ORDERED');
+    const reply = await h.call('GET', '/v1/brand/insight', { token: f.tokens.acme });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({
+      brandId: ACME,
+      from: '2026-10-25',
+      to: '2026-11-23',
+      days: [{ day: '2026-11-23', skuId: 'coffee', orders: 2, cancelled: 1 }],
+      skus: [{ skuId: 'coffee', orders: 2, cancelled: 1, cancellationRate: 0.5 }],
+    });
+    const dayBefore = await h.call('GET', '/v1/brand/insight?from=2026-11-22&to=2026-11-22', {
+      token: f.tokens.acme,
+    });
+    expect(dayBefore.body).toMatchObject({ from: '2026-11-22', days: [], skus: [] });
+    const backwards = await h.call('GET', '/v1/brand/insight?from=2026-11-24&to=2026-11-01', {
+      token: f.tokens.acme,
+    });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.code).toBe('INVALID_RANGE');
+  });
 });
 
 describe('household', () => {
@@ -334,6 +360,68 @@ describe('household', () => {
     });
     const off = await h.call('GET', '/v1/household/buttons/btn-a', { token: tokens.hh1 });
     expect(off.body.nextNeed).toBeNull();
+    // Switching learning off forgets what was learned, not only stops using it.
+    expect(off.body.rhythm).toEqual({});
+    expect((await h.world.store.press.loadContext('btn-a')).button?.rhythm).toEqual({});
+  });
+
+  it('GET and PATCH /v1/household/settings: time zone, quiet hours and learning for every button', async () => {
+    const read = await h.call('GET', '/v1/household/settings', { token: f.tokens.hh1 });
+    expect(read.body).toEqual({ timeZone: 'UTC', quietHours: null, learnRhythm: true });
+    // The household's other button (btn-c) is claimed after the change: it takes it too.
+    const brand = { kind: 'brand', id: ACME } as const;
+    h.clock.advance(31 * 60_000);
+    await h.world.orders.sweep();
+    await h.world.orders.ship(f.orderId, brand);
+    await h.world.orders.deliver(f.orderId, brand);
+    expect((await h.world.store.press.loadContext('btn-a')).button?.rhythm).not.toEqual({});
+
+    const changes = {
+      timeZone: 'America/Los_Angeles',
+      quietHours: { from: '21:30', to: '06:45' },
+      learnRhythm: false,
+    };
+    const changed = await h.call('PATCH', '/v1/household/settings', {
+      token: f.tokens.hh1,
+      body: changes,
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toEqual(changes);
+    expect(await h.call('GET', '/v1/household/settings', { token: f.tokens.hh1 })).toMatchObject({
+      body: changes,
+    });
+    const a = await h.call('GET', '/v1/household/buttons/btn-a', { token: f.tokens.hh1 });
+    expect(a.body.settings).toMatchObject(changes);
+    expect(a.body.rhythm).toEqual({});
+    expect(a.body.nextNeed).toBeNull();
+    // The other household's button is untouched.
+    const b = await h.call('GET', '/v1/household/buttons/btn-b', { token: f.tokens.hh2 });
+    expect(b.body.settings).toMatchObject({ timeZone: 'UTC', quietHours: null, learnRhythm: true });
+
+    const claimed = await h.call('POST', '/v1/household/claims', {
+      token: f.tokens.hh1,
+      body: { claimCode: f.claimCodes['btn-c'] },
+    });
+    expect(claimed.status).toBe(201);
+    expect(claimed.body.settings).toMatchObject(changes);
+    const exported = await h.call('GET', '/v1/household/export', { token: f.tokens.hh1 });
+    expect(exported.body.guardSettings).toEqual(changes);
+
+    // Only what was sent changes; a bad time zone changes nothing.
+    const partial = await h.call('PATCH', '/v1/household/settings', {
+      token: f.tokens.hh1,
+      body: { learnRhythm: true },
+    });
+    expect(partial.body).toEqual({ ...changes, learnRhythm: true });
+    const bad = await h.call('PATCH', '/v1/household/settings', {
+      token: f.tokens.hh1,
+      body: { timeZone: 'Mars/Olympus' },
+    });
+    expect(bad.status).toBe(400);
+    expect((await h.call('GET', '/v1/household/settings', { token: f.tokens.hh1 })).body).toEqual({
+      ...changes,
+      learnRhythm: true,
+    });
   });
 
   it('GET and PUT /v1/household/profile', async () => {

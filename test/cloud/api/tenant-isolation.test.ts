@@ -37,6 +37,7 @@ let h: ApiHarness;
 let f: Fixture;
 const ALERTS_1 = 'alerts.hh1.testperson@example.org';
 let routes: RouteCase[];
+const DEAD = 'we_acme.btn-a-1.1';
 
 const tenantOf: Record<Role, string | undefined> = {
   brand: ACME,
@@ -64,6 +65,38 @@ beforeAll(async () => {
     body: { protocol: 'email', endpoint: ALERTS_1 },
   });
   const sub = subscribed.body.subscriptionId as string;
+  // Webhooks of ours: an endpoint, a secret and a dead-lettered delivery of our order.
+  const hooks = h.world.store.api.webhooks;
+  await hooks.putEndpoint({
+    brandId: ACME,
+    endpointId: 'we_acme',
+    url: 'https://hooks.example.org/coffee',
+    eventTypes: ['order.placed'],
+    createdAt: 1,
+  });
+  await h.call('POST', '/v1/brand/webhooks/secret', { token: f.tokens.acme });
+  const letter = {
+    deliveryId: DEAD,
+    brandId: ACME,
+    endpointId: 'we_acme',
+    url: 'https://hooks.example.org/coffee',
+    eventId: `${o}/1`,
+    eventType: 'order.placed' as const,
+    body: '{}',
+    status: 'PENDING' as const,
+    attempts: 0,
+    createdAt: 1,
+    nextAttemptAt: 1,
+    lastAttemptAt: null,
+    lastError: null,
+    deliveredAt: null,
+    deadAt: null,
+  };
+  await hooks.addDelivery(letter);
+  await hooks.updateDelivery(
+    { ...letter, status: 'DEAD', attempts: 1, deadAt: 2 },
+    { status: 'PENDING', attempts: 0 },
+  );
   routes = [
     { method: 'GET', path: '/v1/brand/skus', role: 'brand', otherTenant: 'own-data' },
     {
@@ -109,7 +142,43 @@ beforeAll(async () => {
     { method: 'POST', path: `/v1/brand/orders/${o}/ship`, role: 'brand', otherTenant: 404 },
     { method: 'POST', path: `/v1/brand/orders/${o}/deliver`, role: 'brand', otherTenant: 404 },
     { method: 'GET', path: '/v1/brand/totals', role: 'brand', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/brand/insight', role: 'brand', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/brand/webhooks', role: 'brand', otherTenant: 'own-data' },
+    {
+      method: 'POST',
+      path: '/v1/brand/webhooks/endpoints',
+      role: 'brand',
+      body: { url: 'https://hooks.example.org/in', eventTypes: ['order.placed'] },
+      otherTenant: null,
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/brand/webhooks/endpoints/we_acme',
+      role: 'brand',
+      otherTenant: 404,
+    },
+    { method: 'POST', path: '/v1/brand/webhooks/secret', role: 'brand', otherTenant: null },
+    {
+      method: 'GET',
+      path: '/v1/brand/webhooks/dead-letters',
+      role: 'brand',
+      otherTenant: 'own-data',
+    },
+    {
+      method: 'POST',
+      path: `/v1/brand/webhooks/dead-letters/${DEAD}/replay`,
+      role: 'brand',
+      otherTenant: 404,
+    },
     { method: 'GET', path: '/v1/household/profile', role: 'household', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/household/settings', role: 'household', otherTenant: 'own-data' },
+    {
+      method: 'PATCH',
+      path: '/v1/household/settings',
+      role: 'household',
+      body: { learnRhythm: false },
+      otherTenant: null,
+    },
     {
       method: 'PUT',
       path: '/v1/household/profile',
@@ -301,5 +370,7 @@ function templateOf(path: string): string {
     .replace(/\/buttons\/[^/]+/, '/buttons/:deviceId')
     .replace(/\/orders\/[^/]+/, '/orders/:orderId')
     .replace(/\/households\/[^/]+/, '/households/:householdId')
-    .replace(/\/subscriptions\/[^/]+/, '/subscriptions/:subscriptionId');
+    .replace(/\/subscriptions\/[^/]+/, '/subscriptions/:subscriptionId')
+    .replace(/\/endpoints\/[^/]+/, '/endpoints/:endpointId')
+    .replace(/\/dead-letters\/[^/]+\//, '/dead-letters/:deliveryId/');
 }

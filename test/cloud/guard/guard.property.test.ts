@@ -67,8 +67,12 @@ describe('accidental-order guard', () => {
     fc.assert(
       fc.property(input, fc.nat({ max: BURST_WINDOW_MS - 1 }), (i, ago) => {
         fc.pre(i.settings.childLock !== 'disabled');
-        const open = [{ placedAt: i.now - ago, skuId: 'coffee', status: 'PLACED' } as Order];
-        expect(guardPress({ ...i, open })).toEqual({ kind: 'burst' });
+        const placedAt = i.now - ago;
+        const open = [{ orderId: 'b-1', placedAt, skuId: 'coffee', status: 'PLACED' } as Order];
+        expect(guardPress({ ...i, open })).toEqual({
+          kind: 'burst',
+          repeats: { orderId: 'b-1', placedAt },
+        });
       }),
     );
   });

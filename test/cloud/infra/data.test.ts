@@ -82,7 +82,15 @@ describe('Lambdas', () => {
 
   it('are ARM64 on Node.js 24, bundled as ESM, with Powertools settings', () => {
     const fns = functions();
-    expect(Object.keys(fns).sort()).toEqual(['Api', 'Notify', 'Outbox', 'Press', 'Sweep']);
+    expect(Object.keys(fns).sort()).toEqual([
+      'Api',
+      'Notify',
+      'Outbox',
+      'Press',
+      'Stats',
+      'Sweep',
+      'Webhooks',
+    ]);
     for (const [name, fn] of Object.entries(fns)) {
       const p = fn.Properties;
       expect(p.Architectures).toEqual(['arm64']);

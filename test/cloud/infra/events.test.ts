@@ -97,7 +97,9 @@ describe('the outbox: table stream → outbox Lambda → order-event bus', () =>
 describe('notifications: a rule on the bus → notification Lambda → household items and SNS', () => {
   const notifyRule = () =>
     single(
-      ofType(resources, 'AWS::Events::Rule').filter(([id]) => id.startsWith('OrderEventsNotify')),
+      ofType(resources, 'AWS::Events::Rule').filter(([id]) =>
+        id.startsWith('OrderEventsNotifyRule'),
+      ),
       'notify rule',
     )[1].Properties;
 
@@ -145,5 +147,62 @@ describe('notifications: a rule on the bus → notification Lambda → household
     const env = resources[fnId('OrderEventsNotify')]?.Properties.Environment.Variables;
     expect(env.NOTIFY_TOPIC_ARN.Ref).toMatch(/^MessagingHouseholdNotifications/);
     expect(env.MASTER_KEY_SECRET_ARN).toBeUndefined();
+  });
+});
+
+describe('statistics: a rule on the bus → statistics Lambda → brand statistics buckets', () => {
+  it('sends every order event to the statistics Lambda, retried then dead-lettered', () => {
+    const [, rule] = single(
+      ofType(resources, 'AWS::Events::Rule').filter(([id]) =>
+        id.startsWith('OrderEventsStatsRule'),
+      ),
+      'stats rule',
+    );
+    expect(rule.Properties.EventPattern).toEqual({ source: ['restock.orders'] });
+    const [target] = rule.Properties.Targets;
+    expect(target.Arn['Fn::GetAtt'][0]).toBe(fnId('OrderEventsStats'));
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toBe(queueId('EventDeadLetters'));
+  });
+
+  it('lets the statistics Lambda read and conditionally update table items only', () => {
+    expect(actionsOf('OrderEventsStats')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'sqs:SendMessage',
+    ]);
+    expect(resourcesFor('OrderEventsStats', 'dynamodb:UpdateItem')).toEqual([
+      expect.stringMatching(/^\$\{DataTable\w+\.Arn\}$/),
+    ]);
+  });
+});
+
+describe('webhooks: a rule on the bus and a schedule → webhooks Lambda', () => {
+  it('queues every order event and posts due deliveries every minute', () => {
+    const rules = ofType(resources, 'AWS::Events::Rule');
+    const [, onBus] = single(
+      rules.filter(([id]) => id.startsWith('OrderEventsWebhooksRule')),
+      'webhooks rule',
+    );
+    expect(onBus.Properties.EventPattern).toEqual({ source: ['restock.orders'] });
+    expect(onBus.Properties.Targets[0].Arn['Fn::GetAtt'][0]).toBe(fnId('OrderEventsWebhooks'));
+    expect(onBus.Properties.Targets[0].DeadLetterConfig.Arn['Fn::GetAtt'][0]).toBe(
+      queueId('EventDeadLetters'),
+    );
+    const [, schedule] = single(
+      rules.filter(([id]) => id.startsWith('OrderEventsWebhooksSchedule')),
+      'webhooks schedule',
+    );
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+  });
+
+  it('lets the webhooks Lambda read, put and query the due index only', () => {
+    expect(actionsOf('OrderEventsWebhooks')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'sqs:SendMessage',
+    ]);
   });
 });

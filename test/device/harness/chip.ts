@@ -4,6 +4,15 @@
  * chip does after deep sleep; only flash (Storage) survives between wakes. Sockets are real
  * Node sockets, so the firmware talks to a real broker.
  *
+ * The fakes behave as the real interpreter was seen to (each has a test in
+ * espruino-imitation.test.ts): timer ids are reused (espruino-timers.ts); native int
+ * parameters are int32, so ESP32.deepSleep(us) wraps past ~35.8 min; net/tls.connect throw
+ * synchronously on a refused port or an unknown host; after an upload (`load(".bootcde")`)
+ * E.on('init') handlers do not run; Wifi.connect reads only options.password and getDetails()
+ * has no channel or BSSID; an exception in a callback is printed and the program carries on.
+ * A wake that neither sleeps nor has anything left to run (no timer, socket or server) is a
+ * chip that stays awake until its battery is flat: its `sleep` promise rejects.
+ *
  * Time: timers run `timeScale` times faster than asked, and getTime() advances at the same
  * rate, so the firmware sees consistent seconds. Button edges carry getTime() timestamps;
  * advance() moves that clock forward instantly to simulate a held button or a pause.
@@ -16,6 +25,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import vm from 'node:vm';
 import { PATTERNS, type PatternName } from '../../../device/src/led.ts';
+import { EspruinoTimers } from './espruino-timers.ts';
 
 export type WakeCause = 'button' | 'timer' | 'power';
 
@@ -28,12 +38,20 @@ export interface BootOptions {
   wifiFailures?: number;
   /** Every TCP/TLS connection is refused: the broker is down. */
   brokerDown?: boolean;
+  /**
+   * The boot is the end of an upload (`load(".bootcde")`, as `npm run flash` sends): the code
+   * runs but its E.on('init') handlers do not.
+   */
+  afterUpload?: boolean;
 }
 
 export interface Sleep {
-  /** 0: wakes on the button only; else the back-off timer. */
+  /** 0: wakes on the button only; else the back-off timer, as the chip received it (int32 µs). */
   timerMs: number;
 }
+
+/** Espruino's native int parameters: a JS number passed to C as int32. */
+export const toInt32 = (value: number): number => value | 0;
 
 const BUTTON = 'D27';
 const LED = 'D2';
@@ -70,8 +88,14 @@ export class Wake {
   readonly logs: string[] = [];
   /** Exceptions thrown inside firmware callbacks (Espruino prints them and carries on). */
   readonly errors: unknown[] = [];
-  readonly wifiJoins: { ssid: string; options: Record<string, unknown> }[] = [];
+  /** Each Wifi.connect: the options as passed, and the one field ESP32 Espruino reads. */
+  readonly wifiJoins: { ssid: string; options: Record<string, unknown>; password: unknown }[] = [];
   accessPoint: { ssid: string; options: Record<string, unknown> } | null = null;
+  /**
+   * What the chip did, in order: `wifi` (a join starts), `flash <file> <content>`, `publish`
+   * (an MQTT PUBLISH leaves on a socket), `sleep`.
+   */
+  readonly trace: string[] = [];
   readonly sleep: Promise<Sleep>;
   readonly httpPort: Promise<number>;
 
@@ -79,12 +103,15 @@ export class Wake {
   private down: boolean;
   private offset = 0;
   private readonly started = performance.now();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers: EspruinoTimers;
+  /** Callbacks the fakes owe the firmware (Wifi, socket errors), not yet delivered. */
+  private owed = 0;
   private readonly sockets = new Set<net.Socket>();
   private readonly servers = new Set<http.Server>();
   private watches: { fn: Fn; pin: unknown }[] = [];
   private wifiFailuresLeft: number;
   private resolveSleep!: (sleep: Sleep) => void;
+  private rejectSleep!: (error: Error) => void;
   private resolveHttp!: (port: number) => void;
   private readonly options: BootOptions;
 
@@ -93,9 +120,13 @@ export class Wake {
     this.options = options;
     this.down = options.heldAtBoot === true;
     this.wifiFailuresLeft = options.wifiFailures ?? 0;
-    this.sleep = new Promise((resolve) => {
+    this.timers = new EspruinoTimers(chip.timeScale, (fn) => this.guard(fn)());
+    this.sleep = new Promise((resolve, reject) => {
       this.resolveSleep = resolve;
+      this.rejectSleep = reject;
     });
+    // A test that never awaits this wake's sleep must not see an unhandled rejection.
+    this.sleep.catch(() => {});
     this.httpPort = new Promise((resolve) => {
       this.resolveHttp = resolve;
     });
@@ -106,8 +137,8 @@ export class Wake {
     (context as { E: { on: (e: string, f: Fn) => void } }).E.on = (event, fn) => {
       if (event === 'init') inits.push(fn);
     };
-    vm.runInContext(chip.bundle, context, { filename: 'restock.js' });
-    for (const init of inits) this.guard(init)();
+    this.guard(() => vm.runInContext(chip.bundle, context, { filename: 'restock.js' }))();
+    if (!options.afterUpload) for (const init of inits) this.guard(init)();
   }
 
   /** Seconds on the firmware's clock. */
@@ -161,22 +192,36 @@ export class Wake {
       } catch (error) {
         this.errors.push(error);
       }
+      this.checkAwake();
     };
   }
 
-  private later(fn: Fn, ms: number): NodeJS.Timeout {
-    const handle = setTimeout(() => {
-      this.timers.delete(handle);
+  /** A callback the fakes deliver later, as the chip's event loop would. */
+  private soon(fn: Fn): void {
+    this.owed++;
+    setImmediate(() => {
+      this.owed--;
       this.guard(fn)();
-    }, ms / this.chip.timeScale);
-    this.timers.add(handle);
-    return handle;
+    });
+  }
+
+  /** Nothing left that could ever call the firmware again, and it did not sleep. */
+  private checkAwake(): void {
+    setImmediate(() => {
+      if (!this.alive || this.owed > 0 || this.timers.size > 0) return;
+      if (this.sockets.size > 0 || this.servers.size > 0) return;
+      this.alive = false;
+      this.rejectSleep(
+        new Error('the chip stays awake with nothing scheduled: it never sleeps again'),
+      );
+    });
   }
 
   private enterSleep(timerMs: number): void {
     if (!this.alive) return;
     this.alive = false;
-    for (const t of this.timers) clearTimeout(t);
+    this.trace.push('sleep');
+    this.timers.clear();
     for (const s of this.sockets) s.destroy();
     for (const s of this.servers) s.close();
     this.resolveSleep({ timerMs });
@@ -185,20 +230,10 @@ export class Wake {
   private globals(): Record<string, unknown> {
     const g: Record<string, unknown> = {
       console: { log: (...a: unknown[]) => this.logs.push(a.join(' ')) },
-      setTimeout: (fn: Fn, ms: number) => this.later(fn, ms),
-      clearTimeout: (h: NodeJS.Timeout) => {
-        clearTimeout(h);
-        this.timers.delete(h);
-      },
-      setInterval: (fn: Fn, ms: number) => {
-        const handle = setInterval(this.guard(fn), ms / this.chip.timeScale);
-        this.timers.add(handle);
-        return handle;
-      },
-      clearInterval: (h: NodeJS.Timeout) => {
-        clearInterval(h);
-        this.timers.delete(h);
-      },
+      setTimeout: (fn: Fn, ms: number) => this.timers.setTimeout(fn, ms),
+      clearTimeout: (...ids: unknown[]) => this.timers.clear(...ids),
+      setInterval: (fn: Fn, ms: number) => this.timers.setInterval(fn, ms),
+      clearInterval: (...ids: unknown[]) => this.timers.clear(...ids),
       getTime: () => this.now(),
       atob,
       btoa,
@@ -218,7 +253,7 @@ export class Wake {
       ESP32: {
         getWakeupCause: () => WAKE_CODES[this.options.cause],
         deepSleepExt0: () => this.enterSleep(0),
-        deepSleep: (us: number) => this.enterSleep(us / 1000),
+        deepSleep: (us: number) => this.enterSleep(toInt32(us) / 1000),
       },
       require: (name: string) => this.module(name),
     };
@@ -233,6 +268,7 @@ export class Wake {
         return {
           read: (n: string) => storage.get(n),
           write: (n: string, data: unknown) => {
+            this.trace.push(`flash ${n} ${String(data)}`);
             storage.set(n, String(data));
             return true;
           },
@@ -261,24 +297,27 @@ export class Wake {
   }
 
   private wifi(): unknown {
-    let joined: string | null = null;
+    let joined: { ssid: string; password: unknown } | null = null;
     return {
       connect: (ssid: string, options: Record<string, unknown>, cb: Fn) => {
-        this.wifiJoins.push({ ssid, options: { ...options } });
+        this.trace.push('wifi');
+        this.wifiJoins.push({ ssid, options: { ...options }, password: options.password });
         const fail = this.wifiFailuresLeft > 0;
         if (fail) this.wifiFailuresLeft--;
-        else joined = ssid;
-        setImmediate(this.guard(() => cb(fail ? 'Wifi connect failed' : null)));
+        else joined = { ssid, password: options.password };
+        this.soon(() => cb(fail ? 'Wifi connect failed' : null));
       },
-      setIP: (_settings: unknown, cb: Fn) => setImmediate(this.guard(() => cb(null))),
+      setIP: (_settings: unknown, cb: Fn) => this.soon(() => cb(null)),
       getDetails: () =>
-        joined ? { status: 'connected', ssid: joined, channel: 6, bssid: '02:00:00:aa:bb:cc' } : {},
+        joined
+          ? { ssid: joined.ssid, password: joined.password, status: 'connected', authMode: 'wpa2' }
+          : { status: 'off' },
       disconnect: () => {
         joined = null;
       },
       startAP: (ssid: string, options: Record<string, unknown>, cb: Fn) => {
         this.accessPoint = { ssid, options: { ...options } };
-        setImmediate(this.guard(() => cb(null)));
+        this.soon(() => cb(null));
       },
     };
   }
@@ -289,18 +328,17 @@ export class Wake {
     const facade = {
       on: (event: string, fn: Fn) => events.on(event, fn),
       write: (data: string) => {
+        if ((data.charCodeAt(0) & 0xf0) === 0x30) this.trace.push('publish');
         if (node && !node.destroyed) node.write(Buffer.from(data, 'latin1'));
       },
       end: () => node?.end(),
     };
     let node: net.Socket | null = null;
-    if (this.options.brokerDown) {
-      setImmediate(() => {
-        emit('error', { message: 'ECONNREFUSED' });
-        emit('close');
-      });
-      return facade;
+    // Espruino throws at once, with no error or close event to follow.
+    if (net.isIP(o.host) === 0 && o.host !== 'localhost') {
+      throw new Error('InternalError: Unable to locate host');
     }
+    if (this.options.brokerDown) throw new Error('InternalError: Unable to create socket');
     const s = secure
       ? tls.connect({
           host: o.host,

@@ -24,14 +24,18 @@ export function firmwareErrors(): unknown[] {
   return errors;
 }
 
-export function provisionedChip(cloud: CloudUnderTest, device: string): SimulatedChip {
+export function provisionedChip(
+  cloud: CloudUnderTest,
+  device: string,
+  broker: { host?: string } = {},
+): SimulatedChip {
   const chip = new SimulatedChip(builtBundle());
   chips.push(chip);
   const files = flashFiles({
     device,
     kv: cloud.keyVersion,
     secret: cloud.deviceSecret(device),
-    broker: { host: '127.0.0.1', port: cloud.mqttPort, tls: false },
+    broker: { host: broker.host ?? '127.0.0.1', port: cloud.mqttPort, tls: false },
     wifi: { ssid: 'home', password: WIFI_PASSWORD },
   });
   for (const f of files) chip.storage.set(f.name, f.content);

@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp } from '../../../../cloud/api/app.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
+import { StatsCounter } from '../../../../cloud/core/insight/brand-stats.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
 import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.ts';
+import { WebhookEnqueuer } from '../../../../cloud/core/webhooks/webhooks.ts';
 import { recordedSubscriptions } from '../../../../cloud/local/subscriptions.ts';
 import { memoryUnderTest, type StoreUnderTest } from '../../../helpers/stores.ts';
 import { START, type VirtualDevice, World } from '../../../helpers/world.ts';
@@ -38,7 +40,14 @@ export class ApiHarness {
   ) {}
 
   static async open(store: StoreUnderTest = memoryUnderTest()): Promise<ApiHarness> {
-    const world = new World(store, { sinks: [new HouseholdNotifier(store.api.notifications)] });
+    const clock = { now: () => world.clock.now() };
+    const world: World = new World(store, {
+      sinks: [
+        new StatsCounter(store.api.stats),
+        new WebhookEnqueuer(store.api.webhooks, clock),
+        new HouseholdNotifier(store.api.notifications),
+      ],
+    });
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
     let ids = 0;

@@ -1,0 +1,94 @@
+/**
+ * The bench's device row: the flashed firmware on the real Espruino interpreter (ESPRUINO_BIN,
+ * ESP32 pool of 16 383 variables) against the local stack. One SINGLE press from a button wake
+ * over TCP and one over mutual TLS, with the fake Wi-Fi taking `wifi_join_ms` to join, as an
+ * ESP32 does from deep sleep. Variables are `process.memory(false).usage`, sampled by the
+ * prelude at every socket write and read, LED change and the sleep; times are from the
+ * prelude's start (the wake) to the first PUBLISH written and to the outcome on the LED (the
+ * verified ack).
+ */
+import { PATTERNS } from '../device/src/led.ts';
+import { flashedChip } from '../test/device/espruino/flashed-chip.ts';
+import { type LocalStack, startLocalStack } from '../test/device/espruino/local-stack.ts';
+import { realInterpreterMissing } from '../test/device/espruino/real-chip.ts';
+
+export interface DeviceFigures {
+  vars_after_load: number;
+  vars_peak_tcp: number;
+  vars_peak_tls: number;
+  wake_to_publish_ms: number;
+  wake_to_ack_ms: number;
+  wifi_join_ms: number;
+}
+
+const WIFI_JOIN_MS = 1000;
+const CONNECTING = PATTERNS.connecting.join(',');
+
+async function pressOnce(local: LocalStack, tls: boolean) {
+  const { chip } = await flashedChip(await local.newButton({ tls }));
+  try {
+    const wake = await chip.boot({ cause: 'button', wifiJoinMs: WIFI_JOIN_MS, limitMs: 60_000 });
+    const loaded = wake.first('loaded');
+    const publish = wake.first('publish');
+    const outcome = wake.events.find(
+      (e) => e.ev === 'led' && (e.p as number[]).join(',') !== CONNECTING,
+    );
+    const sleep = wake.sleep();
+    if (!loaded || !publish || !outcome || !sleep || wake.shown()[0] !== 'ordered') {
+      throw new Error(`the press did not order:\n${wake.output}`);
+    }
+    return {
+      varsAfterLoad: loaded.vars as number,
+      peak: sleep.peak,
+      publishMs: publish.t,
+      ackMs: outcome.t,
+    };
+  } finally {
+    await chip.remove();
+  }
+}
+
+/** Null, with the reason on stderr, where no interpreter is found. */
+export async function measureDevice(
+  progress: (message: string) => void,
+): Promise<DeviceFigures | null> {
+  const missing = realInterpreterMissing();
+  if (missing) {
+    progress(`device: ${missing}`);
+    return null;
+  }
+  progress(
+    'device: the flashed firmware on the real interpreter, one press over TCP, one over TLS…',
+  );
+  const local = await startLocalStack();
+  try {
+    const tcp = await pressOnce(local, false);
+    const tls = await pressOnce(local, true);
+    return {
+      vars_after_load: tcp.varsAfterLoad,
+      vars_peak_tcp: tcp.peak,
+      vars_peak_tls: tls.peak,
+      wake_to_publish_ms: tcp.publishMs,
+      wake_to_ack_ms: tcp.ackMs,
+      wifi_join_ms: WIFI_JOIN_MS,
+    };
+  } finally {
+    await local.close();
+  }
+}
+
+export function printDevice(figures: DeviceFigures | null): void {
+  if (!figures) {
+    console.log('\nDevice: not measured, no real Espruino interpreter (set ESPRUINO_BIN).');
+    return;
+  }
+  const f = figures;
+  console.log('\nDevice on the real Espruino interpreter (pool of 16 383 variables)\n');
+  console.log(`variables after load     ${f.vars_after_load}`);
+  console.log(`variables at peak, TCP   ${f.vars_peak_tcp} (goal ≤ 2 500)`);
+  console.log(`variables at peak, TLS   ${f.vars_peak_tls} (goal ≤ 5 500)`);
+  console.log(
+    `wake → PUBLISH           ${f.wake_to_publish_ms} ms (goal < ${400 + f.wifi_join_ms}: the click window hidden behind the ${f.wifi_join_ms} ms Wi-Fi join)`,
+  );
+  console.log(`wake → verified ack      ${f.wake_to_ack_ms} ms`);
+}

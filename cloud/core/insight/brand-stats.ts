@@ -1,0 +1,219 @@
+/**
+ * Brand statistics maintained from order events instead of computed by reading orders.
+ *
+ * An order counts in the bucket of its brand, placement day (UTC) and SKU, spread over
+ * STATS_SHARDS shards by order id so no bucket item grows with a brand's busiest day. Its
+ * contribution follows its status: one order in `byStatus[status]`, and units and revenue
+ * while it is confirmed, shipped or delivered. Event n of an order (its n-th transition) moves
+ * the bucket from the order's contribution after k counted events to the one after n, and
+ * records n — in one conditional write that holds only if k are still counted. So:
+ * - a redelivered event (n ≤ k) changes nothing;
+ * - events may arrive out of order: event n applies everything up to n, earlier ones are then
+ *   no-ops (each event carries the order's history up to itself);
+ * - a crash between any two store calls leaves either nothing or the whole step written;
+ * - concurrent consumers race on the condition; the loser re-reads and retries.
+ * Both the local outbox drain and the AWS event path run this same sink.
+ */
+import { RestockError } from '../errors.ts';
+import { ORDER_STATUSES, type Order, type OrderEvent, type OrderStatus } from '../model.ts';
+import type { EventSink } from '../ports.ts';
+import type {
+  DayRange,
+  StatsBucket,
+  StatsBucketKey,
+  StatsCounts,
+  StatsStore,
+} from './stats-store.ts';
+
+export const STATS_SHARDS = 4;
+const REVENUE_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'SHIPPED', 'DELIVERED'];
+const MAX_RACES = 50;
+const DAY_MS = 86_400_000;
+
+/** Counting kept losing races on one bucket; the delivery is retried as a whole. */
+export class StatsContentionError extends RestockError {
+  override readonly name = 'StatsContentionError';
+  constructor(eventId: string) {
+    super('STATS_CONTENTION', `event ${eventId} could not be counted`, { details: { eventId } });
+  }
+}
+
+/** A day range that is not a range of real days, ends before it starts, or spans over a year. */
+export class InvalidRangeError extends RestockError {
+  override readonly name = 'InvalidRangeError';
+  constructor(from: string, to: string) {
+    super('INVALID_RANGE', `days ${from} to ${to} are not a valid range (at most a year)`, {
+      details: { from, to },
+    });
+  }
+}
+
+export function dayOf(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+export function shardOf(orderId: string): number {
+  let hash = 0;
+  for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) >>> 0;
+  return hash % STATS_SHARDS;
+}
+
+export function bucketOf(order: Order): StatsBucketKey {
+  return {
+    brandId: order.brandId,
+    day: dayOf(order.placedAt),
+    skuId: order.skuId,
+    shard: shardOf(order.orderId),
+  };
+}
+
+export function emptyCounts(): StatsCounts {
+  return { orders: 0, units: 0, byStatus: {}, revenueCents: {} };
+}
+
+/** What an order with `status` contributes to its bucket. */
+export function contribution(order: Order, status: OrderStatus): StatsCounts {
+  const counts: StatsCounts = { orders: 1, units: 0, byStatus: { [status]: 1 }, revenueCents: {} };
+  if (REVENUE_STATUSES.includes(status)) {
+    counts.units = order.quantity;
+    counts.revenueCents[order.currency] = order.quantity * order.unitPriceCents;
+  }
+  return counts;
+}
+
+function combine(a: StatsCounts, b: StatsCounts, sign: 1 | -1): StatsCounts {
+  const out: StatsCounts = {
+    orders: a.orders + sign * b.orders,
+    units: a.units + sign * b.units,
+    byStatus: { ...a.byStatus },
+    revenueCents: { ...a.revenueCents },
+  };
+  for (const [status, n] of Object.entries(b.byStatus) as [OrderStatus, number][]) {
+    out.byStatus[status] = (out.byStatus[status] ?? 0) + sign * n;
+  }
+  for (const [currency, n] of Object.entries(b.revenueCents)) {
+    out.revenueCents[currency] = (out.revenueCents[currency] ?? 0) + sign * n;
+  }
+  return out;
+}
+
+/** The change from `from` counted events of the order to `to` (the order carries ≥ `to` steps). */
+export function deltaBetween(order: Order, from: number, to: number): StatsCounts {
+  const statusAt = (n: number) => (order.history[n - 1] as Order['history'][number]).status;
+  const after = contribution(order, statusAt(to));
+  return from === 0 ? after : combine(after, contribution(order, statusAt(from)), -1);
+}
+
+/** The order events sink that keeps the statistics. */
+export class StatsCounter implements EventSink {
+  constructor(private readonly store: StatsStore) {}
+
+  async emit(events: OrderEvent[]): Promise<void> {
+    for (const event of events) await this.count(event);
+  }
+
+  private async count(event: OrderEvent): Promise<void> {
+    const { order } = event;
+    const n = order.history.length;
+    if (n === 0) return;
+    const bucket = bucketOf(order);
+    // Events usually arrive in order: try "n−1 counted" first, read only when that is wrong.
+    let from = n - 1;
+    for (let race = 0; race < MAX_RACES; race++) {
+      if (await this.store.add(bucket, order.orderId, from, n, deltaBetween(order, from, n))) {
+        return;
+      }
+      from = await this.store.counted(bucket, order.orderId);
+      if (from >= n) return;
+    }
+    throw new StatsContentionError(event.eventId);
+  }
+}
+
+export interface BrandTotals {
+  brandId: string;
+  orders: number;
+  units: number;
+  revenueCents: Record<string, number>;
+  byStatus: Record<OrderStatus, number>;
+}
+
+export function totalsOf(brandId: string, buckets: StatsBucket[]): BrandTotals {
+  const sum = buckets.reduce((acc, b) => combine(acc, b.counts, 1), emptyCounts());
+  const byStatus = Object.fromEntries(
+    ORDER_STATUSES.map((status) => [status, sum.byStatus[status] ?? 0]),
+  ) as Record<OrderStatus, number>;
+  const revenueCents = Object.fromEntries(
+    Object.entries(sum.revenueCents).filter(([, cents]) => cents !== 0),
+  );
+  return { brandId, orders: sum.orders, units: sum.units, revenueCents, byStatus };
+}
+
+export interface SkuDay {
+  day: string;
+  skuId: string;
+  orders: number;
+  cancelled: number;
+}
+
+export interface SkuInsight {
+  skuId: string;
+  orders: number;
+  cancelled: number;
+  /** Cancelled ÷ orders (0 without orders). */
+  cancellationRate: number;
+}
+
+export interface BrandInsight {
+  brandId: string;
+  from: string;
+  to: string;
+  /** Orders placed per day per SKU, and how many of them were cancelled; oldest day first. */
+  days: SkuDay[];
+  skus: SkuInsight[];
+}
+
+export const INSIGHT_DEFAULT_DAYS = 30;
+export const INSIGHT_MAX_DAYS = 366;
+
+/** The requested days: `to` defaults to today, `from` to 29 days before `to`; at most a year. */
+export function insightRange(now: number, query: { from?: string; to?: string }): DayRange {
+  const to = query.to ?? dayOf(now);
+  const toMs = Date.parse(`${to}T00:00:00Z`);
+  const from = query.from ?? dayOf(toMs - (INSIGHT_DEFAULT_DAYS - 1) * DAY_MS);
+  const fromMs = Date.parse(`${from}T00:00:00Z`);
+  if (Number.isNaN(toMs) || Number.isNaN(fromMs) || fromMs > toMs) {
+    throw new InvalidRangeError(from, to);
+  }
+  if ((toMs - fromMs) / DAY_MS >= INSIGHT_MAX_DAYS) throw new InvalidRangeError(from, to);
+  return { from, to };
+}
+
+export function insightOf(brandId: string, range: DayRange, buckets: StatsBucket[]): BrandInsight {
+  const byDay = new Map<string, SkuDay>();
+  const bySku = new Map<string, SkuInsight>();
+  for (const bucket of buckets) {
+    const cancelled = bucket.counts.byStatus.CANCELLED ?? 0;
+    const key = `${bucket.day}\u0000${bucket.skuId}`;
+    const day = byDay.get(key) ?? { day: bucket.day, skuId: bucket.skuId, orders: 0, cancelled: 0 };
+    day.orders += bucket.counts.orders;
+    day.cancelled += cancelled;
+    byDay.set(key, day);
+    const sku = bySku.get(bucket.skuId) ?? {
+      skuId: bucket.skuId,
+      orders: 0,
+      cancelled: 0,
+      cancellationRate: 0,
+    };
+    sku.orders += bucket.counts.orders;
+    sku.cancelled += cancelled;
+    bySku.set(bucket.skuId, sku);
+  }
+  const skus = [...bySku.values()]
+    .map((s) => ({ ...s, cancellationRate: s.orders === 0 ? 0 : s.cancelled / s.orders }))
+    .sort((a, b) => a.skuId.localeCompare(b.skuId));
+  const days = [...byDay.values()]
+    .filter((d) => d.orders > 0)
+    .sort((a, b) => a.day.localeCompare(b.day) || a.skuId.localeCompare(b.skuId));
+  return { brandId, from: range.from, to: range.to, days, skus };
+}

@@ -1,0 +1,146 @@
+/**
+ * The StatsStore contract and the StatsCounter on top of it, on every store: each order event
+ * is counted exactly once — delivered twice, out of order, by two consumers at once, or with
+ * the consumer dying before or after any store call — and the counts equal what reading every
+ * order gives.
+ */
+import { expect, it } from 'vitest';
+import {
+  bucketOf,
+  contribution,
+  StatsCounter,
+  totalsOf,
+} from '../../cloud/core/insight/brand-stats.ts';
+import type { StatsBucketKey, StatsStore } from '../../cloud/core/insight/stats-store.ts';
+import type { OrderEvent } from '../../cloud/core/model.ts';
+import { CrashSwitch } from '../helpers/crashing-store.ts';
+import { describeOnEveryStore, type StoreUnderTest } from '../helpers/stores.ts';
+import { BRAND, button, sku, World } from '../helpers/world.ts';
+
+const KEY: StatsBucketKey = { brandId: BRAND, day: '2026-11-23', skuId: 'coffee', shard: 1 };
+const ONE = { orders: 1, units: 0, byStatus: { PLACED: 1 }, revenueCents: {} };
+const brandActor = { kind: 'brand' as const, id: BRAND };
+
+/** Real orders and their events: delivered, cancelled by the household, still placed, and confirmed. */
+async function orderHistory(store: StoreUnderTest): Promise<OrderEvent[]> {
+  const world = new World(store);
+  await store.putSku(sku());
+  for (const id of ['btn-1', 'btn-2', 'btn-3', 'btn-4']) await store.putButton(button(id));
+  await world.device('btn-1').press();
+  await world.device('btn-2').press();
+  await world.orders.cancel('btn-2-1', { kind: 'household', id: 'hh-1' }, 'pressed by a child');
+  await world.device('btn-4').press();
+  world.clock.advance(31 * 60_000);
+  await world.orders.sweep();
+  await world.orders.ship('btn-1-1', brandActor);
+  await world.orders.deliver('btn-1-1', brandActor);
+  await world.device('btn-3').press();
+  return [...world.events];
+}
+
+/** What reading every order would give (the route's former scan). */
+async function expectedTotals(store: StoreUnderTest) {
+  const buckets = [];
+  for (const order of await collectOrders(store)) {
+    buckets.push({ ...bucketOf(order), counts: contribution(order, order.status) });
+  }
+  return totalsOf(BRAND, buckets);
+}
+
+async function collectOrders(store: StoreUnderTest) {
+  const ids = ['btn-1-1', 'btn-2-1', 'btn-3-1', 'btn-4-1'];
+  const orders = [];
+  for (const id of ids) {
+    const order = await store.orders.getOrder(id);
+    if (order) orders.push(order);
+  }
+  return orders;
+}
+
+const totalsIn = async (stats: StatsStore) => totalsOf(BRAND, await stats.buckets(BRAND));
+
+describeOnEveryStore('StatsStore', (open) => {
+  it('adds only when the order’s counted events are as expected, counts and marker together', async () => {
+    const { api } = await open();
+    expect(await api.stats.counted(KEY, 'btn-1-1')).toBe(0);
+    expect(await api.stats.add(KEY, 'btn-1-1', 0, 1, ONE)).toBe(true);
+    expect(await api.stats.add(KEY, 'btn-1-1', 0, 1, ONE)).toBe(false);
+    expect(await api.stats.add(KEY, 'btn-1-1', 2, 3, ONE)).toBe(false);
+    expect(await api.stats.counted(KEY, 'btn-1-1')).toBe(1);
+    const confirm = {
+      orders: 0,
+      units: 2,
+      byStatus: { PLACED: -1, CONFIRMED: 1 },
+      revenueCents: { EUR: 2598 },
+    };
+    expect(await api.stats.add(KEY, 'btn-1-1', 1, 2, confirm)).toBe(true);
+    expect(await api.stats.add(KEY, 'btn-2-1', 0, 1, ONE)).toBe(true);
+    expect(await api.stats.counted(KEY, 'btn-1-1')).toBe(2);
+    const [bucket, ...rest] = await api.stats.buckets(BRAND);
+    expect(rest).toEqual([]);
+    expect(bucket).toEqual({
+      ...KEY,
+      counts: {
+        orders: 2,
+        units: 2,
+        byStatus: { PLACED: 1, CONFIRMED: 1 },
+        revenueCents: { EUR: 2598 },
+      },
+    });
+  });
+
+  it('lists a brand’s buckets by day range, never another brand’s', async () => {
+    const { api } = await open();
+    for (const day of ['2026-11-20', '2026-11-21', '2026-11-23']) {
+      expect(await api.stats.add({ ...KEY, day }, `o-${day}`, 0, 1, ONE)).toBe(true);
+    }
+    expect(await api.stats.add({ ...KEY, brandId: 'other' }, 'o-x', 0, 1, ONE)).toBe(true);
+    const days = async (range?: { from: string; to: string }) =>
+      (await api.stats.buckets(BRAND, range)).map((b) => b.day).sort();
+    expect(await days()).toEqual(['2026-11-20', '2026-11-21', '2026-11-23']);
+    expect(await days({ from: '2026-11-21', to: '2026-11-23' })).toEqual([
+      '2026-11-21',
+      '2026-11-23',
+    ]);
+    expect(await days({ from: '2026-11-22', to: '2026-11-22' })).toEqual([]);
+    expect((await api.stats.buckets('other')).map((b) => b.brandId)).toEqual(['other']);
+  });
+
+  it('counts each event once: redelivered, out of order and by two consumers at once', async () => {
+    const store = await open();
+    const events = await orderHistory(store);
+    expect(events.length).toBe(9);
+    const expected = await expectedTotals(store);
+    expect(expected).toMatchObject({ orders: 4, units: 2, revenueCents: { EUR: 2598 } });
+    const counter = new StatsCounter(store.api.stats);
+    await counter.emit([...events].reverse());
+    await Promise.all([counter.emit(events), new StatsCounter(store.api.stats).emit(events)]);
+    await counter.emit(events);
+    expect(await totalsIn(store.api.stats)).toEqual(expected);
+  });
+
+  it('counts each event once when the consumer dies before or after any store call', async () => {
+    const reference = await open();
+    const events = await orderHistory(reference);
+    const expected = await expectedTotals(reference);
+    let crashes = 0;
+    for (const mode of ['before', 'after'] as const) {
+      for (let k = 1; ; k++) {
+        const store = await open();
+        const crash = new CrashSwitch();
+        crash.arm(k, mode);
+        const dying = new StatsCounter(crash.wrap(store.api.stats));
+        const died = await dying.emit(events).then(
+          () => false,
+          () => true,
+        );
+        // A fresh consumer gets the whole batch again, as every redelivery path does.
+        await new StatsCounter(store.api.stats).emit(events);
+        expect(await totalsIn(store.api.stats), `${mode} call ${k}`).toEqual(expected);
+        if (!died) break;
+        crashes++;
+      }
+    }
+    expect(crashes).toBeGreaterThanOrEqual(2 * events.length);
+  });
+});

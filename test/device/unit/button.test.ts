@@ -1,0 +1,217 @@
+/**
+ * The firmware's plain code through the Platform seam, on a manual clock: click
+ * classification, the queue's back-off, and a whole wake (Button with its Delivery) against an
+ * in-memory MQTT peer. Fast and exact; the vm harness and the real interpreter prove the
+ * Espruino side.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodePress, encodeAck, fromHex, signAck } from '#shared/index';
+import { flashFiles } from '../../../device/scripts/flash-config.ts';
+import { Button } from '../../../device/src/app.ts';
+import { type Click, ClickDetector } from '../../../device/src/click.ts';
+import { C } from '../../../device/src/constants.ts';
+import { PATTERNS } from '../../../device/src/led.ts';
+import { PressQueue } from '../../../device/src/queue.ts';
+import { nodeSha256 } from '../../helpers/sha256.ts';
+import { FakePlatform } from './fake-platform.ts';
+
+const SECRET = 'ab'.repeat(32);
+const DEVICE = 'unit-1';
+
+function clicksOn(p: FakePlatform) {
+  const clicks: Click[] = [];
+  const detector = new ClickDetector({
+    setTimer: p.setTimer,
+    clearTimer: p.clearTimer,
+    onClick: (c) => clicks.push(c),
+  });
+  p.watchButton((e) => detector.edge(e));
+  return { clicks, detector };
+}
+
+describe('ClickDetector on a manual clock', () => {
+  it.each([
+    [
+      'a short press',
+      [
+        [0, true],
+        [100, false],
+      ],
+      ['SINGLE'],
+    ],
+    [
+      'two presses 300 ms apart',
+      [
+        [0, true],
+        [100, false],
+        [300, true],
+        [100, false],
+      ],
+      ['DOUBLE'],
+    ],
+    [
+      'two presses 600 ms apart',
+      [
+        [0, true],
+        [100, false],
+        [600, true],
+        [100, false],
+      ],
+      ['SINGLE', 'SINGLE'],
+    ],
+    [
+      'a 2 s hold',
+      [
+        [0, true],
+        [2000, false],
+      ],
+      ['LONG'],
+    ],
+    [
+      'a 6 s hold',
+      [
+        [0, true],
+        [6000, false],
+      ],
+      ['SETUP'],
+    ],
+  ] as const)('%s', (_name, edges, expected) => {
+    const p = new FakePlatform();
+    const { clicks } = clicksOn(p);
+    for (const [wait, pressed] of edges) {
+      p.advance(wait);
+      p.edge(pressed);
+    }
+    p.advance(1000);
+    expect(clicks).toEqual(expected);
+  });
+
+  it('setup is reported while the button is still held, and its release adds nothing', () => {
+    const p = new FakePlatform();
+    const { clicks } = clicksOn(p);
+    p.edge(true);
+    p.advance(C.SETUP_MS);
+    expect(clicks).toEqual(['SETUP']);
+    p.advance(3000);
+    p.edge(false);
+    expect(clicks).toEqual(['SETUP']);
+  });
+});
+
+describe('PressQueue', () => {
+  it('backs off 30 s doubling, never past 30 min, and persists every step', () => {
+    const p = new FakePlatform();
+    const queue = new PressQueue(p);
+    queue.add('SINGLE', 3900);
+    const sleeps = Array.from({ length: 10 }, () => queue.backoffMs());
+    expect(sleeps).toEqual(
+      [30, 60, 120, 240, 480, 960, 1800, 1800, 1800, 1800].map((s) => s * 1000),
+    );
+    expect(JSON.parse(p.files.get(C.FILES.QUEUE) ?? '{}').fails).toBe(10);
+  });
+
+  it('hands out each sequence number once, written before it is returned', () => {
+    const p = new FakePlatform();
+    const first = new PressQueue(p).add('SINGLE', 3900);
+    const second = new PressQueue(p).add('LONG', 3900);
+    expect([first?.seq, second?.seq]).toEqual([1, 2]);
+  });
+});
+
+/** A button flashed with its config, whose broker acks every press with `outcome`. */
+function provisioned(outcome = 'ORDERED'): FakePlatform {
+  const p = new FakePlatform();
+  for (const f of flashFiles({
+    device: DEVICE,
+    kv: 1,
+    secret: SECRET,
+    broker: { host: '127.0.0.1', port: 1883, tls: false },
+    wifi: { ssid: 'home', password: 'pw' },
+  }))
+    p.files.set(f.name, f.content);
+  p.responder = ({ payload }) => {
+    const decoded = decodePress(payload);
+    if (!decoded.ok) return null;
+    const ack = signAck(nodeSha256, fromHex(SECRET) as Uint8Array, {
+      device: DEVICE,
+      seq: decoded.message.seq,
+      outcome: outcome as 'ORDERED',
+      kv: 1,
+    });
+    return { topic: `restock/v1/${DEVICE}/ack`, payload: encodeAck(ack) };
+  };
+  return p;
+}
+
+const shown = (p: FakePlatform) =>
+  p.leds
+    .map((l) => Object.entries(PATTERNS).find(([, v]) => v.join() === l.join())?.[0])
+    .filter((n) => n !== 'connecting');
+const published = (p: FakePlatform) =>
+  p.trace.filter((t) => t.startsWith('publish ')).map((t) => JSON.parse(t.slice(8)));
+
+describe('Button and Delivery through the Platform seam', () => {
+  it('a SINGLE wake: Wi-Fi starts at once, the press goes out when the join is done', () => {
+    const p = provisioned();
+    new Button(p).boot();
+    expect(p.trace).toEqual(['wifi']);
+    p.advance(C.DOUBLE_GAP_MS + 1);
+    expect(p.trace).toEqual(['wifi', `flash ${C.FILES.QUEUE}`]);
+    p.advance(p.wifiJoinMs + 100);
+    expect(published(p)).toMatchObject([{ seq: 1, click: 'SINGLE', attempt: 1 }]);
+    p.advance(5000);
+    expect(shown(p)).toEqual(['ordered']);
+    expect(p.sleptMs).toBe(0);
+  });
+
+  it('a LONG hold never publishes a SINGLE, though the session opened before it was known', () => {
+    const p = provisioned('CANCELLED');
+    p.pressed = true;
+    new Button(p).boot();
+    p.advance(2000);
+    p.edge(false);
+    p.advance(5000);
+    expect(published(p).map((x) => x.click)).toEqual(['LONG']);
+    expect(shown(p)).toEqual(['cancelled']);
+  });
+
+  it('a setup hold closes the session without publishing and opens setup mode', () => {
+    const p = provisioned();
+    p.pressed = true;
+    new Button(p).boot();
+    p.advance(C.SETUP_MS + 100);
+    expect(published(p)).toEqual([]);
+    expect(shown(p)).toEqual(['setup']);
+  });
+
+  it('an ack that does not verify is ignored: the press stays, the chip backs off', () => {
+    const p = provisioned();
+    const genuine = p.responder;
+    p.responder = (press) => {
+      const ack = genuine(press);
+      return ack && { topic: ack.topic, payload: ack.payload.replace(/"sig":"./, '"sig":"~') };
+    };
+    new Button(p).boot();
+    p.advance(30_000);
+    expect(shown(p)).toEqual(['noBroker']);
+    expect(p.sleptMs).toBe(C.BACKOFF_BASE_MS);
+    expect(JSON.parse(p.files.get(C.FILES.QUEUE) ?? '{}').items).toHaveLength(1);
+  });
+
+  it('broker down: "no broker" at once, the press kept for the timer wake, same seq', () => {
+    const p = provisioned();
+    p.brokerUp = false;
+    new Button(p).boot();
+    p.advance(5000);
+    expect(shown(p)).toEqual(['noBroker']);
+    expect(p.sleptMs).toBe(C.BACKOFF_BASE_MS);
+
+    const next = provisioned();
+    next.files.set(C.FILES.QUEUE, p.files.get(C.FILES.QUEUE) as string);
+    next.cause = 'timer';
+    new Button(next).boot();
+    next.advance(10_000);
+    expect(published(next).map((x) => x.seq)).toEqual([1]);
+    expect(next.sleptMs).toBe(0);
+  });
+});
