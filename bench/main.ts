@@ -128,6 +128,8 @@ async function main() {
         e2e: e2eRows.e2e,
         e2e_floor: e2eRows.e2e_floor,
         e2e_slow_webhook: e2eRows.e2e_slow_webhook,
+        e2e_sleepy: e2eRows.e2e_sleepy,
+        e2e_sleepy_tls: e2eRows.e2e_sleepy_tls,
         flood,
         device,
       }),
@@ -171,6 +173,16 @@ async function main() {
       `\ne2e p99 with a 30-s-slow webhook receiver / without: ${round(e2eRows.e2e_slow_webhook.p99_ms / e2eRows.e2e.p99_ms)}` +
       ` (${e2eRows.e2e_slow_webhook.webhook_requests_held} webhook requests held open meanwhile)`,
   );
+  console.log('\nSleepy buttons: connect, subscribe, publish, ack, disconnect per press\n');
+  console.log("row              peak/s   p50 ms   p99 ms   (latencies at 50 % of the row's peak)");
+  for (const [name, r] of [
+    ['e2e sleepy', e2eRows.e2e_sleepy],
+    ['e2e sleepy TLS', e2eRows.e2e_sleepy_tls],
+  ] as const) {
+    console.log(
+      `${name.padEnd(14)} ${String(r.peak_presses_per_s).padStart(8)}   ${r.p50_ms.toFixed(1).padStart(6)}   ${r.p99_ms.toFixed(1).padStart(6)}`,
+    );
+  }
   console.log('\nFlood: forged presses for random device ids from one connection\n');
   console.log(
     `${flood.forged} forged presses wrote ${flood.items_written} table items (budget: ${itemsBound})` +
