@@ -79,6 +79,8 @@ interface Verified {
   press: Press;
   key: Uint8Array;
   receivedAt: number;
+  /** UpdateFlag bits from the button item, told to version 2 buttons in their ack. */
+  pending?: number;
 }
 
 /** What a press record keeps of the delivery that settled it. */
@@ -122,8 +124,9 @@ export class PressService {
     if (!verifyPress(this.deps.sha256, key, press)) {
       return this.refuse(source, press, { reason: 'BAD_SIGNATURE' });
     }
-    const settled = await this.settle({ press, key, receivedAt });
-    return this.answer({ press, key, receivedAt }, settled);
+    const verified: Verified = { press, key, receivedAt };
+    const settled = await this.settle(verified);
+    return this.answer(verified, settled);
   }
 
   private async settle(v: Verified): Promise<Settled> {
@@ -131,6 +134,7 @@ export class PressService {
       const context = await this.deps.store.loadContext(v.press.device, v.press.seq);
       const { button, sku } = context;
       if (!button) return this.rejected(v, 'UNKNOWN_DEVICE');
+      v.pending = button.updatePending;
       if (button.keyVersion !== v.press.kv) return this.rejected(v, 'UNKNOWN_KEY_VERSION');
       const state = pressState(button, context.stored, v.press.seq);
       if (state.kind === 'settled') return fromStored(state.stored);
@@ -158,6 +162,8 @@ export class PressService {
         readHighWaterMark: button.highWaterMark,
         at: v.receivedAt,
         batteryMv: v.press.battery_mv,
+        firmware: v.press.fw,
+        settingsVersion: v.press.cfg,
       };
       if (decision.kind === 'order') {
         const claimed = await this.deps.store.claim({
@@ -337,12 +343,15 @@ export class PressService {
 
   private async answer(v: Verified, settled: Settled): Promise<PressResult> {
     const { followUp, ...result } = settled;
+    // Each press is answered in its own contract version: an old button gets an ack it verifies.
     const fields = {
+      v: v.press.v,
       device: v.press.device,
       seq: v.press.seq,
       outcome: result.outcome,
       kv: v.press.kv,
       ...(result.orderId ? { order: result.orderId } : {}),
+      ...(v.pending ? { upd: v.pending } : {}),
     };
     const ack = signAck(this.deps.sha256, v.key, fields);
     await this.deps.acks.publishAck(v.press.device, ack);
