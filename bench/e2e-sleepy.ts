@@ -29,6 +29,9 @@ export interface SleepyOptions {
 }
 
 /** One press as a whole session; resolves (after the disconnect) with when its ack came. */
+/** As long as the ack wait: on a loaded machine a CONNECT's answer is part of the latency. */
+const CONNECT_TIMEOUT_MS = 30_000;
+
 type Session = (deviceId: string) => Promise<number>;
 
 /** Both rows on a running stack whose `deviceIds` are registered and order on every press. */
@@ -83,6 +86,7 @@ function sleepySession(
         clientId: deviceId,
         username: deviceId,
         password: mqttPasswordFor(nodeSha256, deviceKey),
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
       });
     }
     const cert = certificates.get(deviceId);
@@ -91,6 +95,7 @@ function sleepySession(
       url: `mqtts://127.0.0.1:${stack.runtime.mqttTlsPort}`,
       clientId: deviceId,
       tls: { caCertPem, ...cert },
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
     });
   };
   return {

@@ -9,6 +9,7 @@ import type { Page, PageRequest } from '../../core/page.ts';
 import { committedPressEntry } from '../../core/press/press-store.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { mergePressLog, type PressLogCursor } from '../press-log.ts';
+import { batchGet } from './batch-get.ts';
 import { fromButtonItem } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
@@ -54,8 +55,38 @@ export class DynamoOrderStore implements OrderStore {
     return fromButtonItem(result.Item).open.find((order) => order.seq === seq) ?? null;
   }
 
-  listHouseholdOrders(householdId: string, page: PageRequest): Promise<Page<Order>> {
-    return this.queryOrders('gsi1', `HH#${householdId}`, 'ORDER#', false, page);
+  async listHouseholdOrders(householdId: string, page: PageRequest): Promise<Page<Order>> {
+    const listed = await this.queryOrders('gsi1', `HH#${householdId}`, 'ORDER#', false, page);
+    if (page.cursor) return listed;
+    return { ...listed, items: await this.withCommitted(householdId, listed.items) };
+  }
+
+  /**
+   * The household's newest orders may be committed on their button with their item still to
+   * follow the ack (for milliseconds, or until the repair after a crash): the first page shows
+   * them too, newest first as the index has them.
+   */
+  private async withCommitted(householdId: string, listed: Order[]): Promise<Order[]> {
+    const buttons = await queryIndexItems(this.table, 'listOrders.buttons', {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `HH#${householdId}`, ':prefix': 'BTN#' },
+    });
+    const shown = new Set(listed.map((order) => order.orderId));
+    const open = buttons.items
+      .flatMap((item) => fromButtonItem(item).open)
+      .filter((order) => order.householdId === householdId && !shown.has(order.orderId));
+    if (open.length === 0) return listed;
+    const written = await batchGet(
+      this.table,
+      'listOrders.committed',
+      open.map((order) => keys.press(order.deviceId, order.seq)),
+    );
+    const writtenIds = new Set(written.map((item) => String(item.orderId)));
+    const committed = open.filter((order) => !writtenIds.has(order.orderId));
+    return [...committed, ...listed].sort(
+      (a, b) => b.placedAt - a.placedAt || (a.orderId < b.orderId ? 1 : -1),
+    );
   }
 
   listBrandOrders(brandId: string, status: OrderStatus, page: PageRequest): Promise<Page<Order>> {

@@ -146,7 +146,7 @@ for (const factory of [memoryFactory, dynaliteFactory] as StoreFactory[]) {
       });
     }
 
-    it('an order whose item has not followed its ack yet can be cancelled; the item is written once', async () => {
+    it('an order whose item has not followed its ack yet is read, listed and can be cancelled; the item is written once', async () => {
       const crashes = new CrashSwitch();
       const { store, world } = await worldWithCrashes(crashes);
       const device = world.device('btn-1');
@@ -156,6 +156,8 @@ for (const factory of [memoryFactory, dynaliteFactory] as StoreFactory[]) {
       crashes.disarm();
       expect(world.acks).toHaveLength(1);
       expect(await store.orders.getOrder('btn-1-1')).toMatchObject({ status: 'PLACED' });
+      const listed = await store.orders.listHouseholdOrders('hh-1', { limit: 50 });
+      expect(listed.items.map((o) => [o.orderId, o.status])).toEqual([['btn-1-1', 'PLACED']]);
       await world.orders.cancel('btn-1-1', { kind: 'household', id: 'hh-1' }, 'changed my mind');
       expect(await store.orders.getOrder('btn-1-1')).toMatchObject({ status: 'CANCELLED' });
       expect(await world.service.finishCommitted('btn-1')).toBe(0);
