@@ -3,9 +3,14 @@
  * (one result per row, so a CSV upload shows which lines went in and why the others did not),
  * and the brand's recent webhook deliveries in every state.
  */
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { RestockError } from '../../core/errors.ts';
 import type { WebhookDelivery } from '../../core/webhooks/webhooks.ts';
+import {
+  type ButtonRowResultSchema,
+  ButtonRowsResultSchema,
+  ButtonRowsSchema,
+} from '../console-schemas.ts';
 import type { ApiEnv } from '../env.ts';
 import { bearer, body, errorResponses, json } from '../openapi.ts';
 import { DeviceId, PageQuery, WebhookDeliveryPage } from '../schemas.ts';
@@ -13,37 +18,6 @@ import type { Services } from '../services.ts';
 
 const common = { tags: ['brand'], security: bearer };
 const SERIAL_MAX = 64;
-
-export const ButtonRowsSchema = z
-  .object({
-    keyVersion: z.number().int().min(1).max(65535).default(1),
-    rows: z
-      .array(z.object({ deviceId: z.string().max(200), serial: z.string().max(200) }))
-      .min(1)
-      .max(500),
-  })
-  .openapi('ButtonRows', {
-    description: 'rows as read from a CSV file; each is checked and registered on its own',
-  });
-
-export const ButtonRowResultSchema = z.object({
-  row: z.number().int().openapi({ description: '1-based position in the request' }),
-  deviceId: z.string(),
-  serial: z.string(),
-  outcome: z.enum(['REGISTERED', 'REFUSED']),
-  claimCode: z.string().nullable().openapi({ description: 'shown once; only its hash is stored' }),
-  code: z.string().nullable().openapi({ description: 'why the row was refused' }),
-  reason: z.string().nullable(),
-});
-
-export const ButtonRowsResultSchema = z
-  .object({
-    keyVersion: z.number().int(),
-    registered: z.number().int(),
-    refused: z.number().int(),
-    rows: z.array(ButtonRowResultSchema),
-  })
-  .openapi('ButtonRowsResult');
 
 type RowResult = z.infer<typeof ButtonRowResultSchema>;
 
