@@ -5,8 +5,6 @@
  * bulk cancel. Every view is checked with axe-core (no serious or critical violation) in both
  * languages, and photographed at desktop and phone width (test/web/screenshots/).
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalIssuer, type TokenRequest } from '../../cloud/core/auth/local-issuer.ts';
@@ -17,15 +15,8 @@ import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { buildWeb } from '../../cloud/web/build.ts';
 import { deliveredHistory, pressTimes, quietLog, stackConfig, tempDir } from '../e2e/support.ts';
+import { type AxeViolation, axeViolations, severe } from './axe.ts';
 import { chromiumAvailable, launchChromium, screenshots } from './browser.ts';
-
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: unknown[];
-}
 
 describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two languages', () => {
   let data: Awaited<ReturnType<typeof tempDir>>;
@@ -74,22 +65,9 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
 
   /** Runs axe-core on the page as it is; fails on any serious or critical violation. */
   async function axe(name: string): Promise<void> {
-    await page.evaluate(await readFile(AXE_SOURCE, 'utf8'));
-    // Experimental rules too: label-content-name-mismatch is one of them.
-    const violations = (await page.evaluate(`
-      axe
-        .run(document, {
-          rules: Object.fromEntries(
-            axe.getRules(['experimental']).map((rule) => [rule.ruleId, { enabled: true }]),
-          ),
-        })
-        .then((result) =>
-          result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target) })),
-        )
-    `)) as AxeViolation[];
+    const violations = await axeViolations(page);
     axeResults.set(name, violations);
-    const severe = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(severe, name).toEqual([]);
+    expect(severe(violations), name).toEqual([]);
   }
 
   beforeAll(async () => {

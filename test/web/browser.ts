@@ -44,7 +44,16 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
     // Nothing may stick out sideways: the page must fit the phone's width.
     const scrollWidth = Number(await page.evaluate('document.documentElement.scrollWidth'));
     if (scrollWidth > viewport.width) {
-      throw new Error(`${name} is ${scrollWidth} px wide at ${size} width (${viewport.width} px)`);
+      // Name the elements that stick out, so the fix can start from them.
+      const culprits = await page.evaluate(`[...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > ${viewport.width} + 0.5)
+        .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > ${viewport.width} + 0.5))
+        .slice(0, 3)
+        .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''))
+        .join(', ')`);
+      throw new Error(
+        `${name} is ${scrollWidth} px wide at ${size} width (${viewport.width} px): ${culprits}`,
+      );
     }
     const path = join(SCREENSHOT_DIR, `${name}-${size}.png`);
     await page.screenshot({ path, fullPage: true });

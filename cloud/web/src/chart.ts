@@ -110,10 +110,10 @@ export interface Series {
 export function stackedBars(labels: string[], series: Series[], label: string): SVGSVGElement {
   const width = 560;
   const height = 200;
-  const pad = { left: 28, bottom: 36, top: 12 };
+  const pad = { left: 28, right: 18, bottom: 36, top: 12 };
   const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
-  const barW = (width - pad.left) / Math.max(1, labels.length);
+  const barW = (width - pad.left - pad.right) / Math.max(1, labels.length);
   const plotH = height - pad.bottom - pad.top;
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart' });
   root.setAttribute('aria-label', label);
@@ -122,7 +122,7 @@ export function stackedBars(labels: string[], series: Series[], label: string): 
     svg('line', {
       x1: pad.left,
       y1: pad.top + plotH,
-      x2: width,
+      x2: width - pad.right,
       y2: pad.top + plotH,
       class: 'axis',
     }),
@@ -169,10 +169,10 @@ export interface HorizontalBar {
 
 /** One horizontal bar per item, its label on the left and its value at the bar's end. */
 export function horizontalBars(bars: HorizontalBar[], label: string, max?: number): SVGSVGElement {
-  const width = 560;
-  const row = 26;
-  const labelW = 150;
-  const valueW = 70;
+  const width = 420;
+  const row = 28;
+  const labelW = 120;
+  const valueW = 60;
   const height = Math.max(1, bars.length) * row + 8;
   const top = Math.max(max ?? 0, ...bars.map((b) => b.value), Number.MIN_VALUE);
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart' });
@@ -182,7 +182,7 @@ export function horizontalBars(bars: HorizontalBar[], label: string, max?: numbe
     const y = 4 + i * row;
     const w = (b.value / top) * (width - labelW - valueW);
     root.append(
-      svg('text', { x: labelW - 8, y: y + 16, 'text-anchor': 'end', class: 'tick' }, b.label),
+      svg('text', { x: labelW - 8, y: y + 18, 'text-anchor': 'end', class: 'label' }, b.label),
       svg('rect', {
         x: labelW,
         y: y + 3,
@@ -190,7 +190,7 @@ export function horizontalBars(bars: HorizontalBar[], label: string, max?: numbe
         height: row - 8,
         class: `series-${i % 6}`,
       }),
-      svg('text', { x: labelW + w + 6, y: y + 16, class: 'value' }, b.text),
+      svg('text', { x: labelW + w + 6, y: y + 18, class: 'label' }, b.text),
     );
   });
   return root;

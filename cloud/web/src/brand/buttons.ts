@@ -59,6 +59,7 @@ function buttonsView(api: Api): HTMLElement {
       return;
     }
     register.say(b.registering(rows.length));
+    form.reset();
     try {
       const outcomes: (ButtonRowsResult['rows'][number] & { line: number })[] = [];
       for (let start = 0; start < rows.length; start += ROWS_PER_REQUEST) {
@@ -162,8 +163,9 @@ function buttonsView(api: Api): HTMLElement {
         await api.put<Button>(`/v1/brand/buttons/${encodeURIComponent(button.deviceId)}/sku`, {
           skuId: select.value,
         });
-        fleet.say(b.bound(button.deviceId, select.value));
+        const skuId = select.value;
         await buttons.refresh();
+        fleet.say(b.bound(button.deviceId, skuId));
       } catch (error) {
         fleet.say((error as Error).message, 'error');
       }

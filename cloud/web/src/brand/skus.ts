@@ -101,9 +101,9 @@ function skusView(api: Api): HTMLElement {
         inStock: inStock.checked,
         usualIntervalDays: interval.value ? Number(interval.value) : null,
       });
-      create.say(b.skuCreated(created.skuId));
       createForm.reset();
       await skus.reload();
+      create.say(b.skuCreated(created.skuId));
     } catch (error) {
       create.say((error as Error).message, 'error');
     }
@@ -173,9 +173,9 @@ function skusView(api: Api): HTMLElement {
           return;
         }
         await api.patch<Sku>(`/v1/brand/skus/${encodeURIComponent(sku.skuId)}`, changes);
-        list.say(b.skuSaved(sku.skuId));
         close();
         await skus.refresh();
+        list.say(b.skuSaved(sku.skuId));
       } catch (error) {
         edit.say((error as Error).message, 'error');
       }
@@ -198,9 +198,9 @@ function skusView(api: Api): HTMLElement {
       }
       try {
         await api.post<Sku>(`/v1/brand/skus/${encodeURIComponent(sku.skuId)}/retire`, {});
-        list.say(b.skuRetired(sku.skuId));
         close();
         await skus.refresh();
+        list.say(b.skuRetired(sku.skuId));
       } catch (error) {
         edit.say((error as Error).message, 'error');
       }

@@ -62,8 +62,8 @@ function webhooksView(api: Api): HTMLElement {
               h('p', {}, b.secretShownOnce),
               h('code', { class: 'secret', 'data-secret-id': fresh.secretId }, fresh.secret),
             );
-            secretPanel.say(b.secretCreated(fresh.secretId));
             await load();
+            secretPanel.say(b.secretCreated(fresh.secretId));
           } catch (error) {
             secretPanel.say((error as Error).message, 'error');
           }
@@ -121,8 +121,8 @@ function webhooksView(api: Api): HTMLElement {
                       await api.delete(
                         `/v1/brand/webhooks/endpoints/${encodeURIComponent(e.endpointId)}`,
                       );
-                      endpointsPanel.say(b.endpointRemoved(e.url));
                       await load();
+                      endpointsPanel.say(b.endpointRemoved(e.url));
                     } catch (error) {
                       endpointsPanel.say((error as Error).message, 'error');
                     }
@@ -181,8 +181,8 @@ function webhooksView(api: Api): HTMLElement {
           url: url.value.trim(),
           eventTypes,
         });
-        endpointsPanel.say(b.endpointAdded(url.value.trim()));
         await load();
+        endpointsPanel.say(b.endpointAdded(url.value.trim()));
       } catch (error) {
         endpointsPanel.say((error as Error).message, 'error');
       }
@@ -244,8 +244,8 @@ function webhooksView(api: Api): HTMLElement {
                     `/v1/brand/webhooks/dead-letters/${encodeURIComponent(d.deliveryId)}/replay`,
                     {},
                   );
-                  deadPanel.say(b.replayed(d.eventId));
                   await Promise.all([dead.reload(), deliveries.reload()]);
+                  deadPanel.say(b.replayed(d.eventId));
                 } catch (error) {
                   deadPanel.say((error as Error).message, 'error');
                 }

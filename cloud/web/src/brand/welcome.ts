@@ -72,8 +72,8 @@ function welcomeView(api: Api): HTMLElement {
                   onclick: async () => {
                     try {
                       await api.delete(`/v1/brand/welcome-credits/${encodeURIComponent(c.skuId)}`);
-                      credits.say(b.creditRemoved(c.skuId));
                       await load();
+                      credits.say(b.creditRemoved(c.skuId));
                     } catch (error) {
                       credits.say((error as Error).message, 'error');
                     }
@@ -133,8 +133,8 @@ function welcomeView(api: Api): HTMLElement {
           currency: currency.value.trim(),
           ...(campaign.value.trim() ? { campaign: campaign.value.trim() } : {}),
         });
-        set.say(b.creditSet(sku.value));
         await load();
+        set.say(b.creditSet(sku.value));
       } catch (error) {
         set.say((error as Error).message, 'error');
       }
