@@ -15,8 +15,8 @@ import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { buildWeb } from '../../cloud/web/build.ts';
 import { deliveredHistory, pressTimes, quietLog, stackConfig, tempDir } from '../e2e/support.ts';
-import { type AxeViolation, axeViolations, severe } from './axe.ts';
-import { chromiumAvailable, launchChromium, screenshots } from './browser.ts';
+import { AxeLedger } from './axe.ts';
+import { chromiumAvailable, launchChromium, pageForAxe, screenshots } from './browser.ts';
 
 describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two languages', () => {
   let data: Awaited<ReturnType<typeof tempDir>>;
@@ -25,8 +25,7 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
   let page: Page;
   let base: string;
   const log = quietLog();
-  /** Every axe run: view and language → the violations of any impact (reported at the end). */
-  const axeResults = new Map<string, AxeViolation[]>();
+  const ledger = new AxeLedger();
 
   const apiCall = async (method: string, path: string, request: TokenRequest, body?: unknown) => {
     const token = await (await LocalIssuer.open(data.dir, systemClock)).sign(request);
@@ -63,12 +62,7 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
     await page.locator(`html[lang="${language}"]`).waitFor();
   }
 
-  /** Runs axe-core on the page as it is; fails on any serious or critical violation. */
-  async function axe(name: string): Promise<void> {
-    const violations = await axeViolations(page);
-    axeResults.set(name, violations);
-    expect(severe(violations), name).toEqual([]);
-  }
+  const axe = (name: string) => ledger.check(page, name);
 
   beforeAll(async () => {
     buildWeb();
@@ -76,21 +70,11 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
     stack = await startStack(stackConfig(data.dir), { log, pipeline: localPipeline });
     base = `http://127.0.0.1:${stack.runtime.httpPort}`;
     browser = await launchChromium();
-    // The console's CSP allows only its own scripts; axe-core is injected by the test.
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      bypassCSP: true,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => log.error('page error', { error: String(error) }));
+    page = await pageForAxe(browser, log);
   }, 60_000);
 
   afterAll(async () => {
-    for (const [name, violations] of axeResults) {
-      const list = violations.map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}`).join(', ');
-      console.log(`axe ${name}: ${violations.length} violation(s)${list ? `: ${list}` : ''}`);
-    }
+    ledger.report();
     await browser?.close();
     await stack?.close();
     await data?.remove();

@@ -13,8 +13,8 @@ import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { DynamoWebhookStore } from '../../cloud/store/dynamo/dynamo-webhook-store.ts';
 import { buildWeb } from '../../cloud/web/build.ts';
 import { pressTimes, quietLog, stackConfig, tempDir } from '../e2e/support.ts';
-import { type AxeViolation, axeViolations, severe } from './axe.ts';
-import { chromiumAvailable, launchChromium, screenshots } from './browser.ts';
+import { AxeLedger } from './axe.ts';
+import { chromiumAvailable, launchChromium, pageForAxe, screenshots } from './browser.ts';
 
 describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
   let data: Awaited<ReturnType<typeof tempDir>>;
@@ -23,7 +23,7 @@ describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
   let page: Page;
   let base: string;
   const log = quietLog();
-  const axeResults = new Map<string, AxeViolation[]>();
+  const ledger = new AxeLedger();
   const brand = { role: 'brand', tenant: DEMO.brandId } as const;
 
   const apiGet = async (path: string) => {
@@ -34,11 +34,7 @@ describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
-  async function axe(name: string): Promise<void> {
-    const violations = await axeViolations(page);
-    axeResults.set(name, violations);
-    expect(severe(violations), name).toEqual([]);
-  }
+  const axe = (name: string) => ledger.check(page, name);
 
   /** Opens a screen from the navigation with the keyboard: focus its link, press Enter. */
   async function open(screen: string, title: string): Promise<void> {
@@ -58,13 +54,7 @@ describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
     stack = await startStack(stackConfig(data.dir), { log, pipeline: localPipeline });
     base = `http://127.0.0.1:${stack.runtime.httpPort}`;
     browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      bypassCSP: true, // axe-core is injected by the test; the console's CSP allows only its own
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => log.error('page error', { error: String(error) }));
+    page = await pageForAxe(browser, log);
     await page.goto(base);
     await page.evaluate('sessionStorage.clear(); localStorage.clear()');
     await page.goto(base);
@@ -75,10 +65,7 @@ describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const [name, violations] of axeResults) {
-      const list = violations.map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}`).join(', ');
-      console.log(`axe ${name}: ${violations.length} violation(s)${list ? `: ${list}` : ''}`);
-    }
+    ledger.report();
     await browser?.close();
     await stack?.close();
     await data?.remove();

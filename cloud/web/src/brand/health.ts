@@ -29,13 +29,15 @@ export interface ButtonHealth {
   lastPressAt: number | null;
   silentSinceDays?: number | null;
   firmware?: string | null;
-  keyVersion: number;
+  keyVersion: number | null;
   status: HealthStatus;
 }
 
 export interface FleetHealth {
   buttons: ButtonHealth[];
   replaceSoon: string[];
+  /** How presses and days left are estimated. */
+  method: string;
   cursor?: string;
 }
 
@@ -63,6 +65,7 @@ function healthView(api: Api): HTMLElement {
     empty: m.noFleet(api.session.tenant ?? ''),
     load: async (query) => {
       const health = await api.get<FleetHealth>(`/v1/brand/health?${query}`);
+      fill(method, b.healthExplained(health.method));
       fill(
         replace.body,
         health.replaceSoon.length === 0
@@ -95,10 +98,11 @@ function healthView(api: Api): HTMLElement {
       [m.lastSeen, (x) => when(x.lastPressAt)],
       [b.silentFor, (x) => (x.silentSinceDays ? b.days(x.silentSinceDays) : '—')],
       [b.firmware, (x) => x.firmware ?? '—'],
-      [b.keyVersion, (x) => x.keyVersion],
+      [b.keyVersion, (x) => x.keyVersion ?? '—'],
     ],
   });
-  fill(fleet.body, h('p', { class: 'hint' }, b.healthExplained), table.el);
+  const method = h('p', { class: 'hint' });
+  fill(fleet.body, method, table.el);
   void table.reload();
   return view;
 }

@@ -27,6 +27,7 @@ interface Rfm {
 interface Cohort {
   claimMonth: string;
   claimed: number;
+  /** Share (0–1) of the cohort that bought in month k after the claim month. */
   retained: number[];
 }
 
@@ -217,11 +218,10 @@ function insightView(api: Api): HTMLElement {
     const months = Math.max(...data.map((c) => c.retained.length));
     const offsets = Array.from({ length: months }, (_, i) => i);
     const cell = (c: Cohort, i: number) => {
-      const retained = c.retained[i];
-      if (retained === undefined) return '';
-      const share = c.claimed === 0 ? 0 : retained / c.claimed;
-      // Shade by share through the CSSOM (the page's CSP allows no inline style attribute).
-      const el = h('span', { class: 'heat', title: b.retainedOf(retained, c.claimed) }, pct(share));
+      const share = c.retained[i];
+      if (share === undefined) return '';
+      // Shaded by share through the CSSOM (the page's CSP allows no inline style attribute).
+      const el = h('span', { class: 'heat' }, pct(share));
       el.style.setProperty('--share', share.toFixed(2));
       return el;
     };

@@ -143,7 +143,8 @@ const en = {
   testOrdersExplained: 'Shown apart from real orders; they never reach fulfilment or totals.',
   noTestOrders: 'No test orders.',
   resetTestOrders: 'Reset test orders',
-  testOrdersReset: 'Test orders reset.',
+  testOrdersReset: (orders: number, buttons: number) =>
+    `Test orders reset: ${n(orders, 'en')} order(s) deleted, ${n(buttons, 'en')} test button(s) freed.`,
   mode: 'Mode',
 
   // Welcome credit
@@ -164,8 +165,7 @@ const en = {
   healthTitle: 'Fleet health',
   replaceSoonTitle: 'Replace soon',
   noneToReplace: 'No button needs replacing soon.',
-  healthExplained:
-    'Presses and days left are estimated from the battery trend over presses, down to the cut-off voltage.',
+  healthExplained: (method: string) => `Presses and days left are estimates. Method: ${method}`,
   batteryMv: 'Battery (mV)',
   trend: 'Trend (mV/press)',
   pressesLeft: 'Presses left',
@@ -211,7 +211,6 @@ const en = {
   claimMonth: 'Claimed in',
   claimed: 'Claimed',
   monthOffset: (i: number) => `Month ${n(i, 'en')}`,
-  retainedOf: (retained: number, claimed: number) => `${n(retained, 'en')} of ${n(claimed, 'en')}`,
 };
 
 export type BrandMessages = typeof en;
@@ -353,7 +352,8 @@ const fr: BrandMessages = {
     'Montrées à part des vraies commandes ; elles n’atteignent jamais l’expédition ni les totaux.',
   noTestOrders: 'Aucune commande de test.',
   resetTestOrders: 'Effacer les commandes de test',
-  testOrdersReset: 'Commandes de test effacées.',
+  testOrdersReset: (orders: number, buttons: number) =>
+    `Commandes de test effacées : ${n(orders, 'fr')} commande(s) supprimée(s), ${n(buttons, 'fr')} bouton(s) de test libéré(s).`,
   mode: 'Mode',
 
   welcomeTitle: 'Crédit de bienvenue',
@@ -372,8 +372,8 @@ const fr: BrandMessages = {
   healthTitle: 'État de la flotte',
   replaceSoonTitle: 'À remplacer bientôt',
   noneToReplace: 'Aucun bouton à remplacer bientôt.',
-  healthExplained:
-    'Appuis et jours restants sont estimés à partir de la tendance de la batterie au fil des appuis, jusqu’à la tension de coupure.',
+  healthExplained: (method: string) =>
+    `Appuis et jours restants sont des estimations. Méthode : ${method}`,
   batteryMv: 'Batterie (mV)',
   trend: 'Tendance (mV/appui)',
   pressesLeft: 'Appuis restants',
@@ -418,7 +418,6 @@ const fr: BrandMessages = {
   claimMonth: 'Activés en',
   claimed: 'Activés',
   monthOffset: (i: number) => `Mois ${n(i, 'fr')}`,
-  retainedOf: (retained: number, claimed: number) => `${n(retained, 'fr')} sur ${n(claimed, 'fr')}`,
 };
 
 const CATALOG: Record<Locale, BrandMessages> = { en, fr };

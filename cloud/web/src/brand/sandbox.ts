@@ -41,9 +41,12 @@ function sandboxView(api: Api): HTMLElement {
         class: 'danger',
         onclick: async () => {
           try {
-            await api.post('/v1/brand/test-orders/reset', {});
-            orders.say(b.testOrdersReset);
+            const reset = await api.post<{ ordersDeleted: number; buttonsReset: number }>(
+              '/v1/brand/test-orders/reset',
+              {},
+            );
             await testOrders.reload();
+            orders.say(b.testOrdersReset(reset.ordersDeleted, reset.buttonsReset));
           } catch (error) {
             orders.say((error as Error).message, 'error');
           }
@@ -97,8 +100,8 @@ function sandboxView(api: Api): HTMLElement {
               `/v1/brand/test-buttons/${encodeURIComponent(deviceId)}/press`,
               { click },
             );
-            virtual.say(b.pressAnswered(deviceId, ack.outcome, ack.orderId ?? null));
             await testOrders.reload();
+            virtual.say(b.pressAnswered(deviceId, ack.outcome, ack.orderId ?? null));
           } catch (error) {
             virtual.say((error as Error).message, 'error');
           }
