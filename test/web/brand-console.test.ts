@@ -96,6 +96,9 @@ describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
     const sku = await apiGet('/v1/brand/skus/tea-250g');
     expect(sku.body).toMatchObject({ priceCents: 725, inStock: false, usualIntervalDays: 30 });
     expect((sku.body.priceHistory as unknown[]).length).toBe(2);
+    await row.getByRole('button', { name: 'Mark in stock: tea-250g' }).click();
+    await page.getByText('tea-250g is now in stock.').waitFor();
+    expect((await apiGet('/v1/brand/skus/tea-250g')).body.inStock).toBe(true);
 
     // Retiring asks for a tick first.
     await row.getByRole('button', { name: 'Edit: tea-250g' }).click();

@@ -33,8 +33,8 @@ export interface PagedTable {
   refresh(): Promise<void>;
 }
 
-/** `limit=…&cursor=…` for a path that may already have a query. */
-export function pageQuery(size: number, cursor: string | undefined): string {
+/** `limit=…&cursor=…`, added to the route's own query. */
+function pageQuery(size: number, cursor: string | undefined): string {
   return `limit=${size}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 }
 

@@ -10,11 +10,6 @@ export interface Screen {
   render(api: Api): HTMLElement;
 }
 
-/** The error's message for the panel; false when the panel should say "not available". */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Fills a panel with the plain statement that this server does not offer the feature yet —
  * never made-up figures.

@@ -41,19 +41,50 @@ function skusView(api: Api): HTMLElement {
           s.retired
             ? null
             : h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'secondary',
-                  'aria-label': b.editNamed(s.skuId),
-                  onclick: () => openEditor(s),
-                },
-                b.edit,
+                'div',
+                { class: 'row' },
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary',
+                    'aria-label': b.editNamed(s.skuId),
+                    onclick: () => openEditor(s),
+                  },
+                  b.edit,
+                ),
+                stockSwitch(s),
               ),
       ],
     ],
   });
   fill(list.body, skus.el);
+
+  /** In or out of stock in one click, without opening the editor. */
+  function stockSwitch(sku: Sku): HTMLButtonElement {
+    const label = sku.inStock ? m.markOut : m.markIn;
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        // The visible text first, so speech users can say what they see.
+        'aria-label': m.markFor(label, sku.skuId),
+        onclick: async () => {
+          try {
+            await api.patch(`/v1/brand/skus/${encodeURIComponent(sku.skuId)}`, {
+              inStock: !sku.inStock,
+            });
+            await skus.refresh();
+            list.say(m.nowStock(sku.skuId, !sku.inStock));
+          } catch (error) {
+            list.say((error as Error).message, 'error');
+          }
+        },
+      },
+      label,
+    );
+  }
 
   // --- create ---
   const skuId = h('input', { name: 'skuId', required: true, autocomplete: 'off', maxlength: 64 });

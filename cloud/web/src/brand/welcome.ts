@@ -2,8 +2,7 @@
  * Welcome credit: an amount per SKU (optionally named for a campaign) taken off the first
  * delivered order of each newly claimed button. On a server without it the screen says so.
  */
-import type { Api } from '../api.ts';
-import { routeMissing } from '../api.ts';
+import { type Api, routeMissing } from '../api.ts';
 import { field, fill, h, panel, table } from '../dom.ts';
 import { money } from '../format.ts';
 import { t } from '../i18n.ts';
