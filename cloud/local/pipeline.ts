@@ -64,8 +64,9 @@ export const localPipelineWith =
       clock: systemClock,
       log,
     });
-    // The household hears first; statistics and the webhook queue follow (in AWS each is its
-    // own rule on the bus). A failing sink fails the batch, which the next drain repeats.
+    // The household's notifications, statistics and the webhook queue get each batch at once
+    // (in AWS each is its own rule on the bus). A failing sink fails the batch, which the next
+    // drain repeats.
     const relay = new OutboxRelay(
       fanOut([
         new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
