@@ -15,6 +15,7 @@ import { json } from './openapi.ts';
 import { brandRoutes } from './routes/brand.ts';
 import { householdRoutes } from './routes/household.ts';
 import { supportRoutes } from './routes/support.ts';
+import { welcomeCreditRoutes } from './routes/welcome-credits.ts';
 import { HealthSchema } from './schemas.ts';
 import { buildServices } from './services.ts';
 
@@ -96,6 +97,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   brandRoutes(app, services);
   householdRoutes(app, services);
   supportRoutes(app, services);
+  welcomeCreditRoutes(app, services);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

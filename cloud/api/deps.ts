@@ -2,6 +2,7 @@
 import type { AuditStore } from '../core/audit/audit-store.ts';
 import type { TokenVerifier } from '../core/auth/token-verifier.ts';
 import type { SkuStore } from '../core/catalog/sku-store.ts';
+import type { CreditStore } from '../core/credits/credit-store.ts';
 import type { ButtonStore } from '../core/fleet/button-store.ts';
 import type { ClaimStore } from '../core/fleet/claim-store.ts';
 import type { HouseholdStore } from '../core/households/household-store.ts';
@@ -26,6 +27,8 @@ export interface ApiStores {
   /** Brand statistics, maintained from order events (StatsCounter). */
   stats: StatsStore;
   webhooks: WebhookStore;
+  /** Welcome-credit offers and the ledger of credits used. */
+  credits: CreditStore;
 }
 
 export interface ApiDeps {

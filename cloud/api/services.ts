@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Catalog } from '../core/catalog/catalog.ts';
+import { WelcomeCredits } from '../core/credits/welcome-credits.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
 import { HouseholdGuard } from '../core/households/guard-settings.ts';
@@ -37,6 +38,13 @@ export function buildServices(deps: ApiDeps) {
     subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
     webhooks: new Webhooks(stores.webhooks, clock, newId),
+    welcomeCredits: new WelcomeCredits({
+      credits: stores.credits,
+      orders: stores.orders,
+      actions: deps.orderService,
+      catalog,
+      clock,
+    }),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
     async audit(c: Context<ApiEnv>, action: string, subject: string, reason: string | null) {

@@ -2,6 +2,7 @@
 import { DynamoAuditStore } from '../store/dynamo/dynamo-audit-store.ts';
 import { DynamoButtonStore } from '../store/dynamo/dynamo-button-store.ts';
 import { DynamoClaimStore } from '../store/dynamo/dynamo-claim-store.ts';
+import { DynamoCreditStore } from '../store/dynamo/dynamo-credit-store.ts';
 import { DynamoHouseholdStore } from '../store/dynamo/dynamo-household-store.ts';
 import { DynamoIdempotencyStore } from '../store/dynamo/dynamo-idempotency-store.ts';
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
@@ -24,5 +25,6 @@ export function dynamoApiStores(table: Table): ApiStores {
     orders: new DynamoOrderStore(table),
     stats: new DynamoStatsStore(table),
     webhooks: new DynamoWebhookStore(table),
+    credits: new DynamoCreditStore(table),
   };
 }

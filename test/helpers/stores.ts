@@ -26,6 +26,7 @@ import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/tab
 import { MemoryAuditStore } from '../../cloud/store/memory/memory-audit-store.ts';
 import { MemoryButtonStore } from '../../cloud/store/memory/memory-button-store.ts';
 import { MemoryClaimStore } from '../../cloud/store/memory/memory-claim-store.ts';
+import { MemoryCreditStore } from '../../cloud/store/memory/memory-credit-store.ts';
 import { MemoryHouseholdStore } from '../../cloud/store/memory/memory-household-store.ts';
 import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempotency-store.ts';
 import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notification-store.ts';
@@ -82,6 +83,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       orders,
       stats: new MemoryStatsStore(table),
       webhooks: new MemoryWebhookStore(table),
+      credits: new MemoryCreditStore(table),
     },
     putButton: async (button) => table.putButton(button),
     putSku: async (sku) => table.putSku(sku),

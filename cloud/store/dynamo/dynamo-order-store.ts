@@ -92,6 +92,7 @@ export class DynamoOrderStore implements OrderStore {
           UpdateExpression:
             'SET #status = :status, history = :history, cancelDeadline = :deadline, gsi2pk = :g2pk, gsi2sk = :g2sk, outboxPk = :outboxPk, outboxSk = :outboxSk' +
             (removeTimer ? '' : ', gsi3pk = :g3pk, gsi3sk = :g3sk') +
+            (next.discount ? ', discount = :discount' : '') +
             (removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''),
           ConditionExpression: '#type = :order AND #status = :expected',
           ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
@@ -105,6 +106,7 @@ export class DynamoOrderStore implements OrderStore {
             ':expected': expectedStatus,
             ...colonKeys(outboxMarker(next.history.at(-1)?.at ?? next.placedAt, next.orderId)),
             ...(removeTimer ? {} : { ':g3pk': index.gsi3pk, ':g3sk': index.gsi3sk }),
+            ...(next.discount ? { ':discount': next.discount } : {}),
           },
         }),
       ),

@@ -3,7 +3,7 @@
  * An order item is also the press record of the press that created it.
  */
 import type { OrderChange } from '../../core/events/outbox.ts';
-import type { Order, PressLogEntry } from '../../core/model.ts';
+import type { Discount, Order, PressLogEntry } from '../../core/model.ts';
 import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { StoredPress } from '../../core/press/press-store.ts';
 import { FLAGGED_PARTITION, keys, outboxMarker, timeKey, timerPartition } from './table-keys.ts';
@@ -101,7 +101,11 @@ export function toRejectionItem(entry: PressLogEntry, nonce: string): Record<str
 }
 
 export function fromOrderItem(item: Record<string, unknown>): Order {
-  return pick<Order>(item, ORDER_FIELDS);
+  const order = pick<Order>(item, ORDER_FIELDS);
+  // Absent unless set, as on the orders the core creates.
+  if (item.discount) order.discount = item.discount as Discount;
+  if (item.test === true) order.test = true;
+  return order;
 }
 
 /** Order items keep the creating press's outcome in `outcome`; the order's own is `status`. */

@@ -20,6 +20,8 @@
  * | household guard   | HH#{hh}            | GUARD                  |                           |                                       |                               |
  * | notification      | HH#{hh}            | NOTE#{at:013}#{id}     |                           |                                       |                               |
  * | subscription      | HH#{hh}            | SUB#{id}               |                           |                                       |                               |
+ * | welcome credit    | BRAND#{brand}      | WELCOME#{sku}          |                           |                                       |                               |
+ * | credit ledger     | CREDIT#BTN#{device} or CREDIT#HOLDER#{pseudonym} | META or {brand}#{sku} |     |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
  * | API idempotency   | IDEM#{tenant}#{key}| META                   |                           |                                       |                               |
  *
@@ -91,6 +93,15 @@ export const keys = {
   }),
   audit: (at: number, id: string) => ({ pk: 'AUDIT', sk: `${timeKey(at)}#${id}` }),
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),
+  welcomeCredit: (brandId: string, skuId: string) => ({
+    pk: `BRAND#${brandId}`,
+    sk: `WELCOME#${skuId}`,
+  }),
+  creditLedgerButton: (deviceId: string) => ({ pk: `CREDIT#BTN#${deviceId}`, sk: 'META' }),
+  creditLedgerHolder: (holder: string, brandId: string, skuId: string) => ({
+    pk: `CREDIT#HOLDER#${holder}`,
+    sk: `${brandId}#${skuId}`,
+  }),
 } as const;
 
 export const REMINDER_PARTITION = 'REMIND';

@@ -60,6 +60,7 @@ export class MemoryOrderStore implements OrderStore {
     if (stored?.kind !== 'order' || stored.order.status !== expectedStatus) return false;
     stored.order = { ...stored.order, status: next.status, history: clone(next.history) };
     stored.order.cancelDeadline = next.cancelDeadline;
+    if (next.discount) stored.order.discount = clone(next.discount);
     return true;
   }
 

@@ -97,6 +97,10 @@ beforeAll(async () => {
     { ...letter, status: 'DEAD', attempts: 1, deadAt: 2 },
     { status: 'PENDING', attempts: 0 },
   );
+  await h.call('PUT', '/v1/brand/welcome-credits/coffee', {
+    token: f.tokens.acme,
+    body: { amount: 499, currency: 'EUR' },
+  });
   routes = [
     { method: 'GET', path: '/v1/brand/skus', role: 'brand', otherTenant: 'own-data' },
     {
@@ -167,6 +171,20 @@ beforeAll(async () => {
     {
       method: 'POST',
       path: `/v1/brand/webhooks/dead-letters/${DEAD}/replay`,
+      role: 'brand',
+      otherTenant: 404,
+    },
+    { method: 'GET', path: '/v1/brand/welcome-credits', role: 'brand', otherTenant: 'own-data' },
+    {
+      method: 'PUT',
+      path: '/v1/brand/welcome-credits/coffee',
+      role: 'brand',
+      body: { amount: 100, currency: 'EUR' },
+      otherTenant: 404,
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/brand/welcome-credits/coffee',
       role: 'brand',
       otherTenant: 404,
     },
@@ -367,6 +385,7 @@ function templateOf(path: string): string {
   return path
     .replace(/\?.*$/, '')
     .replace(/\/skus\/[^/]+/, '/skus/:skuId')
+    .replace(/\/welcome-credits\/[^/]+/, '/welcome-credits/:skuId')
     .replace(/\/buttons\/[^/]+/, '/buttons/:deviceId')
     .replace(/\/orders\/[^/]+/, '/orders/:orderId')
     .replace(/\/households\/[^/]+/, '/households/:householdId')
