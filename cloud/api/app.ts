@@ -14,6 +14,7 @@ import { describeIssues, toHttpError } from './http-errors.ts';
 import { json } from './openapi.ts';
 import { brandRoutes } from './routes/brand.ts';
 import { householdRoutes } from './routes/household.ts';
+import { sandboxRoutes } from './routes/sandbox.ts';
 import { supportRoutes } from './routes/support.ts';
 import { welcomeCreditRoutes } from './routes/welcome-credits.ts';
 import { HealthSchema } from './schemas.ts';
@@ -98,6 +99,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   householdRoutes(app, services);
   supportRoutes(app, services);
   welcomeCreditRoutes(app, services);
+  sandboxRoutes(app, services);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -13,6 +13,8 @@ import type { NotificationStore } from '../core/notifications/notification-store
 import type { SubscriptionChannel } from '../core/notifications/subscriptions.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Clock, KeySource, Log } from '../core/ports.ts';
+import type { PressHandler } from '../core/sandbox/sandbox.ts';
+import type { SandboxStore } from '../core/sandbox/sandbox-store.ts';
 import type { WebhookStore } from '../core/webhooks/webhook-store.ts';
 
 export interface ApiStores {
@@ -29,12 +31,19 @@ export interface ApiStores {
   webhooks: WebhookStore;
   /** Welcome-credit offers and the ledger of credits used. */
   credits: CreditStore;
+  /** Test orders listed apart, and the sandbox reset. */
+  sandbox: SandboxStore;
 }
 
 export interface ApiDeps {
   stores: ApiStores;
   /** The order state changes (OrderService satisfies this). */
   orderService: OrderActions;
+  /**
+   * The press pipeline, for virtual test buttons (the same PressService the press Lambda and
+   * the local topic rule run; its acks go nowhere: the HTTP answer carries the outcome).
+   */
+  presses: PressHandler;
   clock: Clock;
   keySource: KeySource;
   tokens: TokenVerifier;

@@ -202,6 +202,7 @@ export const ButtonSchema = z
     lastPressAt: epochMs.nullable(),
     batteryMv: z.number().int().nullable(),
     createdAt: epochMs,
+    test: z.boolean().openapi({ description: 'a test button: its presses make TEST orders' }),
   })
   .openapi('Button');
 export const ButtonPage = paged(ButtonSchema, 'ButtonPage');

@@ -8,6 +8,8 @@ import { HouseholdAccount } from '../core/households/account.ts';
 import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
 import { Subscriptions } from '../core/notifications/subscriptions.ts';
+import { Sandbox } from '../core/sandbox/sandbox.ts';
+import { nodeSha256 } from '../core/sha256.ts';
 import { Webhooks } from '../core/webhooks/webhooks.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
@@ -38,6 +40,16 @@ export function buildServices(deps: ApiDeps) {
     subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
     webhooks: new Webhooks(stores.webhooks, clock, newId),
+    sandbox: new Sandbox({
+      buttons: stores.buttons,
+      sandbox: stores.sandbox,
+      catalog,
+      keys: deps.keySource,
+      presses: deps.presses,
+      clock,
+      sha256: nodeSha256,
+      newId,
+    }),
     welcomeCredits: new WelcomeCredits({
       credits: stores.credits,
       orders: stores.orders,

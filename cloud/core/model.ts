@@ -140,6 +140,8 @@ export interface Button {
   createdAt: number;
   /** The household's learned reorder rhythm (press path owned); only the household sees it. */
   rhythm?: RhythmBook;
+  /** A test button of the brand's sandbox: its presses make TEST orders. */
+  test?: boolean;
 }
 
 /**

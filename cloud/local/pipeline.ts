@@ -82,6 +82,7 @@ export const localPipelineWith =
     const app = createApiApp({
       stores,
       orderService: orders,
+      presses,
       clock: systemClock,
       keySource,
       tokens: issuer.verifier(),

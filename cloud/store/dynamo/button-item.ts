@@ -2,7 +2,7 @@
  * Maps a Button to its table item and back. The press path and the API both write this item,
  * each only the attributes it owns (SET on named attributes, never a whole-item put after
  * creation), so neither overwrites the other's changes:
- * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, gsi1/gsi2 keys;
+ * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, test, gsi1/gsi2 keys;
  * - the press path owns: hwm, open, recent, rhythm, lastPressAt, batteryMv.
  */
 
@@ -28,6 +28,7 @@ export interface ButtonItem {
   lastPressAt: number | null;
   batteryMv: number | null;
   createdAt: number;
+  test?: boolean;
   gsi1pk?: string;
   gsi1sk?: string;
   gsi2pk: string;
@@ -54,6 +55,7 @@ export function toButtonItem(button: Button): ButtonItem {
     lastPressAt: button.lastPressAt,
     batteryMv: button.batteryMv,
     createdAt: button.createdAt,
+    ...(button.test ? { test: true } : {}),
     ...(button.householdId ? householdIndexKeys(button.householdId, button.deviceId) : {}),
     gsi2pk: `BRAND#${button.brandId}`,
     gsi2sk: `BTN#${button.deviceId}`,
@@ -76,5 +78,6 @@ export function fromButtonItem(item: Record<string, unknown>): LoadedButton {
     lastPressAt: i.lastPressAt ?? null,
     batteryMv: i.batteryMv ?? null,
     createdAt: i.createdAt,
+    ...(i.test === true ? { test: true } : {}),
   };
 }

@@ -55,14 +55,19 @@ function statusAt(order: Order): number {
 }
 
 /** The index keys an order has in its current status; timers only while one is running. */
+export const testOrdersPartition = (brandId: string) => `BRAND#${brandId}#TEST`;
+
 export function orderIndexKeys(order: Order): Record<string, string | undefined> {
   const waiting = order.status === 'PLACED' || order.status === 'NEEDS_CONFIRMATION';
   const queued = isFlaggedForSupport(order);
   return {
     gsi1pk: `HH#${order.householdId}`,
     gsi1sk: `ORDER#${timeKey(order.placedAt)}#${order.orderId}`,
-    gsi2pk: `BRAND#${order.brandId}#${order.status}`,
-    gsi2sk: `${timeKey(statusAt(order))}#${order.orderId}`,
+    // Test orders have their own partition, newest last by placement: never in a status list.
+    gsi2pk: order.test
+      ? testOrdersPartition(order.brandId)
+      : `BRAND#${order.brandId}#${order.status}`,
+    gsi2sk: `${timeKey(order.test ? order.placedAt : statusAt(order))}#${order.orderId}`,
     gsi3pk: waiting ? timerPartition(order.orderId) : undefined,
     gsi3sk: waiting ? `${timeKey(order.cancelDeadline)}#${order.orderId}` : undefined,
     gsi4pk: queued ? FLAGGED_PARTITION : undefined,

@@ -37,7 +37,7 @@ export class MemoryOrderStore implements OrderStore {
   ): Promise<Page<Order>> {
     const orders = this.table
       .allOrders()
-      .filter((order) => order.brandId === brandId && order.status === status);
+      .filter((order) => order.brandId === brandId && order.status === status && !order.test);
     return pageOf(`brand:${brandId}#${status}`, orders.sort(byKey(statusKey)), statusKey, request);
   }
 
