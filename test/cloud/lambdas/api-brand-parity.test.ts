@@ -4,7 +4,7 @@
  * stack does for brands: a virtual test button presses through the press pipeline, its TEST
  * order is listed apart and reset, and a delivery report grants the welcome credit once.
  */
-import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import type { LambdaContext } from 'hono/aws-lambda';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toHex } from '#shared/index';
@@ -14,6 +14,7 @@ import { createPressPipeline } from '../../../cloud/core/press/press-pipeline.ts
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable, type Table } from '../../../cloud/store/dynamo/table.ts';
 import { FakeAws, type WireRequest } from '../../helpers/aws-wire.ts';
+import { httpApiEvent } from '../../helpers/http-api-event.ts';
 import { dynamoUnderTest, type StoreUnderTest } from '../../helpers/stores.ts';
 import { button, MASTER_KEY, sku, World } from '../../helpers/world.ts';
 
@@ -97,29 +98,12 @@ async function call(
 ): Promise<{ status: number; body: Json }> {
   const { handler } = await import('../../../cloud/lambdas/api.ts');
   const token = await sign({ 'cognito:groups': ['brand'], 'custom:tenant': 'acme' });
-  const event: LambdaEvent = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012',
-      authentication: null,
-      authorizer: {},
-      apiId: 'api',
-      domainName: 'api.example.org',
-      domainPrefix: 'api',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'r1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-  };
+  const event = httpApiEvent(
+    method,
+    path,
+    { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body === undefined ? null : JSON.stringify(body),
+  );
   const result = await handler(event, {} as LambdaContext);
   return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') };
 }
