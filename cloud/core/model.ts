@@ -142,6 +142,14 @@ export interface Button {
   rhythm?: RhythmBook;
   /** A test button of the brand's sandbox: its presses make TEST orders. */
   test?: boolean;
+  /**
+   * What waits for the button (UpdateFlag bits: firmware, settings), kept in step by the update
+   * and settings stores so the press path reads it in the load it already makes.
+   */
+  updatePending?: number;
+  /** Firmware and settings versions the button's last version 2 press reported. */
+  firmware?: number;
+  settingsVersion?: number;
 }
 
 /**

@@ -3,7 +3,8 @@
  * each only the attributes it owns (SET on named attributes, never a whole-item put after
  * creation), so neither overwrites the other's changes:
  * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, test, gsi1/gsi2 keys;
- * - the press path owns: hwm, open, recent, rhythm, lastPressAt, batteryMv.
+ * - the press path owns: hwm, open, recent, rhythm, lastPressAt, batteryMv, fw, cfg;
+ * - the update and settings stores own: upd.
  */
 
 import type { RhythmBook } from '../../core/guard/rhythm.ts';
@@ -29,6 +30,9 @@ export interface ButtonItem {
   batteryMv: number | null;
   createdAt: number;
   test?: boolean;
+  upd?: number;
+  fw?: number;
+  cfg?: number;
   gsi1pk?: string;
   gsi1sk?: string;
   gsi2pk: string;
@@ -56,6 +60,7 @@ export function toButtonItem(button: Button): ButtonItem {
     batteryMv: button.batteryMv,
     createdAt: button.createdAt,
     ...(button.test ? { test: true } : {}),
+    ...(button.updatePending ? { upd: button.updatePending } : {}),
     ...(button.householdId ? householdIndexKeys(button.householdId, button.deviceId) : {}),
     gsi2pk: `BRAND#${button.brandId}`,
     gsi2sk: `BTN#${button.deviceId}`,
@@ -79,5 +84,7 @@ export function fromButtonItem(item: Record<string, unknown>): LoadedButton {
     batteryMv: i.batteryMv ?? null,
     createdAt: i.createdAt,
     ...(i.test === true ? { test: true } : {}),
+    ...(i.upd ? { updatePending: i.upd } : {}),
+    ...(i.fw !== undefined ? { firmware: i.fw, settingsVersion: i.cfg ?? 0 } : {}),
   };
 }
