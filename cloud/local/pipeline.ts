@@ -96,6 +96,9 @@ export const localPipelineWith =
       // The press service logs each decision itself.
       handlePress: (event: PressEvent) => presses.handle(event),
       drainOutbox: () => relay.drain(outbox),
+      // Webhook rounds run detached from their timer: a stop waits for those in flight, so
+      // none writes to the store after it is gone.
+      close: () => webhooks.idle(),
       timers: [
         {
           name: 'webhook delivery',
