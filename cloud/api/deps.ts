@@ -13,6 +13,7 @@ import type { NotificationStore } from '../core/notifications/notification-store
 import type { SubscriptionChannel } from '../core/notifications/subscriptions.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Clock, KeySource, Log } from '../core/ports.ts';
+import type { RolloutStore } from '../core/rollouts/rollout-store.ts';
 import type { PressHandler } from '../core/sandbox/sandbox.ts';
 import type { SandboxStore } from '../core/sandbox/sandbox-store.ts';
 import type { WebhookStore } from '../core/webhooks/webhook-store.ts';
@@ -33,6 +34,8 @@ export interface ApiStores {
   credits: CreditStore;
   /** Test orders listed apart, and the sandbox reset. */
   sandbox: SandboxStore;
+  /** Firmware rollouts and their members. */
+  rollouts: RolloutStore;
 }
 
 export interface ApiDeps {

@@ -7,6 +7,7 @@ import { DynamoHouseholdStore } from '../store/dynamo/dynamo-household-store.ts'
 import { DynamoIdempotencyStore } from '../store/dynamo/dynamo-idempotency-store.ts';
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
 import { DynamoOrderStore } from '../store/dynamo/dynamo-order-store.ts';
+import { DynamoRolloutStore } from '../store/dynamo/dynamo-rollout-store.ts';
 import { DynamoSandboxStore } from '../store/dynamo/dynamo-sandbox-store.ts';
 import { DynamoSkuStore } from '../store/dynamo/dynamo-sku-store.ts';
 import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
@@ -28,5 +29,6 @@ export function dynamoApiStores(table: Table): ApiStores {
     webhooks: new DynamoWebhookStore(table),
     credits: new DynamoCreditStore(table),
     sandbox: new DynamoSandboxStore(table),
+    rollouts: new DynamoRolloutStore(table),
   };
 }

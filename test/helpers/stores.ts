@@ -34,6 +34,7 @@ import { MemoryOrderStore } from '../../cloud/store/memory/memory-order-store.ts
 import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.ts';
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
 import { MemoryReminderStore } from '../../cloud/store/memory/memory-reminder-store.ts';
+import { MemoryRolloutStore } from '../../cloud/store/memory/memory-rollout-store.ts';
 import { MemorySandboxStore } from '../../cloud/store/memory/memory-sandbox-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
 import { MemoryStatsStore } from '../../cloud/store/memory/memory-stats-store.ts';
@@ -86,6 +87,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       webhooks: new MemoryWebhookStore(table),
       credits: new MemoryCreditStore(table),
       sandbox: new MemorySandboxStore(table),
+      rollouts: new MemoryRolloutStore(table),
     },
     putButton: async (button) => table.putButton(button),
     putSku: async (sku) => table.putSku(sku),

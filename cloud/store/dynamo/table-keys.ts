@@ -24,6 +24,8 @@
  * | credit ledger     | CREDIT#BTN#{device} or CREDIT#HOLDER#{pseudonym} | META or {brand}#{sku} |     |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
  * | API idempotency   | IDEM#{tenant}#{key}| META                   |                           |                                       |                               |
+ * | rollout           | ROLLOUT#{rollout}  | META                   |                           | BRAND#{brand}#ROLLOUTS / {createdAt:013}#{id} | ROLLOUTS / {createdAt:013}#{id} (open only) |
+ * | rollout member    | ROLLOUT#{rollout}  | BTN#{device}           |                           |                                       |                               |
  *
  * Why it is shaped like this:
  * - A press and the order it creates share one item, keyed by device and sequence number, so
@@ -101,6 +103,11 @@ export const keys = {
   creditLedgerHolder: (holder: string, brandId: string, skuId: string) => ({
     pk: `CREDIT#HOLDER#${holder}`,
     sk: `${brandId}#${skuId}`,
+  }),
+  rollout: (rolloutId: string) => ({ pk: `ROLLOUT#${rolloutId}`, sk: 'META' }),
+  rolloutMember: (rolloutId: string, deviceId: string) => ({
+    pk: `ROLLOUT#${rolloutId}`,
+    sk: `BTN#${deviceId}`,
   }),
 } as const;
 

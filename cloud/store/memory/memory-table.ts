@@ -22,6 +22,7 @@ import type {
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
+import type { Rollout, RolloutMember } from '../../core/rollouts/model.ts';
 import type {
   WebhookDelivery,
   WebhookEndpoint,
@@ -59,6 +60,9 @@ export class MemoryTable {
   readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
   readonly webhookSecrets = new Map<string, WebhookSecrets>();
   readonly webhookDeliveries = new Map<string, WebhookDelivery>();
+  /** Rollouts by id, their members by `{rollout}/{device}`. */
+  readonly rollouts = new Map<string, Rollout>();
+  readonly rolloutMembers = new Map<string, RolloutMember>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
   readonly reminderTimers = new Map<string, number>();
   /** Welcome-credit offers by `{brand}/{sku}`; the credit ledger's entries and the order holding each. */
@@ -106,6 +110,8 @@ export class MemoryTable {
       ['webhookDelivery', this.webhookDeliveries],
       ['welcomeCredit', this.welcomeCredits],
       ['creditLedger', this.creditLedger],
+      ['rollout', this.rollouts],
+      ['rolloutMember', this.rolloutMembers],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],
