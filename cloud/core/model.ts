@@ -141,6 +141,8 @@ export interface Button {
   createdAt: number;
   /** The household's learned reorder rhythm (press path owned); only the household sees it. */
   rhythm?: RhythmBook;
+  /** A test button of the brand's sandbox: its presses make TEST orders. */
+  test?: boolean;
   /**
    * The button's current firmware update and its desired/reported settings (update and settings
    * stores own them). They live on the button item so the press path learns what waits for the
@@ -208,6 +210,18 @@ export interface Order {
   history: Transition[];
   /** Why the accidental-order guard held or flagged this order; absent or null when it did not. */
   guard?: OrderGuard | null;
+  /** Taken off the order's value (a welcome credit, set when it is delivered); absent or null: none. */
+  discount?: Discount | null;
+  /** Made by a test button (the brand's sandbox): never fulfilled, counted or invoiced. */
+  test?: boolean;
+}
+
+/** A discount carried by an order; the amount is never more than the order's value. */
+export interface Discount {
+  kind: 'WELCOME_CREDIT';
+  amount: number;
+  currency: string;
+  campaign?: string | null;
 }
 
 /** Why a press was held for confirmation, folded into another, refused or flagged for support. */

@@ -86,6 +86,7 @@ export const localPipelineWith =
     const app = createApiApp({
       stores,
       orderService: orders,
+      presses,
       clock: systemClock,
       keySource,
       tokens: issuer.verifier(),
@@ -119,6 +120,9 @@ export const localPipelineWith =
         }
       },
       drainOutbox: () => relay.drain(outbox),
+      // Webhook rounds run detached from their timer: a stop waits for those in flight, so
+      // none writes to the store after it is gone.
+      close: () => webhooks.idle(),
       timers: [
         {
           name: 'webhook delivery',

@@ -2,7 +2,7 @@
  * Maps a Button to its table item and back. The press path and the API both write this item,
  * each only the attributes it owns (SET on named attributes, never a whole-item put after
  * creation), so neither overwrites the other's changes:
- * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, gsi1/gsi2 keys;
+ * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, test, gsi1/gsi2 keys;
  * - the press path owns: hwm, open, recent, rhythm, lastPressAt, batteryMv, fw, cfg;
  * - the update and settings stores own: ota, desired, reported.
  */
@@ -30,6 +30,7 @@ export interface ButtonItem {
   lastPressAt: number | null;
   batteryMv: number | null;
   createdAt: number;
+  test?: boolean;
   ota?: UpdateAssignment;
   desired?: DesiredSettings;
   reported?: ReportedSettings;
@@ -61,6 +62,7 @@ export function toButtonItem(button: Button): ButtonItem {
     lastPressAt: button.lastPressAt,
     batteryMv: button.batteryMv,
     createdAt: button.createdAt,
+    ...(button.test ? { test: true } : {}),
     ...(button.ota ? { ota: button.ota } : {}),
     ...(button.desired ? { desired: button.desired } : {}),
     ...(button.householdId ? householdIndexKeys(button.householdId, button.deviceId) : {}),
@@ -85,6 +87,7 @@ export function fromButtonItem(item: Record<string, unknown>): LoadedButton {
     lastPressAt: i.lastPressAt ?? null,
     batteryMv: i.batteryMv ?? null,
     createdAt: i.createdAt,
+    ...(i.test === true ? { test: true } : {}),
     ...(i.ota ? { ota: i.ota } : {}),
     ...(i.desired ? { desired: i.desired } : {}),
     ...(i.reported ? { reported: i.reported } : {}),
