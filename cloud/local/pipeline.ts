@@ -29,6 +29,7 @@ import {
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
+import { type CrashPoint, householdStep, noCrash, outboxSteps } from './crash-points.ts';
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
@@ -41,6 +42,8 @@ const WEBHOOK_INTERVAL_MS = 500;
 export interface LocalPipelineOptions {
   /** How webhooks are posted (default: node:https with the system's trusted CAs). */
   webhookPoster?: WebhookPoster;
+  /** Where the outbox drain may be killed (the crash test); by default nowhere. */
+  crashPoint?: CrashPoint;
 }
 
 export const localPipelineWith =
@@ -63,14 +66,19 @@ export const localPipelineWith =
     });
     // The household hears first; statistics and the webhook queue follow (in AWS each is its
     // own rule on the bus). A failing sink fails the batch, which the next drain repeats.
+    const crash = options.crashPoint ?? noCrash;
     const relay = new OutboxRelay(
       fanOut([
-        new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
+        new LocalNotifier(
+          config.dataDir,
+          log,
+          householdStep(crash, new HouseholdNotifier(stores.notifications)),
+        ),
         new StatsCounter(stores.stats),
         new WebhookEnqueuer(stores.webhooks, systemClock),
       ]),
     );
-    const outbox = new DynamoOutboxStore(table);
+    const outbox = outboxSteps(crash, new DynamoOutboxStore(table));
     // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
     const webhooks = new WebhookDispatcher({
       store: stores.webhooks,
