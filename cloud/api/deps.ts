@@ -12,6 +12,7 @@ import type { NotificationStore } from '../core/notifications/notification-store
 import type { SubscriptionChannel } from '../core/notifications/subscriptions.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Clock, KeySource, Log } from '../core/ports.ts';
+import type { RolloutStore } from '../core/rollouts/rollout-store.ts';
 import type { WebhookStore } from '../core/webhooks/webhook-store.ts';
 
 export interface ApiStores {
@@ -26,6 +27,8 @@ export interface ApiStores {
   /** Brand statistics, maintained from order events (StatsCounter). */
   stats: StatsStore;
   webhooks: WebhookStore;
+  /** Firmware rollouts and their members. */
+  rollouts: RolloutStore;
 }
 
 export interface ApiDeps {

@@ -21,6 +21,7 @@ import type {
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
+import type { Rollout, RolloutMember } from '../../core/rollouts/model.ts';
 import type {
   WebhookDelivery,
   WebhookEndpoint,
@@ -58,6 +59,9 @@ export class MemoryTable {
   readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
   readonly webhookSecrets = new Map<string, WebhookSecrets>();
   readonly webhookDeliveries = new Map<string, WebhookDelivery>();
+  /** Rollouts by id, their members by `{rollout}/{device}`. */
+  readonly rollouts = new Map<string, Rollout>();
+  readonly rolloutMembers = new Map<string, RolloutMember>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
   readonly reminderTimers = new Map<string, number>();
 
@@ -100,6 +104,8 @@ export class MemoryTable {
       ['webhookEndpoint', this.webhookEndpoints],
       ['webhookSecrets', this.webhookSecrets],
       ['webhookDelivery', this.webhookDeliveries],
+      ['rollout', this.rollouts],
+      ['rolloutMember', this.rolloutMembers],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],
