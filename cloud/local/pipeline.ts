@@ -107,6 +107,8 @@ export const localPipelineWith =
           run: async () => webhooks.tick(),
         },
       ],
+      // Rounds outlive the tick that started them: the store must stay open until they end.
+      close: () => webhooks.idle(),
       sweep: async () => {
         const result = { ...(await orders.sweep()), ...(await reminders.sweep()) };
         if (result.confirmed + result.expired + result.reminded > 0)
