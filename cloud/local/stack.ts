@@ -306,6 +306,8 @@ const OUTBOX_INTERVAL_MS = 250;
 function startOutboxLoop(drainOutbox: Pipeline['drainOutbox'], log: Log) {
   let running: Promise<void> | null = null;
   let next: Promise<void> | null = null;
+  // A press that finishes after the stop leaves its events in the table for the next start.
+  let stopped = false;
   const once = async () => {
     try {
       await drainOutbox?.();
@@ -314,7 +316,7 @@ function startOutboxLoop(drainOutbox: Pipeline['drainOutbox'], log: Log) {
     }
   };
   const drain = (): Promise<void> => {
-    if (!drainOutbox) return Promise.resolve();
+    if (!drainOutbox || stopped) return Promise.resolve();
     if (!running) {
       running = once().finally(() => {
         running = null;
@@ -331,6 +333,7 @@ function startOutboxLoop(drainOutbox: Pipeline['drainOutbox'], log: Log) {
   return {
     drain,
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       await next;
       await running;
