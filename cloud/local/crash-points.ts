@@ -16,7 +16,7 @@ export const OUTBOX_STEPS = [
   'pending-read',
   /** Console line and outbox file written; the household's list not yet. */
   'outbox-file',
-  /** The household's notification written; statistics and webhook queue not yet. */
+  /** The household's notification written; statistics and webhook queue may be half done. */
   'household-list',
   /** Every consumer has the events; the order is not yet marked published. */
   'all-consumers',

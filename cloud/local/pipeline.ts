@@ -60,8 +60,9 @@ export const localPipelineWith =
       clock: systemClock,
       log,
     });
-    // The consumers the order-event Lambda feeds in AWS, with the household's notifications
-    // also on the console and in the outbox file. Brands hear through webhooks (no bus here).
+    // The consumers the order-event Lambda feeds in AWS, each batch to all at once, with the
+    // household's notifications also on the console and in the outbox file. Brands hear
+    // through webhooks (no bus here). A failing one fails the batch; the next drain repeats it.
     const crash = options.crashPoint ?? noCrash;
     const relay = new OutboxRelay(
       orderEventConsumers({

@@ -10,7 +10,7 @@
  * | SKU               | BRAND#{brand}      | SKU#{sku}              |                           |                                       |                               |
  * | webhook endpoint  | BRAND#{brand}      | HOOK#{endpoint}        |                           |                                       |                               |
  * | webhook secrets   | BRAND#{brand}      | HOOKSECRETS            |                           |                                       |                               |
- * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             |                           | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
+ * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             | BRAND#{brand}#HOOKDLV / {createdAt:013}#{id} | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
  * | brand statistics  | BRAND#{brand}      | STATS#{day}#{sku}#{shard} |                        |                                       |                               |
  * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          | REMIND / {at:013}#{device}    |
  * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER#{0..15} / {deadline:013}#{id} |
