@@ -91,6 +91,7 @@ export const localPipelineWith =
     const app = createApiApp({
       stores,
       orderService: orders,
+      presses,
       clock: systemClock,
       keySource,
       tokens: issuer.verifier(),
@@ -124,6 +125,9 @@ export const localPipelineWith =
         }
       },
       drainOutbox: () => relay.drain(outbox),
+      // Webhook rounds run detached from their timer: a stop waits for those in flight, so
+      // none writes to the store after it is gone.
+      close: () => webhooks.idle(),
       timers: [
         {
           name: 'webhook delivery',
@@ -131,8 +135,6 @@ export const localPipelineWith =
           run: async () => webhooks.tick(),
         },
       ],
-      // Rounds outlive the tick that started them: the store must stay open until they end.
-      close: () => webhooks.idle(),
       sweep: async () => {
         await finishCommitted();
         const result = { ...(await orders.sweep()), ...(await reminders.sweep()) };

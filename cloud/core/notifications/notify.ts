@@ -42,10 +42,16 @@ export function notificationFor(event: OrderEvent, notificationId: string): Noti
 
 /**
  * Every event about a household's order becomes one notification, except changes the household
+<<<<<<< HEAD
  * made itself. Events arrive at least once: the notification's id is the event id, so a
  * redelivery rewrites the same item instead of adding a second one. It is announced only to a
  * household with a subscription (a query costs less than a publish nobody receives); an
  * announcement may repeat when a delivery dies after it and before the event is acknowledged.
+=======
+ * made itself and test orders. Events arrive at least once: the notification's id is the event
+ * id, so a redelivery rewrites the same item instead of adding a second one. An announcement may
+ * repeat when a delivery dies after it and before the event is acknowledged.
+>>>>>>> main
  */
 export class HouseholdNotifier implements EventSink {
   constructor(
@@ -57,6 +63,8 @@ export class HouseholdNotifier implements EventSink {
     const subscribed = new Map<string, Promise<boolean>>();
     for (const event of events) {
       if (event.order.history.at(-1)?.actor.kind === 'household') continue;
+      // A test order is the brand's sandbox: no household hears of it as if it were real.
+      if (event.order.test) continue;
       const notification = notificationFor(event, event.eventId);
       await this.store.addNotification(notification);
       if (!this.announcer) continue;
