@@ -1,9 +1,11 @@
 /**
  * The broker's authorisation rules, as the AWS IoT policy states them: a device
- * connects only as its own thing name, publishes only `restock/v1/{itself}/press` and what it
- * asks for its updates and settings, and subscribes only to `restock/v1/{itself}/ack` and the
- * replies to those requests — literally, no wildcards, and always under its own thing name. Named service identities (the
- * benchmark's echo client, operators' tools) get the topic filters they are configured with.
+ * connects only as its own thing name, publishes only its press — `restock/v1/{itself}/press`,
+ * directly or through the press rule's Basic Ingest prefix — and what it asks for its updates
+ * and settings, and subscribes only to `restock/v1/{itself}/ack` and the replies to those
+ * requests — literally, no wildcards, always under its own thing name. Nobody subscribes below
+ * Basic Ingest's reserved `$aws/rules/`, as in AWS. Named service identities (the benchmark's
+ * echo client, operators' tools) get the topic filters they are configured with.
  * Pure functions: the aedes hooks in broker.ts only translate.
  */
 import {
@@ -12,6 +14,7 @@ import {
   JOB_ID_MAX_LENGTH,
   manifestTopic,
   parseDeliveryTopic,
+  pressIngestTopic,
   pressTopic,
   thingTopic,
 } from '#shared/index';
@@ -30,19 +33,24 @@ export interface ServiceIdentity {
   subscribe: readonly string[];
 }
 
+const BASIC_INGEST_ROOT = '$aws/rules/';
+
 export function describeIdentity(identity: Identity): string {
   return identity.kind === 'device' ? `device ${identity.deviceId}` : `service ${identity.name}`;
 }
 
 export function mayPublish(identity: Identity, topic: string): boolean {
   if (identity.kind === 'device') {
-    if (topic === pressTopic(identity.deviceId)) return true;
+    if (topic === pressTopic(identity.deviceId) || topic === pressIngestTopic(identity.deviceId)) {
+      return true;
+    }
     return parseDeliveryTopic(topic)?.deviceId === identity.deviceId;
   }
   return identity.publish.some((filter) => topicMatches(filter, topic));
 }
 
 export function maySubscribe(identity: Identity, filter: string): boolean {
+  if (filter.indexOf(BASIC_INGEST_ROOT) === 0) return false;
   if (identity.kind === 'device') return deviceMaySubscribe(identity.deviceId, filter);
   return identity.subscribe.some((allowed) => filterCovers(allowed, filter));
 }
