@@ -2,11 +2,14 @@
 import type { AuditStore } from '../core/audit/audit-store.ts';
 import type { TokenVerifier } from '../core/auth/token-verifier.ts';
 import type { SkuStore } from '../core/catalog/sku-store.ts';
+import type { ButtonEventStore } from '../core/events/button-events.ts';
 import type { ButtonStore } from '../core/fleet/button-store.ts';
 import type { ClaimStore } from '../core/fleet/claim-store.ts';
+import type { HealthStore } from '../core/health/health-store.ts';
 import type { HouseholdStore } from '../core/households/household-store.ts';
 import type { OrderActions } from '../core/households/order-actions.ts';
 import type { IdempotencyStore } from '../core/idempotency/idempotency-store.ts';
+import type { ActivityStore } from '../core/insight/activity-store.ts';
 import type { StatsStore } from '../core/insight/stats-store.ts';
 import type { NotificationStore } from '../core/notifications/notification-store.ts';
 import type { SubscriptionChannel } from '../core/notifications/subscriptions.ts';
@@ -26,6 +29,12 @@ export interface ApiStores {
   /** Brand statistics, maintained from order events (StatsCounter). */
   stats: StatsStore;
   webhooks: WebhookStore;
+  /** Button claimed/released/low-battery/silent events, waiting for the relay. */
+  buttonEvents: ButtonEventStore;
+  /** Fleet health records, maintained from events (FleetHealth). */
+  health: HealthStore;
+  /** The brand's pseudonymous household records, maintained from events (HouseholdInsight). */
+  activity: ActivityStore;
 }
 
 export interface ApiDeps {

@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Catalog } from '../core/catalog/catalog.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
+import { FleetHealth } from '../core/health/fleet-health.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
 import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
+import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { Subscriptions } from '../core/notifications/subscriptions.ts';
 import { Webhooks } from '../core/webhooks/webhooks.ts';
 import type { ApiDeps } from './deps.ts';
@@ -17,7 +19,15 @@ export function buildServices(deps: ApiDeps) {
   const { stores, clock } = deps;
   const newId = deps.newId ?? randomUUID;
   const catalog = new Catalog(stores.skus, clock);
-  const fleet = new Fleet(stores.buttons, stores.claims, catalog, deps.keySource, clock);
+  const fleet = new Fleet(
+    stores.buttons,
+    stores.claims,
+    catalog,
+    deps.keySource,
+    clock,
+    stores.buttonEvents,
+  );
+  const insight = new HouseholdInsight(stores.activity);
   const subscriptions = new Subscriptions(stores.notifications, deps.subscriptions, clock, newId);
   const account = new HouseholdAccount({
     households: stores.households,
@@ -27,6 +37,7 @@ export function buildServices(deps: ApiDeps) {
     subscriptions,
     orders: stores.orders,
     orderActions: deps.orderService,
+    insight,
   });
   return {
     deps,
@@ -37,6 +48,15 @@ export function buildServices(deps: ApiDeps) {
     subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
     webhooks: new Webhooks(stores.webhooks, clock, newId),
+    insight,
+    health: new FleetHealth({
+      store: stores.health,
+      events: stores.buttonEvents,
+      buttons: stores.buttons,
+      skus: stores.skus,
+      clock,
+      log: deps.log,
+    }),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
     async audit(c: Context<ApiEnv>, action: string, subject: string, reason: string | null) {

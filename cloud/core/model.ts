@@ -196,6 +196,15 @@ export interface Order {
   history: Transition[];
   /** Why the accidental-order guard held or flagged this order; absent or null when it did not. */
   guard?: OrderGuard | null;
+  /** What the press that made the order reported about the button (fleet health reads it). */
+  press?: PressTelemetry | null;
+}
+
+/** The button's own figures from a press: battery, key version and, from contract v2, firmware. */
+export interface PressTelemetry {
+  batteryMv: number;
+  keyVersion: number;
+  firmware?: string;
 }
 
 /** Why a press was held for confirmation, folded into another, refused or flagged for support. */

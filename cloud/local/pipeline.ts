@@ -2,9 +2,10 @@
  * What the local stack runs on top of broker and store — the same code as in AWS: the
  * PressService and OrderService the Lambdas run, on the DynamoDB stores, with acks through the
  * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep
- * (cancel windows and next-need reminders);
- * the outbox relay publishing order events to the brand statistics, the webhook queue, the
- * console, the outbox file and the household's notifications in the store (the work DynamoDB
+ * (cancel windows, next-need reminders and silent buttons);
+ * the outbox relay publishing order events to the brand statistics, fleet health, household
+ * insight, the webhook queue, the console, the outbox file and the household's notifications in
+ * the store, and button events to health, insight and the webhook queue (the work DynamoDB
  * Streams, the stats and notification Lambdas do in AWS); webhook delivery on a timer.
  */
 import { createServer } from 'node:http';
@@ -13,8 +14,11 @@ import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
+import { drainButtonEvents, fanOutButtonEvents } from '../core/events/button-events.ts';
 import { fanOut, OutboxRelay } from '../core/events/outbox.ts';
+import { FleetHealth } from '../core/health/fleet-health.ts';
 import { StatsCounter } from '../core/insight/brand-stats.ts';
+import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
@@ -61,15 +65,29 @@ export const localPipelineWith =
       clock: systemClock,
       log,
     });
-    // The household hears first; statistics and the webhook queue follow (in AWS each is its
-    // own rule on the bus). A failing sink fails the batch, which the next drain repeats.
+    const health = new FleetHealth({
+      store: stores.health,
+      events: stores.buttonEvents,
+      buttons: stores.buttons,
+      skus: stores.skus,
+      clock: systemClock,
+      log,
+    });
+    const insight = new HouseholdInsight(stores.activity);
+    const webhookQueue = new WebhookEnqueuer(stores.webhooks, systemClock);
+    // The household hears first; statistics, fleet health, household insight and the webhook
+    // queue follow (in AWS each is a rule on the bus). A failing sink fails the batch, which
+    // the next drain repeats.
     const relay = new OutboxRelay(
       fanOut([
         new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
         new StatsCounter(stores.stats),
-        new WebhookEnqueuer(stores.webhooks, systemClock),
+        health,
+        insight,
+        webhookQueue,
       ]),
     );
+    const buttonEventSink = fanOutButtonEvents([health, insight, webhookQueue]);
     const outbox = new DynamoOutboxStore(table);
     // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
     const webhooks = new WebhookDispatcher({
@@ -94,7 +112,9 @@ export const localPipelineWith =
     return {
       // The press service logs each decision itself.
       handlePress: (event: PressEvent) => presses.handle(event),
-      drainOutbox: () => relay.drain(outbox),
+      drainOutbox: async () =>
+        (await relay.drain(outbox)) +
+        (await drainButtonEvents(stores.buttonEvents, buttonEventSink)),
       timers: [
         {
           name: 'webhook delivery',
@@ -103,8 +123,12 @@ export const localPipelineWith =
         },
       ],
       sweep: async () => {
-        const result = { ...(await orders.sweep()), ...(await reminders.sweep()) };
-        if (result.confirmed + result.expired + result.reminded > 0)
+        const result = {
+          ...(await orders.sweep()),
+          ...(await reminders.sweep()),
+          ...(await health.sweep()),
+        };
+        if (result.confirmed + result.expired + result.reminded + result.silent > 0)
           log.info('sweep', { ...result });
         return result;
       },

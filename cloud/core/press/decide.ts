@@ -5,7 +5,7 @@
  */
 import type { Press } from '#shared/index';
 import { guardPress, type OpenOrderRef, repeatedOrder } from '../guard/guard.ts';
-import type { GuardReason, Order, Sku } from '../model.ts';
+import type { GuardReason, Order, PressTelemetry, Sku } from '../model.ts';
 import { orderIdFor } from '../model.ts';
 import type { LoadedButton } from './press-store.ts';
 
@@ -22,6 +22,16 @@ export type Decision =
       /** For a burst: the open order the press repeats, to flag for support. */
       flag?: OpenOrderRef;
     };
+
+/** The press's battery and versions, carried on the order so its events feed fleet health. */
+export function telemetryOf(press: Press): PressTelemetry {
+  const firmware = 'fw' in press && typeof press.fw === 'string' ? press.fw : undefined;
+  return {
+    batteryMv: press.battery_mv,
+    keyVersion: press.kv,
+    ...(firmware === undefined ? {} : { firmware }),
+  };
+}
 
 /** True when `price` exceeds the accepted price by more than the allowed percentage. */
 export function exceedsPriceLimit(price: number, accepted: number, limitPct: number): boolean {
@@ -98,6 +108,7 @@ export function decide(button: LoadedButton, sku: Sku | null, press: Press, now:
     cancelDeadline: deadline,
     history: [{ status, at: now, actor: { kind: 'device', id: button.deviceId } }],
     guard: verdict.kind === 'confirm' || verdict.kind === 'flag' ? verdict.guard : null,
+    press: telemetryOf(press),
   };
   const firstAcceptance = isPrimary && accepted === null && !needsConfirmation;
   return { kind: 'order', order, acceptedPriceCents: firstAcceptance ? sku.priceCents : undefined };

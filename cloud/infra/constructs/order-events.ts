@@ -21,7 +21,7 @@ import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ORDER_EVENT_SOURCE } from './messaging.ts';
+import { BUTTON_EVENT_SOURCE, ORDER_EVENT_SOURCE } from './messaging.ts';
 import { RestockFunction } from './restock-function.ts';
 
 export interface OrderEventsProps {
@@ -58,10 +58,11 @@ export class OrderEvents extends Construct {
       retryAttempts: 10,
       maxRecordAge: Duration.hours(24),
       onFailure: new SqsDlq(deadLetters),
-      // Only order items carry events; button and press-record changes never invoke it.
+      // Only order items and button-event items carry events; button and press-record changes
+      // never invoke it.
       filters: [
         FilterCriteria.filter({
-          dynamodb: { NewImage: { type: { S: FilterRule.isEqual('order') } } },
+          dynamodb: { NewImage: { type: { S: FilterRule.or('order', 'button-event') } } },
         }),
       ],
     });
@@ -114,21 +115,24 @@ export class OrderEvents extends Construct {
 
     this.stats = new RestockFunction(this, 'Stats', {
       entry: 'stats',
-      description: 'Counts order events into the brand statistics buckets, exactly once each',
+      description:
+        'Counts order events into brand statistics, fleet health and household insight, exactly once each',
       environment: { TABLE_NAME: table.tableName },
       deadLetterQueue: deadLetters,
     });
-    // A bucket is read (its marker for one order) and updated under a condition; nothing else.
+    // A bucket is read (its marker for one order) and updated under a condition; health and
+    // household activity records are read and put under a version condition, and a low-battery
+    // event is put unless it exists; nothing else.
     this.stats.fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [table.tableArn],
       }),
     );
     new Rule(this, 'StatsRule', {
-      description: 'Every order event to the statistics Lambda',
+      description: 'Every order and button event to the statistics Lambda (stats, health, insight)',
       eventBus: bus,
-      eventPattern: { source: [ORDER_EVENT_SOURCE] },
+      eventPattern: { source: [ORDER_EVENT_SOURCE, BUTTON_EVENT_SOURCE] },
       targets: [
         new LambdaFunction(this.stats.fn, {
           retryAttempts: 10,
@@ -158,9 +162,9 @@ export class OrderEvents extends Construct {
       }),
     );
     new Rule(this, 'WebhooksRule', {
-      description: 'Every order event to the webhook queue',
+      description: 'Every order and button event to the webhook queue',
       eventBus: bus,
-      eventPattern: { source: [ORDER_EVENT_SOURCE] },
+      eventPattern: { source: [ORDER_EVENT_SOURCE, BUTTON_EVENT_SOURCE] },
       targets: [
         new LambdaFunction(this.webhooks.fn, {
           retryAttempts: 10,

@@ -6,8 +6,11 @@
  * the DynamoDB ones.
  */
 
+import type { ButtonEvent } from '../../core/events/button-events.ts';
 import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
+import type { StoredHealth } from '../../core/health/health-store.ts';
 import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
+import type { StoredActivity } from '../../core/insight/activity-store.ts';
 import type { StatsBucket } from '../../core/insight/stats-store.ts';
 import type {
   AuditEntry,
@@ -58,6 +61,12 @@ export class MemoryTable {
   readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
   readonly webhookSecrets = new Map<string, WebhookSecrets>();
   readonly webhookDeliveries = new Map<string, WebhookDelivery>();
+  /** Button health records by `{brand}/{device}`. */
+  readonly health = new Map<string, StoredHealth>();
+  /** Household activity records by `{brand}/{key}`. */
+  readonly activity = new Map<string, StoredActivity>();
+  /** Button events by id, with whether the relay has published them. */
+  readonly buttonEvents = new Map<string, { event: ButtonEvent; published: boolean }>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
   readonly reminderTimers = new Map<string, number>();
 
@@ -100,6 +109,9 @@ export class MemoryTable {
       ['webhookEndpoint', this.webhookEndpoints],
       ['webhookSecrets', this.webhookSecrets],
       ['webhookDelivery', this.webhookDeliveries],
+      ['health', this.health],
+      ['activity', this.activity],
+      ['buttonEvent', this.buttonEvents],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],

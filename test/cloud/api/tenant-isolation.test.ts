@@ -59,6 +59,7 @@ beforeAll(async () => {
   h = await ApiHarness.open();
   f = await seed(h);
   await confirmOrder(h); // a CONFIRMED order: ship, support-cancel and fulfilment have work to do
+  await h.publishButtonEvents(); // claims reach fleet health and insight: acme has data to leak
   const o = f.orderId;
   const subscribed = await h.call('POST', '/v1/household/subscriptions', {
     token: f.tokens.hh1,
@@ -143,6 +144,7 @@ beforeAll(async () => {
     { method: 'POST', path: `/v1/brand/orders/${o}/deliver`, role: 'brand', otherTenant: 404 },
     { method: 'GET', path: '/v1/brand/totals', role: 'brand', otherTenant: 'own-data' },
     { method: 'GET', path: '/v1/brand/insight', role: 'brand', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/brand/health', role: 'brand', otherTenant: 'own-data' },
     { method: 'GET', path: '/v1/brand/webhooks', role: 'brand', otherTenant: 'own-data' },
     {
       method: 'POST',

@@ -47,7 +47,7 @@ describe('the outbox: table stream → outbox Lambda → order-event bus', () =>
     expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
   });
 
-  it('feeds only order items to the outbox Lambda, retries by halves, then dead-letters', () => {
+  it('feeds only order and button-event items to the outbox Lambda, retries by halves, then dead-letters', () => {
     const [, mapping] = single(ofType(resources, 'AWS::Lambda::EventSourceMapping'), 'mapping');
     const p = mapping.Properties;
     expect(p.FunctionName.Ref).toBe(fnId('OrderEventsOutbox'));
@@ -59,7 +59,7 @@ describe('the outbox: table stream → outbox Lambda → order-event bus', () =>
     expect(p.BisectBatchOnFunctionError).toBe(true);
     expect(p.MaximumRetryAttempts).toBeGreaterThan(0);
     expect(JSON.parse(p.FilterCriteria.Filters[0].Pattern)).toEqual({
-      dynamodb: { NewImage: { type: { S: ['order'] } } },
+      dynamodb: { NewImage: { type: { S: ['order', 'button-event'] } } },
     });
     expect(p.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]).toBe(
       queueId('EventDeadLetters'),
@@ -151,23 +151,26 @@ describe('notifications: a rule on the bus → notification Lambda → household
 });
 
 describe('statistics: a rule on the bus → statistics Lambda → brand statistics buckets', () => {
-  it('sends every order event to the statistics Lambda, retried then dead-lettered', () => {
+  it('sends every order and button event to the statistics Lambda, retried then dead-lettered', () => {
     const [, rule] = single(
       ofType(resources, 'AWS::Events::Rule').filter(([id]) =>
         id.startsWith('OrderEventsStatsRule'),
       ),
       'stats rule',
     );
-    expect(rule.Properties.EventPattern).toEqual({ source: ['restock.orders'] });
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['restock.orders', 'restock.buttons'],
+    });
     const [target] = rule.Properties.Targets;
     expect(target.Arn['Fn::GetAtt'][0]).toBe(fnId('OrderEventsStats'));
     expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
     expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toBe(queueId('EventDeadLetters'));
   });
 
-  it('lets the statistics Lambda read and conditionally update table items only', () => {
+  it('lets the statistics Lambda read and conditionally write table items only', () => {
     expect(actionsOf('OrderEventsStats')).toEqual([
       'dynamodb:GetItem',
+      'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'sqs:SendMessage',
     ]);
@@ -178,13 +181,15 @@ describe('statistics: a rule on the bus → statistics Lambda → brand statisti
 });
 
 describe('webhooks: a rule on the bus and a schedule → webhooks Lambda', () => {
-  it('queues every order event and posts due deliveries every minute', () => {
+  it('queues every order and button event and posts due deliveries every minute', () => {
     const rules = ofType(resources, 'AWS::Events::Rule');
     const [, onBus] = single(
       rules.filter(([id]) => id.startsWith('OrderEventsWebhooksRule')),
       'webhooks rule',
     );
-    expect(onBus.Properties.EventPattern).toEqual({ source: ['restock.orders'] });
+    expect(onBus.Properties.EventPattern).toEqual({
+      source: ['restock.orders', 'restock.buttons'],
+    });
     expect(onBus.Properties.Targets[0].Arn['Fn::GetAtt'][0]).toBe(fnId('OrderEventsWebhooks'));
     expect(onBus.Properties.Targets[0].DeadLetterConfig.Arn['Fn::GetAtt'][0]).toBe(
       queueId('EventDeadLetters'),

@@ -9,9 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp } from '../../../../cloud/api/app.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
+import {
+  type ButtonEventSink,
+  drainButtonEvents,
+  fanOutButtonEvents,
+} from '../../../../cloud/core/events/button-events.ts';
+import { FleetHealth } from '../../../../cloud/core/health/fleet-health.ts';
 import { StatsCounter } from '../../../../cloud/core/insight/brand-stats.ts';
+import { HouseholdInsight } from '../../../../cloud/core/insight/household-insight.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
 import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.ts';
+import { silentLog } from '../../../../cloud/core/ports.ts';
 import { WebhookEnqueuer } from '../../../../cloud/core/webhooks/webhooks.ts';
 import { recordedSubscriptions } from '../../../../cloud/local/subscriptions.ts';
 import { memoryUnderTest, type StoreUnderTest } from '../../../helpers/stores.ts';
@@ -37,14 +45,29 @@ export class ApiHarness {
     readonly issuer: LocalIssuer,
     readonly app: ReturnType<typeof createApiApp>,
     private readonly keyDir: string,
+    /** Fleet health as the relay and the sweep keep it. */
+    readonly health: FleetHealth,
+    private readonly buttonEventSink: ButtonEventSink,
   ) {}
 
   static async open(store: StoreUnderTest = memoryUnderTest()): Promise<ApiHarness> {
     const clock = { now: () => world.clock.now() };
+    const health = new FleetHealth({
+      store: store.api.health,
+      events: store.api.buttonEvents,
+      buttons: store.api.buttons,
+      skus: store.api.skus,
+      clock,
+      log: silentLog,
+    });
+    const insight = new HouseholdInsight(store.api.activity);
+    const webhooks = new WebhookEnqueuer(store.api.webhooks, clock);
     const world: World = new World(store, {
       sinks: [
         new StatsCounter(store.api.stats),
-        new WebhookEnqueuer(store.api.webhooks, clock),
+        health,
+        insight,
+        webhooks,
         new HouseholdNotifier(store.api.notifications),
       ],
     });
@@ -61,7 +84,13 @@ export class ApiHarness {
       log: world.log,
       newId: () => `id-${String(++ids).padStart(6, '0')}`,
     });
-    return new ApiHarness(store, world, issuer, app, keyDir);
+    const buttonEventSink = fanOutButtonEvents([health, insight, webhooks]);
+    return new ApiHarness(store, world, issuer, app, keyDir, health, buttonEventSink);
+  }
+
+  /** Publishes the button events waiting in the store, as the stack's relay loop does. */
+  publishButtonEvents(): Promise<number> {
+    return drainButtonEvents(this.store.api.buttonEvents, this.buttonEventSink);
   }
 
   private readonly devices = new Map<string, VirtualDevice>();
