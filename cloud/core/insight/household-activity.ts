@@ -1,21 +1,23 @@
 /**
  * What a brand's insight knows of each of its households: a record under a pseudonymous key
  * (a hash of brand and household id — per brand, so two brands cannot join their records),
- * holding only the claim month and, per order, its latest counted status, month and amount.
- * No name, e-mail or address ever enters it. Records change from events (order events, button
- * claims), each order's n-th event applied only when fewer than n are, so redeliveries and
- * out-of-order delivery change nothing; erasure leaves a tombstone that later events cannot
- * revive.
+ * holding only the claim month and, per month, the orders delivered and their value. No name,
+ * e-mail or address ever enters it, and its size follows months, not orders.
+ *
+ * Only an order's delivery counts (the one transition after which an order can no longer be
+ * cancelled), so earlier events change nothing and their order of arrival does not matter. A
+ * redelivered delivery event is recognised by the order ids delivered in the last two days of
+ * event time kept on the record — longer than any redelivery (the bus and stream retry for
+ * 24 h; the local relay publishes oldest first). Erasure leaves a tombstone that later events
+ * cannot revive.
  */
-import type { Order, OrderStatus } from '../model.ts';
+import type { Order } from '../model.ts';
 
-export interface OrderMark {
-  /** How many of the order's events this mark reflects. */
-  n: number;
-  status: OrderStatus;
-  placedAt: number;
-  cents: number;
-  currency: string;
+export interface MonthActivity {
+  /** Delivered orders placed this month. */
+  orders: number;
+  /** Their value by currency. */
+  cents: Record<string, number>;
 }
 
 export interface HouseholdActivity {
@@ -25,51 +27,60 @@ export interface HouseholdActivity {
   erased: boolean;
   /** `YYYY-MM` of the household's first claim of one of the brand's buttons. */
   claimMonth: string | null;
-  orders: Record<string, OrderMark>;
-  /** Months with a fulfilled order whose mark was dropped (final and over a year old). */
-  pastActiveMonths: string[];
+  /** By `YYYY-MM` of placement. */
+  months: Record<string, MonthActivity>;
+  /** When the newest delivered order was placed. */
+  lastOrderAt: number | null;
+  /** Orders counted recently (id → event time), to recognise a redelivered event. */
+  recent: Record<string, number>;
 }
 
-/** Orders that count as bought (the cancel window is over and they were not cancelled since). */
-export const BOUGHT: readonly OrderStatus[] = ['CONFIRMED', 'SHIPPED', 'DELIVERED'];
-const FINAL: readonly OrderStatus[] = ['DELIVERED', 'CANCELLED', 'EXPIRED'];
-/** Final marks older than this are folded into `pastActiveMonths` (keeps records small). */
-const KEEP_MARKS_MS = 400 * 86_400_000;
+const DEDUP_WINDOW_MS = 2 * 86_400_000;
 
 export function monthOf(at: number): string {
   return new Date(at).toISOString().slice(0, 7);
 }
 
 export function newActivity(brandId: string, key: string): HouseholdActivity {
-  return { brandId, key, erased: false, claimMonth: null, orders: {}, pastActiveMonths: [] };
+  return {
+    brandId,
+    key,
+    erased: false,
+    claimMonth: null,
+    months: {},
+    lastOrderAt: null,
+    recent: {},
+  };
 }
 
-/** The household's record after event n of `order` (the order as of that event). */
+/** The household's record after an order event: only a delivery counts, once. */
 export function withOrder(
   activity: HouseholdActivity,
   order: Order,
   at: number,
 ): HouseholdActivity {
-  const n = order.history.length;
-  const known = activity.orders[order.orderId];
-  if (activity.erased || n === 0 || (known && known.n >= n)) return activity;
-  const orders: Record<string, OrderMark> = {
-    ...activity.orders,
-    [order.orderId]: {
-      n,
-      status: order.status,
-      placedAt: order.placedAt,
-      cents: order.quantity * order.unitPriceCents,
-      currency: order.currency,
-    },
-  };
-  const past = new Set(activity.pastActiveMonths);
-  for (const [orderId, mark] of Object.entries(orders)) {
-    if (!FINAL.includes(mark.status) || at - mark.placedAt < KEEP_MARKS_MS) continue;
-    if (BOUGHT.includes(mark.status)) past.add(monthOf(mark.placedAt));
-    delete orders[orderId];
+  if (activity.erased || order.status !== 'DELIVERED' || order.orderId in activity.recent) {
+    return activity;
   }
-  return { ...activity, orders, pastActiveMonths: [...past].sort() };
+  const month = monthOf(order.placedAt);
+  const before = activity.months[month] ?? { orders: 0, cents: {} };
+  const cents = order.quantity * order.unitPriceCents;
+  const recent = Object.fromEntries(
+    Object.entries(activity.recent).filter(([, seen]) => seen > at - DEDUP_WINDOW_MS),
+  );
+  recent[order.orderId] = at;
+  return {
+    ...activity,
+    months: {
+      ...activity.months,
+      [month]: {
+        orders: before.orders + 1,
+        cents: { ...before.cents, [order.currency]: (before.cents[order.currency] ?? 0) + cents },
+      },
+    },
+    lastOrderAt: Math.max(activity.lastOrderAt ?? 0, order.placedAt),
+    recent,
+  };
 }
 
 export function withClaim(activity: HouseholdActivity, at: number): HouseholdActivity {

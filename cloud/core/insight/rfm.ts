@@ -2,10 +2,11 @@
  * RFM segments and claim-month cohorts, computed from the brand's household activity records
  * (one per household, maintained from events) — the request reads those records, never orders.
  */
-import { BOUGHT, type HouseholdActivity, monthOf } from './household-activity.ts';
+import { type HouseholdActivity, monthOf } from './household-activity.ts';
 
 const DAY_MS = 86_400_000;
-const YEAR_MS = 365 * DAY_MS;
+/** Frequency and spend count the current month and the eleven before it. */
+const YEAR_MONTHS = 12;
 /** Cohort retention is given for the first year after the claim month. */
 const COHORT_MONTHS = 12;
 
@@ -21,12 +22,12 @@ export const RFM_SEGMENTS = [
 export type RfmSegmentName = (typeof RFM_SEGMENTS)[number];
 
 export const RFM_METHOD =
-  'Per household (pseudonymous), over bought orders (confirmed, shipped or delivered): ' +
-  'recency R = days since the last one, frequency F = how many in the last 365 days, ' +
-  'monetary M = their value in the last 365 days (spendCents, by currency). ' +
+  'Per household (pseudonymous), over delivered orders: recency R = days since the newest ' +
+  'was placed, frequency F = how many were placed in the last 12 calendar months (this one ' +
+  'included), monetary M = their value in those months (spendCents, by currency). ' +
   'champions: R ≤ 45 and F ≥ 4; loyal: R ≤ 120 and F ≥ 2; new: R ≤ 45 and F = 1; ' +
-  'at_risk: R ≤ 365 and F ≥ 2; one_off: R ≤ 365 and F = 1; lapsed: nothing bought for 365 days; ' +
-  'not_yet_ordered: claimed a button, never bought. share = households ÷ all households.';
+  'at_risk: F ≥ 2 otherwise; one_off: F = 1 otherwise; lapsed: none in the last 12 months; ' +
+  'not_yet_ordered: claimed a button, nothing delivered yet. share = households ÷ all households.';
 
 export interface RfmSegment {
   name: RfmSegmentName;
@@ -44,7 +45,7 @@ export interface Rfm {
 export interface Cohort {
   claimMonth: string;
   claimed: number;
-  /** retained[k]: share of the cohort that bought in month k after the claim month (k = 0 is that month). */
+  /** retained[k]: share of the cohort with a delivered order placed in month k after the claim month (k = 0 is that month). */
   retained: number[];
 }
 
@@ -53,24 +54,19 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 function segmentOf(
   activity: HouseholdActivity,
   now: number,
-): {
-  name: RfmSegmentName;
-  spend: Record<string, number>;
-} {
-  const bought = Object.values(activity.orders).filter((m) => BOUGHT.includes(m.status));
+): { name: RfmSegmentName; spend: Record<string, number> } {
+  const nowIndex = monthIndex(monthOf(now));
   const spend: Record<string, number> = {};
   let frequency = 0;
-  let last: number | null = null;
-  for (const mark of bought) {
-    last = Math.max(last ?? 0, mark.placedAt);
-    if (now - mark.placedAt > YEAR_MS) continue;
-    frequency++;
-    spend[mark.currency] = (spend[mark.currency] ?? 0) + mark.cents;
+  for (const [month, counts] of Object.entries(activity.months)) {
+    if (nowIndex - monthIndex(month) >= YEAR_MONTHS) continue;
+    frequency += counts.orders;
+    for (const [currency, cents] of Object.entries(counts.cents)) {
+      spend[currency] = (spend[currency] ?? 0) + cents;
+    }
   }
-  if (last === null) {
-    return { name: activity.pastActiveMonths.length > 0 ? 'lapsed' : 'not_yet_ordered', spend };
-  }
-  const recencyDays = (now - last) / DAY_MS;
+  if (activity.lastOrderAt === null) return { name: 'not_yet_ordered', spend };
+  const recencyDays = (now - activity.lastOrderAt) / DAY_MS;
   const name: RfmSegmentName =
     frequency === 0
       ? 'lapsed'
@@ -127,12 +123,11 @@ export function cohortsOf(records: readonly HouseholdActivity[], now: number): C
       const months = Math.max(0, Math.min(COHORT_MONTHS, nowIndex - start + 1));
       const active = members.map(
         (m) =>
-          new Set([
-            ...m.pastActiveMonths.map(monthIndex),
-            ...Object.values(m.orders)
-              .filter((mark) => BOUGHT.includes(mark.status))
-              .map((mark) => monthIndex(monthOf(mark.placedAt))),
-          ]),
+          new Set(
+            Object.entries(m.months)
+              .filter(([, counts]) => counts.orders > 0)
+              .map(([month]) => monthIndex(month)),
+          ),
       );
       const retained = Array.from({ length: months }, (_, k) =>
         round3(active.filter((set) => set.has(start + k)).length / members.length),
