@@ -49,14 +49,7 @@ export function buildServices(deps: ApiDeps) {
     idempotency: new Idempotency(stores.idempotency, clock),
     webhooks: new Webhooks(stores.webhooks, clock, newId),
     insight,
-    health: new FleetHealth({
-      store: stores.health,
-      events: stores.buttonEvents,
-      buttons: stores.buttons,
-      skus: stores.skus,
-      clock,
-      log: deps.log,
-    }),
+    health: new FleetHealth(stores, clock, deps.log),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
     async audit(c: Context<ApiEnv>, action: string, subject: string, reason: string | null) {

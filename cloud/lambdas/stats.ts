@@ -23,14 +23,7 @@ const stores = dynamoApiStores(
 );
 const counter = new StatsCounter(stores.stats);
 const insight = new HouseholdInsight(stores.activity);
-const health = new FleetHealth({
-  store: stores.health,
-  events: stores.buttonEvents,
-  buttons: stores.buttons,
-  skus: stores.skus,
-  clock: systemClock,
-  log,
-});
+const health = new FleetHealth(stores, systemClock, log);
 
 export async function handler(
   event: EventBridgeEvent<string, OrderEvent | ButtonEvent>,

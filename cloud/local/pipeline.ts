@@ -65,14 +65,7 @@ export const localPipelineWith =
       clock: systemClock,
       log,
     });
-    const health = new FleetHealth({
-      store: stores.health,
-      events: stores.buttonEvents,
-      buttons: stores.buttons,
-      skus: stores.skus,
-      clock: systemClock,
-      log,
-    });
+    const health = new FleetHealth(stores, systemClock, log);
     const insight = new HouseholdInsight(stores.activity);
     const webhookQueue = new WebhookEnqueuer(stores.webhooks, systemClock);
     // The household hears first; statistics, fleet health, household insight and the webhook

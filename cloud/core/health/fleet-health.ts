@@ -66,17 +66,20 @@ export interface HealthSweepResult {
   silent: number;
 }
 
+/** The stores fleet health reads and writes (the API's stores satisfy it). */
+export interface FleetHealthStores {
+  health: HealthStore;
+  buttonEvents: ButtonEventStore;
+  buttons: ButtonStore;
+  skus: SkuStore;
+}
+
 export class FleetHealth implements EventSink, ButtonEventSink {
-  constructor(
-    private readonly deps: {
-      store: HealthStore;
-      events: ButtonEventStore;
-      buttons: ButtonStore;
-      skus: SkuStore;
-      clock: Clock;
-      log: Log;
-    },
-  ) {}
+  private readonly deps: FleetHealthStores & { clock: Clock; log: Log };
+
+  constructor(stores: FleetHealthStores, clock: Clock, log: Log) {
+    this.deps = { ...pick(stores), clock, log };
+  }
 
   /** Order events: the first event of each order is its press (battery, versions, time). */
   async emit(events: OrderEvent[]): Promise<void> {
@@ -137,7 +140,7 @@ export class FleetHealth implements EventSink, ButtonEventSink {
     const result: HealthSweepResult = { checked: 0, silent: 0 };
     for (;;) {
       const now = this.deps.clock.now();
-      const due = await this.deps.store.dueHealth(now, SWEEP_BATCH);
+      const due = await this.deps.health.dueHealth(now, SWEEP_BATCH);
       for (const record of due) {
         result.checked++;
         if (await this.checkSilence(record, now)) result.silent++;
@@ -148,7 +151,7 @@ export class FleetHealth implements EventSink, ButtonEventSink {
 
   async page(brandId: string, page: PageRequest): Promise<FleetHealthPage> {
     const now = this.deps.clock.now();
-    const found = await this.deps.store.listHealth(brandId, page);
+    const found = await this.deps.health.listHealth(brandId, page);
     const buttons = found.items.map((health) => healthView(health, now));
     return {
       buttons,
@@ -212,15 +215,19 @@ export class FleetHealth implements EventSink, ButtonEventSink {
   /** Reads, changes and writes one record under its version; the event goes first. */
   private async change(brandId: string, deviceId: string, change: Change): Promise<void> {
     for (let race = 0; race < MAX_RACES; race++) {
-      const stored = await this.deps.store.getHealth(brandId, deviceId);
+      const stored = await this.deps.health.getHealth(brandId, deviceId);
       const current = stored?.health ?? newHealth(deviceId, brandId);
       const changed = change(current);
       if (!changed || same(changed.next, current)) return;
-      if (changed.event) await this.deps.events.addEvent(changed.event);
-      if (await this.deps.store.putHealth(changed.next, stored?.version ?? 0)) return;
+      if (changed.event) await this.deps.buttonEvents.addEvent(changed.event);
+      if (await this.deps.health.putHealth(changed.next, stored?.version ?? 0)) return;
     }
     throw new HealthContentionError(deviceId);
   }
+}
+
+function pick({ health, buttonEvents, buttons, skus }: FleetHealthStores): FleetHealthStores {
+  return { health, buttonEvents, buttons, skus };
 }
 
 function maxOf(a: number | null, b: number | null): number | null {

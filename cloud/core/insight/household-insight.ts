@@ -40,7 +40,8 @@ export class HouseholdInsight implements EventSink, ButtonEventSink {
   constructor(private readonly store: ActivityStore) {}
 
   async emit(events: OrderEvent[]): Promise<void> {
-    for (const event of events) {
+    // Only deliveries count (withOrder): other events cost no read.
+    for (const event of events.filter((e) => e.order.status === 'DELIVERED')) {
       await this.change(event.brandId, event.householdId, (a) =>
         withOrder(a, event.order, event.at),
       );

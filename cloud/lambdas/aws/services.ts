@@ -3,18 +3,15 @@
  * reused across invocations.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { dynamoApiStores } from '../../api/stores.ts';
 import { FleetHealth } from '../../core/health/fleet-health.ts';
 import { DerivedKeySource, LazyKeySource } from '../../core/keys.ts';
 import { OrderService } from '../../core/orders/order-service.ts';
 import { systemClock } from '../../core/ports.ts';
 import { Reminders } from '../../core/reminders/reminders.ts';
 import { nodeSha256 } from '../../core/sha256.ts';
-import { DynamoButtonEventStore } from '../../store/dynamo/dynamo-button-event-store.ts';
-import { DynamoButtonStore } from '../../store/dynamo/dynamo-button-store.ts';
-import { DynamoHealthStore } from '../../store/dynamo/dynamo-health-store.ts';
 import { DynamoOrderStore } from '../../store/dynamo/dynamo-order-store.ts';
 import { DynamoReminderStore } from '../../store/dynamo/dynamo-reminder-store.ts';
-import { DynamoSkuStore } from '../../store/dynamo/dynamo-sku-store.ts';
 import { openTable } from '../../store/dynamo/table.ts';
 import { requireEnv } from './environment.ts';
 import { loadMasterKeys } from './master-keys.ts';
@@ -38,13 +35,6 @@ export function awsServices(serviceName: string) {
     clock: systemClock,
     log,
   });
-  const health = new FleetHealth({
-    store: new DynamoHealthStore(table),
-    events: new DynamoButtonEventStore(table),
-    buttons: new DynamoButtonStore(table),
-    skus: new DynamoSkuStore(table),
-    clock: systemClock,
-    log,
-  });
+  const health = new FleetHealth(dynamoApiStores(table), systemClock, log);
   return { table, log, orderStore, orders, reminders, health, keySource };
 }

@@ -52,14 +52,7 @@ export class ApiHarness {
 
   static async open(store: StoreUnderTest = memoryUnderTest()): Promise<ApiHarness> {
     const clock = { now: () => world.clock.now() };
-    const health = new FleetHealth({
-      store: store.api.health,
-      events: store.api.buttonEvents,
-      buttons: store.api.buttons,
-      skus: store.api.skus,
-      clock,
-      log: silentLog,
-    });
+    const health = new FleetHealth(store.api, clock, silentLog);
     const insight = new HouseholdInsight(store.api.activity);
     const webhooks = new WebhookEnqueuer(store.api.webhooks, clock);
     const world: World = new World(store, {
