@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StoreMeter } from '../../bench/store-meter.ts';
 import { orderEventsSince } from '../../cloud/core/events/order-events.ts';
 import { StatsCounter } from '../../cloud/core/insight/brand-stats.ts';
-import { HouseholdInsight } from '../../cloud/core/insight/household-insight.ts';
+import { HouseholdInsight, householdKey } from '../../cloud/core/insight/household-insight.ts';
 import type { Order, OrderStatus } from '../../cloud/core/model.ts';
 import { type DynaliteServer, startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
@@ -82,7 +82,7 @@ async function countOrdersUpTo(total: number): Promise<void> {
       type: 'ButtonClaimed' as const,
       deviceId: `btn-${i}`,
       brandId: 'acme',
-      householdId: householdOf(i),
+      householdKey: householdKey('acme', householdOf(i)),
       at: START - 60 * DAY,
       data: { skuId: 'coffee' },
     })),

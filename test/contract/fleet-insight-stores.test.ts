@@ -22,7 +22,7 @@ const event = (eventId: string, at: number): ButtonEvent => ({
   type: 'ButtonClaimed',
   deviceId: 'btn-1',
   brandId: 'acme',
-  householdId: 'hh-1',
+  householdKey: 'k1',
   at,
   data: { skuId: 'coffee', keyVersion: 1 },
 });

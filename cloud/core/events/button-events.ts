@@ -32,10 +32,11 @@ export interface ButtonEvent {
   deviceId: string;
   brandId: string;
   /**
-   * For consumers inside Restock only (the claim month of the household's analytics); webhook
-   * bodies leave it out, as they do for orders.
+   * Claims and releases: the household under its per-brand pseudonym (household-insight.ts),
+   * for the brand's claim-month cohorts; null otherwise. Webhook bodies leave it out, and no
+   * event carries a household id, so none outlives an erasure here.
    */
-  householdId: string | null;
+  householdKey: string | null;
   at: number;
   data: ButtonEventData;
 }

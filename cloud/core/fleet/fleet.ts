@@ -4,7 +4,6 @@
  * against the button's own brand's catalogue.
  */
 
-import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.ts';
 import { RuleViolationError } from '../catalog/errors.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -14,6 +13,7 @@ import {
   type ButtonEventType,
   buttonEventId,
 } from '../events/button-events.ts';
+import { householdKey } from '../insight/household-insight.ts';
 import { type Button, DEFAULT_SETTINGS, type SecondAction } from '../model.ts';
 import type { Clock, KeySource } from '../ports.ts';
 import { type ButtonOwner, type ButtonStore, isOwner, type SettingsPatch } from './button-store.ts';
@@ -236,12 +236,13 @@ export class Fleet {
 
   private buttonEvent(type: ButtonEventType, button: Button, householdId: string): ButtonEvent {
     const kind = type === 'ButtonClaimed' ? 'claimed' : 'released';
+    const key = householdKey(button.brandId, householdId);
     return {
-      eventId: buttonEventId(button.deviceId, kind, householdTag(householdId)),
+      eventId: buttonEventId(button.deviceId, kind, key),
       type,
       deviceId: button.deviceId,
       brandId: button.brandId,
-      householdId,
+      householdKey: key,
       at: this.clock.now(),
       data: { skuId: button.settings.skuId, keyVersion: button.keyVersion },
     };
@@ -264,9 +265,4 @@ export class Fleet {
     }
     return this.get(deviceId, owner);
   }
-}
-
-/** A short, stable tag of the household for event ids (ids reach brands; household ids must not). */
-function householdTag(householdId: string): string {
-  return createHash('sha256').update(householdId).digest('base64url').slice(0, 12);
 }

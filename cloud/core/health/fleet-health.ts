@@ -41,6 +41,8 @@ import type { HealthStore } from './health-store.ts';
 const DAY_MS = 86_400_000;
 const MAX_RACES = 20;
 const SWEEP_BATCH = 100;
+/** Batches one sweep looks at at most (an index that lags the table cannot keep it going). */
+const SWEEP_MAX_BATCHES = 20;
 
 /** A health record kept changing under every attempt; the event is retried as a whole. */
 export class HealthContentionError extends RestockError {
@@ -107,7 +109,7 @@ export class FleetHealth implements EventSink, ButtonEventSink {
             type: 'ButtonLowBattery',
             deviceId: order.deviceId,
             brandId: order.brandId,
-            householdId: order.householdId,
+            householdKey: null,
             at: order.placedAt,
             data: {
               skuId: next.skuId,
@@ -138,15 +140,16 @@ export class FleetHealth implements EventSink, ButtonEventSink {
   /** Looks at every record whose check is due: silent now, still fine, or pressed again. */
   async sweep(): Promise<HealthSweepResult> {
     const result: HealthSweepResult = { checked: 0, silent: 0 };
-    for (;;) {
+    for (let batch = 0; batch < SWEEP_MAX_BATCHES; batch++) {
       const now = this.deps.clock.now();
       const due = await this.deps.health.dueHealth(now, SWEEP_BATCH);
       for (const record of due) {
         result.checked++;
         if (await this.checkSilence(record, now)) result.silent++;
       }
-      if (due.length < SWEEP_BATCH) return result;
+      if (due.length < SWEEP_BATCH) break;
     }
+    return result;
   }
 
   async page(brandId: string, page: PageRequest): Promise<FleetHealthPage> {
@@ -197,7 +200,7 @@ export class FleetHealth implements EventSink, ButtonEventSink {
           type: 'ButtonSilent',
           deviceId: seen.deviceId,
           brandId: seen.brandId,
-          householdId: button.householdId,
+          householdKey: null,
           at: now,
           data: {
             skuId: seen.skuId,

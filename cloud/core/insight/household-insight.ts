@@ -42,23 +42,23 @@ export class HouseholdInsight implements EventSink, ButtonEventSink {
   async emit(events: OrderEvent[]): Promise<void> {
     // Only deliveries count (withOrder): other events cost no read.
     for (const event of events.filter((e) => e.order.status === 'DELIVERED')) {
-      await this.change(event.brandId, event.householdId, (a) =>
-        withOrder(a, event.order, event.at),
-      );
+      const key = householdKey(event.brandId, event.householdId);
+      await this.change(event.brandId, key, (a) => withOrder(a, event.order, event.at));
     }
   }
 
   async emitButtonEvents(events: ButtonEvent[]): Promise<void> {
     for (const event of events) {
-      if (event.type !== 'ButtonClaimed' || event.householdId === null) continue;
-      await this.change(event.brandId, event.householdId, (a) => withClaim(a, event.at));
+      if (event.type !== 'ButtonClaimed' || event.householdKey === null) continue;
+      await this.change(event.brandId, event.householdKey, (a) => withClaim(a, event.at));
     }
   }
 
   /** Erasure: the household's record with each brand becomes a tombstone holding nothing. */
   async erase(householdId: string, brandIds: Iterable<string>): Promise<void> {
     for (const brandId of new Set(brandIds)) {
-      await this.change(brandId, householdId, (a) => erasedActivity(a.brandId, a.key));
+      const key = householdKey(brandId, householdId);
+      await this.change(brandId, key, (a) => erasedActivity(a.brandId, a.key));
     }
   }
 
@@ -69,10 +69,9 @@ export class HouseholdInsight implements EventSink, ButtonEventSink {
 
   private async change(
     brandId: string,
-    householdId: string,
+    key: string,
     change: (activity: HouseholdActivity) => HouseholdActivity,
   ): Promise<void> {
-    const key = householdKey(brandId, householdId);
     for (let race = 0; race < MAX_RACES; race++) {
       const stored = await this.store.getActivity(brandId, key);
       const current = stored?.activity ?? newActivity(brandId, key);

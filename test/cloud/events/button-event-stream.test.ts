@@ -17,7 +17,7 @@ const event: ButtonEvent = {
   type: 'ButtonLowBattery',
   deviceId: 'btn-1',
   brandId: 'acme',
-  householdId: 'hh-1',
+  householdKey: null,
   at: 1_800_000_000_000,
   data: { skuId: 'coffee', batteryMv: 3290, pressesLeft: 20, daysLeft: 140 },
 };

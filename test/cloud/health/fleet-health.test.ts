@@ -107,7 +107,21 @@ describe('GET /v1/brand/health', () => {
     await h.publishButtonEvents();
     // One claim, one low battery: the presses below the threshold after the first raised none.
     expect(await webhookTypes()).toEqual(['button.claimed', 'button.low_battery']);
-    // A new battery ends the episode; the next low reading starts a new one.
+    const bodies = (await h.world.store.api.webhooks.dueDeliveries(h.clock.now(), 100)).map(
+      (d: WebhookDelivery) => JSON.parse(d.body),
+    );
+    expect(bodies.find((b) => b.type === 'button.low_battery')?.data).toEqual({
+      button: {
+        deviceId: 'btn-a',
+        skuId: 'coffee',
+        batteryMv: 3300,
+        pressesLeft: 7,
+        daysLeft: 49,
+      },
+    });
+    // Brands never learn who pressed: no household id in any body.
+    expect(JSON.stringify(bodies)).not.toContain('hh-1');
+    // A new battery ends the episode.
     for (const mv of [4100, 4090, 4080]) await reorder(mv);
     expect((await health('btn-a')).button.status).toBe('ok');
   });

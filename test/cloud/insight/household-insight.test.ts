@@ -47,7 +47,7 @@ const claim = (householdId: string, at: number): ButtonEvent => ({
   type: 'ButtonClaimed',
   deviceId: `btn-${householdId}`,
   brandId: 'acme',
-  householdId,
+  householdKey: householdKey('acme', householdId),
   at,
   data: { skuId: 'coffee' },
 });
