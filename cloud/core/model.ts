@@ -140,6 +140,14 @@ export interface Button {
   createdAt: number;
   /** The household's learned reorder rhythm (press path owned); only the household sees it. */
   rhythm?: RhythmBook;
+  /**
+   * What waits for the button (UpdateFlag bits: firmware, settings), kept in step by the update
+   * and settings stores so the press path reads it in the load it already makes.
+   */
+  updatePending?: number;
+  /** Firmware and settings versions the button's last version 2 press reported. */
+  firmware?: number;
+  settingsVersion?: number;
 }
 
 /**

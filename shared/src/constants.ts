@@ -3,7 +3,13 @@
  * bundle (Espruino) and the cloud (Node) read the same definitions.
  */
 
-export const CONTRACT_VERSION = 1;
+/**
+ * Version 2 adds the firmware and settings versions to a press and the `upd` flags to an ack.
+ * The cloud accepts both and answers each press in its own version, so buttons that were
+ * never updated keep working.
+ */
+export const CONTRACT_VERSION = 2;
+export const CONTRACT_VERSIONS: readonly number[] = [1, 2];
 
 export const TOPIC_ROOT = 'restock/v1';
 
@@ -22,6 +28,24 @@ export const MAX_SEQUENCE = 2147483647;
 export const MAX_BATTERY_MV = 10000;
 export const MAX_ATTEMPTS = 1000;
 export const MAX_KEY_VERSION = 65535;
+/** Firmware and settings versions are Espruino-native integers too. */
+export const MAX_VERSION = 2147483647;
+
+/** Bits of an ack's `upd`: what waits for the button besides the answer to its press. */
+export const UpdateFlag = {
+  FIRMWARE: 1,
+  SETTINGS: 2,
+} as const;
+export const MAX_UPDATE_FLAGS = 3;
+
+/** A manifest is not a press or an ack: it carries a hash and a stream name, so it may be longer. */
+export const MAX_MANIFEST_BYTES = 512;
+/** The largest firmware image a button accepts (two slots must fit in its flash). */
+export const MAX_IMAGE_BYTES = 65536;
+/** Block sizes a button accepts: a base64 block plus its envelope stays under its 2 KB frames. */
+export const MIN_BLOCK_BYTES = 64;
+export const MAX_BLOCK_BYTES = 1024;
+export const JOB_ID_MAX_LENGTH = 64;
 
 export const ClickType = {
   SINGLE: 'SINGLE',

@@ -169,6 +169,8 @@ export class World {
 export class VirtualDevice {
   seq = 0;
   readonly key: Uint8Array;
+  /** Set: the device runs contract version 2 firmware and signs `fw`/`cfg`; unset: version 1. */
+  firmware: { fw: number; cfg: number } | undefined;
   private readonly clicks = new Map<number, ClickType>();
 
   constructor(
@@ -186,6 +188,7 @@ export class VirtualDevice {
       battery_mv: batteryMv,
       attempt,
       kv: 1,
+      ...this.firmware,
     });
   }
 

@@ -24,7 +24,7 @@ describe('decodePress names why it refuses', () => {
     ['a JSON array', '[1,2]', 'MALFORMED', undefined],
     ['JSON null', 'null', 'MALFORMED', undefined],
     ['over 256 bytes', `{"v":1,"pad":"${'x'.repeat(300)}"}`, 'OVERSIZED', undefined],
-    ['a future version', withField({ v: 2 }), 'UNKNOWN_VERSION', 'v'],
+    ['a future version', withField({ v: 3 }), 'UNKNOWN_VERSION', 'v'],
     ['a version given as text', withField({ v: '1' }), 'BAD_TYPE', 'v'],
     ['no version', without('v'), 'MISSING_FIELD', 'v'],
     ['no sequence number', without('seq'), 'MISSING_FIELD', 'seq'],

@@ -14,11 +14,12 @@ interface DeviceContract {
   derive(masterHex: string, device: string, kv: number): string;
   signAck(deviceKeyHex: string, fields: unknown): string;
   verifyAckJson(deviceKeyHex: string, json: string): boolean;
+  verifyManifestJson(deviceKeyHex: string, json: string): boolean;
 }
 
 // Mirrors how firmware reaches the contract: Espruino's crypto.SHA256 returns an ArrayBuffer.
 const ENTRY = `
-  import { decodeAck, deriveDeviceKey, encodeAck, encodePress, fromHex, signAck, signPress, toHex, verifyAck } from './shared/src/index.ts';
+  import { decodeAck, decodeManifest, deriveDeviceKey, encodeAck, encodePress, fromHex, signAck, signPress, toHex, verifyAck, verifyManifest } from './shared/src/index.ts';
   const sha256 = (data) => new Uint8Array(SHA256(data));
   globalThis.contract = {
     sign: (keyHex, fields) => encodePress(signPress(sha256, fromHex(keyHex), fields)),
@@ -27,6 +28,10 @@ const ENTRY = `
     verifyAckJson: (keyHex, json) => {
       const decoded = decodeAck(json);
       return decoded.ok && verifyAck(sha256, fromHex(keyHex), decoded.message);
+    },
+    verifyManifestJson: (keyHex, json) => {
+      const decoded = decodeManifest(json);
+      return decoded.ok && verifyManifest(sha256, fromHex(keyHex), decoded.message);
     },
   };
 `;
@@ -82,6 +87,18 @@ describe('device-side contract bundle', () => {
         vector.sig.replace(/^./, (c) => (c === '0' ? '1' : '0')),
       );
       expect(contract.verifyAckJson(vector.deviceKeyHex, forged)).toBe(false);
+    },
+  );
+
+  it.each(golden.manifests)(
+    'verifies the golden manifest $fields.job and refuses a changed one',
+    (vector) => {
+      expect(contract.verifyManifestJson(vector.deviceKeyHex, vector.json)).toBe(true);
+      const other = vector.json.replace(
+        `"size":${vector.fields.size}`,
+        `"size":${vector.fields.size + 1}`,
+      );
+      expect(contract.verifyManifestJson(vector.deviceKeyHex, other)).toBe(false);
     },
   );
 });

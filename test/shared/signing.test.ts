@@ -3,17 +3,21 @@ import { describe, expect, it } from 'vitest';
 import {
   asciiBytes,
   canonicalAck,
+  canonicalManifest,
   canonicalPress,
   deriveDeviceKey,
   encodeAck,
+  encodeManifest,
   encodePress,
   fromHex,
   hmacSha256,
   mqttPasswordFor,
   signAck,
+  signManifest,
   signPress,
   toHex,
   verifyAck,
+  verifyManifest,
   verifyPress,
 } from '#shared/index';
 import { nodeSha256 } from '../helpers/sha256.ts';
@@ -83,6 +87,15 @@ describe('golden vectors (computed independently with node:crypto createHmac)', 
     expect(ack.sig).toBe(vector.sig);
     expect(encodeAck(ack)).toBe(vector.json);
     expect(verifyAck(nodeSha256, key, ack)).toBe(true);
+  });
+
+  it.each(golden.manifests)('manifest $fields.device/$fields.job', (vector) => {
+    const key = deriveDeviceKey(nodeSha256, master, vector.fields.device, vector.fields.kv);
+    const manifest = signManifest(nodeSha256, key, vector.fields);
+    expect(canonicalManifest(manifest)).toBe(vector.canonical);
+    expect(manifest.sig).toBe(vector.sig);
+    expect(encodeManifest(manifest)).toBe(vector.json);
+    expect(verifyManifest(nodeSha256, key, manifest)).toBe(true);
   });
 
   it('gives every device and key version its own key', () => {

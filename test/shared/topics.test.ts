@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ackTopic, parseTopic, pressTopic } from '#shared/index';
-import { deviceId } from '../helpers/arbitraries.ts';
+import {
+  ackTopic,
+  JOB_ID_MAX_LENGTH,
+  jobUpdateTopic,
+  manifestGetTopic,
+  parseDeliveryTopic,
+  parseTopic,
+  pressTopic,
+  shadowGetTopic,
+  shadowUpdateTopic,
+  streamGetTopic,
+} from '#shared/index';
+import { deviceId, identifier } from '../helpers/arbitraries.ts';
 
 describe('topics', () => {
   it('parses what it builds, for every valid thing name', () => {
@@ -23,5 +34,51 @@ describe('topics', () => {
     'xrestock/v1/btn-1/press',
   ])('refuses %s', (topic) => {
     expect(parseTopic(topic)).toBeNull();
+  });
+});
+
+describe('update and settings delivery topics', () => {
+  const name = identifier(JOB_ID_MAX_LENGTH);
+
+  it('parses every topic a button publishes for updates and settings, for every thing name', () => {
+    fc.assert(
+      fc.property(deviceId, name, (id, n) => {
+        expect(parseDeliveryTopic(manifestGetTopic(id))).toEqual({
+          kind: 'manifest/get',
+          deviceId: id,
+        });
+        expect(parseDeliveryTopic(streamGetTopic(id, n))).toEqual({
+          kind: 'stream/get',
+          deviceId: id,
+          stream: n,
+        });
+        expect(parseDeliveryTopic(jobUpdateTopic(id, n))).toEqual({
+          kind: 'job/update',
+          deviceId: id,
+          job: n,
+        });
+        expect(parseDeliveryTopic(shadowGetTopic(id))).toEqual({
+          kind: 'shadow/get',
+          deviceId: id,
+        });
+        expect(parseDeliveryTopic(shadowUpdateTopic(id))).toEqual({
+          kind: 'shadow/update',
+          deviceId: id,
+        });
+      }),
+    );
+  });
+
+  it.each([
+    '$aws/things/btn-1/streams/s/data/json',
+    '$aws/things/btn-1/streams/s/get/json/x',
+    '$aws/things/+/shadow/get',
+    '$aws/things/btn-1/jobs/j/update/accepted',
+    '$aws/things/btn-1/shadow/get/accepted',
+    '$aws/other/btn-1/shadow/get',
+    'restock/v1/btn-1/manifest',
+    'restock/v1/btn-1/press',
+  ])('refuses %s (not something a button asks for)', (topic) => {
+    expect(parseDeliveryTopic(topic)).toBeNull();
   });
 });

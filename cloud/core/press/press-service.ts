@@ -63,6 +63,8 @@ interface Verified {
   press: Press;
   key: Uint8Array;
   receivedAt: number;
+  /** UpdateFlag bits from the button item, told to version 2 buttons in their ack. */
+  pending?: number;
 }
 
 interface Settled {
@@ -97,14 +99,16 @@ export class PressService {
     if (!verifyPress(this.deps.sha256, key, press)) {
       return this.refuse(source, press, { reason: 'BAD_SIGNATURE' });
     }
-    const settled = await this.settle({ press, key, receivedAt });
-    return this.answer({ press, key, receivedAt }, settled);
+    const verified: Verified = { press, key, receivedAt };
+    const settled = await this.settle(verified);
+    return this.answer(verified, settled);
   }
 
   private async settle(v: Verified): Promise<Settled> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const { button, sku } = await this.deps.store.loadContext(v.press.device);
       if (!button) return this.rejected(v, 'UNKNOWN_DEVICE');
+      v.pending = button.updatePending;
       if (button.keyVersion !== v.press.kv) return this.rejected(v, 'UNKNOWN_KEY_VERSION');
       if (v.press.seq <= button.highWaterMark) return this.settleClaimed(v, button);
 
@@ -126,6 +130,8 @@ export class PressService {
         readHighWaterMark: button.highWaterMark,
         at: v.receivedAt,
         batteryMv: v.press.battery_mv,
+        firmware: v.press.fw,
+        settingsVersion: v.press.cfg,
       };
       if (decision.kind === 'order') {
         const claimed = await this.deps.store.claim({
@@ -256,12 +262,15 @@ export class PressService {
   }
 
   private async answer(v: Verified, settled: Settled): Promise<PressResult> {
+    // Each press is answered in its own contract version: an old button gets an ack it verifies.
     const fields = {
+      v: v.press.v,
       device: v.press.device,
       seq: v.press.seq,
       outcome: settled.outcome,
       kv: v.press.kv,
       ...(settled.orderId ? { order: settled.orderId } : {}),
+      ...(v.pending ? { upd: v.pending } : {}),
     };
     const ack = signAck(this.deps.sha256, v.key, fields);
     this.deps.log.info('press', {

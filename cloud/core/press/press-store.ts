@@ -33,6 +33,9 @@ export interface Claim {
   readHighWaterMark: number;
   at: number;
   batteryMv: number;
+  /** Reported by version 2 presses only; written in the same update. */
+  firmware?: number | undefined;
+  settingsVersion?: number | undefined;
   /** A new open order (ORDERED or NEEDS_CONFIRMATION), checked against the cap atomically. */
   order?: { snapshot: Order; maxOpenOrders: number } | undefined;
   /** Set when the press fixed the household's accepted price (first order of a SKU). */

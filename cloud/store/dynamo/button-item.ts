@@ -3,7 +3,8 @@
  * each only the attributes it owns (SET on named attributes, never a whole-item put after
  * creation), so neither overwrites the other's changes:
  * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, gsi1/gsi2 keys;
- * - the press path owns: hwm, open, recent, rhythm, lastPressAt, batteryMv.
+ * - the press path owns: hwm, open, recent, rhythm, lastPressAt, batteryMv, fw, cfg;
+ * - the update and settings stores own: upd.
  */
 
 import type { RhythmBook } from '../../core/guard/rhythm.ts';
@@ -28,6 +29,9 @@ export interface ButtonItem {
   lastPressAt: number | null;
   batteryMv: number | null;
   createdAt: number;
+  upd?: number;
+  fw?: number;
+  cfg?: number;
   gsi1pk?: string;
   gsi1sk?: string;
   gsi2pk: string;
@@ -54,6 +58,7 @@ export function toButtonItem(button: Button): ButtonItem {
     lastPressAt: button.lastPressAt,
     batteryMv: button.batteryMv,
     createdAt: button.createdAt,
+    ...(button.updatePending ? { upd: button.updatePending } : {}),
     ...(button.householdId ? householdIndexKeys(button.householdId, button.deviceId) : {}),
     gsi2pk: `BRAND#${button.brandId}`,
     gsi2sk: `BTN#${button.deviceId}`,
@@ -76,5 +81,7 @@ export function fromButtonItem(item: Record<string, unknown>): LoadedButton {
     lastPressAt: i.lastPressAt ?? null,
     batteryMv: i.batteryMv ?? null,
     createdAt: i.createdAt,
+    ...(i.upd ? { updatePending: i.upd } : {}),
+    ...(i.fw !== undefined ? { firmware: i.fw, settingsVersion: i.cfg ?? 0 } : {}),
   };
 }

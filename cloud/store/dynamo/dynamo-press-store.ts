@@ -102,6 +102,11 @@ export class DynamoPressStore implements PressStore {
       values[':recent'] = claim.recent;
       sets.push('recent = :recent');
     }
+    if (claim.firmware !== undefined) {
+      values[':fw'] = claim.firmware;
+      values[':cfg'] = claim.settingsVersion ?? 0;
+      sets.push('fw = :fw', 'cfg = :cfg');
+    }
     return conditional('claim', () =>
       this.table.doc.send(
         new UpdateCommand({

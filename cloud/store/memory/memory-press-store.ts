@@ -38,6 +38,10 @@ export class MemoryPressStore implements PressStore {
       button.settings.acceptedPriceCents = claim.acceptedPriceCents;
     }
     if (claim.recent) button.recent = clone(claim.recent);
+    if (claim.firmware !== undefined) {
+      button.firmware = claim.firmware;
+      button.settingsVersion = claim.settingsVersion ?? 0;
+    }
     return true;
   }
 
