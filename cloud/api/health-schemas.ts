@@ -20,7 +20,11 @@ export const ButtonHealthSchema = z
     daysLeft: z.number().int().nullable(),
     lastPressAt: epochMs.nullable(),
     silentSinceDays: z.number().int().optional(),
-    firmware: z.string().optional().openapi({ description: 'from contract-v2 presses' }),
+    firmware: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'the firmware version contract-v2 presses report' }),
     keyVersion: z.number().int().nullable(),
     claimed: z.boolean(),
     status: z.enum(HEALTH_STATUSES),

@@ -212,7 +212,7 @@ export interface Order {
 export interface PressTelemetry {
   batteryMv: number;
   keyVersion: number;
-  firmware?: string;
+  firmware?: number;
 }
 
 /** Why a press was held for confirmation, folded into another, refused or flagged for support. */

@@ -23,7 +23,8 @@ export interface ButtonHealth {
   brandId: string;
   skuId: string | null;
   keyVersion: number | null;
-  firmware: string | null;
+  /** The firmware version the newest version 2 press reported. */
+  firmware: number | null;
   /** The newest presses' battery readings, by sequence number (bounded). */
   samples: BatterySample[];
   lastPressAt: number | null;
@@ -98,7 +99,7 @@ export interface PressSample {
   at: number;
   batteryMv: number;
   keyVersion: number;
-  firmware: string | null;
+  firmware: number | null;
   skuId: string;
 }
 
@@ -159,7 +160,7 @@ export interface HealthView extends Omit<BatteryEstimate, 'trendMvPerPress'> {
   batteryTrendMvPerPress: number | null;
   lastPressAt: number | null;
   silentSinceDays?: number;
-  firmware?: string;
+  firmware?: number;
   keyVersion: number | null;
   claimed: boolean;
   status: HealthStatus;

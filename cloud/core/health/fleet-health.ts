@@ -180,7 +180,11 @@ export class FleetHealth implements EventSink, ButtonEventSink {
       silent = false;
       if (health.checkAt === null || health.checkAt > now) return null;
       // The button item sees every press, also those that made no order.
-      const seen = { ...health, lastPressAt: maxOf(health.lastPressAt, button.lastPressAt) };
+      const seen = {
+        ...health,
+        lastPressAt: maxOf(health.lastPressAt, button.lastPressAt),
+        firmware: button.firmware ?? health.firmware,
+      };
       const active = lastActiveAt(seen) ?? now;
       if (seen.silentSince !== null) {
         const pressedAgain = active > seen.silentSince;

@@ -25,11 +25,10 @@ export type Decision =
 
 /** The press's battery and versions, carried on the order so its events feed fleet health. */
 export function telemetryOf(press: Press): PressTelemetry {
-  const firmware = 'fw' in press && typeof press.fw === 'string' ? press.fw : undefined;
   return {
     batteryMv: press.battery_mv,
     keyVersion: press.kv,
-    ...(firmware === undefined ? {} : { firmware }),
+    ...(press.fw === undefined ? {} : { firmware: press.fw }),
   };
 }
 

@@ -81,6 +81,8 @@ async function webhookTypes(): Promise<string[]> {
 
 describe('GET /v1/brand/health', () => {
   it('fits the battery trend of the presses and says how many presses and days are left', async () => {
+    // Contract-v2 firmware reports its version in every press.
+    h.device('btn-a').firmware = { fw: 7, cfg: 1 };
     for (const mv of [3700, 3690, 3680, 3670, 3660]) await reorder(mv);
     const { button, replaceSoon, method } = await health('btn-a');
     expect(button).toEqual({
@@ -91,6 +93,7 @@ describe('GET /v1/brand/health', () => {
       pressesLeft: 66,
       daysLeft: 66 * 7,
       lastPressAt: expect.any(Number),
+      firmware: 7,
       keyVersion: 1,
       claimed: true,
       status: 'ok',
