@@ -15,6 +15,7 @@ import type { NotificationStore } from '../core/notifications/notification-store
 import type { SubscriptionChannel } from '../core/notifications/subscriptions.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
 import type { Clock, KeySource, Log } from '../core/ports.ts';
+import type { RolloutStore } from '../core/rollouts/rollout-store.ts';
 import type { WebhookStore } from '../core/webhooks/webhook-store.ts';
 
 export interface ApiStores {
@@ -35,6 +36,8 @@ export interface ApiStores {
   health: HealthStore;
   /** The brand's pseudonymous household records, maintained from events (HouseholdInsight). */
   activity: ActivityStore;
+  /** Firmware rollouts and their members. */
+  rollouts: RolloutStore;
 }
 
 export interface ApiDeps {

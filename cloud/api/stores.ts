@@ -9,6 +9,7 @@ import { DynamoHouseholdStore } from '../store/dynamo/dynamo-household-store.ts'
 import { DynamoIdempotencyStore } from '../store/dynamo/dynamo-idempotency-store.ts';
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
 import { DynamoOrderStore } from '../store/dynamo/dynamo-order-store.ts';
+import { DynamoRolloutStore } from '../store/dynamo/dynamo-rollout-store.ts';
 import { DynamoSkuStore } from '../store/dynamo/dynamo-sku-store.ts';
 import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
 import { DynamoWebhookStore } from '../store/dynamo/dynamo-webhook-store.ts';
@@ -30,5 +31,6 @@ export function dynamoApiStores(table: Table): ApiStores {
     buttonEvents: new DynamoButtonEventStore(table),
     health: new DynamoHealthStore(table),
     activity: new DynamoActivityStore(table),
+    rollouts: new DynamoRolloutStore(table),
   };
 }

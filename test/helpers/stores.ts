@@ -36,6 +36,7 @@ import { MemoryOrderStore } from '../../cloud/store/memory/memory-order-store.ts
 import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.ts';
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
 import { MemoryReminderStore } from '../../cloud/store/memory/memory-reminder-store.ts';
+import { MemoryRolloutStore } from '../../cloud/store/memory/memory-rollout-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
 import { MemoryStatsStore } from '../../cloud/store/memory/memory-stats-store.ts';
 import { MemoryTable } from '../../cloud/store/memory/memory-table.ts';
@@ -88,6 +89,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       buttonEvents: new MemoryButtonEventStore(table),
       health: new MemoryHealthStore(table),
       activity: new MemoryActivityStore(table),
+      rollouts: new MemoryRolloutStore(table),
     },
     putButton: async (button) => table.putButton(button),
     putSku: async (sku) => table.putSku(sku),

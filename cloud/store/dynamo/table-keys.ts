@@ -25,6 +25,8 @@
  * | subscription      | HH#{hh}            | SUB#{id}               |                           |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
  * | API idempotency   | IDEM#{tenant}#{key}| META                   |                           |                                       |                               |
+ * | rollout           | ROLLOUT#{rollout}  | META                   |                           | BRAND#{brand}#ROLLOUTS / {createdAt:013}#{id} | ROLLOUTS / {createdAt:013}#{id} (open only) |
+ * | rollout member    | ROLLOUT#{rollout}  | BTN#{device}           |                           |                                       |                               |
  *
  * Why it is shaped like this:
  * - A press and the order it creates share one item, keyed by device and sequence number, so
@@ -106,6 +108,11 @@ export const keys = {
   }),
   audit: (at: number, id: string) => ({ pk: 'AUDIT', sk: `${timeKey(at)}#${id}` }),
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),
+  rollout: (rolloutId: string) => ({ pk: `ROLLOUT#${rolloutId}`, sk: 'META' }),
+  rolloutMember: (rolloutId: string, deviceId: string) => ({
+    pk: `ROLLOUT#${rolloutId}`,
+    sk: `BTN#${deviceId}`,
+  }),
 } as const;
 
 export const REMINDER_PARTITION = 'REMIND';

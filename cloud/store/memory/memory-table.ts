@@ -24,6 +24,7 @@ import type {
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
+import type { Rollout, RolloutMember } from '../../core/rollouts/model.ts';
 import type {
   WebhookDelivery,
   WebhookEndpoint,
@@ -67,6 +68,9 @@ export class MemoryTable {
   readonly activity = new Map<string, StoredActivity>();
   /** Button events by id, with whether the relay has published them. */
   readonly buttonEvents = new Map<string, { event: ButtonEvent; published: boolean }>();
+  /** Rollouts by id, their members by `{rollout}/{device}`. */
+  readonly rollouts = new Map<string, Rollout>();
+  readonly rolloutMembers = new Map<string, RolloutMember>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
   readonly reminderTimers = new Map<string, number>();
 
@@ -112,6 +116,8 @@ export class MemoryTable {
       ['health', this.health],
       ['activity', this.activity],
       ['buttonEvent', this.buttonEvents],
+      ['rollout', this.rollouts],
+      ['rolloutMember', this.rolloutMembers],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],
