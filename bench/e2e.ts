@@ -4,9 +4,10 @@
  * concurrently (closed loop: each button waits for its ack before pressing again, as a real
  * button does) — and, in the same run on the same broker, a floor: a bare MQTT echo (a service
  * client republishes each press to the device's ack topic; no rule, no store) — and the e2e
- * row again while every order goes to a webhook receiver that answers after 30 s.
+ * row again while every order goes to a webhook receiver that answers after 30 s, timed only
+ * once the receiver holds requests and compared with a window just before with no endpoint.
  * Figures only; nothing is asserted. bench/main.ts prints them and puts them in the JSON under
- * "e2e" and "e2e_floor".
+ * "e2e", "e2e_slow_webhook", "webhook_slow_receiver" and "e2e_floor".
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -64,7 +65,12 @@ export interface E2eBenchOptions {
 
 export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
   e2e: E2eFigures;
-  e2e_slow_webhook: E2eFigures & { webhook_requests_held: number };
+  e2e_slow_webhook: E2eFigures & {
+    webhook_requests_held: number;
+    deliveries_pending: number;
+    /** The same buttons just before, with no webhook endpoint registered. */
+    p99_no_receiver_ms: number;
+  };
   e2e_floor: E2eFigures;
 }> {
   const count = options.buttons ?? 64;
@@ -112,15 +118,30 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
     progress(
       `e2e with a slow webhook: every order posted to a receiver that answers after ${SLOW_RECEIVER_MS / 1000} s…`,
     );
+    // The baseline right before, warm like the row it is compared with: no endpoint at all.
+    const noReceiver = await closedLoop(count, durationMs, (i) =>
+      (buttons[i] as VirtualButton).press('SINGLE'),
+    );
     const receiver = await startSlowReceiver(ca.server);
     let e2eSlowWebhook: E2eFigures;
     let webhookRequests = 0;
+    let deliveriesPending = 0;
     try {
       await subscribeWebhook(stack, receiver.url);
+      // Measured only once the receiver holds requests: before that, the row would time
+      // presses next to a receiver that has not been called yet.
+      const warm = performance.now();
+      while (receiver.held.size === 0 && performance.now() - warm < WARM_UP_LIMIT_MS) {
+        await closedLoop(count, 250, (i) => (buttons[i] as VirtualButton).press('SINGLE'));
+      }
+      progress(
+        `e2e with a slow webhook: ${receiver.held.size} webhook requests held open after ${Math.round(performance.now() - warm)} ms of warm-up; measuring…`,
+      );
       e2eSlowWebhook = await closedLoop(count, durationMs, (i) =>
         (buttons[i] as VirtualButton).press('SINGLE'),
       );
-      webhookRequests = receiver.counter.requests;
+      webhookRequests = receiver.held.size;
+      deliveriesPending = await pendingDeliveries(stack);
     } finally {
       await receiver.close();
     }
@@ -139,7 +160,12 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
       );
       return {
         e2e,
-        e2e_slow_webhook: { ...e2eSlowWebhook, webhook_requests_held: webhookRequests },
+        e2e_slow_webhook: {
+          ...e2eSlowWebhook,
+          webhook_requests_held: webhookRequests,
+          deliveries_pending: deliveriesPending,
+          p99_no_receiver_ms: noReceiver.p99_ms,
+        },
         e2e_floor: floor,
       };
     } finally {
@@ -154,25 +180,36 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
 }
 
 const SLOW_RECEIVER_MS = 30_000;
+/** How long presses may run before the slow receiver must be holding requests. */
+const WARM_UP_LIMIT_MS = 20_000;
+
+/** Deliveries still waiting: queued, or held by the slow receiver. */
+async function pendingDeliveries(stack: RunningStack): Promise<number> {
+  const store = new DynamoWebhookStore(stack.table);
+  const later = Date.now() + 2 * SLOW_RECEIVER_MS + 3_600_000;
+  return (await store.dueDeliveries(later, 100_000)).length;
+}
 
 /** An HTTPS receiver that holds every request 30 s before answering (closed early on close). */
 async function startSlowReceiver(tls: { certPem: string; keyPem: string }) {
   const held = new Set<ServerResponse>();
-  const counter = { requests: 0 };
   const server = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
-    counter.requests++;
     req.resume();
     held.add(res);
     const timer = setTimeout(() => {
       held.delete(res);
       res.writeHead(204).end();
     }, SLOW_RECEIVER_MS);
-    res.on('close', () => clearTimeout(timer));
+    res.on('close', () => {
+      held.delete(res);
+      clearTimeout(timer);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    counter,
+    /** Requests answered by neither the receiver nor a timeout yet. */
+    held,
     url: `https://127.0.0.1:${port}/hooks`,
     close: async () => {
       for (const res of held) res.destroy();

@@ -13,6 +13,7 @@ import type { ApiEnv } from './env.ts';
 import { describeIssues, toHttpError } from './http-errors.ts';
 import { json } from './openapi.ts';
 import { brandRoutes } from './routes/brand.ts';
+import { brandConsoleRoutes } from './routes/brand-console.ts';
 import { brandHealthRoutes } from './routes/brand-health.ts';
 import { householdRoutes } from './routes/household.ts';
 import { supportRoutes } from './routes/support.ts';
@@ -95,6 +96,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   );
 
   brandRoutes(app, services);
+  brandConsoleRoutes(app, services);
   brandHealthRoutes(app, services);
   householdRoutes(app, services);
   supportRoutes(app, services);

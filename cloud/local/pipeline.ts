@@ -68,9 +68,9 @@ export const localPipelineWith =
     const health = new FleetHealth(stores, systemClock, log);
     const insight = new HouseholdInsight(stores.activity);
     const webhookQueue = new WebhookEnqueuer(stores.webhooks, systemClock);
-    // The household hears first; statistics, fleet health, household insight and the webhook
-    // queue follow (in AWS each is a rule on the bus). A failing sink fails the batch, which
-    // the next drain repeats.
+    // The household's notifications, statistics, fleet health, household insight and the
+    // webhook queue get each batch at once (in AWS each is a rule on the bus). A failing sink
+    // fails the batch, which the next drain repeats.
     const relay = new OutboxRelay(
       fanOut([
         new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),

@@ -128,4 +128,26 @@ describeOnEveryStore('WebhookStore', (open) => {
       expect.objectContaining({ deliveryId: 'w' }),
     ]);
   });
+
+  it('lists every delivery of a brand, newest queued first, paged', async () => {
+    const { api } = await open();
+    for (const [id, createdAt] of [
+      ['p', 10],
+      ['q', 30],
+      ['r', 20],
+    ] as const) {
+      await api.webhooks.addDelivery({ ...delivery(id, createdAt), createdAt });
+    }
+    await api.webhooks.addDelivery({ ...delivery('s', 40, 'globex'), createdAt: 40 });
+    const dead = { ...delivery('r', 20), createdAt: 20, status: 'DEAD' as const, attempts: 1 };
+    expect(await api.webhooks.updateDelivery(dead, { status: 'PENDING', attempts: 0 })).toBe(true);
+    const first = await api.webhooks.listDeliveries('acme', { limit: 2 });
+    expect(first.items.map((d) => [d.deliveryId, d.status])).toEqual([
+      ['q', 'PENDING'],
+      ['r', 'DEAD'],
+    ]);
+    const rest = await api.webhooks.listDeliveries('acme', { limit: 2, cursor: first.cursor });
+    expect(rest.items.map((d) => d.deliveryId)).toEqual(['p']);
+    expect(rest.cursor).toBeUndefined();
+  });
 });

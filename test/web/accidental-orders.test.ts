@@ -5,8 +5,6 @@
  * bulk cancel. Every view is checked with axe-core (no serious or critical violation) in both
  * languages, and photographed at desktop and phone width (test/web/screenshots/).
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalIssuer, type TokenRequest } from '../../cloud/core/auth/local-issuer.ts';
@@ -17,15 +15,8 @@ import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { buildWeb } from '../../cloud/web/build.ts';
 import { deliveredHistory, pressTimes, quietLog, stackConfig, tempDir } from '../e2e/support.ts';
-import { chromiumAvailable, launchChromium, screenshots } from './browser.ts';
-
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: unknown[];
-}
+import { AxeLedger } from './axe.ts';
+import { chromiumAvailable, launchChromium, pageForAxe, screenshots } from './browser.ts';
 
 describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two languages', () => {
   let data: Awaited<ReturnType<typeof tempDir>>;
@@ -34,8 +25,7 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
   let page: Page;
   let base: string;
   const log = quietLog();
-  /** Every axe run: view and language → the violations of any impact (reported at the end). */
-  const axeResults = new Map<string, AxeViolation[]>();
+  const ledger = new AxeLedger();
 
   const apiCall = async (method: string, path: string, request: TokenRequest, body?: unknown) => {
     const token = await (await LocalIssuer.open(data.dir, systemClock)).sign(request);
@@ -72,25 +62,7 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
     await page.locator(`html[lang="${language}"]`).waitFor();
   }
 
-  /** Runs axe-core on the page as it is; fails on any serious or critical violation. */
-  async function axe(name: string): Promise<void> {
-    await page.evaluate(await readFile(AXE_SOURCE, 'utf8'));
-    // Experimental rules too: label-content-name-mismatch is one of them.
-    const violations = (await page.evaluate(`
-      axe
-        .run(document, {
-          rules: Object.fromEntries(
-            axe.getRules(['experimental']).map((rule) => [rule.ruleId, { enabled: true }]),
-          ),
-        })
-        .then((result) =>
-          result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target) })),
-        )
-    `)) as AxeViolation[];
-    axeResults.set(name, violations);
-    const severe = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(severe, name).toEqual([]);
-  }
+  const axe = (name: string) => ledger.check(page, name);
 
   beforeAll(async () => {
     buildWeb();
@@ -98,21 +70,11 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
     stack = await startStack(stackConfig(data.dir), { log, pipeline: localPipeline });
     base = `http://127.0.0.1:${stack.runtime.httpPort}`;
     browser = await launchChromium();
-    // The console's CSP allows only its own scripts; axe-core is injected by the test.
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      bypassCSP: true,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => log.error('page error', { error: String(error) }));
+    page = await pageForAxe(browser, log);
   }, 60_000);
 
   afterAll(async () => {
-    for (const [name, violations] of axeResults) {
-      const list = violations.map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}`).join(', ');
-      console.log(`axe ${name}: ${violations.length} violation(s)${list ? `: ${list}` : ''}`);
-    }
+    ledger.report();
     await browser?.close();
     await stack?.close();
     await data?.remove();
@@ -285,11 +247,20 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
 
   it('brand: no serious or critical violation in English or French', async () => {
     await signIn('brand', DEMO.brandId);
+    // Every screen of the brand console, in each language.
+    for (const language of ['en', 'fr'] as const) {
+      if (language === 'fr') await speak('fr');
+      const links = page.locator('nav.screens a');
+      for (let i = 0; i < (await links.count()); i++) {
+        const screen = await links.nth(i).getAttribute('data-screen');
+        await links.nth(i).click();
+        await page.locator(`.screen[data-screen="${screen}"] .panel:visible`).first().waitFor();
+        await page.waitForLoadState('networkidle');
+        await axe(`brand ${screen} ${language}`);
+      }
+    }
+    await page.getByRole('link', { name: 'Références' }).click();
     await page.locator('#skus tbody tr').first().waitFor();
-    await axe('brand en');
-    await speak('fr');
-    await page.getByRole('heading', { name: 'Références' }).waitFor();
-    await axe('brand fr');
     await screenshots(page, 'brand-fr');
     expect(log.lines.filter((l) => l.startsWith('error page error'))).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Log } from '../../cloud/core/ports.ts';
 
 export const CHROMIUM = process.env.RESTOCK_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM);
@@ -44,7 +45,16 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
     // Nothing may stick out sideways: the page must fit the phone's width.
     const scrollWidth = Number(await page.evaluate('document.documentElement.scrollWidth'));
     if (scrollWidth > viewport.width) {
-      throw new Error(`${name} is ${scrollWidth} px wide at ${size} width (${viewport.width} px)`);
+      // Name the elements that stick out, so the fix can start from them.
+      const culprits = await page.evaluate(`[...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > ${viewport.width} + 0.5)
+        .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > ${viewport.width} + 0.5))
+        .slice(0, 3)
+        .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''))
+        .join(', ')`);
+      throw new Error(
+        `${name} is ${scrollWidth} px wide at ${size} width (${viewport.width} px): ${culprits}`,
+      );
     }
     const path = join(SCREENSHOT_DIR, `${name}-${size}.png`);
     await page.screenshot({ path, fullPage: true });
@@ -52,4 +62,16 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
   }
   await page.setViewportSize(VIEWPORTS.desktop);
   return files;
+}
+
+/**
+ * A desktop-sized page that lets the tests inject axe-core (the console's CSP allows only its
+ * own scripts); page errors go to the log.
+ */
+export async function pageForAxe(browser: Browser, log: Log): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, bypassCSP: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => log.error('page error', { error: String(error) }));
+  return page;
 }

@@ -264,14 +264,19 @@ describe.skipIf(!chromiumAvailable)('web console in Chromium', () => {
       page.locator(`tr[data-order="${orderId}"][data-status="${status}"]`);
     await row('CONFIRMED').waitFor();
     await expect(row('CONFIRMED').textContent()).resolves.toContain('The Demo Household');
-    await expect(page.locator('#skus').textContent()).resolves.toContain('Coffee beans 1 kg');
-    await expect(page.locator('#fleet tr', { hasText: 'demo-3' }).textContent()).resolves.toMatch(
-      /descaler.*no/,
-    );
     await expect(page.locator('svg.chart').getAttribute('aria-label')).resolves.toMatch(
       /Orders per day/,
     );
     await screenshots(page, 'brand');
+    await page.getByRole('link', { name: 'SKUs' }).click();
+    await page
+      .locator('#skus tr[data-sku="coffee-1kg"]', { hasText: 'Coffee beans 1 kg' })
+      .waitFor();
+    await page.getByRole('link', { name: 'Buttons' }).click();
+    await expect(page.locator('#fleet tr', { hasText: 'demo-3' }).textContent()).resolves.toMatch(
+      /descaler.*no/,
+    );
+    await page.getByRole('link', { name: 'Orders' }).click();
 
     await page.getByRole('button', { name: `Mark shipped: ${orderId}` }).click();
     await row('SHIPPED').waitFor();
@@ -293,7 +298,9 @@ describe.skipIf(!chromiumAvailable)('web console in Chromium', () => {
     expect((await apiCall('GET', '/v1/support/audit', other)).status).toBe(403);
 
     await signIn('brand', 'globex');
+    await page.getByRole('link', { name: 'Buttons' }).click();
     await page.getByText('Brand globex has no buttons.').waitFor();
+    await page.getByRole('link', { name: 'Orders' }).click();
     await page.getByLabel('Order id').fill('demo-1-1');
     await page.getByRole('button', { name: 'Look up' }).click();
     const alert = page.locator('#lookup [role="alert"]');

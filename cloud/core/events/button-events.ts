@@ -58,10 +58,13 @@ export interface ButtonEventStore {
   markEventPublished(eventId: string): Promise<void>;
 }
 
+/** Like the order events' fanOut: every sink at once, a failure fails the batch afterwards. */
 export function fanOutButtonEvents(sinks: readonly ButtonEventSink[]): ButtonEventSink {
   return {
     async emitButtonEvents(events) {
-      for (const sink of sinks) await sink.emitButtonEvents(events);
+      const outcomes = await Promise.allSettled(sinks.map((sink) => sink.emitButtonEvents(events)));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }

@@ -23,11 +23,17 @@ export interface OutboxStore {
 
 const DRAIN_BATCH = 100;
 
-/** One sink that hands every batch to each of `sinks` in turn (a failure stops the batch). */
+/**
+ * One sink that hands every batch to all of `sinks` at once: a slow one (the webhook queue on a
+ * busy store) never holds up the others. Any failure fails the batch once every sink has
+ * finished, and the next drain repeats it (every consumer de-duplicates on the event id).
+ */
 export function fanOut(sinks: readonly EventSink[]): EventSink {
   return {
     async emit(events) {
-      for (const sink of sinks) await sink.emit(events);
+      const outcomes = await Promise.allSettled(sinks.map((sink) => sink.emit(events)));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }

@@ -28,4 +28,6 @@ export interface WebhookStore {
   ): Promise<boolean>;
   /** The brand's dead-lettered deliveries, newest first. */
   listDeadDeliveries(brandId: string, page: PageRequest): Promise<Page<WebhookDelivery>>;
+  /** Every delivery of the brand in any state, newest first (by when it was queued). */
+  listDeliveries(brandId: string, page: PageRequest): Promise<Page<WebhookDelivery>>;
 }

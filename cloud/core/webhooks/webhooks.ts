@@ -195,6 +195,7 @@ export class WebhookEnqueuer implements EventSink, ButtonEventSink {
 
   private async enqueue(events: (OrderEvent | ButtonEvent)[]): Promise<void> {
     const endpointsOf = new Map<string, Promise<WebhookEndpoint[]>>();
+    const additions: Promise<boolean>[] = [];
     for (const event of events) {
       let endpoints = endpointsOf.get(event.brandId);
       if (!endpoints) {
@@ -205,25 +206,30 @@ export class WebhookEnqueuer implements EventSink, ButtonEventSink {
       for (const endpoint of await endpoints) {
         if (!endpoint.eventTypes.includes(type)) continue;
         const now = this.clock.now();
-        await this.store.addDelivery({
-          deliveryId: deliveryIdOf(endpoint.endpointId, event.eventId),
-          brandId: event.brandId,
-          endpointId: endpoint.endpointId,
-          url: endpoint.url,
-          eventId: event.eventId,
-          eventType: type,
-          body: webhookBody(event),
-          status: 'PENDING',
-          attempts: 0,
-          createdAt: now,
-          nextAttemptAt: now,
-          lastAttemptAt: null,
-          lastError: null,
-          deliveredAt: null,
-          deadAt: null,
-        });
+        // All of a batch's deliveries are written at once: one at a time, the queue fell
+        // seconds behind the orders on a busy machine.
+        additions.push(
+          this.store.addDelivery({
+            deliveryId: deliveryIdOf(endpoint.endpointId, event.eventId),
+            brandId: event.brandId,
+            endpointId: endpoint.endpointId,
+            url: endpoint.url,
+            eventId: event.eventId,
+            eventType: type,
+            body: webhookBody(event),
+            status: 'PENDING',
+            attempts: 0,
+            createdAt: now,
+            nextAttemptAt: now,
+            lastAttemptAt: null,
+            lastError: null,
+            deliveredAt: null,
+            deadAt: null,
+          }),
+        );
       }
     }
+    await Promise.all(additions);
   }
 }
 

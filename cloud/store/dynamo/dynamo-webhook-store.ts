@@ -2,7 +2,9 @@
  * WebhookStore on the table: endpoints and secrets in the brand's partition, deliveries in their
  * own (`HOOKDLV#{brand}`). A pending delivery sits in gsi3 under `HOOKDUE` by its next attempt
  * time (the dispatcher's queue), a dead one in gsi2 under `BRAND#{brand}#HOOKDEAD`; a delivered
- * one in neither. Every delivery change is one conditional put on the state the caller read.
+ * one in neither. Every delivery sits in gsi1 under `BRAND#{brand}#HOOKDLV` by the time it was
+ * queued (the brand's recent deliveries). Every delivery change is one conditional put on the
+ * state the caller read.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../core/page.ts';
@@ -20,6 +22,7 @@ import { keys, timeKey } from './table-keys.ts';
 
 const DUE = 'HOOKDUE';
 const deadPartition = (brandId: string) => `BRAND#${brandId}#HOOKDEAD`;
+const recentPartition = (brandId: string) => `BRAND#${brandId}#HOOKDLV`;
 const ENDPOINT_PREFIX = 'HOOK#';
 
 const strip = <T>(item: Record<string, unknown>, names: string[]): T => {
@@ -33,6 +36,8 @@ function deliveryItem(d: WebhookDelivery): Record<string, unknown> {
     ...keys.webhookDelivery(d.brandId, d.deliveryId),
     type: 'webhookDelivery',
     ...d,
+    gsi1pk: recentPartition(d.brandId),
+    gsi1sk: `${timeKey(d.createdAt)}#${d.deliveryId}`,
   };
   if (d.status === 'PENDING') {
     item.gsi3pk = DUE;
@@ -44,7 +49,7 @@ function deliveryItem(d: WebhookDelivery): Record<string, unknown> {
   return item;
 }
 
-const INDEX_ATTRIBUTES = ['gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
+const INDEX_ATTRIBUTES = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
 const deliveryOf = (item: Record<string, unknown>) =>
   strip<WebhookDelivery>(item, INDEX_ATTRIBUTES);
 
@@ -189,6 +194,20 @@ export class DynamoWebhookStore implements WebhookStore {
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': gsi2pk },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: start,
+    });
+    return { items: out.items.map(deliveryOf), cursor: encodeCursor(out.lastKey) };
+  }
+
+  async listDeliveries(brandId: string, page: PageRequest): Promise<Page<WebhookDelivery>> {
+    const gsi1pk = recentPartition(brandId);
+    const start = decodeKeyCursor(page.cursor, { gsi1pk });
+    const out = await queryIndexItems(this.table, 'listDeliveries', {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi1pk },
       ScanIndexForward: false,
       Limit: page.limit,
       ExclusiveStartKey: start,

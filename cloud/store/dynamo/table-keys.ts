@@ -10,7 +10,7 @@
  * | SKU               | BRAND#{brand}      | SKU#{sku}              |                           |                                       |                               |
  * | webhook endpoint  | BRAND#{brand}      | HOOK#{endpoint}        |                           |                                       |                               |
  * | webhook secrets   | BRAND#{brand}      | HOOKSECRETS            |                           |                                       |                               |
- * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             |                           | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
+ * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             | BRAND#{brand}#HOOKDLV / {createdAt:013}#{id} | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
  * | brand statistics  | BRAND#{brand}      | STATS#{day}#{sku}#{shard} |                        |                                       |                               |
  * | button health     | BRAND#{brand}      | HEALTH#{device}        |                           |                                       | HEALTHDUE / {checkAt:013}#{device} (while a check is due) |
  * | household activity| BRAND#{brand}      | HHACT#{pseudonym}      |                           |                                       |                               |

@@ -10,6 +10,8 @@ import { byKey, pageOf } from './memory-page.ts';
 import { clone, type MemoryTable } from './memory-table.ts';
 
 const key = (brandId: string, id: string) => `${brandId}/${id}`;
+const recentKey = (d: WebhookDelivery) =>
+  `${String(d.createdAt).padStart(13, '0')}#${d.deliveryId}`;
 const deadKey = (d: WebhookDelivery) => `${String(d.deadAt).padStart(13, '0')}#${d.deliveryId}`;
 
 export class MemoryWebhookStore implements WebhookStore {
@@ -84,5 +86,12 @@ export class MemoryWebhookStore implements WebhookStore {
       .filter((d) => d.brandId === brandId && d.status === 'DEAD')
       .sort(byKey(deadKey));
     return pageOf(`dead#${brandId}`, dead, deadKey, page, true);
+  }
+
+  async listDeliveries(brandId: string, page: PageRequest): Promise<Page<WebhookDelivery>> {
+    const all = [...this.table.webhookDeliveries.values()]
+      .filter((d) => d.brandId === brandId)
+      .sort(byKey(recentKey));
+    return pageOf(`recent#${brandId}`, all, recentKey, page, true);
   }
 }

@@ -20,10 +20,22 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's own message, before it is explained for the person reading it. */
+    readonly serverMessage = '',
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** True when this server has no such route at all (an older version), not a missing record. */
+export function routeMissing(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    error.status === 404 &&
+    error.code === 'NOT_FOUND' &&
+    error.serverMessage.startsWith('no route for')
+  );
 }
 
 /** Called when the API says the token is no longer good (401). */
@@ -63,6 +75,7 @@ export class Api {
         response.status,
         code,
         explain(response.status, this.session, error?.message),
+        error?.message ?? '',
       );
     }
     return data as T;
@@ -73,6 +86,9 @@ export class Api {
   }
   post<T>(path: string, body: unknown = {}): Promise<T> {
     return this.call<T>('POST', path, body);
+  }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('PUT', path, body);
   }
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.call<T>('PATCH', path, body);

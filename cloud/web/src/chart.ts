@@ -96,3 +96,102 @@ export function ordersPerDay(times: number[], days = 14, now = Date.now()): SVGS
   });
   return root;
 }
+
+export interface Series {
+  name: string;
+  /** One value per label. */
+  values: number[];
+}
+
+/**
+ * Stacked bars, one bar per label (a day) and one colour per series (a SKU): `series-{i}`
+ * classes, matched by the legend the caller draws.
+ */
+export function stackedBars(labels: string[], series: Series[], label: string): SVGSVGElement {
+  const width = 560;
+  const height = 200;
+  const pad = { left: 28, right: 18, bottom: 36, top: 12 };
+  const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
+  const max = Math.max(1, ...totals);
+  const barW = (width - pad.left - pad.right) / Math.max(1, labels.length);
+  const plotH = height - pad.bottom - pad.top;
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart' });
+  root.setAttribute('aria-label', label);
+  root.append(svg('title', {}, label));
+  root.append(
+    svg('line', {
+      x1: pad.left,
+      y1: pad.top + plotH,
+      x2: width - pad.right,
+      y2: pad.top + plotH,
+      class: 'axis',
+    }),
+    svg(
+      'text',
+      { x: pad.left - 6, y: pad.top + 8, 'text-anchor': 'end', class: 'tick' },
+      String(max),
+    ),
+    svg('text', { x: pad.left - 6, y: pad.top + plotH, 'text-anchor': 'end', class: 'tick' }, '0'),
+  );
+  const every = Math.max(1, Math.ceil(labels.length / 8));
+  labels.forEach((name, i) => {
+    const x = pad.left + i * barW + Math.min(3, barW * 0.15);
+    const w = Math.max(1, barW - 2 * Math.min(3, barW * 0.15));
+    let y = pad.top + plotH;
+    series.forEach((s, k) => {
+      const n = s.values[i] ?? 0;
+      if (n === 0) return;
+      const barH = (n / max) * plotH;
+      y -= barH;
+      const bar = svg('rect', { x, y, width: w, height: barH, class: `series-${k % 6}` });
+      bar.append(svg('title', {}, `${name} · ${s.name}: ${n}`));
+      root.append(bar);
+    });
+    if ((labels.length - 1 - i) % every === 0) {
+      root.append(
+        svg(
+          'text',
+          { x: x + w / 2, y: height - 18, 'text-anchor': 'middle', class: 'tick' },
+          name.slice(5),
+        ),
+      );
+    }
+  });
+  return root;
+}
+
+export interface HorizontalBar {
+  label: string;
+  value: number;
+  /** What is written at the bar's end (the value formatted). */
+  text: string;
+}
+
+/** One horizontal bar per item, its label on the left and its value at the bar's end. */
+export function horizontalBars(bars: HorizontalBar[], label: string, max?: number): SVGSVGElement {
+  const width = 420;
+  const row = 28;
+  const labelW = 120;
+  const valueW = 60;
+  const height = Math.max(1, bars.length) * row + 8;
+  const top = Math.max(max ?? 0, ...bars.map((b) => b.value), Number.MIN_VALUE);
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart' });
+  root.setAttribute('aria-label', label);
+  root.append(svg('title', {}, label));
+  bars.forEach((b, i) => {
+    const y = 4 + i * row;
+    const w = (b.value / top) * (width - labelW - valueW);
+    root.append(
+      svg('text', { x: labelW - 8, y: y + 18, 'text-anchor': 'end', class: 'label' }, b.label),
+      svg('rect', {
+        x: labelW,
+        y: y + 3,
+        width: Math.max(w, b.value > 0 ? 2 : 0),
+        height: row - 8,
+        class: `series-${i % 6}`,
+      }),
+      svg('text', { x: labelW + w + 6, y: y + 18, class: 'label' }, b.text),
+    );
+  });
+  return root;
+}

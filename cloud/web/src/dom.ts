@@ -1,6 +1,6 @@
 /** A tiny element builder: attributes, `on*` listeners and children in one call. */
-type Child = Node | string | number | null | undefined | false;
-type AttrValue = string | number | boolean | null | undefined | EventListener;
+export type Child = Node | string | number | null | undefined | false;
+export type AttrValue = string | number | boolean | null | undefined | EventListener;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,

@@ -9,7 +9,7 @@ import {
   startCognitoSignIn,
   type WebConfig,
 } from './auth.ts';
-import { brandView } from './brand.ts';
+import { brandView } from './brand/view.ts';
 import { field, fill, h } from './dom.ts';
 import { householdView } from './household.ts';
 import { LOCALES, type Locale, languageName, locale, setLocale, t } from './i18n.ts';

@@ -3,8 +3,10 @@
  * is bundled into the page).
  */
 import type { z } from '@hono/zod-openapi';
+import type { ButtonRowsResultSchema } from '../../api/console-schemas.ts';
 import type {
   AuditEntrySchema,
+  BrandInsightSchema,
   BrandTotalsSchema,
   ButtonSchema,
   ErasureSchema,
@@ -22,6 +24,10 @@ import type {
   SupportButtonSchema,
   SupportHouseholdSchema,
   TermsSchema,
+  WebhookDeliverySchema,
+  WebhookEndpointSchema,
+  WebhookSecretSchema,
+  WebhooksSchema,
 } from '../../api/schemas.ts';
 
 export type Role = 'household' | 'brand' | 'support';
@@ -39,6 +45,12 @@ export type PressLogEntry = z.infer<typeof PressLogEntrySchema>;
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type Notification = z.infer<typeof NotificationSchema>;
 export type BrandTotals = z.infer<typeof BrandTotalsSchema>;
+export type BrandInsight = z.infer<typeof BrandInsightSchema>;
+export type ButtonRowsResult = z.infer<typeof ButtonRowsResultSchema>;
+export type Webhooks = z.infer<typeof WebhooksSchema>;
+export type WebhookEndpoint = z.infer<typeof WebhookEndpointSchema>;
+export type WebhookSecret = z.infer<typeof WebhookSecretSchema>;
+export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
 export type Erasure = z.infer<typeof ErasureSchema>;
 export type SettingsChanges = z.input<typeof SettingsChangesSchema>;
 export type HouseholdGuard = z.infer<typeof HouseholdGuardSchema>;

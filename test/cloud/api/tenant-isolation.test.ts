@@ -20,10 +20,11 @@ import { ApiHarness } from './helpers/harness.ts';
 /**
  * How a request with another tenant's valid token must fail: 404 for a resource of ours;
  * 'own-data' for a collection (the caller sees only its own items); a status for creates that
- * collide with ours; null where "another tenant" does not apply (support has none, and a
- * tenant acting on its own account is not crossing over).
+ * collide with ours; 'rows-not-found' for a batch answered row by row (every row refused as
+ * NOT_FOUND, as for an id that does not exist); null where "another tenant" does not apply
+ * (support has none, and a tenant acting on its own account is not crossing over).
  */
-type OtherTenant = 404 | 409 | 'own-data' | null;
+type OtherTenant = 404 | 409 | 'own-data' | 'rows-not-found' | null;
 
 interface RouteCase {
   method: string;
@@ -124,6 +125,13 @@ beforeAll(async () => {
       body: { buttons: [{ deviceId: 'btn-a', serial: 'SN-A' }] },
       otherTenant: 404,
     },
+    {
+      method: 'POST',
+      path: '/v1/brand/button-rows',
+      role: 'brand',
+      body: { rows: [{ deviceId: 'btn-a', serial: 'SN-A' }] },
+      otherTenant: 'rows-not-found',
+    },
     { method: 'GET', path: '/v1/brand/buttons/btn-a', role: 'brand', otherTenant: 404 },
     {
       method: 'PUT',
@@ -163,6 +171,12 @@ beforeAll(async () => {
     {
       method: 'GET',
       path: '/v1/brand/webhooks/dead-letters',
+      role: 'brand',
+      otherTenant: 'own-data',
+    },
+    {
+      method: 'GET',
+      path: '/v1/brand/webhooks/deliveries',
       role: 'brand',
       otherTenant: 'own-data',
     },
@@ -322,7 +336,7 @@ describe('tenant isolation', () => {
     const failures: string[] = [];
     for (const route of routes) {
       const tenant = tenantOf[route.role];
-      const attacks: [string, string | undefined, number | 'own-data'][] = [
+      const attacks: [string, string | undefined, number | Exclude<OtherTenant, null>][] = [
         ['no token', undefined, 401],
         ['expired token', await h.expiredToken(route.role, tenant), 401],
         ['wrong signature', await h.foreignToken(route.role, tenant), 401],
@@ -345,7 +359,13 @@ describe('tenant isolation', () => {
         const reply = await h.call(route.method, route.path, { token, body: route.body });
         const after = await h.snapshot();
         const label = `${route.method} ${route.path} × ${attack}`;
-        if (expected === 'own-data') {
+        if (expected === 'rows-not-found') {
+          const rows = (reply.body?.rows ?? []) as { outcome: string; code: string }[];
+          const refused = rows.every((r) => r.outcome === 'REFUSED' && r.code === 'NOT_FOUND');
+          if (reply.status !== 200 || rows.length === 0 || !refused) {
+            failures.push(`${label}: ${reply.status} ${JSON.stringify(reply.body)}`);
+          }
+        } else if (expected === 'own-data') {
           const leaked = OURS.filter((s) => JSON.stringify(reply.body).includes(s));
           if (reply.status !== 200 || leaked.length > 0) {
             failures.push(`${label}: ${reply.status}, leaked ${leaked.join(', ')}`);

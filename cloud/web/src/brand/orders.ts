@@ -1,41 +1,34 @@
 /**
- * Brand view: SKUs (price, stock), the fleet (bound SKU, claimed, battery, last seen), the orders
- * feed with shipped/delivered actions, and orders per day. CONFIRMED orders come from the
- * fulfilment list (with the address to ship to), every other status from the brand's order list.
+ * The brand's orders: the feed with shipped/delivered actions, orders per day, all-time totals
+ * and a look-up by order id. CONFIRMED orders come from the fulfilment list (with the address to
+ * ship to), every other status from the brand's order list.
  */
-import type { Api } from './api.ts';
-import { ordersPerDay } from './chart.ts';
-import { field, fill, h, panel, table } from './dom.ts';
-import { battery, money, when } from './format.ts';
-import { t } from './i18n.ts';
-import { orderTotal, statusBadge } from './orders.ts';
-import type { BrandTotals, Button, FulfilmentItem, Order, Sku } from './types.ts';
+import type { Api } from '../api.ts';
+import { ordersPerDay } from '../chart.ts';
+import { field, fill, h, panel, table } from '../dom.ts';
+import { when } from '../format.ts';
+import { t } from '../i18n.ts';
+import { orderTotal, statusBadge } from '../orders.ts';
+import type { BrandTotals, FulfilmentItem, Order } from '../types.ts';
+import type { Screen } from './screen.ts';
 
 const OTHER_STATUSES = ['NEEDS_CONFIRMATION', 'PLACED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 
-export function brandView(api: Api): HTMLElement {
+export const ordersScreen: Screen = {
+  id: 'orders',
+  title: () => t().orders,
+  render: ordersView,
+};
+
+function ordersView(api: Api): HTMLElement {
   const m = t();
-  const brand = api.session.tenant ?? '';
   const orders = panel(m.orders, 'brand-orders', [
     h('button', { type: 'button', onclick: () => void refresh() }, m.refresh),
   ]);
   const chart = panel(m.ordersPerDay, 'chart');
-  const skus = panel(m.skus, 'skus');
-  const fleet = panel(m.fleet, 'fleet');
   const lookup = panel(m.lookUpOrder, 'lookup');
 
   async function refresh(): Promise<void> {
-    try {
-      const [skuList, buttonList] = await Promise.all([
-        api.all<Sku>('/v1/brand/skus'),
-        api.all<Button>('/v1/brand/buttons'),
-      ]);
-      renderSkus(skuList);
-      renderFleet(buttonList);
-    } catch (error) {
-      skus.say((error as Error).message, 'error');
-      fleet.say((error as Error).message, 'error');
-    }
     try {
       const [toShip, ...others] = await Promise.all([
         api.all<FulfilmentItem>('/v1/brand/fulfilment'),
@@ -65,67 +58,6 @@ export function brandView(api: Api): HTMLElement {
     } catch (error) {
       orders.say((error as Error).message, 'error');
     }
-  }
-
-  function renderSkus(list: Sku[]): void {
-    fill(
-      skus.body,
-      table<Sku>(
-        m.skus,
-        [
-          [m.sku, (s) => h('code', {}, s.skuId)],
-          [m.skuName, (s) => s.name],
-          [m.price, (s) => money(s.priceCents, s.currency)],
-          [m.stock, (s) => (s.retired ? m.retired : s.inStock ? m.inStock : m.outOfStock)],
-          [
-            m.actions,
-            (s) =>
-              s.retired
-                ? null
-                : h(
-                    'button',
-                    {
-                      type: 'button',
-                      class: 'secondary',
-                      // The visible text first, so speech users can say what they see.
-                      'aria-label': m.markFor(s.inStock ? m.markOut : m.markIn, s.skuId),
-                      onclick: async () => {
-                        try {
-                          await api.patch(`/v1/brand/skus/${s.skuId}`, { inStock: !s.inStock });
-                          skus.say(m.nowStock(s.skuId, !s.inStock));
-                          await refresh();
-                        } catch (error) {
-                          skus.say((error as Error).message, 'error');
-                        }
-                      },
-                    },
-                    s.inStock ? m.markOut : m.markIn,
-                  ),
-          ],
-        ],
-        list,
-        m.noSkus(brand),
-      ),
-    );
-  }
-
-  function renderFleet(list: Button[]): void {
-    fill(
-      fleet.body,
-      table<Button>(
-        m.fleet,
-        [
-          [m.button, (b) => h('code', {}, b.deviceId)],
-          [m.serial, (b) => b.serial],
-          [m.sku, (b) => b.settings.skuId ?? m.unbound],
-          [m.claimedColumn, (b) => (b.claimed ? m.yes : m.no)],
-          [m.battery, (b) => battery(b.batteryMv)],
-          [m.lastSeen, (b) => when(b.lastPressAt)],
-        ],
-        list,
-        m.noFleet(brand),
-      ),
-    );
   }
 
   function step(order: Order, action: 'ship' | 'deliver'): HTMLButtonElement {
@@ -228,13 +160,5 @@ export function brandView(api: Api): HTMLElement {
   fill(lookup.body, form, result);
 
   void refresh();
-  return h(
-    'div',
-    { class: 'view', 'data-view': 'brand' },
-    orders.el,
-    chart.el,
-    skus.el,
-    fleet.el,
-    lookup.el,
-  );
+  return h('div', { class: 'view' }, orders.el, chart.el, lookup.el);
 }
