@@ -46,6 +46,7 @@ import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
 import { DynamoWebhookStore } from '../cloud/store/dynamo/dynamo-webhook-store.ts';
 import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
+import { measureSleepy, type SleepyFigures } from './e2e-sleepy.ts';
 
 export interface E2eFigures {
   buttons: number;
@@ -72,6 +73,8 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
     p99_no_receiver_ms: number;
   };
   e2e_floor: E2eFigures;
+  e2e_sleepy: SleepyFigures;
+  e2e_sleepy_tls: SleepyFigures;
 }> {
   const count = options.buttons ?? 64;
   const durationMs = options.durationMs ?? 3_000;
@@ -114,6 +117,15 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
     const e2e = await closedLoop(count, durationMs, (i) =>
       (buttons[i] as VirtualButton).press('SINGLE'),
     );
+
+    // Sleepy buttons of their own: a connected button's client id would be taken over.
+    const sleepyIds = Array.from({ length: count * SLEEPY_POOL }, (_, i) => `sleepy-${i + 1}`);
+    await registerButtons(stack, sleepyIds);
+    const sleepy = await measureSleepy(stack, dataDir, sleepyIds, {
+      concurrency: count,
+      durationMs,
+      progress,
+    });
 
     progress(
       `e2e with a slow webhook: every order posted to a receiver that answers after ${SLOW_RECEIVER_MS / 1000} s…`,
@@ -167,6 +179,7 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
           p99_no_receiver_ms: noReceiver.p99_ms,
         },
         e2e_floor: floor,
+        ...sleepy,
       };
     } finally {
       await echoClient.endAsync(true);
@@ -180,6 +193,8 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
 }
 
 const SLOW_RECEIVER_MS = 30_000;
+/** Sleepy buttons per concurrent session: the open loop's sessions always find a free device. */
+const SLEEPY_POOL = 4;
 /** How long presses may run before the slow receiver must be holding requests. */
 const WARM_UP_LIMIT_MS = 20_000;
 

@@ -4,7 +4,8 @@
  */
 
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
-import { ensureTable, openTable } from '../cloud/store/dynamo/table.ts';
+import { ensureTable, openTable, type Table } from '../cloud/store/dynamo/table.ts';
+import { BillingMeter } from './billing-meter.ts';
 import { measureDevice, printDevice } from './device-row.ts';
 import { measureE2e } from './e2e.ts';
 import { measureFlood } from './flood.ts';
@@ -30,9 +31,22 @@ export interface RowFigures {
   peak_presses_per_s: number;
   p50_ms: number;
   p99_ms: number;
+  /**
+   * Everything a press writes, the writes after its ack included. Pipeline: as DynamoDB bills
+   * them, index entries included (see index_write_units_per_press); other rows: their items carry
+   * no index keys, so dynalite's figure is the bill.
+   */
   write_units_per_press: number;
+  /** Pipeline only: the part of write_units_per_press that is index entries. */
+  index_write_units_per_press?: number;
+  /** Pipeline: store calls before the ack of a button this process never saw. Other rows: all. */
   store_calls_per_press: number;
+  /** Pipeline only: store calls to answer a transport duplicate of a settled press. */
+  store_calls_per_duplicate?: number;
 }
+
+/** Presses measured one at a time for the pipeline's per-press call counts. */
+const SEQUENTIAL_PRESSES = 50;
 
 async function main() {
   const server = await startDynalite();
@@ -74,6 +88,12 @@ async function main() {
       store_calls_per_press: round(meter.calls / closed.presses),
     };
   }
+  progress(`pipeline: store calls of ${SEQUENTIAL_PRESSES} first presses and their duplicates…`);
+  const sequential = payloads.slice(-SEQUENTIAL_PRESSES);
+  const calls = await pipelineCalls(table, meter, sequential.slice(0, SEQUENTIAL_PRESSES / 2));
+  const billed = await pipelineBill(server.endpoint, sequential.slice(SEQUENTIAL_PRESSES / 2));
+  Object.assign(figures.pipeline as RowFigures, calls, billed);
+
   const offered = Math.max(1, Math.round((peaks.pipeline ?? 1) * 0.7));
   for (const [name, row] of rows) {
     progress(
@@ -117,6 +137,8 @@ async function main() {
         e2e: e2eRows.e2e,
         e2e_floor: e2eRows.e2e_floor,
         e2e_slow_webhook: e2eRows.e2e_slow_webhook,
+        e2e_sleepy: e2eRows.e2e_sleepy,
+        e2e_sleepy_tls: e2eRows.e2e_sleepy_tls,
         webhook_slow_receiver: {
           p99_ms: e2eRows.e2e_slow_webhook.p99_ms,
           p99_no_receiver_ms: e2eRows.e2e_slow_webhook.p99_no_receiver_ms,
@@ -144,9 +166,9 @@ async function main() {
       `\npipeline p99: ${p.p99_ms} ms (target ≤ 50 ms); latencies at ${offered} presses/s offered to every row.`,
   );
   console.log(
-    'Write units are the table units dynalite reports. On AWS, index writes add to them: the' +
-      "\npipeline's new order adds three keys-only index entries (the button's claim adds none);" +
-      "\nthe baseline's naive order and the floor's record carry none.",
+    "The pipeline's write units are DynamoDB's bill, index entries included" +
+      ` (${p.index_write_units_per_press} of them per press);` +
+      "\nthe baseline's naive order and the floor's record carry no index keys.",
   );
   console.log(
     '\nEnd to end through the embedded broker (closed loop, each button waits for its ack)\n',
@@ -166,6 +188,16 @@ async function main() {
       `\ne2e p99 with a 30-s-slow webhook receiver / without (the window just before): ${round(e2eRows.e2e_slow_webhook.p99_ms / e2eRows.e2e_slow_webhook.p99_no_receiver_ms)}` +
       ` (${e2eRows.e2e_slow_webhook.webhook_requests_held} webhook requests held open, ${e2eRows.e2e_slow_webhook.deliveries_pending} deliveries pending)`,
   );
+  console.log('\nSleepy buttons: connect, subscribe, publish, ack, disconnect per press\n');
+  console.log("row              peak/s   p50 ms   p99 ms   (latencies at 50 % of the row's peak)");
+  for (const [name, r] of [
+    ['e2e sleepy', e2eRows.e2e_sleepy],
+    ['e2e sleepy TLS', e2eRows.e2e_sleepy_tls],
+  ] as const) {
+    console.log(
+      `${name.padEnd(14)} ${String(r.peak_presses_per_s).padStart(8)}   ${r.p50_ms.toFixed(1).padStart(6)}   ${r.p99_ms.toFixed(1).padStart(6)}`,
+    );
+  }
   console.log('\nFlood: forged presses for random device ids from one connection\n');
   console.log(
     `${flood.forged} forged presses wrote ${flood.items_written} table items (budget: ${itemsBound})` +
@@ -173,6 +205,50 @@ async function main() {
       `\ngenuine p99: ${flood.p99_ms} ms during the flood, ${flood.p99_no_flood_ms} ms without`,
   );
   printDevice(device);
+}
+
+/**
+ * Calls before the ack for buttons a fresh pipeline never saw (its SKU cache warmed by one
+ * other button, as any busy instance's is), then calls for a duplicate of each settled press.
+ */
+async function pipelineCalls(table: Table, meter: StoreMeter, presses: string[]) {
+  let callsAtAck = 0;
+  const row = pipelineRow(table, () => {
+    callsAtAck = meter.calls;
+  });
+  await row(presses[0] as string);
+  let beforeAck = 0;
+  for (const payload of presses.slice(1)) {
+    meter.reset();
+    await row(payload);
+    beforeAck += callsAtAck;
+  }
+  meter.reset();
+  for (const payload of presses.slice(1)) await row(payload);
+  const n = presses.length - 1;
+  return {
+    store_calls_per_press: round(beforeAck / n),
+    store_calls_per_duplicate: round(meter.calls / n),
+  };
+}
+
+/** Write units of first presses as DynamoDB bills them (index entries included). */
+async function pipelineBill(endpoint: string, presses: string[]) {
+  const metered = openTable({ tableName: 'restock-bench', endpoint });
+  const images = openTable({ tableName: 'restock-bench', endpoint });
+  const bill = new BillingMeter(images.raw);
+  bill.attach(metered.raw);
+  try {
+    const row = pipelineRow(metered);
+    for (const payload of presses) await row(payload);
+    return {
+      write_units_per_press: round((bill.writeUnits + bill.indexWriteUnits) / presses.length),
+      index_write_units_per_press: round(bill.indexWriteUnits / presses.length),
+    };
+  } finally {
+    metered.raw.destroy();
+    images.raw.destroy();
+  }
 }
 
 function round(value: number): number {

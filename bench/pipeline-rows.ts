@@ -120,12 +120,16 @@ export async function seedButtons(table: Table, count: number): Promise<void> {
 
 export type Row = (payload: string) => Promise<void>;
 
-export function pipelineRow(table: Table): Row {
+/** How long the press path reuses a SKU read, as the press Lambda and the local stack do. */
+export const BENCH_SKU_CACHE_MS = 5_000;
+
+/** A fresh pipeline (cold caches); `onAck` runs as each ack is published. */
+export function pipelineRow(table: Table, onAck: () => void = () => {}): Row {
   const { presses: service } = createPressPipeline({
-    store: new DynamoPressStore(table),
+    store: new DynamoPressStore(table, { skuCacheMs: BENCH_SKU_CACHE_MS }),
     orderStore: new DynamoOrderStore(table),
     keys: new DerivedKeySource(new Map([[1, MASTER]]), nodeSha256),
-    acks: { publishAck: async () => {} },
+    acks: { publishAck: async () => onAck() },
   });
   return async (payload) => {
     const device = JSON.parse(payload).device as string;

@@ -11,7 +11,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE = `Usage: npm run soak -- [options]
 
-  --devices N        virtual buttons, each its own MQTT connection (default ${SOAK_DEFAULTS.devices})
+  --devices N        virtual buttons, each its own MQTT thing (default ${SOAK_DEFAULTS.devices})
   --presses N        presses in total, spread evenly over the buttons (default ${SOAK_DEFAULTS.presses})
   --duplicates P     share 0-1 of presses delivered twice on purpose (default ${SOAK_DEFAULTS.duplicates})
   --faults           restart the broker at 30 % and SIGKILL + restart the stack at 60 %
@@ -19,7 +19,8 @@ const USAGE = `Usage: npm run soak -- [options]
   --ack-timeout-ms N a button's wait for an ack before it re-sends (default ${SOAK_DEFAULTS.ackTimeoutMs})
   --budget-s N       stop starting presses after N seconds (default ${SOAK_DEFAULTS.budgetMs / 1000})
   --seed N           seed of the run's random choices (default ${SOAK_DEFAULTS.seed})
-  --single-thread    run the stack's store on its main thread (default: RESTOCK_STORE_THREAD=1)
+  --connected        keep every button connected (default: sleepy buttons, a session per press)
+  --single-thread    run the stack's store on its main thread (RESTOCK_STORE_THREAD=0)
   --keep             keep the temporary data folder and the stack's log
   --json             print one JSON object instead of the table`;
 
@@ -37,6 +38,7 @@ function parse(argv: string[]): (SoakOptions & { json: boolean }) | null {
       seed: { type: 'string' },
       keep: { type: 'boolean' },
       'single-thread': { type: 'boolean' },
+      connected: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -65,6 +67,7 @@ function parse(argv: string[]): (SoakOptions & { json: boolean }) | null {
     seed: int('seed', values.seed, SOAK_DEFAULTS.seed, 0),
     keep: values.keep === true,
     storeThread: values['single-thread'] !== true,
+    sleepy: values.connected !== true,
     json: values.json === true,
   };
 }
@@ -139,7 +142,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify({ ...result, wall_s: wall })}\n`);
   } else {
     const rows: [string, unknown][] = [
-      ['buttons', result.devices],
+      ['buttons', `${result.devices} (${options.sleepy ? 'sleepy' : 'connected'})`],
       ['presses sent', result.sent],
       ['acks received', result.acked],
       ['orders created', result.orders],
@@ -148,6 +151,7 @@ async function main(): Promise<number> {
       ['orders without an ack', result.orders_without_ack],
       ['acked but not recorded', result.acked_not_recorded],
       ['press→ack p50 / p99 / max (ms)', `${result.p50_ms} / ${result.p99_ms} / ${result.max_ms}`],
+      ['longest press after a fault (ms)', result.max_after_fault_ms ?? 'no fault'],
       ['presses/s (acked)', result.press_rate_per_s],
       ['peak RSS of the stack (MiB)', result.peak_rss_mb],
       ['duplicate deliveries sent', result.duplicates_sent],

@@ -1,6 +1,8 @@
 /**
- * The soak: `npm start` as a child process, a fleet registered through the fleet services, one
- * MQTT connection per virtual button (each authenticated as its own thing), and presses from the
+ * The soak: `npm start` as a child process, a fleet registered through the fleet services,
+ * sleepy virtual buttons (each press a session of its own: connect as its own thing, subscribe,
+ * publish, wait for the ack, disconnect; or, with `sleepy: false`, one connection per button
+ * kept open), and presses from the
  * firmware-faithful VirtualButton: sequence number saved before the first publish, every retry
  * the same sequence number with attempt + 1, only signed acks believed. A share of presses is
  * delivered twice on purpose (racing the original, or re-sent after its ack). With faults, the
@@ -54,6 +56,8 @@ export interface SoakOptions {
   seed: number;
   /** Run the stack's store in a worker thread (RESTOCK_STORE_THREAD=1); false: one thread. */
   storeThread: boolean;
+  /** A session (connect … disconnect) per press, as real buttons; false: always connected. */
+  sleepy: boolean;
 }
 
 export const SOAK_DEFAULTS: SoakOptions = {
@@ -67,7 +71,17 @@ export const SOAK_DEFAULTS: SoakOptions = {
   keep: false,
   seed: 1,
   storeThread: true,
+  sleepy: true,
 };
+
+/**
+ * After a lost connection or a refused connect a button waits before it tries again, as the
+ * firmware's back-off does (doubling from a base up to a cap), scaled from its 30 s base to the
+ * soak's time and jittered over the whole interval so that a restarted broker is not met by the
+ * whole fleet at once.
+ */
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_MAX_MS = 4_000;
 
 export interface SoakResult {
   sent: number;
@@ -89,6 +103,8 @@ export interface SoakResult {
   ack_conflicts: number;
   outcomes: Record<string, number>;
   max_ms: number;
+  /** The longest press (start → ack) among those still under way at a fault or started after. */
+  max_after_fault_ms: number | null;
   press_rate_per_s: number;
   faults: string[];
   phases_s: Record<string, number>;
@@ -130,6 +146,19 @@ function random(seed: number): () => number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `promise`, or a rejection once `ms` have passed. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function pool<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>) {
   let next = 0;
@@ -199,24 +228,42 @@ export async function runSoak(
     const states = new Map<string, MemoryButtonStateStore>();
     const attemptListeners = new Map<string, (seq: number) => void>();
     const ackOrders = new Map<string, Set<string>>();
-    const connectButton = async (id: string) => {
-      const key = keys.get(id) as Uint8Array;
-      let transport: ButtonTransport | undefined;
-      while (!transport) {
+    const backoff = async (failures: number) => {
+      const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 8));
+      await sleep(Math.floor(rand() * cap));
+    };
+    const connect = async (id: string) => {
+      for (let failures = 0; ; failures++) {
         try {
-          transport = await connectLocalTransport({
+          return await connectLocalTransport({
             url: `mqtt://127.0.0.1:${runtime.mqttPort}`,
             clientId: id,
             username: id,
-            password: mqttPasswordFor(nodeSha256, key),
+            password: mqttPasswordFor(nodeSha256, keys.get(id) as Uint8Array),
             connectTimeoutMs: 60_000,
-            reconnectMs: 1_000 + Math.floor(rand() * 1_000),
+            ...(options.sleepy ? {} : { reconnectMs: 1_000 + Math.floor(rand() * 1_000) }),
           });
         } catch {
-          await sleep(500); // the stack is down (a fault): try again, as a button would
+          await backoff(failures); // the stack is down (a fault): try again, as a button would
         }
       }
-      transports.push(transport);
+    };
+    const openSession = async (id: string) => {
+      for (let failures = 0; ; failures++) {
+        const transport = await connect(id);
+        const button = buttonOn(id, transport);
+        try {
+          // A connection lost before SUBACK never answers the subscribe: give up on it in time.
+          await within(button.start(), options.ackTimeoutMs);
+          if (!options.sleepy) transports.push(transport);
+          return { button, transport };
+        } catch {
+          await transport.close().catch(() => undefined);
+          await backoff(failures);
+        }
+      }
+    };
+    const buttonOn = (id: string, transport: ButtonTransport) => {
       // Every ack any delivery of a press produced: they must all name the same order.
       transport.onMessage((topic, payload) => {
         if (topic !== ackTopic(id)) return;
@@ -230,11 +277,14 @@ export async function runSoak(
         }
         set.add(decoded.message.order);
       });
-      const state = new MemoryButtonStateStore();
-      states.set(id, state);
-      const button = new VirtualButton({
+      let state = states.get(id);
+      if (!state) {
+        state = new MemoryButtonStateStore();
+        states.set(id, state);
+      }
+      return new VirtualButton({
         deviceId: id,
-        deviceKey: key,
+        deviceKey: keys.get(id) as Uint8Array,
         keyVersion: 1,
         sha256: nodeSha256,
         transport,
@@ -245,15 +295,23 @@ export async function runSoak(
           if (event.kind === 'attempt') attemptListeners.get(id)?.(event.seq);
         },
       });
-      for (;;) {
-        try {
-          await button.start();
-          break;
-        } catch {
-          await sleep(500);
-        }
-      }
-      buttons.set(id, { button, transport });
+    };
+    const connectButton = async (id: string) => {
+      buttons.set(id, await openSession(id));
+    };
+    type Session = { button: VirtualButton; transport: ButtonTransport };
+    /** The button for one press: its open connection, or (sleepy) a session of its own. */
+    const sessionFor = async (id: string): Promise<Session> =>
+      options.sleepy ? openSession(id) : (buttons.get(id) as Session);
+    /** After a press got no ack: a sleepy button disconnects, backs off and wakes again. */
+    const renew = async (id: string, session: Session): Promise<Session> => {
+      if (!options.sleepy) return session;
+      await session.transport.close().catch(() => undefined);
+      await backoff(0);
+      return openSession(id);
+    };
+    const endSession = async (session: Session) => {
+      if (options.sleepy) await session.transport.close().catch(() => undefined);
     };
 
     // The plan: each button gets its share of the presses, handed out round-robin. Buttons are
@@ -281,7 +339,7 @@ export async function runSoak(
           }
         }
         const ids = indexes.map(deviceIdFor);
-        await pool(ids, 32, connectButton);
+        if (!options.sleepy) await pool(ids, 32, connectButton);
         for (const id of ids) if ((remaining.get(id) as number) > 0) queue.push(id);
         online += ids.length;
         progress({ phase: 'provision', done: online, total: options.devices });
@@ -306,7 +364,9 @@ export async function runSoak(
         ]
       : [];
     let faultRunning: Promise<void> = Promise.resolve();
+    let firstFaultAt: number | null = null;
     const fire = (kind: 'broker' | 'kill') => {
+      firstFaultAt ??= performance.now();
       faultRunning = (async () => {
         const t0 = performance.now();
         if (kind === 'broker') {
@@ -332,18 +392,20 @@ export async function runSoak(
     };
 
     const deliverUntilAcked = async (
-      button: VirtualButton,
-      first: () => Promise<PressReport>,
+      id: string,
+      session: { current: Session },
+      first: (button: VirtualButton) => Promise<PressReport>,
     ): Promise<PressReport | null> => {
       let attemptFn = first;
       for (;;) {
         try {
-          return await attemptFn();
+          return await attemptFn(session.current.button);
         } catch (error) {
           if (!(error instanceof VirtualButtonError) || error.code !== 'NO_ACK') throw error;
           // Past the budget the press stays pending (a real button would retry on its next wake).
           if (performance.now() > budgetEnd + 60_000) return null;
-          attemptFn = async () => (await button.resendPending()) as PressReport;
+          session.current = await renew(id, session.current);
+          attemptFn = async (button) => (await button.resendPending()) as PressReport;
         }
       }
     };
@@ -357,10 +419,6 @@ export async function runSoak(
           await sleep(50);
           continue;
         }
-        const { button, transport } = buttons.get(id) as {
-          button: VirtualButton;
-          transport: ButtonTransport;
-        };
         const left = (remaining.get(id) as number) - 1;
         remaining.set(id, left);
         const startedAt = performance.now();
@@ -375,6 +433,7 @@ export async function runSoak(
         };
         records.push(record);
         inFlight++;
+        const session = { current: await sessionFor(id) };
         const duplicate = rand() < options.duplicates ? (rand() < 0.5 ? 'race' : 'after') : null;
         const key = keys.get(id) as Uint8Array;
         const onAttempt = (seq: number) => {
@@ -393,11 +452,13 @@ export async function runSoak(
               attempt: 1,
               kv: 1,
             });
-            void transport.publish(pressTopic(id), encodePress(press)).catch(() => undefined);
+            void session.current.transport
+              .publish(pressTopic(id), encodePress(press))
+              .catch(() => undefined);
           }
         };
         attemptListeners.set(id, onAttempt);
-        const report = await deliverUntilAcked(button, () => button.press('SINGLE'));
+        const report = await deliverUntilAcked(id, session, (button) => button.press('SINGLE'));
         if (report) {
           record.latencyMs = performance.now() - startedAt;
           record.outcome = report.outcome;
@@ -418,8 +479,9 @@ export async function runSoak(
               },
             });
             const again = await deliverUntilAcked(
-              button,
-              async () => (await button.resendPending()) as PressReport,
+              id,
+              session,
+              async (button) => (await button.resendPending()) as PressReport,
             );
             if (again && (again.outcome !== report.outcome || again.orderId !== report.orderId)) {
               mismatches++;
@@ -427,6 +489,7 @@ export async function runSoak(
           }
         }
         attemptListeners.delete(id);
+        await endSession(session.current);
         inFlight--;
         if (left > 0) queue.push(id);
         const due = faultPlan[0];
@@ -552,6 +615,7 @@ export async function runSoak(
       ack_conflicts: ackConflicts,
       outcomes,
       max_ms: round(latencies.at(-1) ?? Number.NaN),
+      max_after_fault_ms: longestAfter(sent, firstFaultAt),
       press_rate_per_s: Math.round((acked / pressElapsed) * 1000),
       faults,
       phases_s: phases,
@@ -591,4 +655,16 @@ async function partition(table: Table, deviceId: string): Promise<Record<string,
     start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
   } while (start);
   return items;
+}
+
+/** The longest press among those that ended after `at` (null: no fault happened). */
+function longestAfter(records: PressRecord[], at: number | null): number | null {
+  if (at === null) return null;
+  let longest = 0;
+  for (const r of records) {
+    if (r.latencyMs !== null && r.startedAt + r.latencyMs >= at) {
+      longest = Math.max(longest, r.latencyMs);
+    }
+  }
+  return Math.round(longest * 10) / 10;
 }

@@ -13,7 +13,8 @@ import { awsServices } from './aws/services.ts';
 
 const services = awsServices('restock-press');
 const { presses } = createPressPipeline({
-  store: new DynamoPressStore(services.table),
+  // SKU reads reused for 5 s: a button this instance never saw costs one read before its claim.
+  store: new DynamoPressStore(services.table, { skuCacheMs: 5_000 }),
   orderStore: services.orderStore,
   keys: services.keySource,
   // The account's own data endpoint (looked up at deploy time), as AWS advises for publishing.

@@ -1,9 +1,10 @@
 /**
- * dynalite in a worker thread of the stack's own process (opt-in: RESTOCK_STORE_THREAD=1).
+ * dynalite in a worker thread of the stack's own process (the default; RESTOCK_STORE_THREAD=0
+ * keeps it on the main thread).
  *
  * The store and the broker/press pipeline then use one core each instead of sharing one, which
  * roughly doubles the press rate on a 2-core machine (bench/PERFORMANCE.md). It stays one
- * process: a SIGKILL still takes the store down with everything else, as in the default mode.
+ * process: a SIGKILL still takes the store down with everything else.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';

@@ -36,11 +36,14 @@ import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
+import { finishCommittedPresses } from './repair.ts';
 import type { PipelineFactory } from './stack.ts';
 import { recordedSubscriptions } from './subscriptions.ts';
 import { localWebApp } from './web.ts';
 
 const WEBHOOK_INTERVAL_MS = 500;
+/** Bounds the repair list when the store is down for long (a restart's repair covers the rest). */
+const MAX_UNFINISHED = 10_000;
 
 export interface LocalPipelineOptions {
   /** How webhooks are posted (default: node:https with the system's trusted CAs). */
@@ -102,9 +105,29 @@ export const localPipelineWith =
     // The API plus the web console's files and the development-only sign-in route.
     const web = localWebApp({ api: app, issuer });
 
+    // Buttons whose press failed, perhaps after its ack (then no retry comes): the sweep finishes
+    // what their committed presses still owe.
+    const unfinished = new Set<string>();
+    const finishCommitted = async () => {
+      for (const deviceId of [...unfinished]) {
+        await presses.finishCommitted(deviceId);
+        unfinished.delete(deviceId);
+      }
+    };
+
+    // Before the rule takes presses: whatever the last run acked but did not write is written.
+    await finishCommittedPresses(table, presses, log);
+
     return {
       // The press service logs each decision itself.
-      handlePress: (event: PressEvent) => presses.handle(event),
+      handlePress: async (event: PressEvent) => {
+        try {
+          return await presses.handle(event);
+        } catch (error) {
+          if (unfinished.size < MAX_UNFINISHED) unfinished.add(String(event.clientId));
+          throw error;
+        }
+      },
       drainOutbox: async () =>
         (await relay.drain(outbox)) +
         (await drainButtonEvents(stores.buttonEvents, buttonEventSink)),
@@ -116,6 +139,7 @@ export const localPipelineWith =
         },
       ],
       sweep: async () => {
+        await finishCommitted();
         const result = {
           ...(await orders.sweep()),
           ...(await reminders.sweep()),

@@ -21,7 +21,7 @@ import type { StackConfig } from './config.ts';
 import { startDynaliteThread } from './dynalite-thread.ts';
 import { BrokerAckPublisher } from './iot/ack-publisher.ts';
 import { createBrokerPolicy, type RunningBroker, startBroker } from './iot/broker.ts';
-import { TableDeviceDirectory } from './iot/device-directory.ts';
+import { CachedDeviceDirectory, TableDeviceDirectory } from './iot/device-directory.ts';
 import type { ServiceIdentity } from './iot/policy.ts';
 import { type HandlePress, type RunningTopicRule, startTopicRule } from './iot/topic-rule.ts';
 
@@ -137,7 +137,7 @@ export async function startStack(
     log.info('store ready', { table: config.tableName, table_was: created });
 
     const policy = createBrokerPolicy({
-      directory: new TableDeviceDirectory(table),
+      directory: new CachedDeviceDirectory(new TableDeviceDirectory(table), DIRECTORY_CACHE_MS),
       keySource,
       sha256: nodeSha256,
       services: options.services ?? [],
@@ -298,6 +298,11 @@ export async function startStack(
 }
 
 const OUTBOX_INTERVAL_MS = 250;
+/**
+ * How long the broker trusts a device it looked up: sleepy buttons connect for every press, and
+ * a CONNECT then costs no store read. A rotated key is seen at once (see CachedDeviceDirectory).
+ */
+const DIRECTORY_CACHE_MS = 60_000;
 
 /**
  * Drains the outbox now and then on a timer, one drain at a time: a call during a drain waits
@@ -368,9 +373,10 @@ async function startDynaliteIn(dataDir: string): Promise<DynaliteServer> {
   const path = join(dataDir, 'dynamodb');
   await mkdir(path, { recursive: true });
   try {
+    // The store off the broker's event loop unless asked otherwise (RESTOCK_STORE_THREAD=0).
     const thread = process.env.RESTOCK_STORE_THREAD;
-    if (thread === '1' || thread === 'true') return await startDynaliteThread(path);
-    return await startDynalite({ path });
+    if (thread === '0' || thread === 'false') return await startDynalite({ path });
+    return await startDynaliteThread(path);
   } catch (error) {
     throw new LocalConfigError(
       `the store in ${path} cannot be opened (${(error as Error).message}): is another npm start using this data folder? Stop it, or pass another --data-dir`,

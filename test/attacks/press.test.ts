@@ -35,7 +35,10 @@ function press(key: Uint8Array, device: string, seq: number, click: Press['click
   return signPress(nodeSha256, key, { device, seq, click, battery_mv: 3000, attempt: 1, kv: 1 });
 }
 
-/** Everything stored under the button's partition: its META item, press/order items, rejections. */
+/**
+ * Everything stored under the button's partition: its META item, press/order items, rejections.
+ * A press committed on the button whose item has not followed its ack yet counts as stored.
+ */
 async function partition(deviceId: string) {
   const page = await t.stack.table.doc.send(
     new QueryCommand({
@@ -46,10 +49,18 @@ async function partition(deviceId: string) {
     }),
   );
   const items = (page.Items ?? []) as Record<string, unknown>[];
+  const meta = items.find((i) => i.sk === 'META');
+  const committed = [
+    ...((meta?.open ?? []) as { seq: number; orderId: string }[]),
+    ...((meta?.recent ?? []) as { seq: number; orderId: null }[]),
+  ];
+  const orderIds = items.filter((i) => i.type === 'order').map((i) => String(i.orderId));
+  const pressSeqs = items.filter((i) => String(i.sk).startsWith('PRESS#')).map((i) => i.seq);
+  const openIds = ((meta?.open ?? []) as { orderId: string }[]).map((o) => o.orderId);
   return {
-    hwm: items.find((i) => i.sk === 'META')?.hwm as number,
-    orders: items.filter((i) => i.type === 'order').map((i) => String(i.orderId)),
-    presses: items.filter((i) => String(i.sk).startsWith('PRESS#')).length,
+    hwm: meta?.hwm as number,
+    orders: [...new Set([...orderIds, ...openIds])].sort(),
+    presses: new Set([...pressSeqs, ...committed.map((c) => c.seq)]).size,
     rejections: items.filter((i) => String(i.sk).startsWith('REJ#')).map((i) => i.reason),
   };
 }

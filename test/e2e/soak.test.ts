@@ -1,8 +1,9 @@
 /**
  * A smoke run of `npm run soak` at a tiny size with faults (the full size is a separate,
- * on-demand run: bench/PERFORMANCE.md): the command starts `npm start` as a child, registers and
- * connects its buttons, restarts the broker and SIGKILLs + restarts the stack mid-run, and the
- * reconciliation finds every press acked and recorded, no order twice, nothing lost.
+ * on-demand run: bench/PERFORMANCE.md): the command starts `npm start` as a child, registers its
+ * buttons (sleepy: a session per press; or kept connected), restarts the broker and SIGKILLs +
+ * restarts the stack mid-run, and the reconciliation finds every press acked and recorded, no
+ * order twice, nothing lost.
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ function runSoak(args: string[]): Promise<{ code: number | null; stdout: string;
 }
 
 describe('npm run soak (smoke size)', () => {
-  it('20 buttons, 100 presses, 20 % duplicates, broker restart and SIGKILL: nothing lost, nothing twice', async () => {
+  it('20 sleepy buttons, 100 presses, 20 % duplicates, broker restart and SIGKILL: nothing lost, nothing twice', async () => {
     const run = await runSoak([
       '--devices',
       '20',
@@ -56,5 +57,17 @@ describe('npm run soak (smoke size)', () => {
     expect(result.duplicates_sent).toBeGreaterThan(0);
     expect(result.peak_rss_mb).toBeGreaterThan(0);
     expect(result.p99_ms).toBeGreaterThanOrEqual(result.p50_ms);
+    expect(result.max_after_fault_ms).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('connected buttons (--connected) through the same faults: nothing lost, nothing twice', async () => {
+    const run = await runSoak([
+      ...['--connected', '--devices', '10', '--presses', '40', '--duplicates', '0.2'],
+      ...['--concurrency', '5', '--ack-timeout-ms', '1500', '--faults', '--json'],
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
+    expect(result).toMatchObject({ sent: 40, acked: 40, orders: 40, duplicate_orders: 0, lost: 0 });
+    expect(result.faults).toHaveLength(2);
   }, 120_000);
 });

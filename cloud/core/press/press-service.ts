@@ -1,13 +1,22 @@
 /**
  * Turns one delivery of a press into exactly one outcome (README: "How a press becomes exactly one order").
  *
- * Per delivery: verify (no store call), load the button and its SKU (one call), claim the
- * sequence number on the button with one conditional update that also records the decision,
- * then write the order or press record (conditional on absence). A delivery that finds the
- * sequence number already claimed rolls the recorded decision forward instead of deciding
- * again, so duplicates, retries and crashes between any two calls end in the same outcome and
- * at most one order — with no lock that a timeout could leave stuck. The first press of a burst
- * also flags the order it repeats for support (one conditional write, off the ordering path).
+ * Laid out in three steps:
+ * - verify: input to a verified press or a refusal (no store call);
+ * - settle: one read (the button, its SKU, and the item keyed by the press), the sequence
+ *   number's state chosen by a pure function (press-state.ts), and for a fresh press one
+ *   conditional update of the button that records the decision and any open order: the commit
+ *   point. A duplicate of a settled press costs the read alone;
+ * - answer: sign and publish the ack, then write what follows from the commit point (the order
+ *   item, which is also the press record and the outbox of its events, or the press record).
+ *
+ * A crash after the commit point leaves the decision on the button: a retry (or the repair of
+ * unfinished presses) rolls it forward instead of deciding again, and until the order item
+ * exists the order stores read the order from the button. So duplicates, retries and crashes
+ * between any two calls end in the same outcome and at most one order, with no lock that a
+ * timeout could leave stuck.
+ * The first press of a burst also flags the order it repeats for support (one conditional
+ * write, made before that press's record so a repair of the record repeats it).
  */
 import {
   type Ack,
@@ -28,7 +37,14 @@ import type { OrderService } from '../orders/order-service.ts';
 import type { AckPublisher, Clock, KeySource, Log } from '../ports.ts';
 import { decide } from './decide.ts';
 import { type PressEvent, payloadText } from './press-event.ts';
-import type { LoadedButton, PressStore, RecentDecision, StoredPress } from './press-store.ts';
+import { pressState } from './press-state.ts';
+import {
+  committedPressEntry,
+  type LoadedButton,
+  type PressStore,
+  type RecentDecision,
+  type StoredPress,
+} from './press-store.ts';
 import { RejectionBudget } from './rejection-budget.ts';
 
 export interface PressServiceDeps {
@@ -67,11 +83,20 @@ interface Verified {
   pending?: number;
 }
 
+/** What a press record keeps of the delivery that settled it. */
+type Delivery = Omit<PressLogEntry, 'outcome' | 'reason' | 'orderId'> & { seq: number };
+
+/** What a press writes after its ack: the commit point already made it durable. */
+type FollowUp =
+  | { kind: 'order'; order: Order; entry: PressLogEntry }
+  | { kind: 'record'; entry: PressLogEntry };
+
 interface Settled {
   outcome: Outcome;
   reason: PressLogReason;
   orderId: string | null;
   duplicate: boolean;
+  followUp?: FollowUp | undefined;
 }
 
 export class PressService {
@@ -106,11 +131,18 @@ export class PressService {
 
   private async settle(v: Verified): Promise<Settled> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      const { button, sku } = await this.deps.store.loadContext(v.press.device);
+      const context = await this.deps.store.loadContext(v.press.device, v.press.seq);
+      const { button, sku } = context;
       if (!button) return this.rejected(v, 'UNKNOWN_DEVICE');
       v.pending = button.updatePending;
       if (button.keyVersion !== v.press.kv) return this.rejected(v, 'UNKNOWN_KEY_VERSION');
-      if (v.press.seq <= button.highWaterMark) return this.settleClaimed(v, button);
+      const state = pressState(button, context.stored, v.press.seq);
+      if (state.kind === 'settled') return fromStored(state.stored);
+      if (state.kind === 'pending-order') return this.orderFollows(delivery(v), state.order);
+      if (state.kind === 'pending-decision') {
+        return this.completeDecision(delivery(v), state.decision);
+      }
+      if (state.kind === 'replayed') return this.rejected(v, 'REPLAYED');
 
       const ordered =
         v.press.click === 'DOUBLE' && button.settings.secondAction
@@ -139,7 +171,7 @@ export class PressService {
           order: { snapshot: decision.order, maxOpenOrders: button.settings.maxOpenOrders },
           acceptedPriceCents: decision.acceptedPriceCents,
         });
-        if (claimed) return this.createOrder(v, decision.order);
+        if (claimed) return this.orderFollows(delivery(v), decision.order);
         continue;
       }
       const recent: RecentDecision =
@@ -154,22 +186,43 @@ export class PressService {
             };
       const recentList = [...button.recent, recent].slice(-RECENT_DECISIONS);
       if (await this.deps.store.claim({ ...base, recent: recentList })) {
-        return this.completeDecision(v, recent);
+        return this.completeDecision(delivery(v), recent);
       }
     }
     throw new ConflictError(`press ${v.press.device}/${v.press.seq} kept losing its claim`);
   }
 
-  /** The sequence number is at or below the high-water mark: a repeat, a roll-forward, or a replay. */
-  private async settleClaimed(v: Verified, button: LoadedButton): Promise<Settled> {
-    const seq = v.press.seq;
-    const open = button.open.find((order) => order.seq === seq);
-    if (open) return this.createOrder(v, open);
-    const recent = button.recent.find((decision) => decision.seq === seq);
-    if (recent) return this.completeDecision(v, recent);
-    const stored = await this.deps.store.findPress(button.deviceId, seq);
-    if (stored) return fromStored(stored);
-    return this.rejected(v, 'REPLAYED');
+  /**
+   * Writes what committed presses of a button still owe (order items, press records) when the
+   * delivery that committed them died after its ack, so no retry will come. Idempotent: every
+   * write is conditional on absence. Returns how many items it wrote.
+   */
+  async finishCommitted(deviceId: string): Promise<number> {
+    const { button } = await this.deps.store.loadContext(deviceId);
+    if (!button) return 0;
+    let written = 0;
+    const owed = [
+      ...button.open.map((order) => ({ seq: order.seq, order, decision: null })),
+      ...button.recent.map((decision) => ({ seq: decision.seq, order: null, decision })),
+    ];
+    for (const { seq, order, decision } of owed) {
+      if (await this.deps.store.findPress(deviceId, seq)) continue;
+      // The button keeps no click or attempt of the press: its record leaves them unknown.
+      const at = order?.placedAt ?? button.lastPressAt ?? this.deps.clock.now();
+      const unknown = {
+        deviceId,
+        seq,
+        click: null,
+        receivedAt: at,
+        batteryMv: null,
+        attempt: null,
+      };
+      const settled = order
+        ? this.orderFollows(unknown, order)
+        : await this.completeDecision(unknown, decision as RecentDecision);
+      if (settled.followUp && (await this.followUp(settled.followUp))) written++;
+    }
+    return written;
   }
 
   /**
@@ -198,34 +251,52 @@ export class PressService {
       : { seq, outcome: 'REJECTED', reason: 'NOTHING_TO_CANCEL', orderId: null };
   }
 
-  private async createOrder(v: Verified, order: Order): Promise<Settled> {
+  /** The order is on the button (committed); its item follows the ack. */
+  private orderFollows(delivery: Delivery, order: Order): Settled {
     const outcome: Outcome =
       order.history[0]?.status === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION';
-    const entry = this.logEntry(v, outcome, null, order.orderId);
-    // The order item carries its first event (the outbox): no separate emit can be lost.
-    const created = await this.deps.store.createOrder(order, entry);
-    return { outcome, reason: null, orderId: order.orderId, duplicate: !created };
+    const entry: PressLogEntry = { ...delivery, outcome, reason: null, orderId: order.orderId };
+    return {
+      outcome,
+      reason: null,
+      orderId: order.orderId,
+      duplicate: false,
+      followUp: { kind: 'order', order, entry },
+    };
   }
 
-  /** Applies a recorded non-order decision and writes its press record (idempotent). */
-  private async completeDecision(v: Verified, decision: RecentDecision): Promise<Settled> {
-    let outcome = decision.outcome;
-    let reason = decision.reason;
-    if (decision.flag) await this.flagBurst(decision.flag, v.press.device);
-    if (outcome === 'CANCELLED' && decision.orderId) {
-      const cancelled = await this.cancelOrder(decision.orderId, v.press.device);
-      if (!cancelled) {
-        outcome = 'REJECTED';
-        reason = 'NOTHING_TO_CANCEL';
-      }
+  /**
+   * A recorded non-order decision. Its press record follows the ack, except for a cancel: whether
+   * the order could still be cancelled decides the answer, so the cancel and its record come first.
+   */
+  private async completeDecision(delivery: Delivery, decision: RecentDecision): Promise<Settled> {
+    const { outcome: decided, reason: why, orderId: named } = decision;
+    const entry: PressLogEntry = { ...delivery, outcome: decided, reason: why, orderId: named };
+    if (decision.flag) await this.flagBurst(decision.flag, delivery.deviceId);
+    if (decision.outcome !== 'CANCELLED' || !decision.orderId) {
+      const { outcome, reason, orderId } = decision;
+      return { outcome, reason, orderId, duplicate: false, followUp: { kind: 'record', entry } };
     }
-    const entry = this.logEntry(v, outcome, reason, decision.orderId);
-    if (await this.deps.store.recordPress(entry)) {
+    let outcome: Outcome = decision.outcome;
+    let reason: PressLogReason = decision.reason;
+    if (!(await this.cancelOrder(decision.orderId, delivery.deviceId))) {
+      outcome = 'REJECTED';
+      reason = 'NOTHING_TO_CANCEL';
+    }
+    if (await this.deps.store.recordPress({ ...entry, outcome, reason })) {
       return { outcome, reason, orderId: decision.orderId, duplicate: false };
     }
-    const stored = await this.deps.store.findPress(v.press.device, v.press.seq);
-    if (!stored) throw new ConflictError(`press record ${v.press.device}/${v.press.seq} vanished`);
+    const stored = await this.deps.store.findPress(delivery.deviceId, delivery.seq);
+    if (!stored)
+      throw new ConflictError(`press record ${delivery.deviceId}/${delivery.seq} vanished`);
     return fromStored(stored);
+  }
+
+  /** Writes what follows the commit point (conditional on absence); false when it existed. */
+  private followUp(followUp: FollowUp): Promise<boolean> {
+    return followUp.kind === 'order'
+      ? this.deps.store.createOrder(followUp.order, followUp.entry)
+      : this.deps.store.recordPress(followUp.entry);
   }
 
   /**
@@ -241,6 +312,15 @@ export class PressService {
       daysSinceLast: null,
     });
     if (flagged) this.deps.log.info('burst flagged for support', { orderId, device: deviceId });
+    // The order's item may still be owed by a delivery that died after its ack: write it, then flag.
+    else if (await this.writeOwedOrder(deviceId, orderId)) await this.flagBurst(order, deviceId);
+  }
+
+  /** Writes the item of an order committed on its button, if still owed; true when written. */
+  private async writeOwedOrder(deviceId: string, orderId: string): Promise<boolean> {
+    const { button } = await this.deps.store.loadContext(deviceId);
+    const order = button?.open.find((open) => open.orderId === orderId);
+    return order ? this.deps.store.createOrder(order, committedPressEntry(order)) : false;
   }
 
   /** True when the order is (now) cancelled; false when it had moved past cancelling. */
@@ -262,28 +342,30 @@ export class PressService {
   }
 
   private async answer(v: Verified, settled: Settled): Promise<PressResult> {
+    const { followUp, ...result } = settled;
     // Each press is answered in its own contract version: an old button gets an ack it verifies.
     const fields = {
       v: v.press.v,
       device: v.press.device,
       seq: v.press.seq,
-      outcome: settled.outcome,
+      outcome: result.outcome,
       kv: v.press.kv,
-      ...(settled.orderId ? { order: settled.orderId } : {}),
+      ...(result.orderId ? { order: result.orderId } : {}),
       ...(v.pending ? { upd: v.pending } : {}),
     };
     const ack = signAck(this.deps.sha256, v.key, fields);
+    await this.deps.acks.publishAck(v.press.device, ack);
+    if (followUp && !(await this.followUp(followUp))) result.duplicate = true;
     this.deps.log.info('press', {
       device: v.press.device,
       seq: v.press.seq,
       click: v.press.click,
-      outcome: settled.outcome,
-      reason: settled.reason,
-      orderId: settled.orderId,
-      duplicate: settled.duplicate,
+      outcome: result.outcome,
+      reason: result.reason,
+      orderId: result.orderId,
+      duplicate: result.duplicate,
     });
-    await this.deps.acks.publishAck(v.press.device, ack);
-    return { ...settled, ack };
+    return { ...result, ack };
   }
 
   /**
@@ -361,6 +443,17 @@ export class PressService {
       attempt: v.press.attempt,
     };
   }
+}
+
+function delivery(v: Verified): Delivery {
+  return {
+    deviceId: v.press.device,
+    seq: v.press.seq,
+    click: v.press.click,
+    receivedAt: v.receivedAt,
+    batteryMv: v.press.battery_mv,
+    attempt: v.press.attempt,
+  };
 }
 
 /** Only the burst's first press flags: later ones find its decision among the recent ones. */

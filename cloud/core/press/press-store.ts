@@ -1,6 +1,7 @@
 /**
  * The port the press pipeline writes through. Every method is one store call, so the number of
- * calls per press is visible here (and in the benchmark): load context, claim, then one write.
+ * calls per press is visible here (and in the benchmark): load context, claim (the commit point;
+ * the ack goes out after it), then one write that follows from the claim.
  */
 import type { OpenOrderRef } from '../guard/guard.ts';
 import type { RhythmBook } from '../guard/rhythm.ts';
@@ -23,6 +24,8 @@ export interface PressContext {
   button: LoadedButton | null;
   /** The SKU the button's SINGLE press orders, read in the same round trip where possible. */
   sku: Sku | null;
+  /** The order item or press record of the sequence number asked for, read in the same call. */
+  stored: StoredPress | null;
 }
 
 /** What a claim writes to the button in one conditional update. */
@@ -47,7 +50,11 @@ export interface Claim {
 export type StoredPress = { kind: 'order'; order: Order } | { kind: 'press'; entry: PressLogEntry };
 
 export interface PressStore {
-  loadContext(deviceId: string): Promise<PressContext>;
+  /**
+   * The button, its SKU and, when `seq` is given, what is stored for (device, seq): one call when
+   * the SKU is known.
+   */
+  loadContext(deviceId: string, seq?: number): Promise<PressContext>;
   getSku(brandId: string, skuId: string): Promise<Sku | null>;
   /** The order or press record stored for (device, seq), if any. */
   findPress(deviceId: string, seq: number): Promise<StoredPress | null>;
@@ -64,4 +71,22 @@ export interface PressStore {
   releaseSlot(order: Order): Promise<void>;
   /** Press log entry for a refused press; never occupies a sequence number's slot. */
   recordRejection(entry: PressLogEntry): Promise<void>;
+}
+
+/**
+ * The press record of an order committed on its button, when the delivery that committed it is
+ * gone: the button keeps no click, attempt or battery of the press, so these stay unknown.
+ */
+export function committedPressEntry(order: Order): PressLogEntry {
+  return {
+    deviceId: order.deviceId,
+    seq: order.seq,
+    click: null,
+    outcome: order.history[0]?.status === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION',
+    reason: null,
+    orderId: order.orderId,
+    receivedAt: order.placedAt,
+    batteryMv: null,
+    attempt: null,
+  };
 }

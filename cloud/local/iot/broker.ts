@@ -104,15 +104,27 @@ export function createBrokerPolicy(deps: BrokerPolicyDeps) {
     if (username !== undefined && username !== client.id) {
       return { refuse: 'username must be empty or the thing name', code: 4 };
     }
-    const known = await deps.directory.lookup(client.id);
-    if (!known) return { refuse: 'unknown thing', code: CONNACK.NOT_AUTHORIZED };
-    const key = await deps.keySource.deviceKey(client.id, known.keyVersion);
-    if (!key) return { refuse: `no master key version ${known.keyVersion}`, code: 5 };
-    const expected = mqttPasswordFor(deps.sha256, key);
-    if (!password || !sameSecret(password.toString('utf8'), expected)) {
-      return { refuse: 'wrong password', code: CONNACK.BAD_USERNAME_OR_PASSWORD };
+    const given = password?.toString('utf8');
+    const cached = await passwordCheck(client.id, given, false);
+    // A remembered key version may be an old one: a mismatch looks again before refusing.
+    const checked =
+      cached === 'wrong password' ? await passwordCheck(client.id, given, true) : cached;
+    if (checked === 'unknown thing') return { refuse: checked, code: CONNACK.NOT_AUTHORIZED };
+    if (checked === 'wrong password') {
+      return { refuse: checked, code: CONNACK.BAD_USERNAME_OR_PASSWORD };
     }
+    if (checked !== 'ok') return { refuse: checked, code: 5 };
     return { kind: 'device', deviceId: client.id };
+  }
+
+  /** The device's password against its key version in the directory (cached unless `fresh`). */
+  async function passwordCheck(deviceId: string, given: string | undefined, fresh: boolean) {
+    const known = await deps.directory.lookup(deviceId, { fresh });
+    if (!known) return 'unknown thing';
+    const key = await deps.keySource.deviceKey(deviceId, known.keyVersion);
+    if (!key) return `no master key version ${known.keyVersion}`;
+    const expected = mqttPasswordFor(deps.sha256, key);
+    return given !== undefined && sameSecret(given, expected) ? 'ok' : 'wrong password';
   }
 
   return {

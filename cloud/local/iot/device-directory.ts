@@ -13,7 +13,8 @@ export interface KnownDevice {
 }
 
 export interface DeviceDirectory {
-  lookup(deviceId: string): Promise<KnownDevice | null>;
+  /** `fresh`: read past any cache (a password that did not match may mean a rotated key). */
+  lookup(deviceId: string, options?: { fresh?: boolean }): Promise<KnownDevice | null>;
 }
 
 /** Reads the button item (strongly consistent, so a freshly registered button can connect). */
@@ -32,6 +33,42 @@ export class TableDeviceDirectory implements DeviceDirectory {
     const item = result.Item;
     if (!item || typeof item.keyVersion !== 'number') return null;
     return { deviceId, keyVersion: item.keyVersion };
+  }
+}
+
+/** Remembered lookups per device; a CONNECT of a sleepy button is then no store call. */
+const CACHE_SIZE = 100_000;
+
+/**
+ * Known devices remembered for `ttlMs` (unknown ones are always looked up again, so a button
+ * registered a moment ago connects at once). A rotated key version is seen at once (the broker
+ * looks again, fresh, when a password does not match); `forget` drops a device at once when it
+ * is revoked or rotated in this process; a change made elsewhere reaches CONNECT within `ttlMs`.
+ */
+export class CachedDeviceDirectory implements DeviceDirectory {
+  private readonly known = new Map<string, { device: KnownDevice; until: number }>();
+
+  constructor(
+    private readonly directory: DeviceDirectory,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async lookup(deviceId: string, options: { fresh?: boolean } = {}): Promise<KnownDevice | null> {
+    const cached = this.known.get(deviceId);
+    if (cached && !options.fresh && cached.until > this.now()) return cached.device;
+    const device = await this.directory.lookup(deviceId, options);
+    if (!device) {
+      this.known.delete(deviceId);
+      return null;
+    }
+    if (this.known.size >= CACHE_SIZE) this.known.clear();
+    this.known.set(deviceId, { device, until: this.now() + this.ttlMs });
+    return device;
+  }
+
+  forget(deviceId: string): void {
+    this.known.delete(deviceId);
   }
 }
 

@@ -6,11 +6,14 @@ import { parseOrderId } from '../../core/model.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
 import { CANCELLABLE_BY_SUPPORT } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
+import { committedPressEntry } from '../../core/press/press-store.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { mergePressLog, type PressLogCursor } from '../press-log.ts';
+import { batchGet } from './batch-get.ts';
+import { fromButtonItem } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
-import { fromOrderItem, logEntryOf, orderIndexKeys } from './order-item.ts';
+import { fromOrderItem, logEntryOf, orderIndexKeys, toOrderItem } from './order-item.ts';
 import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
 import { FLAGGED_PARTITION, keys, outboxMarker, TIMER_PARTITIONS, timeKey } from './table-keys.ts';
@@ -30,11 +33,60 @@ export class DynamoOrderStore implements OrderStore {
         }),
       ),
     );
-    return result.Item?.type === 'order' ? fromOrderItem(result.Item) : null;
+    if (result.Item) return result.Item.type === 'order' ? fromOrderItem(result.Item) : null;
+    return this.committedOrder(id.deviceId, id.seq);
   }
 
-  listHouseholdOrders(householdId: string, page: PageRequest): Promise<Page<Order>> {
-    return this.queryOrders('gsi1', `HH#${householdId}`, 'ORDER#', false, page);
+  /**
+   * An order whose press committed on the button but whose item is not written yet (it follows
+   * the ack): the button's open list holds it exactly as committed.
+   */
+  private async committedOrder(deviceId: string, seq: number): Promise<Order | null> {
+    const result = await guarded('getOrder.button', () =>
+      this.table.doc.send(
+        new GetCommand({
+          TableName: this.table.name,
+          Key: keys.button(deviceId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!result.Item) return null;
+    return fromButtonItem(result.Item).open.find((order) => order.seq === seq) ?? null;
+  }
+
+  async listHouseholdOrders(householdId: string, page: PageRequest): Promise<Page<Order>> {
+    const listed = await this.queryOrders('gsi1', `HH#${householdId}`, 'ORDER#', false, page);
+    if (page.cursor) return listed;
+    return { ...listed, items: await this.withCommitted(householdId, listed.items) };
+  }
+
+  /**
+   * The household's newest orders may be committed on their button with their item still to
+   * follow the ack (for milliseconds, or until the repair after a crash): the first page shows
+   * them too, newest first as the index has them.
+   */
+  private async withCommitted(householdId: string, listed: Order[]): Promise<Order[]> {
+    const buttons = await queryIndexItems(this.table, 'listOrders.buttons', {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `HH#${householdId}`, ':prefix': 'BTN#' },
+    });
+    const shown = new Set(listed.map((order) => order.orderId));
+    const open = buttons.items
+      .flatMap((item) => fromButtonItem(item).open)
+      .filter((order) => order.householdId === householdId && !shown.has(order.orderId));
+    if (open.length === 0) return listed;
+    const written = await batchGet(
+      this.table,
+      'listOrders.committed',
+      open.map((order) => keys.press(order.deviceId, order.seq)),
+    );
+    const writtenIds = new Set(written.map((item) => String(item.orderId)));
+    const committed = open.filter((order) => !writtenIds.has(order.orderId));
+    return [...committed, ...listed].sort(
+      (a, b) => b.placedAt - a.placedAt || (a.orderId < b.orderId ? 1 : -1),
+    );
   }
 
   listBrandOrders(brandId: string, status: OrderStatus, page: PageRequest): Promise<Page<Order>> {
@@ -74,42 +126,59 @@ export class DynamoOrderStore implements OrderStore {
     );
   }
 
+  /**
+   * Conditional on the old status. An order committed on its button whose item is not written
+   * yet (it follows the press's ack) gets its item here, whole: the write that follows the ack
+   * then finds it and leaves it alone, and the outbox publishes its history from the start.
+   * The support queue's entry leaves once support can no longer cancel; otherwise it stays as it
+   * is (a flag set since `next` was read must not be lost).
+   */
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
-    const index = orderIndexKeys(next);
-    const removeTimer = index.gsi3pk === undefined;
-    // Out of the support queue once support can no longer cancel; otherwise the entry stays as
-    // it is (a flag set since `next` was read must not be lost).
-    const unqueue = !CANCELLABLE_BY_SUPPORT.includes(next.status);
+    const item = toOrderItem(next, committedPressEntry(next));
+    const marker = outboxMarker(next.history.at(-1)?.at ?? next.placedAt, next.orderId);
+    const changed: Record<string, unknown> = {
+      status: next.status,
+      history: next.history,
+      cancelDeadline: next.cancelDeadline,
+      gsi2pk: item.gsi2pk,
+      gsi2sk: item.gsi2sk,
+      ...marker,
+      ...(item.gsi3pk === undefined ? {} : { gsi3pk: item.gsi3pk, gsi3sk: item.gsi3sk }),
+    };
+    const names: Record<string, string> = { '#type': 'type', '#status': 'status' };
+    const values: Record<string, unknown> = { ':order': 'order', ':expected': expectedStatus };
+    const sets: string[] = [];
+    let n = 0;
+    for (const [attribute, value] of Object.entries(item)) {
+      if (attribute === 'pk' || attribute === 'sk' || value === undefined) continue;
+      const name = `#a${n}`;
+      const placeholder = `:v${n++}`;
+      names[name] = attribute;
+      if (attribute in changed) {
+        values[placeholder] = changed[attribute];
+        sets.push(`${name} = ${placeholder}`);
+      } else {
+        values[placeholder] = value;
+        sets.push(`${name} = if_not_exists(${name}, ${placeholder})`);
+      }
+    }
     const removed = [
-      ...(removeTimer ? ['gsi3pk', 'gsi3sk'] : []),
-      ...(unqueue ? ['gsi4pk', 'gsi4sk'] : []),
+      ...(item.gsi3pk === undefined ? ['gsi3pk', 'gsi3sk'] : []),
+      ...(CANCELLABLE_BY_SUPPORT.includes(next.status) ? [] : ['gsi4pk', 'gsi4sk']),
     ];
-    const saved = await conditional('saveTransition', () =>
+    return conditional('saveTransition', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.press(next.deviceId, next.seq),
-          UpdateExpression:
-            'SET #status = :status, history = :history, cancelDeadline = :deadline, gsi2pk = :g2pk, gsi2sk = :g2sk, outboxPk = :outboxPk, outboxSk = :outboxSk' +
-            (removeTimer ? '' : ', gsi3pk = :g3pk, gsi3sk = :g3sk') +
-            (removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''),
-          ConditionExpression: '#type = :order AND #status = :expected',
-          ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
-          ExpressionAttributeValues: {
-            ':status': next.status,
-            ':history': next.history,
-            ':deadline': next.cancelDeadline,
-            ':g2pk': index.gsi2pk,
-            ':g2sk': index.gsi2sk,
-            ':order': 'order',
-            ':expected': expectedStatus,
-            ...colonKeys(outboxMarker(next.history.at(-1)?.at ?? next.placedAt, next.orderId)),
-            ...(removeTimer ? {} : { ':g3pk': index.gsi3pk, ':g3sk': index.gsi3sk }),
-          },
+          UpdateExpression: `SET ${sets.join(', ')}${removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''}`,
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#type = :order AND #status = :expected)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       ),
     );
-    return saved;
   }
 
   /** Each timer shard's oldest due orders, merged: the `limit` oldest overall. */
@@ -225,10 +294,6 @@ export class DynamoOrderStore implements OrderStore {
     const items = (result.Items ?? []).filter((item) => item.sk !== after);
     return items.slice(0, limit).map((item) => ({ sk: String(item.sk), entry: logEntryOf(item) }));
   }
-}
-
-function colonKeys(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [`:${name}`, value]));
 }
 
 export type { PressLogCursor };

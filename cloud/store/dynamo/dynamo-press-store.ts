@@ -1,7 +1,8 @@
 /**
- * PressStore on DynamoDB. Each method is exactly one request, so a press costs: one read of
- * the button (with its SKU in the same BatchGet once the binding is known), one conditional
- * update of the button, and one conditional put of the order or press record.
+ * PressStore on DynamoDB. Each method is exactly one request, so a press costs: one BatchGet of
+ * the button and the item keyed by the press (with the SKU when it is not in the SKU cache), one
+ * conditional update of the button (the commit point), and after the ack one conditional put of
+ * the order item or press record. A duplicate of a settled press costs the BatchGet alone.
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -24,30 +25,56 @@ import { keys } from './table-keys.ts';
 
 /** Bindings change rarely; remembering them lets one BatchGet fetch button and SKU together. */
 const BINDING_CACHE_SIZE = 10_000;
+const SKU_CACHE_SIZE = 10_000;
+
+export interface DynamoPressStoreOptions {
+  /**
+   * How long a SKU read may be reused for decisions (default 0: every press reads it). Many
+   * buttons share a SKU, so with a few seconds here a button never seen before costs one read
+   * instead of two. The bound is the price guard's: a price or stock change reaches presses at
+   * most this long after it was written; each order keeps the price it was decided at.
+   */
+  skuCacheMs?: number;
+  /** Milliseconds since the epoch, for the SKU cache (default Date.now). */
+  now?: () => number;
+}
 
 export class DynamoPressStore implements PressStore {
   private readonly bindings = new Map<string, { brandId: string; skuId: string }>();
+  private readonly skus = new Map<string, { sku: Sku | null; until: number }>();
+  private readonly skuCacheMs: number;
+  private readonly now: () => number;
 
-  constructor(private readonly table: Table) {}
+  constructor(
+    private readonly table: Table,
+    options: DynamoPressStoreOptions = {},
+  ) {
+    this.skuCacheMs = options.skuCacheMs ?? 0;
+    this.now = options.now ?? Date.now;
+  }
 
-  async loadContext(deviceId: string): Promise<PressContext> {
-    const cached = this.bindings.get(deviceId);
-    const wanted = [keys.button(deviceId)];
-    if (cached) wanted.push(keys.sku(cached.brandId, cached.skuId));
+  async loadContext(deviceId: string, seq?: number): Promise<PressContext> {
+    const binding = this.bindings.get(deviceId);
+    const cachedSku = binding ? this.cachedSku(binding.brandId, binding.skuId) : undefined;
+    const pressKey = seq === undefined ? null : keys.press(deviceId, seq);
+    const wanted = pressKey ? [keys.button(deviceId), pressKey] : [keys.button(deviceId)];
+    if (binding && cachedSku === undefined) wanted.push(keys.sku(binding.brandId, binding.skuId));
     const items = await batchGet(this.table, 'loadContext', wanted);
     const buttonItem = items.find((item) => item.sk === 'META');
-    if (!buttonItem) return { button: null, sku: null };
+    if (!buttonItem) return { button: null, sku: null, stored: null };
     const button = fromButtonItem(buttonItem) as LoadedButton;
+    const pressItem = pressKey && items.find((item) => item.sk === pressKey.sk);
+    const stored = pressItem ? storedPressOf(pressItem) : null;
     const skuId = button.settings.skuId;
-    if (skuId === null) return { button, sku: null };
+    if (skuId === null) return { button, sku: null, stored };
     this.remember(deviceId, button.brandId, skuId);
     const skuItem = items.find(
       (item) => item.sk === `SKU#${skuId}` && item.brandId === button.brandId,
     );
-    return {
-      button,
-      sku: skuItem ? fromSkuItem(skuItem) : await this.getSku(button.brandId, skuId),
-    };
+    if (skuItem) return { button, sku: this.cacheSku(fromSkuItem(skuItem)), stored };
+    const cached = this.cachedSku(button.brandId, skuId);
+    if (cached !== undefined) return { button, sku: cached, stored };
+    return { button, sku: await this.getSku(button.brandId, skuId), stored };
   }
 
   async getSku(brandId: string, skuId: string): Promise<Sku | null> {
@@ -60,7 +87,9 @@ export class DynamoPressStore implements PressStore {
         }),
       ),
     );
-    return result.Item ? fromSkuItem(result.Item) : null;
+    const sku = result.Item ? fromSkuItem(result.Item) : null;
+    if (sku) this.cacheSku(sku);
+    return sku;
   }
 
   async findPress(deviceId: string, seq: number): Promise<StoredPress | null> {
@@ -150,6 +179,19 @@ export class DynamoPressStore implements PressStore {
         }),
       ),
     );
+  }
+
+  private cachedSku(brandId: string, skuId: string): Sku | null | undefined {
+    if (this.skuCacheMs <= 0) return undefined;
+    const entry = this.skus.get(`${brandId}/${skuId}`);
+    return entry && entry.until > this.now() ? entry.sku : undefined;
+  }
+
+  private cacheSku(sku: Sku): Sku {
+    if (this.skuCacheMs <= 0) return sku;
+    if (this.skus.size >= SKU_CACHE_SIZE) this.skus.clear();
+    this.skus.set(`${sku.brandId}/${sku.skuId}`, { sku, until: this.now() + this.skuCacheMs });
+    return sku;
   }
 
   private remember(deviceId: string, brandId: string, skuId: string): void {

@@ -5,6 +5,7 @@ import { parseOrderId } from '../../core/model.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
 import { CANCELLABLE_BY_SUPPORT, isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
+import { committedPressEntry } from '../../core/press/press-store.ts';
 import { timeKey } from '../dynamo/table-keys.ts';
 import { mergePressLog } from '../press-log.ts';
 import { byKey, pageOf } from './memory-page.ts';
@@ -21,8 +22,12 @@ export class MemoryOrderStore implements OrderStore {
 
   async getOrder(orderId: string): Promise<Order | null> {
     const id = parseOrderId(orderId);
-    const stored = id ? this.table.presses.get(pressKey(id.deviceId, id.seq)) : undefined;
-    return stored?.kind === 'order' ? clone(stored.order) : null;
+    if (!id) return null;
+    const stored = this.table.presses.get(pressKey(id.deviceId, id.seq));
+    if (stored) return stored.kind === 'order' ? clone(stored.order) : null;
+    // Committed on the button, its item not written yet (it follows the ack).
+    const open = this.table.buttons.get(id.deviceId)?.open.find((order) => order.seq === id.seq);
+    return open ? clone(open) : null;
   }
 
   async listHouseholdOrders(householdId: string, request: PageRequest): Promise<Page<Order>> {
@@ -56,7 +61,16 @@ export class MemoryOrderStore implements OrderStore {
   }
 
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
-    const stored = this.table.presses.get(pressKey(next.deviceId, next.seq));
+    const key = pressKey(next.deviceId, next.seq);
+    if (!this.table.presses.has(key)) {
+      // Committed on its button, its item not written yet: the transition writes it whole.
+      const open = this.table.buttons.get(next.deviceId)?.open.find((o) => o.seq === next.seq);
+      if (!open || open.status !== expectedStatus) return false;
+      this.table.presses.set(key, { kind: 'order', order: clone(next) });
+      this.table.orderPresses.set(key, committedPressEntry(next));
+      return true;
+    }
+    const stored = this.table.presses.get(key);
     if (stored?.kind !== 'order' || stored.order.status !== expectedStatus) return false;
     stored.order = { ...stored.order, status: next.status, history: clone(next.history) };
     stored.order.cancelDeadline = next.cancelDeadline;

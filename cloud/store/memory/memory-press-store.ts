@@ -8,12 +8,16 @@ import { clone, type MemoryTable, pressKey, skuKey } from './memory-table.ts';
 export class MemoryPressStore implements PressStore {
   constructor(private readonly table: MemoryTable) {}
 
-  async loadContext(deviceId: string): Promise<PressContext> {
+  async loadContext(deviceId: string, seq?: number): Promise<PressContext> {
     const record = this.table.buttons.get(deviceId);
-    if (!record) return { button: null, sku: null };
+    if (!record) return { button: null, sku: null, stored: null };
     const { claimHash: _claimHash, ...button } = clone(record);
     const skuId = button.settings.skuId;
-    return { button, sku: skuId === null ? null : await this.getSku(button.brandId, skuId) };
+    return {
+      button,
+      sku: skuId === null ? null : await this.getSku(button.brandId, skuId),
+      stored: seq === undefined ? null : await this.findPress(deviceId, seq),
+    };
   }
 
   async getSku(brandId: string, skuId: string): Promise<Sku | null> {

@@ -89,10 +89,16 @@ export class MemoryTable {
     this.skus.set(skuKey(sku.brandId, sku.skuId), clone(sku));
   }
 
+  /** Order items, and orders committed on their button whose item has not followed yet. */
   allOrders(): Order[] {
     const orders: Order[] = [];
     for (const stored of this.presses.values()) {
       if (stored.kind === 'order') orders.push(clone(stored.order));
+    }
+    for (const button of this.buttons.values()) {
+      for (const open of button.open) {
+        if (!this.presses.has(pressKey(open.deviceId, open.seq))) orders.push(clone(open));
+      }
     }
     return orders;
   }
