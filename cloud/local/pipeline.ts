@@ -131,6 +131,8 @@ export const localPipelineWith =
       drainOutbox: async () =>
         (await relay.drain(outbox)) +
         (await drainButtonEvents(stores.buttonEvents, buttonEventSink)),
+      // Rounds a tick started outlive it: the store closes only after their last write.
+      close: () => webhooks.idle(),
       timers: [
         {
           name: 'webhook delivery',
