@@ -16,7 +16,9 @@ import { brandRoutes } from './routes/brand.ts';
 import { brandConsoleRoutes } from './routes/brand-console.ts';
 import { brandHealthRoutes } from './routes/brand-health.ts';
 import { householdRoutes } from './routes/household.ts';
+import { sandboxRoutes } from './routes/sandbox.ts';
 import { supportRoutes } from './routes/support.ts';
+import { welcomeCreditRoutes } from './routes/welcome-credits.ts';
 import { HealthSchema } from './schemas.ts';
 import { buildServices } from './services.ts';
 
@@ -100,6 +102,8 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   brandHealthRoutes(app, services);
   householdRoutes(app, services);
   supportRoutes(app, services);
+  welcomeCreditRoutes(app, services);
+  sandboxRoutes(app, services);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Catalog } from '../core/catalog/catalog.ts';
+import { WelcomeCredits } from '../core/credits/welcome-credits.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
 import { FleetHealth } from '../core/health/fleet-health.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
@@ -9,6 +10,8 @@ import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
 import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { Subscriptions } from '../core/notifications/subscriptions.ts';
+import { Sandbox } from '../core/sandbox/sandbox.ts';
+import { nodeSha256 } from '../core/sha256.ts';
 import { Webhooks } from '../core/webhooks/webhooks.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
@@ -50,6 +53,23 @@ export function buildServices(deps: ApiDeps) {
     webhooks: new Webhooks(stores.webhooks, clock, newId),
     insight,
     health: new FleetHealth(stores, clock, deps.log),
+    sandbox: new Sandbox({
+      buttons: stores.buttons,
+      sandbox: stores.sandbox,
+      catalog,
+      keys: deps.keySource,
+      presses: deps.presses,
+      clock,
+      sha256: nodeSha256,
+      newId,
+    }),
+    welcomeCredits: new WelcomeCredits({
+      credits: stores.credits,
+      orders: stores.orders,
+      actions: deps.orderService,
+      catalog,
+      clock,
+    }),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
     async audit(c: Context<ApiEnv>, action: string, subject: string, reason: string | null) {

@@ -4,12 +4,14 @@ import { DynamoAuditStore } from '../store/dynamo/dynamo-audit-store.ts';
 import { DynamoButtonEventStore } from '../store/dynamo/dynamo-button-event-store.ts';
 import { DynamoButtonStore } from '../store/dynamo/dynamo-button-store.ts';
 import { DynamoClaimStore } from '../store/dynamo/dynamo-claim-store.ts';
+import { DynamoCreditStore } from '../store/dynamo/dynamo-credit-store.ts';
 import { DynamoHealthStore } from '../store/dynamo/dynamo-health-store.ts';
 import { DynamoHouseholdStore } from '../store/dynamo/dynamo-household-store.ts';
 import { DynamoIdempotencyStore } from '../store/dynamo/dynamo-idempotency-store.ts';
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
 import { DynamoOrderStore } from '../store/dynamo/dynamo-order-store.ts';
 import { DynamoRolloutStore } from '../store/dynamo/dynamo-rollout-store.ts';
+import { DynamoSandboxStore } from '../store/dynamo/dynamo-sandbox-store.ts';
 import { DynamoSkuStore } from '../store/dynamo/dynamo-sku-store.ts';
 import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
 import { DynamoWebhookStore } from '../store/dynamo/dynamo-webhook-store.ts';
@@ -31,6 +33,8 @@ export function dynamoApiStores(table: Table): ApiStores {
     buttonEvents: new DynamoButtonEventStore(table),
     health: new DynamoHealthStore(table),
     activity: new DynamoActivityStore(table),
+    credits: new DynamoCreditStore(table),
+    sandbox: new DynamoSandboxStore(table),
     rollouts: new DynamoRolloutStore(table),
   };
 }

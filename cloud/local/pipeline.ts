@@ -96,6 +96,7 @@ export const localPipelineWith =
     const app = createApiApp({
       stores,
       orderService: orders,
+      presses,
       clock: systemClock,
       keySource,
       tokens: issuer.verifier(),
@@ -131,7 +132,8 @@ export const localPipelineWith =
       drainOutbox: async () =>
         (await relay.drain(outbox)) +
         (await drainButtonEvents(stores.buttonEvents, buttonEventSink)),
-      // Rounds a tick started outlive it: the store closes only after their last write.
+      // Webhook rounds run detached from their timer: a stop waits for those in flight, so
+      // none writes to the store after it is gone.
       close: () => webhooks.idle(),
       timers: [
         {

@@ -28,6 +28,7 @@ import { MemoryAuditStore } from '../../cloud/store/memory/memory-audit-store.ts
 import { MemoryButtonEventStore } from '../../cloud/store/memory/memory-button-event-store.ts';
 import { MemoryButtonStore } from '../../cloud/store/memory/memory-button-store.ts';
 import { MemoryClaimStore } from '../../cloud/store/memory/memory-claim-store.ts';
+import { MemoryCreditStore } from '../../cloud/store/memory/memory-credit-store.ts';
 import { MemoryHealthStore } from '../../cloud/store/memory/memory-health-store.ts';
 import { MemoryHouseholdStore } from '../../cloud/store/memory/memory-household-store.ts';
 import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempotency-store.ts';
@@ -37,6 +38,7 @@ import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
 import { MemoryReminderStore } from '../../cloud/store/memory/memory-reminder-store.ts';
 import { MemoryRolloutStore } from '../../cloud/store/memory/memory-rollout-store.ts';
+import { MemorySandboxStore } from '../../cloud/store/memory/memory-sandbox-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
 import { MemoryStatsStore } from '../../cloud/store/memory/memory-stats-store.ts';
 import { MemoryTable } from '../../cloud/store/memory/memory-table.ts';
@@ -89,6 +91,8 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       buttonEvents: new MemoryButtonEventStore(table),
       health: new MemoryHealthStore(table),
       activity: new MemoryActivityStore(table),
+      credits: new MemoryCreditStore(table),
+      sandbox: new MemorySandboxStore(table),
       rollouts: new MemoryRolloutStore(table),
     },
     putButton: async (button) => table.putButton(button),

@@ -40,8 +40,8 @@ export class HouseholdInsight implements EventSink, ButtonEventSink {
   constructor(private readonly store: ActivityStore) {}
 
   async emit(events: OrderEvent[]): Promise<void> {
-    // Only deliveries count (withOrder): other events cost no read.
-    for (const event of events.filter((e) => e.order.status === 'DELIVERED')) {
+    // Only deliveries count (withOrder), never a sandbox's test orders: other events cost no read.
+    for (const event of events.filter((e) => e.order.status === 'DELIVERED' && !e.order.test)) {
       const key = householdKey(event.brandId, event.householdId);
       await this.change(event.brandId, key, (a) => withOrder(a, event.order, event.at));
     }

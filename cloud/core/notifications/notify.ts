@@ -42,9 +42,9 @@ export function notificationFor(event: OrderEvent, notificationId: string): Noti
 
 /**
  * Every event about a household's order becomes one notification, except changes the household
- * made itself. Events arrive at least once: the notification's id is the event id, so a
- * redelivery rewrites the same item instead of adding a second one. An announcement may repeat
- * when a delivery dies after it and before the event is acknowledged.
+ * made itself and test orders. Events arrive at least once: the notification's id is the event
+ * id, so a redelivery rewrites the same item instead of adding a second one. An announcement may
+ * repeat when a delivery dies after it and before the event is acknowledged.
  */
 export class HouseholdNotifier implements EventSink {
   constructor(
@@ -55,6 +55,8 @@ export class HouseholdNotifier implements EventSink {
   async emit(events: OrderEvent[]): Promise<void> {
     for (const event of events) {
       if (event.order.history.at(-1)?.actor.kind === 'household') continue;
+      // A test order is the brand's sandbox: no household hears of it as if it were real.
+      if (event.order.test) continue;
       const notification = notificationFor(event, event.eventId);
       await this.store.addNotification(notification);
       await this.announcer?.announce(notification);

@@ -119,6 +119,8 @@ export function webhookBody(event: OrderEvent | ButtonEvent): string {
     type: webhookTypeOf(event.type),
     createdAt: new Date(event.at).toISOString(),
     brandId: event.brandId,
+    // A sandbox order: brands test their integration with these and must not fulfil them.
+    ...('order' in event && event.order.test ? { test: true } : {}),
     data,
   });
 }

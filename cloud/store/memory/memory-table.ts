@@ -6,6 +6,7 @@
  * the DynamoDB ones.
  */
 
+import type { WelcomeCredit } from '../../core/credits/welcome-credit.ts';
 import type { ButtonEvent } from '../../core/events/button-events.ts';
 import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
 import type { StoredHealth } from '../../core/health/health-store.ts';
@@ -73,6 +74,9 @@ export class MemoryTable {
   readonly rolloutMembers = new Map<string, RolloutMember>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
   readonly reminderTimers = new Map<string, number>();
+  /** Welcome-credit offers by `{brand}/{sku}`; the credit ledger's entries and the order holding each. */
+  readonly welcomeCredits = new Map<string, WelcomeCredit>();
+  readonly creditLedger = new Map<string, { orderId: string; at: number }>();
 
   /** Test fixture: a button item as it stands after registration and any presses. */
   putButton(button: Button): void {
@@ -122,6 +126,8 @@ export class MemoryTable {
       ['health', this.health],
       ['activity', this.activity],
       ['buttonEvent', this.buttonEvents],
+      ['welcomeCredit', this.welcomeCredits],
+      ['creditLedger', this.creditLedger],
       ['rollout', this.rollouts],
       ['rolloutMember', this.rolloutMembers],
     ];
