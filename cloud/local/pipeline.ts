@@ -6,7 +6,7 @@
  * the outbox relay publishing order events to the brand statistics, fleet health, household
  * insight, the webhook queue, the console, the outbox file and the household's notifications in
  * the store, and button events to health, insight and the webhook queue (the work DynamoDB
- * Streams, the stats and notification Lambdas do in AWS); webhook delivery on a timer.
+ * Streams and the order-event Lambda do in AWS); webhook delivery on a timer.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,9 +15,9 @@ import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
 import { drainButtonEvents, fanOutButtonEvents } from '../core/events/button-events.ts';
-import { fanOut, OutboxRelay } from '../core/events/outbox.ts';
+import { orderEventConsumers } from '../core/events/consumers.ts';
+import { OutboxRelay } from '../core/events/outbox.ts';
 import { FleetHealth } from '../core/health/fleet-health.ts';
-import { StatsCounter } from '../core/insight/brand-stats.ts';
 import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
@@ -33,6 +33,7 @@ import {
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
+import { type CrashPoint, householdStep, noCrash, outboxSteps } from './crash-points.ts';
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
@@ -48,6 +49,8 @@ const MAX_UNFINISHED = 10_000;
 export interface LocalPipelineOptions {
   /** How webhooks are posted (default: node:https with the system's trusted CAs). */
   webhookPoster?: WebhookPoster;
+  /** Where the outbox drain may be killed (the crash test); by default nowhere. */
+  crashPoint?: CrashPoint;
 }
 
 export const localPipelineWith =
@@ -70,21 +73,29 @@ export const localPipelineWith =
     });
     const health = new FleetHealth(stores, systemClock, log);
     const insight = new HouseholdInsight(stores.activity);
-    const webhookQueue = new WebhookEnqueuer(stores.webhooks, systemClock);
-    // The household's notifications, statistics, fleet health, household insight and the
-    // webhook queue get each batch at once (in AWS each is a rule on the bus). A failing sink
-    // fails the batch, which the next drain repeats.
+    // The consumers the order-event Lambda feeds in AWS, each batch to all at once, with the
+    // household's notifications also on the console and in the outbox file. Brands hear
+    // through webhooks (no bus here). A failing one fails the batch; the next drain repeats it.
+    const crash = options.crashPoint ?? noCrash;
     const relay = new OutboxRelay(
-      fanOut([
-        new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
-        new StatsCounter(stores.stats),
-        health,
-        insight,
-        webhookQueue,
-      ]),
+      orderEventConsumers({
+        household: new LocalNotifier(
+          config.dataDir,
+          log,
+          householdStep(crash, new HouseholdNotifier(stores.notifications)),
+        ),
+        stats: stores.stats,
+        webhooks: stores.webhooks,
+        clock: systemClock,
+        more: [health, insight],
+      }),
     );
-    const buttonEventSink = fanOutButtonEvents([health, insight, webhookQueue]);
-    const outbox = new DynamoOutboxStore(table);
+    const buttonEventSink = fanOutButtonEvents([
+      health,
+      insight,
+      new WebhookEnqueuer(stores.webhooks, systemClock),
+    ]);
+    const outbox = outboxSteps(crash, new DynamoOutboxStore(table));
     // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
     const webhooks = new WebhookDispatcher({
       store: stores.webhooks,
