@@ -15,6 +15,7 @@ import { json } from './openapi.ts';
 import { brandRoutes } from './routes/brand.ts';
 import { brandConsoleRoutes } from './routes/brand-console.ts';
 import { householdRoutes } from './routes/household.ts';
+import { rolloutRoutes } from './routes/rollouts.ts';
 import { supportRoutes } from './routes/support.ts';
 import { HealthSchema } from './schemas.ts';
 import { buildServices } from './services.ts';
@@ -98,6 +99,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   brandConsoleRoutes(app, services);
   householdRoutes(app, services);
   supportRoutes(app, services);
+  if (deps.ota && services.rollouts) rolloutRoutes(app, services, services.rollouts, deps.ota);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -7,6 +7,7 @@ import { HouseholdAccount } from '../core/households/account.ts';
 import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
 import { Subscriptions } from '../core/notifications/subscriptions.ts';
+import { Rollouts } from '../core/rollouts/rollouts.ts';
 import { Webhooks } from '../core/webhooks/webhooks.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
@@ -37,6 +38,17 @@ export function buildServices(deps: ApiDeps) {
     subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
     webhooks: new Webhooks(stores.webhooks, clock, newId),
+    rollouts: deps.ota
+      ? new Rollouts({
+          store: stores.rollouts,
+          fleet: stores.buttons,
+          assigner: deps.updateAssigner ?? deps.ota.updates,
+          images: deps.ota.firmware,
+          clock,
+          newId,
+          log: deps.log,
+        })
+      : null,
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
     async audit(c: Context<ApiEnv>, action: string, subject: string, reason: string | null) {

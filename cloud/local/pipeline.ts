@@ -7,10 +7,12 @@
  * console, the outbox file and the household's notifications in the store (the work DynamoDB
  * Streams, the stats and notification Lambdas do in AWS); webhook delivery on a timer.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '../api/app.ts';
+import type { OtaStores } from '../api/deps.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
 import { fanOut, OutboxRelay } from '../core/events/outbox.ts';
@@ -20,6 +22,7 @@ import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { Reminders } from '../core/reminders/reminders.ts';
+import { Rollouts } from '../core/rollouts/rollouts.ts';
 import { httpsPoster } from '../core/webhooks/https-poster.ts';
 import {
   WebhookDispatcher,
@@ -44,6 +47,8 @@ const MAX_UNFINISHED = 10_000;
 export interface LocalPipelineOptions {
   /** How webhooks are posted (default: node:https with the system's trusted CAs). */
   webhookPoster?: WebhookPoster;
+  /** The over-the-air stores; with them the API serves firmware, rollouts and device settings. */
+  ota?: OtaStores;
 }
 
 export const localPipelineWith =
@@ -91,7 +96,20 @@ export const localPipelineWith =
       tokens: issuer.verifier(),
       subscriptions: recordedSubscriptions,
       log,
+      ota: options.ota,
     });
+    // The sweep tops up rollouts (assignments a crash left owed), as the sweep Lambda does.
+    const rollouts = options.ota
+      ? new Rollouts({
+          store: stores.rollouts,
+          fleet: stores.buttons,
+          assigner: options.ota.updates,
+          images: options.ota.firmware,
+          clock: systemClock,
+          newId: randomUUID,
+          log,
+        })
+      : null;
     // The API plus the web console's files and the development-only sign-in route.
     const web = localWebApp({ api: app, issuer });
 
@@ -128,6 +146,7 @@ export const localPipelineWith =
       ],
       sweep: async () => {
         await finishCommitted();
+        await rollouts?.sweep();
         const result = { ...(await orders.sweep()), ...(await reminders.sweep()) };
         if (result.confirmed + result.expired + result.reminded > 0)
           log.info('sweep', { ...result });

@@ -8,12 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp } from '../../../../cloud/api/app.ts';
+import type { OtaStores } from '../../../../cloud/api/deps.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
 import { StatsCounter } from '../../../../cloud/core/insight/brand-stats.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
 import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.ts';
 import { WebhookEnqueuer } from '../../../../cloud/core/webhooks/webhooks.ts';
 import { recordedSubscriptions } from '../../../../cloud/local/subscriptions.ts';
+import { memoryOtaStores } from '../../../helpers/ota-stores.ts';
 import { memoryUnderTest, type StoreUnderTest } from '../../../helpers/stores.ts';
 import { START, type VirtualDevice, World } from '../../../helpers/world.ts';
 
@@ -37,6 +39,8 @@ export class ApiHarness {
     readonly issuer: LocalIssuer,
     readonly app: ReturnType<typeof createApiApp>,
     private readonly keyDir: string,
+    /** Firmware images, update assignments and device settings the API runs on. */
+    readonly ota: OtaStores,
   ) {}
 
   static async open(store: StoreUnderTest = memoryUnderTest()): Promise<ApiHarness> {
@@ -51,7 +55,9 @@ export class ApiHarness {
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
     let ids = 0;
+    const ota = memoryOtaStores();
     const app = createApiApp({
+      ota,
       stores: store.api,
       orderService: world.orders,
       clock: world.clock,
@@ -61,7 +67,7 @@ export class ApiHarness {
       log: world.log,
       newId: () => `id-${String(++ids).padStart(6, '0')}`,
     });
-    return new ApiHarness(store, world, issuer, app, keyDir);
+    return new ApiHarness(store, world, issuer, app, keyDir, ota);
   }
 
   private readonly devices = new Map<string, VirtualDevice>();
