@@ -11,18 +11,22 @@ import { createServer } from 'node:net';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
-import { ackTopic, pressTopic } from '#shared/index';
+import { ackTopic, pressIngestTopic, pressTopic } from '#shared/index';
+import { orderEventConsumers } from '../cloud/core/events/consumers.ts';
 import { OutboxRelay } from '../cloud/core/events/outbox.ts';
 import { DerivedKeySource } from '../cloud/core/keys.ts';
-import type { OrderEvent } from '../cloud/core/model.ts';
 import { HouseholdNotifier } from '../cloud/core/notifications/notify.ts';
 import { pressEventFor } from '../cloud/core/press/press-event.ts';
 import { createPressPipeline } from '../cloud/core/press/press-pipeline.ts';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
+import { WebhookDispatcher } from '../cloud/core/webhooks/webhooks.ts';
+import { STREAM_BATCH } from '../cloud/infra/stream-batch.ts';
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
 import { DynamoNotificationStore } from '../cloud/store/dynamo/dynamo-notification-store.ts';
 import { DynamoOrderStore } from '../cloud/store/dynamo/dynamo-order-store.ts';
 import { DynamoPressStore } from '../cloud/store/dynamo/dynamo-press-store.ts';
+import { DynamoStatsStore } from '../cloud/store/dynamo/dynamo-stats-store.ts';
+import { DynamoWebhookStore } from '../cloud/store/dynamo/dynamo-webhook-store.ts';
 import { orderChangesOf } from '../cloud/store/dynamo/stream-changes.ts';
 import { ensureTable, openTable } from '../cloud/store/dynamo/table.ts';
 import { keys } from '../cloud/store/dynamo/table-keys.ts';
@@ -45,83 +49,186 @@ export const PRICES = {
   snsPublish: 0.5 / 1e6,
 } as const;
 
-/** Not measurable here: Lambda sizes and run times, and how long a button stays connected. */
+/** AWS's metering rules each line applies (pricing pages and developer guides, us-east-1). */
+const RULES = {
+  iot:
+    'IoT Core meters CONNECT, SUBSCRIBE, PUBLISH in and out, and the PUBACK a device sends ' +
+    '(MQTT 3.1.1: one 5 KB message); not PINGREQ/PINGRESP, CONNACK, SUBACK, the PUBACK IoT ' +
+    'sends, DISCONNECT. Basic Ingest ($aws/rules/…) has no messaging charge. An HTTP publish ' +
+    '(the ack) is one message per 5 KB; its delivery is a PUBLISH out. A QoS 0 subscription ' +
+    'gets QoS 0 deliveries: no PUBACK. A persistent session (clean session 0) keeps ' +
+    'subscriptions for its expiry (1 h default, raised by quota request); CONNACK session ' +
+    'present = 1 means no re-SUBSCRIBE; only QoS 1 messages are stored (and billed) for it',
+  rules: 'one rule triggered and one action per press, Basic Ingest included',
+  lambda:
+    'one request per invocation; a stream event source mapping invokes once per batch ' +
+    '(BatchSize, MaximumBatchingWindowInSeconds)',
+  dynamo:
+    'on-demand: 1 WRU per started KB of the larger item image, plus 1 per index entry ' +
+    'written or removed, 2 when its key changes; reads as DynamoDB reports them',
+  eventBridge: 'one event per 64 KB entry put on a custom bus, batched or not',
+  sns: 'one request per 64 KB publish; e-mail/SMS deliveries are billed on top',
+} as const;
+
+/** Not measurable here: Lambda sizes and run times, traffic, sessions, subscribers. */
 const ASSUMED = {
   pressLambda: { gb: 0.25, seconds: 0.1 },
-  eventLambda: { gb: 0.25, seconds: 0.05 },
+  eventLambda: { gb: 0.25, seconds: 0.15 },
   connectionMinutesPerPress: 1,
+  /** The fleet's ordering presses a month: how densely stream records arrive. */
+  pressesPerMonth: 1e6,
+  /** Stream shards a table of this size has; each is read and batched on its own. */
+  streamShards: 2,
+  /** Presses that find the button's session (a reorder within the raised 7-day expiry). */
+  sessionResumedShare: 0.5,
+  /** Households with an e-mail/SMS subscription. */
+  subscribedHouseholdShare: 0.2,
 };
 
 const BUTTONS = Number(process.env.COST_BUTTONS ?? 200);
+const HOUSEHOLDS = 100;
 const json = process.argv.includes('--json');
 
 interface Line {
   item: string;
   unit: keyof typeof PRICES;
   perPress: number;
-  /** The branch-point design: handlers emit to EventBridge, no household notifications in AWS. */
+  /** The branch-point design: clean MQTT sessions, handlers emitting to EventBridge. */
   before: number;
-  how: 'measured' | 'assumed';
+  how: string;
 }
 
-/** MQTT packets AWS IoT Core meters for one sleeping-button press (MQTT 3.1.1, clean session). */
-async function meteredPackets(): Promise<Record<string, number>> {
+type Packets = Record<string, number>;
+
+/**
+ * One wake of a button on a real aedes broker, as the firmware does it (`now`: persistent
+ * session, QoS 0 ack subscription only when the session is gone, press through Basic Ingest) or
+ * as it did before (clean session, QoS 1 subscription, press topic); the ack is published at
+ * QoS 1 as the press Lambda does. Counts the packets AWS would meter, by name.
+ */
+async function wakePackets(broker: Aedes, port: number, flow: 'before' | 'now'): Promise<Packets> {
+  const id = 'cost-1';
+  const count = {
+    CONNECT: 0,
+    SUBSCRIBE: 0,
+    'PUBLISH in': 0,
+    'PUBLISH in (Basic Ingest)': 0,
+    'PUBLISH out': 0,
+    'PUBACK in': 0,
+  };
+  const onClient = () => count.CONNECT++;
+  const onSubscribe = () => count.SUBSCRIBE++;
+  const onAck = () => count['PUBACK in']++;
+  const onPublish = (packet: { topic: string }, client: unknown) => {
+    if (packet.topic.startsWith('$SYS')) return;
+    if (client) {
+      count[packet.topic.startsWith('$aws/rules/') ? 'PUBLISH in (Basic Ingest)' : 'PUBLISH in']++;
+      broker.publish(
+        { cmd: 'publish', topic: ackTopic(id), payload: '{}', qos: 1, retain: false, dup: false },
+        () => {},
+      );
+    } else if (packet.topic === ackTopic(id)) {
+      count['PUBLISH out']++;
+    }
+  };
+  broker.on('client', onClient);
+  broker.on('subscribe', onSubscribe);
+  broker.on('ack', onAck);
+  broker.on('publish', onPublish);
+  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+    clientId: id,
+    clean: flow === 'before',
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
+  const connack = await new Promise<{ sessionPresent: boolean }>((resolve) =>
+    client.once('connect', resolve),
+  );
+  if (flow === 'before') await client.subscribeAsync(ackTopic(id), { qos: 1 });
+  else if (!connack.sessionPresent) await client.subscribeAsync(ackTopic(id), { qos: 0 });
+  const acked = new Promise<void>((resolve) => client.once('message', () => resolve()));
+  const topic = flow === 'before' ? pressTopic(id) : pressIngestTopic(id);
+  await client.publishAsync(topic, '{"v":1}', { qos: 1 });
+  await acked;
+  await new Promise((resolve) => setTimeout(resolve, 50)); // a PUBACK for the ack, if any
+  await client.endAsync();
+  broker.off('client', onClient);
+  broker.off('subscribe', onSubscribe);
+  broker.off('ack', onAck);
+  broker.off('publish', onPublish);
+  return count;
+}
+
+/** Metered packets per press: before, and now for a wake without and with its session. */
+async function meteredPackets() {
   const broker = await Aedes.createBroker();
   const server = createServer(broker.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const count = { CONNECT: 0, SUBSCRIBE: 0, 'PUBLISH in': 0, 'PUBLISH out': 0, 'PUBACK in': 0 };
-  broker.on('client', () => count.CONNECT++);
-  broker.on('subscribe', () => count.SUBSCRIBE++);
-  broker.on('ack', () => count['PUBACK in']++);
-  broker.on('publish', (packet, client) => {
-    if (packet.topic.startsWith('$SYS')) return;
-    if (client) {
-      count['PUBLISH in']++;
-      // What the press Lambda's ack does in AWS: the service publishes to the ack topic.
-      broker.publish(
-        {
-          cmd: 'publish',
-          topic: ackTopic('cost-1'),
-          payload: '{}',
-          qos: 1,
-          retain: false,
-          dup: false,
-        },
-        () => {},
-      );
-    } else if (packet.topic === ackTopic('cost-1')) {
-      count['PUBLISH out']++;
-    }
-  });
-  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
-    clientId: 'cost-1',
-    clean: true,
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-  });
-  await client.subscribeAsync(ackTopic('cost-1'), { qos: 1 });
-  const acked = new Promise<void>((resolve) => client.once('message', () => resolve()));
-  await client.publishAsync(pressTopic('cost-1'), '{"v":1}', { qos: 1 });
-  await acked;
-  await new Promise((resolve) => setTimeout(resolve, 50)); // the PUBACK for the ack
-  await client.endAsync();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const before = await wakePackets(broker, port, 'before');
+  const fresh = await wakePackets(broker, port, 'now');
+  const resumed = await wakePackets(broker, port, 'now');
   await new Promise<void>((resolve) => broker.close(() => resolve()));
-  return count;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const share = ASSUMED.sessionResumedShare;
+  const now = Object.fromEntries(
+    Object.keys(fresh).map((k) => [k, (fresh[k] ?? 0) * (1 - share) + (resumed[k] ?? 0) * share]),
+  );
+  return { before, now, fresh, resumed };
 }
 
-/** One ordering press end to end on dynalite: press, events, notifications, sweep. */
+/** What AWS bills of a wake's packets: everything but Basic Ingest publishes. */
+const billed = (packets: Packets) =>
+  Object.entries(packets)
+    .filter(([name]) => name !== 'PUBLISH in (Basic Ingest)')
+    .reduce((sum, [, n]) => sum + n, 0);
+
+/** The branch point's store figures per press (press and sweep), measured by this bench then. */
+const BEFORE_STORE = { wru: 3, indexWru: 6, rru: 3.58 };
+
+type Phase = { wru: number; index: number; rru: number };
+
+/**
+ * One ordering press end to end on dynalite with the production code: the press, its events
+ * through the consumers the order-event Lambda runs (household notifications and SNS, brand
+ * statistics, the webhook queue, the brand bus), the sweep's confirmation and its events, and
+ * the webhook posts. A share of the households subscribed to e-mail; the brand has a webhook.
+ */
 async function meteredOrderLife() {
   const server = await startDynalite();
   const table = openTable({ tableName: 'restock-cost', endpoint: server.endpoint });
   const images = openTable({ tableName: 'restock-cost', endpoint: server.endpoint });
   await ensureTable(table);
   await seedButtons(table, BUTTONS);
-  const meter = new BillingMeter(images.raw);
-  meter.attach(table.raw);
   let now = Date.now();
   const clock = { now: () => now };
+  const notifications = new DynamoNotificationStore(table);
+  const subscribed = Math.round(HOUSEHOLDS * ASSUMED.subscribedHouseholdShare);
+  for (let h = 0; h < subscribed; h++) {
+    await notifications.putSubscription({
+      householdId: `hh-${h}`,
+      subscriptionId: 'email',
+      protocol: 'email',
+      endpoint: `hh-${h}@example.org`,
+      createdAt: now,
+      reference: `arn:aws:sns:us-east-1:123456789012:restock:hh-${h}`,
+    });
+  }
+  const webhooks = new DynamoWebhookStore(table);
+  await webhooks.putEndpoint({
+    brandId: 'bench',
+    endpointId: 'fulfilment',
+    url: 'https://brand.example/restock',
+    eventTypes: ['order.confirmed', 'order.cancelled'],
+    createdAt: now,
+  });
+  const secret = { secretId: 's1', secret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ', createdAt: now };
+  await webhooks.putSecrets(
+    { brandId: 'bench', version: 1, current: secret, previous: null, previousUntil: null },
+    0,
+  );
+  const meter = new BillingMeter(images.raw);
+  meter.attach(table.raw);
   let acks = 0;
   const { presses, orders } = createPressPipeline({
     store: new DynamoPressStore(table),
@@ -130,11 +237,28 @@ async function meteredOrderLife() {
     acks: { publishAck: async () => void acks++ },
     clock,
   });
-  const published: OrderEvent[] = [];
-  const relay = new OutboxRelay({ emit: async (events) => void published.push(...events) });
+  let busEvents = 0;
   let snsPublishes = 0;
-  const notifier = new HouseholdNotifier(new DynamoNotificationStore(table), {
-    announce: async () => void snsPublishes++,
+  const relay = new OutboxRelay(
+    orderEventConsumers({
+      household: new HouseholdNotifier(notifications, {
+        announce: async () => void snsPublishes++,
+      }),
+      stats: new DynamoStatsStore(table),
+      webhooks,
+      clock,
+      brandBus: {
+        emit: async (events) => {
+          busEvents += events.length;
+        },
+      },
+    }),
+  );
+  const dispatcher = new WebhookDispatcher({
+    store: webhooks,
+    post: async () => 200,
+    clock,
+    log: { info: () => {}, warn: () => {}, error: () => {} },
   });
   const orderItem = async (i: number) =>
     (
@@ -148,21 +272,19 @@ async function meteredOrderLife() {
         }),
       )
     ).Item;
+  let streamRecords = 0;
   const streamFor = async (before: Awaited<ReturnType<typeof orderItem>>[]) => {
     const records = [];
     for (let i = 0; i < BUTTONS; i++) {
       const NewImage = await orderItem(i);
       records.push({ dynamodb: { NewImage, ...(before[i] ? { OldImage: before[i] } : {}) } });
     }
+    streamRecords += records.length;
     return orderChangesOf(records as never);
   };
-  const deliver = async (changes: Awaited<ReturnType<typeof streamFor>>) => {
-    const from = published.length;
-    await relay.publish(changes);
-    for (const event of published.slice(from)) await notifier.emit([event]);
-  };
+  let events = 0;
 
-  const phases: Record<string, { wru: number; index: number; rru: number }> = {};
+  const phases: Record<string, Phase> = {};
   const phase = async (name: string, run: () => Promise<unknown>) => {
     meter.reset();
     await run();
@@ -176,7 +298,9 @@ async function meteredOrderLife() {
     }
   });
   const placed = await streamFor([]);
-  await phase('events placed', () => deliver(placed));
+  await phase('events placed', async () => {
+    events += await relay.publish(placed);
+  });
   const beforeSweep = await Promise.all(Array.from({ length: BUTTONS }, (_, i) => orderItem(i)));
   now += 31 * 60_000;
   await phase('sweep', async () => {
@@ -184,118 +308,138 @@ async function meteredOrderLife() {
     if (swept.confirmed !== BUTTONS) throw new Error(`sweep confirmed ${swept.confirmed}`);
   });
   const confirmed = await streamFor(beforeSweep);
-  await phase('events confirmed', () => deliver(confirmed));
+  await phase('events confirmed', async () => {
+    events += await relay.publish(confirmed);
+  });
+  await phase('webhook posts', async () => {
+    for (;;) {
+      const round = await dispatcher.runDue();
+      if (round.delivered + round.retried + round.dead === 0) break;
+    }
+  });
   table.raw.destroy();
   images.raw.destroy();
   await server.close();
   return {
     phases,
-    events: published.length / BUTTONS,
+    events: events / BUTTONS,
+    streamRecords: streamRecords / BUTTONS,
+    bus: busEvents / BUTTONS,
     sns: snsPublishes / BUTTONS,
     acks: acks / BUTTONS,
   };
 }
 
+/** Stream records per order-event Lambda invocation at the assumed traffic. */
+function recordsPerInvocation(streamRecordsPerPress: number): number {
+  const perSecond = (ASSUMED.pressesPerMonth * streamRecordsPerPress) / (30 * 86_400);
+  const perShardWindow = (perSecond * STREAM_BATCH.windowSeconds) / ASSUMED.streamShards;
+  return Math.min(STREAM_BATCH.size, Math.max(1, perShardWindow));
+}
+
 function lines(
-  packets: Record<string, number>,
+  packets: Awaited<ReturnType<typeof meteredPackets>>,
   life: Awaited<ReturnType<typeof meteredOrderLife>>,
 ) {
-  const per = (name: string, pick: (p: { wru: number; index: number; rru: number }) => number) =>
-    life.phases[name] ? pick(life.phases[name]) / BUTTONS : 0;
-  const both = (pick: (p: { wru: number; index: number; rru: number }) => number) => ({
-    now: ['press', 'events placed', 'sweep', 'events confirmed'].reduce(
-      (t, n) => t + per(n, pick),
-      0,
-    ),
-    before: ['press', 'sweep'].reduce((t, n) => t + per(n, pick), 0),
-  });
-  // Every metered packet, plus the press Lambda's HTTP publish of the ack.
-  const messages = Object.values(packets).reduce((a, b) => a + b, 0) + life.acks;
+  const total = (pick: (p: Phase) => number) =>
+    Object.values(life.phases).reduce((sum, p) => sum + pick(p), 0) / BUTTONS;
   const gbs = (l: { gb: number; seconds: number }) => l.gb * l.seconds;
-  const rules = packets['PUBLISH in'] ?? 0;
-  const items = both((p) => p.wru);
-  const index = both((p) => p.index);
-  const reads = both((p) => p.rru);
-  const packetList = Object.entries(packets)
-    .map(([k, v]) => `${v} ${k}`)
-    .join(', ');
+  const list = (p: Packets) =>
+    Object.entries(p)
+      .map(([k, v]) => `${Math.round(v * 100) / 100} ${k}`)
+      .join(', ');
+  const perBatch = recordsPerInvocation(life.streamRecords);
+  const eventInvocations = life.streamRecords / perBatch;
+  const r = (n: number) => Math.round(n * 100) / 100;
   const result: Line[] = [
     {
-      item: `IoT messages (${packetList}, ${life.acks} HTTP ack publish)`,
+      item:
+        `IoT messages (now: ${list(packets.now)}, ${life.acks} HTTP ack publish; ` +
+        `before: ${list(packets.before)}, 1 HTTP ack publish)`,
       unit: 'iotMessage',
-      perPress: messages,
-      before: messages,
-      how: 'measured',
+      perPress: billed(packets.now) + life.acks,
+      before: billed(packets.before) + 1,
+      how:
+        `measured: a wake without its session bills ${billed(packets.fresh)}, one that resumes it ` +
+        `${billed(packets.resumed)} (assumed ${ASSUMED.sessionResumedShare} of presses resume); ${RULES.iot}`,
     },
     {
       item: 'IoT connection minutes',
       unit: 'iotConnectionMinute',
       perPress: ASSUMED.connectionMinutesPerPress,
       before: ASSUMED.connectionMinutesPerPress,
-      how: 'assumed',
+      how: 'assumed: one minute per wake',
     },
     {
       item: 'IoT rules triggered',
       unit: 'iotRuleTriggered',
-      perPress: rules,
-      before: rules,
-      how: 'measured',
+      perPress: 1,
+      before: 1,
+      how: `measured: 1 press, 1 rule; ${RULES.rules}`,
     },
     {
       item: 'IoT rule actions',
       unit: 'iotRuleAction',
-      perPress: rules,
-      before: rules,
-      how: 'measured',
-    },
-    {
-      item: 'Lambda requests (press; outbox and notify per event)',
-      unit: 'lambdaRequest',
-      perPress: 1 + 2 * life.events,
+      perPress: 1,
       before: 1,
-      how: 'measured',
+      how: `measured: the press Lambda; ${RULES.rules}`,
     },
     {
-      item: 'Lambda GB-s (press 0.25 GB × 0.1 s, events 0.25 GB × 0.05 s)',
+      item: `Lambda requests (press; order-event Lambda per stream batch of ${r(perBatch)})`,
+      unit: 'lambdaRequest',
+      perPress: 1 + eventInvocations,
+      before: 1,
+      how:
+        `measured ${life.streamRecords} stream records per press; assumed ${ASSUMED.pressesPerMonth} ` +
+        `presses a month on ${ASSUMED.streamShards} shards, ${STREAM_BATCH.windowSeconds} s window; ${RULES.lambda}`,
+    },
+    {
+      item:
+        `Lambda GB-s (press ${ASSUMED.pressLambda.gb} GB × ${ASSUMED.pressLambda.seconds} s, ` +
+        `order events ${ASSUMED.eventLambda.gb} GB × ${ASSUMED.eventLambda.seconds} s per batch)`,
       unit: 'lambdaGbSecondArm',
-      perPress: gbs(ASSUMED.pressLambda) + 2 * life.events * gbs(ASSUMED.eventLambda),
+      perPress: gbs(ASSUMED.pressLambda) + eventInvocations * gbs(ASSUMED.eventLambda),
       before: gbs(ASSUMED.pressLambda),
-      how: 'assumed',
+      how: 'assumed sizes and durations; invocations as above',
     },
     {
-      item: 'DynamoDB write units: items',
+      item: `DynamoDB write units: items (${Object.entries(life.phases)
+        .map(([n, p]) => `${n} ${r(p.wru / BUTTONS)}`)
+        .join(', ')})`,
       unit: 'dynamoWriteUnit',
-      perPress: items.now,
-      before: items.before,
-      how: 'measured',
+      perPress: total((p) => p.wru),
+      before: BEFORE_STORE.wru,
+      how: `measured (BillingMeter); ${RULES.dynamo}`,
     },
     {
-      item: 'DynamoDB write units: index entries',
+      item: `DynamoDB write units: index entries (${Object.entries(life.phases)
+        .map(([n, p]) => `${n} ${r(p.index / BUTTONS)}`)
+        .join(', ')})`,
       unit: 'dynamoWriteUnit',
-      perPress: index.now,
-      before: index.before,
-      how: 'measured',
+      perPress: total((p) => p.index),
+      before: BEFORE_STORE.indexWru,
+      how: `measured (BillingMeter); ${RULES.dynamo}`,
     },
     {
       item: 'DynamoDB read units',
       unit: 'dynamoReadUnit',
-      perPress: reads.now,
-      before: reads.before,
-      how: 'measured',
+      perPress: total((p) => p.rru),
+      before: BEFORE_STORE.rru,
+      how: `measured; ${RULES.dynamo}`,
     },
     {
-      item: 'EventBridge events',
+      item: `EventBridge events (now: only those a brand must hear of, of ${life.events} per press)`,
       unit: 'eventBridgeEvent',
-      perPress: life.events,
+      perPress: life.bus,
       before: life.events,
-      how: 'measured',
+      how: `measured; ${RULES.eventBridge}`,
     },
     {
-      item: 'SNS publishes (deliveries to e-mail/SMS extra)',
+      item: `SNS publishes (households with a subscription only, ${ASSUMED.subscribedHouseholdShare} of them)`,
       unit: 'snsPublish',
       perPress: life.sns,
       before: 0,
-      how: 'measured',
+      how: `measured; assumed share of subscribed households; ${RULES.sns}`,
     },
   ];
   return result;

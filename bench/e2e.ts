@@ -61,6 +61,8 @@ export interface E2eBenchOptions {
   buttons?: number;
   /** Length of each row's closed loop (default 3000 ms). */
   durationMs?: number;
+  /** How long presses may run before the slow receiver must hold requests (default 20 s). */
+  warmUpLimitMs?: number;
   progress?: (message: string) => void;
 }
 
@@ -143,7 +145,8 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
       // Measured only once the receiver holds requests: before that, the row would time
       // presses next to a receiver that has not been called yet.
       const warm = performance.now();
-      while (receiver.held.size === 0 && performance.now() - warm < WARM_UP_LIMIT_MS) {
+      const warmUpLimit = options.warmUpLimitMs ?? WARM_UP_LIMIT_MS;
+      while (receiver.held.size === 0 && performance.now() - warm < warmUpLimit) {
         await closedLoop(count, 250, (i) => (buttons[i] as VirtualButton).press('SINGLE'));
       }
       progress(
@@ -195,7 +198,6 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
 const SLOW_RECEIVER_MS = 30_000;
 /** Sleepy buttons per concurrent session: the open loop's sessions always find a free device. */
 const SLEEPY_POOL = 4;
-/** How long presses may run before the slow receiver must be holding requests. */
 const WARM_UP_LIMIT_MS = 20_000;
 
 /** Deliveries still waiting: queued, or held by the slow receiver. */

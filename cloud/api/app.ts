@@ -16,7 +16,9 @@ import { brandRoutes } from './routes/brand.ts';
 import { brandConsoleRoutes } from './routes/brand-console.ts';
 import { householdRoutes } from './routes/household.ts';
 import { rolloutRoutes } from './routes/rollouts.ts';
+import { sandboxRoutes } from './routes/sandbox.ts';
 import { supportRoutes } from './routes/support.ts';
+import { welcomeCreditRoutes } from './routes/welcome-credits.ts';
 import { HealthSchema } from './schemas.ts';
 import { buildServices } from './services.ts';
 
@@ -100,6 +102,8 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   householdRoutes(app, services);
   supportRoutes(app, services);
   if (deps.ota && services.rollouts) rolloutRoutes(app, services, services.rollouts, deps.ota);
+  welcomeCreditRoutes(app, services);
+  sandboxRoutes(app, services);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -2,6 +2,7 @@
 import type { AuditStore } from '../core/audit/audit-store.ts';
 import type { TokenVerifier } from '../core/auth/token-verifier.ts';
 import type { SkuStore } from '../core/catalog/sku-store.ts';
+import type { CreditStore } from '../core/credits/credit-store.ts';
 import type { ButtonStore } from '../core/fleet/button-store.ts';
 import type { ClaimStore } from '../core/fleet/claim-store.ts';
 import type { HouseholdStore } from '../core/households/household-store.ts';
@@ -19,6 +20,8 @@ import type {
 import type { Clock, KeySource, Log } from '../core/ports.ts';
 import type { RolloutStore } from '../core/rollouts/rollout-store.ts';
 import type { UpdateAssigner } from '../core/rollouts/rollouts.ts';
+import type { PressHandler } from '../core/sandbox/sandbox.ts';
+import type { SandboxStore } from '../core/sandbox/sandbox-store.ts';
 import type { WebhookStore } from '../core/webhooks/webhook-store.ts';
 
 export interface ApiStores {
@@ -33,6 +36,10 @@ export interface ApiStores {
   /** Brand statistics, maintained from order events (StatsCounter). */
   stats: StatsStore;
   webhooks: WebhookStore;
+  /** Welcome-credit offers and the ledger of credits used. */
+  credits: CreditStore;
+  /** Test orders listed apart, and the sandbox reset. */
+  sandbox: SandboxStore;
   /** Firmware rollouts and their members. */
   rollouts: RolloutStore;
 }
@@ -51,6 +58,11 @@ export interface ApiDeps {
   stores: ApiStores;
   /** The order state changes (OrderService satisfies this). */
   orderService: OrderActions;
+  /**
+   * The press pipeline, for virtual test buttons (the same PressService the press Lambda and
+   * the local topic rule run; its acks go nowhere: the HTTP answer carries the outcome).
+   */
+  presses: PressHandler;
   clock: Clock;
   keySource: KeySource;
   tokens: TokenVerifier;

@@ -22,7 +22,7 @@ export const SkuId = identifier(64).openapi({ example: 'coffee-1kg' });
 export const OrderId = identifier(64).openapi({ example: 'btn-0001-7' });
 export const HouseholdId = identifier(64);
 const epochMs = z.number().int().nonnegative().openapi({ description: 'epoch milliseconds' });
-const cents = z.number().int().nonnegative().openapi({ description: 'integer minor units' });
+export const cents = z.number().int().nonnegative().openapi({ description: 'integer minor units' });
 const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
 
 export const ErrorSchema = z
@@ -34,7 +34,7 @@ export const PageQuery = z.object({
   cursor: z.string().max(2048).optional(),
 });
 
-const paged = <T extends z.ZodType>(item: T, name: string) =>
+export const paged = <T extends z.ZodType>(item: T, name: string) =>
   z
     .object({
       items: z.array(item),
@@ -202,6 +202,7 @@ export const ButtonSchema = z
     lastPressAt: epochMs.nullable(),
     batteryMv: z.number().int().nullable(),
     createdAt: epochMs,
+    test: z.boolean().openapi({ description: 'a test button: its presses make TEST orders' }),
   })
   .openapi('Button');
 export const ButtonPage = paged(ButtonSchema, 'ButtonPage');
@@ -302,6 +303,15 @@ const OrderGuardSchema = z
     description: 'why the accidental-order guard held or flagged the order',
   });
 
+export const DiscountSchema = z
+  .object({
+    kind: z.literal('WELCOME_CREDIT'),
+    amount: cents,
+    currency: z.string(),
+    campaign: z.string().nullable().optional(),
+  })
+  .openapi('Discount', { description: 'taken off the order’s value (set when it is delivered)' });
+
 export const OrderSchema = z
   .object({
     orderId: z.string(),
@@ -327,6 +337,11 @@ export const OrderSchema = z
       }),
     ),
     guard: OrderGuardSchema.nullable().optional(),
+    discount: DiscountSchema.nullable().optional(),
+    test: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'true for a sandbox (TEST) order: never fulfilled or invoiced' }),
   })
   .openapi('Order');
 export const OrderPage = paged(OrderSchema, 'OrderPage');

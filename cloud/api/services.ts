@@ -2,12 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Catalog } from '../core/catalog/catalog.ts';
+import { WelcomeCredits } from '../core/credits/welcome-credits.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
 import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
 import { Subscriptions } from '../core/notifications/subscriptions.ts';
 import { Rollouts } from '../core/rollouts/rollouts.ts';
+import { Sandbox } from '../core/sandbox/sandbox.ts';
+import { nodeSha256 } from '../core/sha256.ts';
 import { Webhooks } from '../core/webhooks/webhooks.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
@@ -49,6 +52,23 @@ export function buildServices(deps: ApiDeps) {
           log: deps.log,
         })
       : null,
+    sandbox: new Sandbox({
+      buttons: stores.buttons,
+      sandbox: stores.sandbox,
+      catalog,
+      keys: deps.keySource,
+      presses: deps.presses,
+      clock,
+      sha256: nodeSha256,
+      newId,
+    }),
+    welcomeCredits: new WelcomeCredits({
+      credits: stores.credits,
+      orders: stores.orders,
+      actions: deps.orderService,
+      catalog,
+      clock,
+    }),
 
     /** Appends a support action to the audit trail (before answering, so none goes unrecorded). */
     async audit(c: Context<ApiEnv>, action: string, subject: string, reason: string | null) {

@@ -2,11 +2,13 @@
 import { DynamoAuditStore } from '../store/dynamo/dynamo-audit-store.ts';
 import { DynamoButtonStore } from '../store/dynamo/dynamo-button-store.ts';
 import { DynamoClaimStore } from '../store/dynamo/dynamo-claim-store.ts';
+import { DynamoCreditStore } from '../store/dynamo/dynamo-credit-store.ts';
 import { DynamoHouseholdStore } from '../store/dynamo/dynamo-household-store.ts';
 import { DynamoIdempotencyStore } from '../store/dynamo/dynamo-idempotency-store.ts';
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
 import { DynamoOrderStore } from '../store/dynamo/dynamo-order-store.ts';
 import { DynamoRolloutStore } from '../store/dynamo/dynamo-rollout-store.ts';
+import { DynamoSandboxStore } from '../store/dynamo/dynamo-sandbox-store.ts';
 import { DynamoSkuStore } from '../store/dynamo/dynamo-sku-store.ts';
 import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
 import { DynamoWebhookStore } from '../store/dynamo/dynamo-webhook-store.ts';
@@ -25,6 +27,8 @@ export function dynamoApiStores(table: Table): ApiStores {
     orders: new DynamoOrderStore(table),
     stats: new DynamoStatsStore(table),
     webhooks: new DynamoWebhookStore(table),
+    credits: new DynamoCreditStore(table),
+    sandbox: new DynamoSandboxStore(table),
     rollouts: new DynamoRolloutStore(table),
   };
 }

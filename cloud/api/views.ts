@@ -15,6 +15,7 @@ export function buttonView(button: Button) {
     lastPressAt: button.lastPressAt,
     batteryMv: button.batteryMv,
     createdAt: button.createdAt,
+    test: button.test === true,
   };
 }
 

@@ -140,6 +140,8 @@ export interface Button {
   createdAt: number;
   /** The household's learned reorder rhythm (press path owned); only the household sees it. */
   rhythm?: RhythmBook;
+  /** A test button of the brand's sandbox: its presses make TEST orders. */
+  test?: boolean;
   /**
    * What waits for the button (UpdateFlag bits: firmware, settings), kept in step by the update
    * and settings stores so the press path reads it in the load it already makes.
@@ -204,6 +206,18 @@ export interface Order {
   history: Transition[];
   /** Why the accidental-order guard held or flagged this order; absent or null when it did not. */
   guard?: OrderGuard | null;
+  /** Taken off the order's value (a welcome credit, set when it is delivered); absent or null: none. */
+  discount?: Discount | null;
+  /** Made by a test button (the brand's sandbox): never fulfilled, counted or invoiced. */
+  test?: boolean;
+}
+
+/** A discount carried by an order; the amount is never more than the order's value. */
+export interface Discount {
+  kind: 'WELCOME_CREDIT';
+  amount: number;
+  currency: string;
+  campaign?: string | null;
 }
 
 /** Why a press was held for confirmation, folded into another, refused or flagged for support. */

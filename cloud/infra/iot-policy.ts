@@ -3,7 +3,7 @@
  * `iot:Connection.Thing.ThingName` policy variable, so one policy serves the whole fleet and a
  * certificate can only ever act as the thing it is attached to.
  */
-import { TOPIC_ROOT } from '#shared/index';
+import { PRESS_INGEST_PREFIX, TOPIC_ROOT } from '#shared/index';
 
 /** IoT substitutes this at connect time; it must reach the policy verbatim. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT policy variable, not a JS placeholder.
@@ -23,9 +23,14 @@ export function devicePolicyDocument(arnPrefix: string) {
         Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
       },
       {
+        // Presses go to the press rule through Basic Ingest (no broker, no messaging charge);
+        // the plain press topic stays open for buttons flashed before that.
         Effect: 'Allow',
         Action: 'iot:Publish',
-        Resource: `${arnPrefix}:topic/${TOPIC_ROOT}/${thing}/press`,
+        Resource: [
+          `${arnPrefix}:topic/${PRESS_INGEST_PREFIX}${TOPIC_ROOT}/${thing}/press`,
+          `${arnPrefix}:topic/${TOPIC_ROOT}/${thing}/press`,
+        ],
       },
       {
         Effect: 'Allow',

@@ -53,7 +53,7 @@ export class RestockStack extends Stack {
     const eventDeadLetters = new DeadLetters(
       this,
       'EventDeadLetters',
-      'the order-event stream, rule and notification Lambda',
+      'the order-event stream and Lambda',
     );
 
     const common = { TABLE_NAME: data.table.tableName };
@@ -160,8 +160,6 @@ export class RestockStack extends Stack {
         Api: api.fn,
         Sweep: sweep.fn,
         Outbox: events.outbox.fn,
-        Notify: events.notify.fn,
-        Stats: events.stats.fn,
         Webhooks: events.webhooks.fn,
       },
       deadLetters: {
@@ -186,14 +184,18 @@ export class RestockStack extends Stack {
     out('ThingTypeName', fleet.thingType.ref, 'IoT thing type of the buttons');
     out('TableName', data.table.tableName, 'DynamoDB table');
     out('MasterKeySecretArn', data.masterKey.secretArn, 'Secrets Manager master signing keys');
-    out('EventBusName', messaging.bus.eventBusName, 'EventBridge bus with order events');
+    out(
+      'EventBusName',
+      messaging.bus.eventBusName,
+      'EventBridge bus with the events brands act on',
+    );
     out('NotifyTopicArn', messaging.notifications.topicArn, 'SNS topic for households');
     out('AlarmTopicArn', messaging.operations.topicArn, 'SNS topic for operator alarms');
     out('DeadLetterQueueUrl', deadLetters.queue.queueUrl, 'Presses that failed delivery');
     out(
       'EventDeadLetterQueueUrl',
       eventDeadLetters.queue.queueUrl,
-      'Order events the stream, rule or notification Lambda could not deliver',
+      'Order-event batches the stream and the order-event Lambda could not deliver',
     );
     out('Region', Aws.REGION, 'Deployment region');
   }

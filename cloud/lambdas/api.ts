@@ -10,15 +10,28 @@ import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { cognitoVerifier } from '../core/auth/token-verifier.ts';
 import { systemClock } from '../core/ports.ts';
+import { createPressPipeline } from '../core/press/press-pipeline.ts';
+import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { requireEnv } from './aws/environment.ts';
 import { awsServices } from './aws/services.ts';
 import { SnsSubscriptionChannel } from './aws/sns-subscriptions.ts';
 
 const services = awsServices('restock-api');
 
+// Virtual test buttons press through the same pipeline as the press Lambda; a virtual button
+// has no radio, so its ack is not published (the HTTP answer carries the outcome).
+const { presses } = createPressPipeline({
+  store: new DynamoPressStore(services.table),
+  orderStore: services.orderStore,
+  keys: services.keySource,
+  acks: { publishAck: async () => {} },
+  log: services.log,
+});
+
 const app = createApiApp({
   stores: dynamoApiStores(services.table),
   orderService: services.orders,
+  presses,
   clock: systemClock,
   keySource: services.keySource,
   tokens: cognitoVerifier({

@@ -1,18 +1,43 @@
 /**
- * Outbox Lambda: reads the table's stream and puts each new order event on the EventBridge bus.
- * Thin: the relay lives in core/events. An error fails the batch, which Lambda retries (halving
- * it to isolate a bad record) and finally reports to the dead-letter queue; events are sent
- * again on a retry with the same ids, which every consumer de-duplicates.
+ * Order-event Lambda: the table's stream hands it a batch of order changes (one invocation per
+ * batch, not per event), and their events go to the consumers the local stack's outbox drain
+ * feeds, with the same code: the household's notifications (SNS for the households that
+ * subscribed), the brand statistics and the webhook queue — and, for the events a brand must
+ * hear of, the order-event bus that brands' own rules read. An error fails the batch, which
+ * Lambda retries (halving it to isolate a bad record) and finally reports to the dead-letter
+ * queue; a retry repeats events with the same ids, which every consumer de-duplicates.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { orderEventConsumers } from '../core/events/consumers.ts';
 import { OutboxRelay } from '../core/events/outbox.ts';
+import { HouseholdNotifier } from '../core/notifications/notify.ts';
+import { systemClock } from '../core/ports.ts';
+import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
+import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
+import { DynamoWebhookStore } from '../store/dynamo/dynamo-webhook-store.ts';
 import { orderChangesOf } from '../store/dynamo/stream-changes.ts';
+import { openTable } from '../store/dynamo/table.ts';
 import { requireEnv } from './aws/environment.ts';
 import { EventBridgeSink } from './aws/eventbridge-sink.ts';
+import { SnsAnnouncer } from './aws/sns-announcer.ts';
 
+const table = openTable({
+  tableName: requireEnv('TABLE_NAME'),
+  endpoint: process.env.DYNAMODB_ENDPOINT,
+});
 const relay = new OutboxRelay(
-  new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+  orderEventConsumers({
+    household: new HouseholdNotifier(
+      new DynamoNotificationStore(table),
+      new SnsAnnouncer(new SNSClient({}), requireEnv('NOTIFY_TOPIC_ARN')),
+    ),
+    stats: new DynamoStatsStore(table),
+    webhooks: new DynamoWebhookStore(table),
+    clock: systemClock,
+    brandBus: new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+  }),
 );
 
 export async function handler(event: DynamoDBStreamEvent): Promise<{ published: number }> {

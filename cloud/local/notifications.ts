@@ -1,8 +1,8 @@
 /**
  * Notifications on one machine: every order event the outbox relay publishes becomes a line on
  * the console and a JSON line in the outbox file of the data folder (where a person can read
- * it), then goes on to the household's notifications. In AWS the same events go to EventBridge
- * and the notification Lambda. Delivery is at least once: a line may repeat after a crash, with
+ * it), then goes on to the household's notifications. In AWS the order-event Lambda does the
+ * same from the table's stream. Delivery is at least once: a line may repeat after a crash, with
  * the same notification id (the event id).
  */
 import { appendFile, mkdir } from 'node:fs/promises';

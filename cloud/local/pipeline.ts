@@ -5,7 +5,7 @@
  * (cancel windows and next-need reminders);
  * the outbox relay publishing order events to the brand statistics, the webhook queue, the
  * console, the outbox file and the household's notifications in the store (the work DynamoDB
- * Streams, the stats and notification Lambdas do in AWS); webhook delivery on a timer.
+ * Streams and the order-event Lambda do in AWS); webhook delivery on a timer.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -15,8 +15,8 @@ import { createApiApp } from '../api/app.ts';
 import type { OtaStores } from '../api/deps.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
-import { fanOut, OutboxRelay } from '../core/events/outbox.ts';
-import { StatsCounter } from '../core/insight/brand-stats.ts';
+import { orderEventConsumers } from '../core/events/consumers.ts';
+import { OutboxRelay } from '../core/events/outbox.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
@@ -24,14 +24,11 @@ import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { Reminders } from '../core/reminders/reminders.ts';
 import { Rollouts } from '../core/rollouts/rollouts.ts';
 import { httpsPoster } from '../core/webhooks/https-poster.ts';
-import {
-  WebhookDispatcher,
-  WebhookEnqueuer,
-  type WebhookPoster,
-} from '../core/webhooks/webhooks.ts';
+import { WebhookDispatcher, type WebhookPoster } from '../core/webhooks/webhooks.ts';
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
+import { type CrashPoint, householdStep, noCrash, outboxSteps } from './crash-points.ts';
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
@@ -49,6 +46,8 @@ export interface LocalPipelineOptions {
   webhookPoster?: WebhookPoster;
   /** The over-the-air stores; with them the API serves firmware, rollouts and device settings. */
   ota?: OtaStores;
+  /** Where the outbox drain may be killed (the crash test); by default nowhere. */
+  crashPoint?: CrashPoint;
 }
 
 export const localPipelineWith =
@@ -69,17 +68,23 @@ export const localPipelineWith =
       clock: systemClock,
       log,
     });
-    // The household's notifications, statistics and the webhook queue get each batch at once
-    // (in AWS each is its own rule on the bus). A failing sink fails the batch, which the next
-    // drain repeats.
+    // The consumers the order-event Lambda feeds in AWS, each batch to all at once, with the
+    // household's notifications also on the console and in the outbox file. Brands hear
+    // through webhooks (no bus here). A failing one fails the batch; the next drain repeats it.
+    const crash = options.crashPoint ?? noCrash;
     const relay = new OutboxRelay(
-      fanOut([
-        new LocalNotifier(config.dataDir, log, new HouseholdNotifier(stores.notifications)),
-        new StatsCounter(stores.stats),
-        new WebhookEnqueuer(stores.webhooks, systemClock),
-      ]),
+      orderEventConsumers({
+        household: new LocalNotifier(
+          config.dataDir,
+          log,
+          householdStep(crash, new HouseholdNotifier(stores.notifications)),
+        ),
+        stats: stores.stats,
+        webhooks: stores.webhooks,
+        clock: systemClock,
+      }),
     );
-    const outbox = new DynamoOutboxStore(table);
+    const outbox = outboxSteps(crash, new DynamoOutboxStore(table));
     // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
     const webhooks = new WebhookDispatcher({
       store: stores.webhooks,
@@ -91,6 +96,7 @@ export const localPipelineWith =
     const app = createApiApp({
       stores,
       orderService: orders,
+      presses,
       clock: systemClock,
       keySource,
       tokens: issuer.verifier(),
@@ -137,6 +143,9 @@ export const localPipelineWith =
         }
       },
       drainOutbox: () => relay.drain(outbox),
+      // Webhook rounds run detached from their timer: a stop waits for those in flight, so
+      // none writes to the store after it is gone.
+      close: () => webhooks.idle(),
       timers: [
         {
           name: 'webhook delivery',

@@ -311,6 +311,8 @@ const DIRECTORY_CACHE_MS = 60_000;
 function startOutboxLoop(drainOutbox: Pipeline['drainOutbox'], log: Log) {
   let running: Promise<void> | null = null;
   let next: Promise<void> | null = null;
+  // A press that finishes after the stop leaves its events in the table for the next start.
+  let stopped = false;
   const once = async () => {
     try {
       await drainOutbox?.();
@@ -319,7 +321,7 @@ function startOutboxLoop(drainOutbox: Pipeline['drainOutbox'], log: Log) {
     }
   };
   const drain = (): Promise<void> => {
-    if (!drainOutbox) return Promise.resolve();
+    if (!drainOutbox || stopped) return Promise.resolve();
     if (!running) {
       running = once().finally(() => {
         running = null;
@@ -336,6 +338,7 @@ function startOutboxLoop(drainOutbox: Pipeline['drainOutbox'], log: Log) {
   return {
     drain,
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       await next;
       await running;

@@ -4,7 +4,7 @@ import {
   encodePress,
   fromHex,
   Outcome,
-  pressTopic,
+  pressIngestTopic,
   signPress,
   verifyAck,
 } from '#shared/index';
@@ -37,8 +37,9 @@ export interface DeliveryOptions {
 }
 
 /**
- * One connection's worth of work: Wi-Fi, MQTT, subscribe to the ack topic, then publish the
- * queued presses oldest first, each waiting for an ack that verifies. Presses leave the
+ * One connection's worth of work: Wi-Fi, MQTT (resuming the session that holds the ack
+ * subscription, or subscribing), then publish the queued presses oldest first to the press
+ * rule's Basic Ingest topic, each waiting for an ack that verifies. Presses leave the
  * queue only on such an ack; anything else leaves them in flash for the next wake. The
  * session may open before the first click is classified: it then waits for it, subscribed.
  */
@@ -51,8 +52,10 @@ export class Delivery {
   /** The press whose ack is awaited, and how often it was published this wake. */
   waiting: QueuedPress | null;
   sends: number;
-  /** Subscribed to the ack topic: presses may go out. */
+  /** Subscribed to the ack topic (or resumed a session that is): presses may go out. */
   ready: boolean;
+  /** This connection sent its own SUBSCRIBE rather than trusting the resumed session. */
+  subscribed: boolean;
   done: boolean;
 
   constructor(options: DeliveryOptions) {
@@ -64,6 +67,7 @@ export class Delivery {
     this.waiting = null;
     this.sends = 0;
     this.ready = false;
+    this.subscribed = false;
     this.done = false;
   }
 
@@ -91,6 +95,9 @@ export class Delivery {
       },
       {
         clientId: config.device,
+        // The broker keeps the ack subscription between wakes: no SUBSCRIBE (a billed message)
+        // while the session lives.
+        cleanSession: false,
         username: config.username,
         password: config.password,
         keepAliveS: C.MQTT_KEEPALIVE_S,
@@ -123,11 +130,32 @@ export class Delivery {
 
   connected(error: string | null): void {
     if (error !== null || !this.client) return; // the client's onClose reports it
-    this.client.subscribe(ackTopic(this.o.config.device), 1, (subscribeError) => {
-      if (subscribeError !== null) return;
+    if (this.client.sessionPresent) {
+      this.ready = true;
+      this.sendHead();
+    } else {
+      this.subscribeAcks();
+    }
+  }
+
+  /**
+   * QoS 0: an ack the device misses costs a re-send of the same press (answered with the same
+   * ack), never a press; QoS 1 would add a billed PUBACK to every ack.
+   */
+  subscribeAcks(): void {
+    this.subscribed = true;
+    this.ready = false;
+    (this.client as MqttClient).subscribe(ackTopic(this.o.config.device), 0, (error) => {
+      if (error !== null) return;
       this.ready = true;
       this.sendHead();
     });
+  }
+
+  /** A resumed session may lack the subscription (a wake that died before its SUBACK). */
+  ackMissing(): void {
+    if (this.subscribed) this.sendHead();
+    else this.subscribeAcks();
   }
 
   /** The queue or the clicks changed: publish the next press unless one is in flight. */
@@ -162,10 +190,14 @@ export class Delivery {
       attempt,
       kv: config.kv,
     });
-    this.arm(C.ACK_TIMEOUT_MS, () => this.sendHead());
-    (this.client as MqttClient).publish(pressTopic(config.device), encodePress(signed), () => {
-      // A missing PUBACK ends the connection through onClose; the ack is what counts.
-    });
+    this.arm(C.ACK_TIMEOUT_MS, () => this.ackMissing());
+    (this.client as MqttClient).publish(
+      pressIngestTopic(config.device),
+      encodePress(signed),
+      () => {
+        // A missing PUBACK ends the connection through onClose; the ack is what counts.
+      },
+    );
   }
 
   /** Only an ack that decodes, is for this device and the awaited seq, and verifies counts. */

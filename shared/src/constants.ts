@@ -13,6 +13,14 @@ export const CONTRACT_VERSIONS: readonly number[] = [1, 2];
 
 export const TOPIC_ROOT = 'restock/v1';
 
+/**
+ * The AWS IoT rule that hands presses to the press handler. Buttons publish straight to it
+ * (Basic Ingest, `$aws/rules/{rule}/…`), which skips the message broker and its per-message
+ * charge. Rule names are account-wide like the topics themselves: one deployment per account
+ * and region. Letters, digits and `_` only (IoT's rule-name alphabet).
+ */
+export const PRESS_RULE_NAME = 'restock_v1_press';
+
 /** Both messages must stay well under 256 bytes on the wire. */
 export const MAX_MESSAGE_BYTES = 256;
 

@@ -1,4 +1,9 @@
-import { DEVICE_ID_MAX_LENGTH, JOB_ID_MAX_LENGTH, TOPIC_ROOT } from './constants.ts';
+import {
+  DEVICE_ID_MAX_LENGTH,
+  JOB_ID_MAX_LENGTH,
+  PRESS_RULE_NAME,
+  TOPIC_ROOT,
+} from './constants.ts';
 
 export type TopicKind = 'press' | 'ack';
 
@@ -25,6 +30,21 @@ export function pressTopic(deviceId: string): string {
 
 export function ackTopic(deviceId: string): string {
   return `${TOPIC_ROOT}/${deviceId}/ack`;
+}
+
+/** Basic Ingest's reserved prefix for the press rule; nobody can subscribe below it. */
+export const PRESS_INGEST_PREFIX = `$aws/rules/${PRESS_RULE_NAME}/`;
+
+/** Where buttons publish presses: the press topic behind the press rule's Basic Ingest prefix. */
+export function pressIngestTopic(deviceId: string): string {
+  return PRESS_INGEST_PREFIX + pressTopic(deviceId);
+}
+
+/** The topic as the rule's `topic()` reports it: Basic Ingest's prefix is not part of it. */
+export function withoutIngestPrefix(topic: string): string {
+  return topic.indexOf(PRESS_INGEST_PREFIX) === 0
+    ? topic.substring(PRESS_INGEST_PREFIX.length)
+    : topic;
 }
 
 export interface ParsedTopic {

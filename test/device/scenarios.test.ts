@@ -6,7 +6,7 @@
 
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ackTopic, encodeAck, fromHex, signAck } from '#shared/index';
+import { ackTopic, encodeAck, fromHex, pressIngestTopic, signAck } from '#shared/index';
 import { nodeSha256 } from '../helpers/sha256.ts';
 import { type CloudUnderTest, startTestCloud } from './helpers/cloud.ts';
 import { firmwareErrors, provisionedChip, WIFI_PASSWORD } from './helpers/device.ts';
@@ -265,5 +265,33 @@ describe('a press on the built firmware', () => {
     for (const secret of [WIFI_PASSWORD, 'n&w-pass', cloud.deviceSecret(id)]) {
       expect(logs).not.toContain(secret);
     }
+  });
+});
+
+describe('the MQTT session', () => {
+  it('the broker keeps the session: the next wake sends no SUBSCRIBE; after a broker restart it subscribes again', async () => {
+    // Its own cloud: the restart drops every connection, the shared attacker's too.
+    const own = await startTestCloud();
+    const id = newDevice();
+    const chip = provisionedChip(own, id);
+    const first = chip.boot({ cause: 'button' });
+    await first.sleep;
+    expect(first.shown()).toEqual(['ordered']);
+    expect(own.subscribes(id)).toBe(1);
+
+    const second = chip.boot({ cause: 'button' });
+    await second.sleep;
+    expect(second.shown()).toEqual(['inProgress']);
+    expect(own.subscribes(id)).toBe(1);
+
+    await own.restartBroker();
+    const third = chip.boot({ cause: 'button' });
+    await third.sleep;
+    expect(third.shown()).toEqual(['inProgress']);
+    expect(own.subscribes(id)).toBe(2);
+    expect(own.publishTopics(id)).toEqual([1, 2, 3].map(() => pressIngestTopic(id)));
+    expect((await own.presses(id)).map((p) => p.seq)).toEqual([1, 2, 3]);
+    expect([...first.errors, ...second.errors, ...third.errors]).toEqual([]);
+    await own.stop();
   });
 });

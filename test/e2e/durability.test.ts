@@ -4,14 +4,10 @@
  * attempt + 1) as the firmware does. Afterwards every press that was answered ORDERED has its
  * order, no order exists twice, and re-sending any press gets its original outcome.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../cloud/core/model.ts';
 import { DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
-import { RUNTIME_FILE, type RuntimeInfo } from '../../cloud/local/stack.ts';
 import {
   MemoryButtonStateStore,
   type PressReport,
@@ -19,6 +15,7 @@ import {
 import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
 import { DynamoOrderStore } from '../../cloud/store/dynamo/dynamo-order-store.ts';
 import { openTable, type Table } from '../../cloud/store/dynamo/table.ts';
+import { runtimeOf, type StackProcess, startStackProcess, stopAll } from './stack-process.ts';
 import { type ConnectedButton, connectButton, freePorts, tempDir } from './support.ts';
 
 const DEVICES = Array.from({ length: 8 }, (_, i) => `burst-${i + 1}`);
@@ -27,70 +24,14 @@ const KILL_AFTER_ACKS = 24;
 /** How long the stack stays down: long enough that presses in flight time out and are re-sent. */
 const DOWN_MS = 1_500;
 
-interface StackProcess {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const running: StackProcess[] = [];
 let data: Awaited<ReturnType<typeof tempDir>> | undefined;
 const buttons: ConnectedButton[] = [];
 
 afterAll(async () => {
   await Promise.all(buttons.map((b) => b.close().catch(() => undefined)));
-  for (const stack of running) stack.child.kill('SIGKILL');
-  await Promise.all(running.map((s) => s.exited));
+  await stopAll();
   await data?.remove();
 });
-
-function startStackProcess(dataDir: string, ports: number[]): StackProcess {
-  const [mqtt, mqtts, http] = ports as [number, number, number];
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'cloud/local/main.ts',
-      '--data-dir',
-      dataDir,
-      '--mqtt-port',
-      String(mqtt),
-      '--mqtts-port',
-      String(mqtts),
-      '--http-port',
-      String(http),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr?.on('data', (chunk) => output.push(String(chunk)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const stack = { child, output, exited };
-  running.push(stack);
-  return stack;
-}
-
-/** Waits for the stack.json this very process wrote (a killed one leaves its own behind). */
-async function runtimeOf(dataDir: string, stack: StackProcess): Promise<RuntimeInfo> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (stack.child.exitCode !== null) {
-      throw new Error(`stack exited early:\n${stack.output.join('')}`);
-    }
-    try {
-      const info = JSON.parse(await readFile(join(dataDir, RUNTIME_FILE), 'utf8')) as RuntimeInfo;
-      if (info.pid === stack.child.pid) return info;
-    } catch {
-      // not written yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`stack did not start:\n${stack.output.join('')}`);
-}
 
 async function registerBurstButtons(table: Table): Promise<void> {
   for (const deviceId of DEVICES) {

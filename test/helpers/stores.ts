@@ -26,6 +26,7 @@ import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/tab
 import { MemoryAuditStore } from '../../cloud/store/memory/memory-audit-store.ts';
 import { MemoryButtonStore } from '../../cloud/store/memory/memory-button-store.ts';
 import { MemoryClaimStore } from '../../cloud/store/memory/memory-claim-store.ts';
+import { MemoryCreditStore } from '../../cloud/store/memory/memory-credit-store.ts';
 import { MemoryHouseholdStore } from '../../cloud/store/memory/memory-household-store.ts';
 import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempotency-store.ts';
 import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notification-store.ts';
@@ -34,6 +35,7 @@ import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.
 import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
 import { MemoryReminderStore } from '../../cloud/store/memory/memory-reminder-store.ts';
 import { MemoryRolloutStore } from '../../cloud/store/memory/memory-rollout-store.ts';
+import { MemorySandboxStore } from '../../cloud/store/memory/memory-sandbox-store.ts';
 import { MemorySkuStore } from '../../cloud/store/memory/memory-sku-store.ts';
 import { MemoryStatsStore } from '../../cloud/store/memory/memory-stats-store.ts';
 import { MemoryTable } from '../../cloud/store/memory/memory-table.ts';
@@ -83,6 +85,8 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       orders,
       stats: new MemoryStatsStore(table),
       webhooks: new MemoryWebhookStore(table),
+      credits: new MemoryCreditStore(table),
+      sandbox: new MemorySandboxStore(table),
       rollouts: new MemoryRolloutStore(table),
     },
     putButton: async (button) => table.putButton(button),

@@ -5,12 +5,15 @@ import {
   JOB_ID_MAX_LENGTH,
   jobUpdateTopic,
   manifestGetTopic,
+  PRESS_RULE_NAME,
   parseDeliveryTopic,
   parseTopic,
+  pressIngestTopic,
   pressTopic,
   shadowGetTopic,
   shadowUpdateTopic,
   streamGetTopic,
+  withoutIngestPrefix,
 } from '#shared/index';
 import { deviceId, identifier } from '../helpers/arbitraries.ts';
 
@@ -22,6 +25,22 @@ describe('topics', () => {
         expect(parseTopic(ackTopic(id))).toEqual({ deviceId: id, kind: 'ack' });
       }),
     );
+  });
+
+  it('a Basic Ingest press names the press rule and, without the prefix, is the press topic', () => {
+    expect(PRESS_RULE_NAME).toMatch(/^[A-Za-z0-9_]+$/);
+    fc.assert(
+      fc.property(deviceId, (id) => {
+        expect(pressIngestTopic(id)).toBe(`$aws/rules/${PRESS_RULE_NAME}/${pressTopic(id)}`);
+        expect(parseTopic(withoutIngestPrefix(pressIngestTopic(id)))).toEqual({
+          deviceId: id,
+          kind: 'press',
+        });
+        expect(withoutIngestPrefix(pressTopic(id))).toBe(pressTopic(id));
+      }),
+    );
+    // Another rule's Basic Ingest topic stays what it is, and is no press.
+    expect(parseTopic(withoutIngestPrefix('$aws/rules/other/restock/v1/b/press'))).toBeNull();
   });
 
   it.each([

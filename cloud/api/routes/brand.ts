@@ -283,7 +283,11 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
         const { orderId } = c.req.valid('param');
         await brandOrder(brandId, orderId);
         const actor = { kind: 'brand' as const, id: brandId };
-        const order = await s.deps.orderService[step](orderId, actor);
+        // Delivery goes through the welcome credit, which may discount the order it delivers.
+        const order =
+          step === 'deliver'
+            ? await s.welcomeCredits.deliver(orderId, actor)
+            : await s.deps.orderService.ship(orderId, actor);
         return c.json(order, 200);
       },
     );

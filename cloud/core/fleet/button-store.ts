@@ -41,6 +41,8 @@ export interface ButtonStore {
    * reminder timer it set); false when the button is not that household's.
    */
   forgetRhythm(deviceId: string, householdId: string): Promise<boolean>;
+  /** Marks the brand's button as a test button (or a real one again); false when not the brand's. */
+  markTest(deviceId: string, brandId: string, test: boolean): Promise<boolean>;
 }
 
 export type ButtonOwner = { brandId: string } | { householdId: string } | 'any';

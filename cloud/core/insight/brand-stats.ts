@@ -114,6 +114,8 @@ export class StatsCounter implements EventSink {
 
   private async count(event: OrderEvent): Promise<void> {
     const { order } = event;
+    // Test orders (the brand's sandbox) never count in totals or insight.
+    if (order.test) return;
     const n = order.history.length;
     if (n === 0) return;
     const bucket = bucketOf(order);

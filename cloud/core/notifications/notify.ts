@@ -1,8 +1,8 @@
 /**
  * Turns order events into notifications: the one text per event (in every console language,
  * see texts.ts) that the household reads in the API and the web console, and that the local
- * stack prints and writes to its outbox. The same code runs behind the notification Lambda
- * (events from EventBridge) and the local stack's outbox relay.
+ * stack prints and writes to its outbox. The same code runs in the order-event Lambda (the
+ * table's stream) and the local stack's outbox relay.
  */
 import type { OrderEvent, OrderEventType } from '../model.ts';
 import type { EventSink } from '../ports.ts';
@@ -42,9 +42,16 @@ export function notificationFor(event: OrderEvent, notificationId: string): Noti
 
 /**
  * Every event about a household's order becomes one notification, except changes the household
+<<<<<<< HEAD
  * made itself. Events arrive at least once: the notification's id is the event id, so a
- * redelivery rewrites the same item instead of adding a second one. An announcement may repeat
- * when a delivery dies after it and before the event is acknowledged.
+ * redelivery rewrites the same item instead of adding a second one. It is announced only to a
+ * household with a subscription (a query costs less than a publish nobody receives); an
+ * announcement may repeat when a delivery dies after it and before the event is acknowledged.
+=======
+ * made itself and test orders. Events arrive at least once: the notification's id is the event
+ * id, so a redelivery rewrites the same item instead of adding a second one. An announcement may
+ * repeat when a delivery dies after it and before the event is acknowledged.
+>>>>>>> main
  */
 export class HouseholdNotifier implements EventSink {
   constructor(
@@ -53,11 +60,20 @@ export class HouseholdNotifier implements EventSink {
   ) {}
 
   async emit(events: OrderEvent[]): Promise<void> {
+    const subscribed = new Map<string, Promise<boolean>>();
     for (const event of events) {
       if (event.order.history.at(-1)?.actor.kind === 'household') continue;
+      // A test order is the brand's sandbox: no household hears of it as if it were real.
+      if (event.order.test) continue;
       const notification = notificationFor(event, event.eventId);
       await this.store.addNotification(notification);
-      await this.announcer?.announce(notification);
+      if (!this.announcer) continue;
+      let heard = subscribed.get(event.householdId);
+      if (!heard) {
+        heard = this.store.listSubscriptions(event.householdId).then((list) => list.length > 0);
+        subscribed.set(event.householdId, heard);
+      }
+      if (await heard) await this.announcer.announce(notification);
     }
   }
 }

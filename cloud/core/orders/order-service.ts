@@ -11,7 +11,7 @@ import {
   NotFoundError,
 } from '../errors.ts';
 import type { OpenOrderRef } from '../guard/guard.ts';
-import type { Actor, Order, OrderGuard, OrderStatus } from '../model.ts';
+import type { Actor, Discount, Order, OrderGuard, OrderStatus } from '../model.ts';
 import type { Clock, Log } from '../ports.ts';
 import { insideCancelWindow, isOpen, transition } from './lifecycle.ts';
 import type { OrderStore } from './order-store.ts';
@@ -76,8 +76,9 @@ export class OrderService {
     return this.change(orderId, 'SHIPPED', actor);
   }
 
-  deliver(orderId: string, actor: Actor): Promise<Order> {
-    return this.change(orderId, 'DELIVERED', actor);
+  /** The discount (a welcome credit granted for this order) is saved in the same write. */
+  deliver(orderId: string, actor: Actor, discount?: Discount): Promise<Order> {
+    return this.change(orderId, 'DELIVERED', actor, undefined, undefined, discount);
   }
 
   /** Confirms PLACED orders whose window has passed and expires unconfirmed ones. */
@@ -106,13 +107,14 @@ export class OrderService {
     actor: Actor,
     reason?: string,
     guard?: (order: Order, now: number) => void,
+    discount?: Discount,
   ): Promise<Order> {
     // Two attempts: a concurrent change (e.g. the sweep confirming) makes the first one stale.
     for (let attempt = 0; attempt < 2; attempt++) {
       const order = await this.get(orderId);
       const now = this.deps.clock.now();
       guard?.(order, now);
-      const next = await this.apply(order, to, actor, now, reason);
+      const next = await this.apply(order, to, actor, now, reason, discount);
       if (next) return next;
     }
     throw new ConflictError(`order ${orderId} changed while it was being updated`, undefined, {
@@ -126,8 +128,10 @@ export class OrderService {
     actor: Actor,
     now: number,
     reason?: string,
+    discount?: Discount,
   ): Promise<Order | null> {
     const next = transition(order, to, actor, now, reason);
+    if (discount) next.discount = discount;
     if (!(await this.deps.orders.saveTransition(next, order.status))) return null;
     // The household accepts the new price by confirming: later presses are judged against it.
     if (order.status === 'NEEDS_CONFIRMATION' && to === 'PLACED') {

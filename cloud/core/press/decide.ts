@@ -98,6 +98,7 @@ export function decide(button: LoadedButton, sku: Sku | null, press: Press, now:
     cancelDeadline: deadline,
     history: [{ status, at: now, actor: { kind: 'device', id: button.deviceId } }],
     guard: verdict.kind === 'confirm' || verdict.kind === 'flag' ? verdict.guard : null,
+    ...(button.test ? { test: true } : {}),
   };
   const firstAcceptance = isPrimary && accepted === null && !needsConfirmation;
   return { kind: 'order', order, acceptedPriceCents: firstAcceptance ? sku.priceCents : undefined };

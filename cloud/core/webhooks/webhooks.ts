@@ -115,6 +115,8 @@ export function webhookBody(event: OrderEvent): string {
     type: webhookTypeOf(event.type),
     createdAt: new Date(event.at).toISOString(),
     brandId: event.brandId,
+    // A sandbox order: brands test their integration with these and must not fulfil them.
+    ...(event.order.test ? { test: true } : {}),
     data: { order },
   });
 }

@@ -11,6 +11,7 @@ import { CfnLogging, CfnPolicy, CfnThingType } from 'aws-cdk-lib/aws-iot';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PRESS_RULE_NAME } from '#shared/index';
 import { PRESS_RULE_SQL } from '../../core/press/press-event.ts';
 import { devicePolicyDocument } from '../iot-policy.ts';
 
@@ -65,6 +66,8 @@ export class DeviceFleet extends Construct {
       policyDocument: devicePolicyDocument(IOT_ARN_PREFIX),
     });
     this.rule = new iot.TopicRule(this, 'PressRule', {
+      // Buttons address the rule by name (Basic Ingest), so the name is part of the contract.
+      topicRuleName: PRESS_RULE_NAME,
       description: 'Every button press, raw payload base64-encoded, to the press Lambda',
       sql: iot.IotSql.fromStringAsVer20160323(PRESS_RULE_SQL),
       actions: [new LambdaFunctionAction(props.pressFunction)],

@@ -1,10 +1,11 @@
 /**
- * Order events in AWS: the table's stream → the outbox Lambda → the order-event bus → a rule →
- * the notification Lambda (household notifications in the table, SNS for its subscribers), and
- * a second rule → the statistics Lambda (brand statistics buckets), a third → the webhooks
- * Lambda (delivery queue), which a schedule also runs to post due deliveries.
- * Every hop retries and ends in the dead-letter queue; events carry stable ids, so a retry that
- * repeats one is harmless.
+ * Order events in AWS: the table's stream → the order-event Lambda, one invocation per batch,
+ * which runs the same consumers as the local stack's outbox drain (household notifications in
+ * the table and SNS for the households that subscribed, brand statistics, the webhook queue)
+ * and puts the events a brand must hear of on the order-event bus; the webhooks Lambda posts
+ * the due deliveries every minute. The stream mapping retries a failed batch by halves and
+ * ends in the dead-letter queue; events carry stable ids, so a retry that repeats one is
+ * harmless.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -21,7 +22,7 @@ import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ORDER_EVENT_SOURCE } from './messaging.ts';
+import { STREAM_BATCH } from '../stream-batch.ts';
 import { RestockFunction } from './restock-function.ts';
 
 export interface OrderEventsProps {
@@ -33,8 +34,6 @@ export interface OrderEventsProps {
 
 export class OrderEvents extends Construct {
   readonly outbox: RestockFunction;
-  readonly notify: RestockFunction;
-  readonly stats: RestockFunction;
   readonly webhooks: RestockFunction;
 
   constructor(scope: Construct, id: string, props: OrderEventsProps) {
@@ -45,15 +44,21 @@ export class OrderEvents extends Construct {
 
     this.outbox = new RestockFunction(this, 'Outbox', {
       entry: 'outbox',
-      description: 'Puts the order events of table changes on the order-event bus',
-      environment: { EVENT_BUS_NAME: bus.eventBusName },
-      timeout: Duration.seconds(30),
+      description:
+        'Hands the order events of table changes to notifications, statistics, webhooks and the bus',
+      environment: {
+        TABLE_NAME: table.tableName,
+        NOTIFY_TOPIC_ARN: props.notifications.topicArn,
+        EVENT_BUS_NAME: bus.eventBusName,
+      },
+      timeout: Duration.seconds(60),
     });
     new EventSourceMapping(this, 'OutboxStream', {
       target: this.outbox.fn,
       eventSourceArn: streamArn,
       startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
+      batchSize: STREAM_BATCH.size,
+      maxBatchingWindow: Duration.seconds(STREAM_BATCH.windowSeconds),
       bisectBatchOnError: true,
       retryAttempts: 10,
       maxRecordAge: Duration.hours(24),
@@ -83,64 +88,20 @@ export class OrderEvents extends Construct {
       reason:
         'ListStreams on this table only; stream labels are generated, so no exact ARN exists.',
     });
-    bus.grantPutEventsTo(this.outbox.fn);
-
-    this.notify = new RestockFunction(this, 'Notify', {
-      entry: 'notify',
-      description: 'Writes household notifications for order events and announces them on SNS',
-      environment: {
-        TABLE_NAME: table.tableName,
-        NOTIFY_TOPIC_ARN: props.notifications.topicArn,
-      },
-      deadLetterQueue: deadLetters,
-    });
-    // A notification is one PutItem on the household's partition; nothing else in the table.
-    this.notify.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }),
-    );
-    props.notifications.grantPublish(this.notify.fn);
-    new Rule(this, 'NotifyRule', {
-      description: 'Every order event to the notification Lambda',
-      eventBus: bus,
-      eventPattern: { source: [ORDER_EVENT_SOURCE] },
-      targets: [
-        new LambdaFunction(this.notify.fn, {
-          retryAttempts: 10,
-          maxEventAge: Duration.hours(24),
-          deadLetterQueue: deadLetters,
-        }),
-      ],
-    });
-
-    this.stats = new RestockFunction(this, 'Stats', {
-      entry: 'stats',
-      description: 'Counts order events into the brand statistics buckets, exactly once each',
-      environment: { TABLE_NAME: table.tableName },
-      deadLetterQueue: deadLetters,
-    });
-    // A bucket is read (its marker for one order) and updated under a condition; nothing else.
-    this.stats.fn.addToRolePolicy(
+    // Notifications (put, the household's subscriptions queried), statistics buckets (read,
+    // conditional update), webhook endpoints (queried) and deliveries (put): the table only.
+    this.outbox.fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         resources: [table.tableArn],
       }),
     );
-    new Rule(this, 'StatsRule', {
-      description: 'Every order event to the statistics Lambda',
-      eventBus: bus,
-      eventPattern: { source: [ORDER_EVENT_SOURCE] },
-      targets: [
-        new LambdaFunction(this.stats.fn, {
-          retryAttempts: 10,
-          maxEventAge: Duration.hours(24),
-          deadLetterQueue: deadLetters,
-        }),
-      ],
-    });
+    props.notifications.grantPublish(this.outbox.fn);
+    bus.grantPutEventsTo(this.outbox.fn);
 
     this.webhooks = new RestockFunction(this, 'Webhooks', {
       entry: 'webhooks',
-      description: 'Queues signed webhook deliveries for order events and posts the due ones',
+      description: 'Posts the due signed webhook deliveries',
       environment: { TABLE_NAME: table.tableName },
       timeout: Duration.seconds(60),
       deadLetterQueue: deadLetters,
@@ -157,18 +118,6 @@ export class OrderEvents extends Construct {
         resources: [table.tableArn, `${table.tableArn}/index/gsi3`],
       }),
     );
-    new Rule(this, 'WebhooksRule', {
-      description: 'Every order event to the webhook queue',
-      eventBus: bus,
-      eventPattern: { source: [ORDER_EVENT_SOURCE] },
-      targets: [
-        new LambdaFunction(this.webhooks.fn, {
-          retryAttempts: 10,
-          maxEventAge: Duration.hours(24),
-          deadLetterQueue: deadLetters,
-        }),
-      ],
-    });
     new Rule(this, 'WebhooksSchedule', {
       description: 'Posts the due webhook deliveries every minute',
       schedule: Schedule.rate(Duration.minutes(1)),

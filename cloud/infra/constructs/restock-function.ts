@@ -16,7 +16,7 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface RestockFunctionProps {
   /** File name under cloud/lambdas, without extension; it must export `handler`. */
-  entry: 'press' | 'api' | 'sweep' | 'outbox' | 'notify' | 'stats' | 'webhooks';
+  entry: 'press' | 'api' | 'sweep' | 'outbox' | 'webhooks';
   description: string;
   environment: Record<string, string>;
   timeout?: Duration;

@@ -6,7 +6,7 @@ import type {
 
 /**
  * A household's e-mail/SMS endpoints as subscriptions to the household topic, each with a filter
- * policy on the `householdId` message attribute the notify Lambda sets: one topic, and every
+ * policy on the `householdId` message attribute the order-event Lambda sets: one topic, and every
  * subscriber hears only about its own household.
  */
 export class SnsSubscriptionChannel implements SubscriptionChannel {

@@ -1,11 +1,13 @@
 /**
  * The broker's authorisation rules, as the AWS IoT policy states them: a device
- * connects only as its own thing name, publishes only `restock/v1/{itself}/press` and subscribes
- * only to `restock/v1/{itself}/ack` — literally, no wildcards. Named service identities (the
+ * connects only as its own thing name, publishes only its press — `restock/v1/{itself}/press`,
+ * directly or through the press rule's Basic Ingest prefix — and subscribes only to
+ * `restock/v1/{itself}/ack` — literally, no wildcards. Nobody subscribes below Basic Ingest's
+ * reserved `$aws/rules/`, as in AWS. Named service identities (the
  * benchmark's echo client, operators' tools) get the topic filters they are configured with.
  * Pure functions: the aedes hooks in broker.ts only translate.
  */
-import { ackTopic, pressTopic } from '#shared/index';
+import { ackTopic, pressIngestTopic, pressTopic } from '#shared/index';
 
 export type Identity =
   | { kind: 'device'; deviceId: string }
@@ -21,16 +23,21 @@ export interface ServiceIdentity {
   subscribe: readonly string[];
 }
 
+const BASIC_INGEST_ROOT = '$aws/rules/';
+
 export function describeIdentity(identity: Identity): string {
   return identity.kind === 'device' ? `device ${identity.deviceId}` : `service ${identity.name}`;
 }
 
 export function mayPublish(identity: Identity, topic: string): boolean {
-  if (identity.kind === 'device') return topic === pressTopic(identity.deviceId);
+  if (identity.kind === 'device') {
+    return topic === pressTopic(identity.deviceId) || topic === pressIngestTopic(identity.deviceId);
+  }
   return identity.publish.some((filter) => topicMatches(filter, topic));
 }
 
 export function maySubscribe(identity: Identity, filter: string): boolean {
+  if (filter.indexOf(BASIC_INGEST_ROOT) === 0) return false;
   if (identity.kind === 'device') return filter === ackTopic(identity.deviceId);
   return identity.subscribe.some((allowed) => filterCovers(allowed, filter));
 }

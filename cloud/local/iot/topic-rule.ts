@@ -1,11 +1,16 @@
 /**
  * The local stand-in for the AWS IoT topic rule (PRESS_RULE_SQL). It sees every press the
- * broker accepted, builds exactly the event that rule delivers and hands it to the press handler (the same code the Lambda runs). Acks go back through the broker
+ * broker accepted — on the press topic, and on the rule's Basic Ingest alias of it, whose
+ * prefix `topic()` does not report — builds exactly the event that rule delivers and hands it
+ * to the press handler (the same code the Lambda runs). Acks go back through the broker
  * (ack-publisher.ts), as the IoT data plane publishes them in AWS.
  */
 import type { Aedes } from 'aedes';
+import { PRESS_INGEST_PREFIX, withoutIngestPrefix } from '#shared/index';
 import type { Clock, Log } from '../../core/ports.ts';
 import { PRESS_TOPIC_FILTER, type PressEvent } from '../../core/press/press-event.ts';
+
+const FILTERS = [PRESS_TOPIC_FILTER, PRESS_INGEST_PREFIX + PRESS_TOPIC_FILTER];
 
 export type HandlePress = (event: PressEvent) => Promise<unknown>;
 
@@ -36,7 +41,7 @@ export async function startTopicRule(deps: TopicRuleDeps): Promise<RunningTopicR
     if (closed) return;
     const event: PressEvent = {
       payload: Buffer.from(packet.payload).toString('base64'),
-      topic: packet.topic,
+      topic: withoutIngestPrefix(packet.topic),
       clientId: packet.clientId ?? '',
       receivedAt: deps.clock.now(),
     };
@@ -56,9 +61,11 @@ export async function startTopicRule(deps: TopicRuleDeps): Promise<RunningTopicR
     run.finally(() => pending.delete(run));
   };
 
-  await new Promise<void>((resolve) =>
-    deps.aedes.subscribe(PRESS_TOPIC_FILTER, deliver as never, () => resolve()),
-  );
+  for (const filter of FILTERS) {
+    await new Promise<void>((resolve) =>
+      deps.aedes.subscribe(filter, deliver as never, () => resolve()),
+    );
+  }
 
   return {
     get inFlight() {
@@ -67,9 +74,11 @@ export async function startTopicRule(deps: TopicRuleDeps): Promise<RunningTopicR
     async close(timeoutMs = 5_000) {
       if (closed) return;
       closed = true;
-      await new Promise<void>((resolve) =>
-        deps.aedes.unsubscribe(PRESS_TOPIC_FILTER, deliver as never, () => resolve()),
-      );
+      for (const filter of FILTERS) {
+        await new Promise<void>((resolve) =>
+          deps.aedes.unsubscribe(filter, deliver as never, () => resolve()),
+        );
+      }
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...pending]),

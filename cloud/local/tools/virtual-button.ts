@@ -15,7 +15,7 @@ import {
   encodePress,
   MAX_ATTEMPTS,
   type Outcome,
-  pressTopic,
+  pressIngestTopic,
   type Sha256,
   signPress,
   verifyAck,
@@ -187,7 +187,9 @@ export class VirtualButton {
       });
       const ack = this.waitForAck(current.seq);
       // A publish that fails (connection lost) counts as an attempt; the wait decides.
-      this.deps.transport.publish(pressTopic(deviceId), encodePress(press)).catch(() => undefined);
+      this.deps.transport
+        .publish(pressIngestTopic(deviceId), encodePress(press))
+        .catch(() => undefined);
       const answer = await ack;
       if (answer) {
         await this.deps.state.save(deviceId, { seq: current.seq, pending: null });

@@ -2,7 +2,7 @@
  * Maps a Button to its table item and back. The press path and the API both write this item,
  * each only the attributes it owns (SET on named attributes, never a whole-item put after
  * creation), so neither overwrites the other's changes:
- * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, gsi1/gsi2 keys;
+ * - the API owns: brandId, serial, keyVersion, householdId, settings, claimHash, test, gsi1/gsi2 keys;
  * - the press path owns: hwm, open, recent, rhythm, lastPressAt, batteryMv, fw, cfg;
  * - the update and settings stores own: upd.
  */
@@ -29,6 +29,7 @@ export interface ButtonItem {
   lastPressAt: number | null;
   batteryMv: number | null;
   createdAt: number;
+  test?: boolean;
   upd?: number;
   fw?: number;
   cfg?: number;
@@ -58,6 +59,7 @@ export function toButtonItem(button: Button): ButtonItem {
     lastPressAt: button.lastPressAt,
     batteryMv: button.batteryMv,
     createdAt: button.createdAt,
+    ...(button.test ? { test: true } : {}),
     ...(button.updatePending ? { upd: button.updatePending } : {}),
     ...(button.householdId ? householdIndexKeys(button.householdId, button.deviceId) : {}),
     gsi2pk: `BRAND#${button.brandId}`,
@@ -81,6 +83,7 @@ export function fromButtonItem(item: Record<string, unknown>): LoadedButton {
     lastPressAt: i.lastPressAt ?? null,
     batteryMv: i.batteryMv ?? null,
     createdAt: i.createdAt,
+    ...(i.test === true ? { test: true } : {}),
     ...(i.upd ? { updatePending: i.upd } : {}),
     ...(i.fw !== undefined ? { firmware: i.fw, settingsVersion: i.cfg ?? 0 } : {}),
   };

@@ -153,6 +153,22 @@ export class DynamoButtonStore implements ButtonStore {
     );
   }
 
+  markTest(deviceId: string, brandId: string, test: boolean): Promise<boolean> {
+    return conditional('markTest', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.button(deviceId),
+          UpdateExpression: test ? 'SET test = :yes' : 'REMOVE test',
+          ConditionExpression: 'brandId = :brand',
+          ExpressionAttributeValues: test
+            ? { ':brand': brandId, ':yes': true }
+            : { ':brand': brandId },
+        }),
+      ),
+    );
+  }
+
   private async queryIndex(
     index: 'gsi1' | 'gsi2',
     partition: string,

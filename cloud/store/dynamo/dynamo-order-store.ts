@@ -144,6 +144,8 @@ export class DynamoOrderStore implements OrderStore {
       gsi2sk: item.gsi2sk,
       ...marker,
       ...(item.gsi3pk === undefined ? {} : { gsi3pk: item.gsi3pk, gsi3sk: item.gsi3sk }),
+      // A welcome credit granted at delivery is saved with it.
+      ...(next.discount ? { discount: next.discount } : {}),
     };
     const names: Record<string, string> = { '#type': 'type', '#status': 'status' };
     const values: Record<string, unknown> = { ':order': 'order', ':expected': expectedStatus };

@@ -3,7 +3,7 @@
  * An order item is also the press record of the press that created it.
  */
 import type { OrderChange } from '../../core/events/outbox.ts';
-import type { Order, PressLogEntry } from '../../core/model.ts';
+import type { Discount, Order, PressLogEntry } from '../../core/model.ts';
 import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { StoredPress } from '../../core/press/press-store.ts';
 import { FLAGGED_PARTITION, keys, outboxMarker, timeKey, timerPartition } from './table-keys.ts';
@@ -55,14 +55,19 @@ function statusAt(order: Order): number {
 }
 
 /** The index keys an order has in its current status; timers only while one is running. */
+export const testOrdersPartition = (brandId: string) => `BRAND#${brandId}#TEST`;
+
 export function orderIndexKeys(order: Order): Record<string, string | undefined> {
   const waiting = order.status === 'PLACED' || order.status === 'NEEDS_CONFIRMATION';
   const queued = isFlaggedForSupport(order);
   return {
     gsi1pk: `HH#${order.householdId}`,
     gsi1sk: `ORDER#${timeKey(order.placedAt)}#${order.orderId}`,
-    gsi2pk: `BRAND#${order.brandId}#${order.status}`,
-    gsi2sk: `${timeKey(statusAt(order))}#${order.orderId}`,
+    // Test orders have their own partition, newest last by placement: never in a status list.
+    gsi2pk: order.test
+      ? testOrdersPartition(order.brandId)
+      : `BRAND#${order.brandId}#${order.status}`,
+    gsi2sk: `${timeKey(order.test ? order.placedAt : statusAt(order))}#${order.orderId}`,
     gsi3pk: waiting ? timerPartition(order.orderId) : undefined,
     gsi3sk: waiting ? `${timeKey(order.cancelDeadline)}#${order.orderId}` : undefined,
     gsi4pk: queued ? FLAGGED_PARTITION : undefined,
@@ -101,7 +106,11 @@ export function toRejectionItem(entry: PressLogEntry, nonce: string): Record<str
 }
 
 export function fromOrderItem(item: Record<string, unknown>): Order {
-  return pick<Order>(item, ORDER_FIELDS);
+  const order = pick<Order>(item, ORDER_FIELDS);
+  // Absent unless set, as on the orders the core creates.
+  if (item.discount) order.discount = item.discount as Discount;
+  if (item.test === true) order.test = true;
+  return order;
 }
 
 /** Order items keep the creating press's outcome in `outcome`; the order's own is `status`. */

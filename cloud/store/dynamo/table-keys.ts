@@ -13,13 +13,15 @@
  * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             | BRAND#{brand}#HOOKDLV / {createdAt:013}#{id} | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
  * | brand statistics  | BRAND#{brand}      | STATS#{day}#{sku}#{shard} |                        |                                       |                               |
  * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          | REMIND / {at:013}#{device}    |
- * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} | TIMER#{0..15} / {deadline:013}#{id} |
+ * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} (test orders: BRAND#{brand}#TEST / {placedAt:013}#{id}) | TIMER#{0..15} / {deadline:013}#{id} |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
  * | household         | HH#{hh}            | META                   |                           |                                       |                               |
  * | household guard   | HH#{hh}            | GUARD                  |                           |                                       |                               |
  * | notification      | HH#{hh}            | NOTE#{at:013}#{id}     |                           |                                       |                               |
  * | subscription      | HH#{hh}            | SUB#{id}               |                           |                                       |                               |
+ * | welcome credit    | BRAND#{brand}      | WELCOME#{sku}          |                           |                                       |                               |
+ * | credit ledger     | CREDIT#BTN#{device} or CREDIT#HOLDER#{pseudonym} | META or {brand}#{sku} |     |                                       |                               |
  * | audit entry       | AUDIT              | {at:013}#{id}          |                           |                                       |                               |
  * | API idempotency   | IDEM#{tenant}#{key}| META                   |                           |                                       |                               |
  * | rollout           | ROLLOUT#{rollout}  | META                   |                           | BRAND#{brand}#ROLLOUTS / {createdAt:013}#{id} | ROLLOUTS / {createdAt:013}#{id} (open only) |
@@ -93,6 +95,15 @@ export const keys = {
   }),
   audit: (at: number, id: string) => ({ pk: 'AUDIT', sk: `${timeKey(at)}#${id}` }),
   idempotency: (tenant: string, key: string) => ({ pk: `IDEM#${tenant}#${key}`, sk: 'META' }),
+  welcomeCredit: (brandId: string, skuId: string) => ({
+    pk: `BRAND#${brandId}`,
+    sk: `WELCOME#${skuId}`,
+  }),
+  creditLedgerButton: (deviceId: string) => ({ pk: `CREDIT#BTN#${deviceId}`, sk: 'META' }),
+  creditLedgerHolder: (holder: string, brandId: string, skuId: string) => ({
+    pk: `CREDIT#HOLDER#${holder}`,
+    sk: `${brandId}#${skuId}`,
+  }),
   rollout: (rolloutId: string) => ({ pk: `ROLLOUT#${rolloutId}`, sk: 'META' }),
   rolloutMember: (rolloutId: string, deviceId: string) => ({
     pk: `ROLLOUT#${rolloutId}`,

@@ -84,6 +84,14 @@ export class MemoryButtonStore implements ButtonStore {
     return true;
   }
 
+  async markTest(deviceId: string, brandId: string, test: boolean): Promise<boolean> {
+    const record = this.table.buttons.get(deviceId);
+    if (!record || record.brandId !== brandId) return false;
+    if (test) record.test = true;
+    else delete record.test;
+    return true;
+  }
+
   private list(partition: string, keep: (b: Button) => boolean, page: PageRequest) {
     const key = (b: Button) => b.deviceId;
     const mine = [...this.table.buttons.values()].map(toButton).filter(keep);

@@ -42,7 +42,7 @@ export class MemoryOrderStore implements OrderStore {
   ): Promise<Page<Order>> {
     const orders = this.table
       .allOrders()
-      .filter((order) => order.brandId === brandId && order.status === status);
+      .filter((order) => order.brandId === brandId && order.status === status && !order.test);
     return pageOf(`brand:${brandId}#${status}`, orders.sort(byKey(statusKey)), statusKey, request);
   }
 
@@ -74,6 +74,7 @@ export class MemoryOrderStore implements OrderStore {
     if (stored?.kind !== 'order' || stored.order.status !== expectedStatus) return false;
     stored.order = { ...stored.order, status: next.status, history: clone(next.history) };
     stored.order.cancelDeadline = next.cancelDeadline;
+    if (next.discount) stored.order.discount = clone(next.discount);
     return true;
   }
 

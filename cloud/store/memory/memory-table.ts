@@ -6,6 +6,7 @@
  * the DynamoDB ones.
  */
 
+import type { WelcomeCredit } from '../../core/credits/welcome-credit.ts';
 import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
 import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
 import type { StatsBucket } from '../../core/insight/stats-store.ts';
@@ -64,6 +65,9 @@ export class MemoryTable {
   readonly rolloutMembers = new Map<string, RolloutMember>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
   readonly reminderTimers = new Map<string, number>();
+  /** Welcome-credit offers by `{brand}/{sku}`; the credit ledger's entries and the order holding each. */
+  readonly welcomeCredits = new Map<string, WelcomeCredit>();
+  readonly creditLedger = new Map<string, { orderId: string; at: number }>();
 
   /** Test fixture: a button item as it stands after registration and any presses. */
   putButton(button: Button): void {
@@ -110,6 +114,8 @@ export class MemoryTable {
       ['webhookEndpoint', this.webhookEndpoints],
       ['webhookSecrets', this.webhookSecrets],
       ['webhookDelivery', this.webhookDeliveries],
+      ['welcomeCredit', this.welcomeCredits],
+      ['creditLedger', this.creditLedger],
       ['rollout', this.rollouts],
       ['rolloutMember', this.rolloutMembers],
     ];

@@ -26,6 +26,7 @@ export type Done = (error: string | null) => void;
 
 export interface MqttOptions {
   clientId: string;
+  cleanSession: boolean;
   username?: string | undefined;
   password?: string | undefined;
   keepAliveS: number;
@@ -50,8 +51,8 @@ interface Pending {
 }
 
 /**
- * A small MQTT 3.1.1 client: CONNECT, SUBSCRIBE, PUBLISH QoS 0/1 with PUBACK and re-send with
- * DUP, incoming QoS 1 (answered with PUBACK), PINGREQ keep-alive and DISCONNECT. The socket is
+ * A small MQTT 3.1.1 client: CONNECT (clean or persistent session), SUBSCRIBE, PUBLISH QoS 0/1
+ * with PUBACK and re-send with DUP, incoming QoS 1 (answered with PUBACK), PINGREQ keep-alive and DISCONNECT. The socket is
  * injected: the caller feeds received bytes to receive() and reports the close with closed().
  */
 export class MqttClient {
@@ -68,6 +69,8 @@ export class MqttClient {
   /** PINGRESPs received, so tests can see the keep-alive working. */
   pongs: number;
   open: boolean;
+  /** CONNACK said the broker resumed this client's earlier session (its subscriptions). */
+  sessionPresent: boolean;
 
   constructor(transport: Transport, options: MqttOptions) {
     this.o = options;
@@ -81,6 +84,7 @@ export class MqttClient {
     this.pingOutstanding = false;
     this.pongs = 0;
     this.open = true;
+    this.sessionPresent = false;
   }
 
   connect(done: Done): void {
@@ -92,6 +96,7 @@ export class MqttClient {
     this.t.write(
       connectPacket({
         clientId: this.o.clientId,
+        cleanSession: this.o.cleanSession,
         keepAliveS: this.o.keepAliveS,
         username: this.o.username,
         password: this.o.password,
@@ -176,6 +181,7 @@ export class MqttClient {
         this.fail(`connack ${code}`);
         return;
       }
+      this.sessionPresent = (frame.body.charCodeAt(0) & 1) === 1;
       const done = this.connectDone;
       this.connectDone = null;
       this.ping();

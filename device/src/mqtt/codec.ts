@@ -73,14 +73,15 @@ export function packet(type: number, flags: number, body: string): string {
 
 export interface ConnectOptions {
   clientId: string;
+  /** false: the broker keeps the session (subscriptions) between connections. */
+  cleanSession: boolean;
   keepAliveS: number;
   username?: string | undefined;
   password?: string | undefined;
 }
 
 export function connectPacket(o: ConnectOptions): string {
-  // Clean session: a button wakes, subscribes, publishes and sleeps; nothing to resume.
-  let flags = 0x02;
+  let flags = o.cleanSession ? 0x02 : 0;
   let payload = mqttString(o.clientId);
   if (o.username !== undefined) {
     flags |= 0x80;

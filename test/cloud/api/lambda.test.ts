@@ -1,6 +1,7 @@
 /** The API Lambda entry: builds from its environment and answers an API Gateway (HTTP API) event. */
-import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import type { LambdaContext } from 'hono/aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { httpApiEvent as event } from '../../helpers/http-api-event.ts';
 
 const saved = { ...process.env };
 beforeAll(() => {
@@ -17,32 +18,6 @@ beforeAll(() => {
 afterAll(() => {
   process.env = saved;
 });
-
-function event(method: string, path: string, headers: Record<string, string> = {}): LambdaEvent {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers,
-    body: null,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '000000000000',
-      authentication: null,
-      authorizer: {},
-      apiId: 'api',
-      domainName: 'api.example.org',
-      domainPrefix: 'api',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'r1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-  };
-}
 
 it('serves /health and refuses a forged token without reaching AWS', async () => {
   const { handler } = await import('../../../cloud/lambdas/api.ts');

@@ -99,6 +99,19 @@ beforeAll(async () => {
     { ...letter, status: 'DEAD', attempts: 1, deadAt: 2 },
     { status: 'PENDING', attempts: 0 },
   );
+  await h.call('PUT', '/v1/brand/welcome-credits/coffee', {
+    token: f.tokens.acme,
+    body: { amount: 499, currency: 'EUR' },
+  });
+  const virtual = await h.call('POST', '/v1/brand/test-buttons', {
+    token: f.tokens.acme,
+    body: { skuId: 'coffee' },
+  });
+  const testButton = virtual.body.deviceId as string;
+  await h.call('POST', `/v1/brand/test-buttons/${testButton}/press`, {
+    token: f.tokens.acme,
+    body: {},
+  });
   routes = [
     { method: 'GET', path: '/v1/brand/skus', role: 'brand', otherTenant: 'own-data' },
     {
@@ -182,6 +195,48 @@ beforeAll(async () => {
     {
       method: 'POST',
       path: `/v1/brand/webhooks/dead-letters/${DEAD}/replay`,
+      role: 'brand',
+      otherTenant: 404,
+    },
+    { method: 'GET', path: '/v1/brand/welcome-credits', role: 'brand', otherTenant: 'own-data' },
+    {
+      method: 'PUT',
+      path: '/v1/brand/buttons/btn-a/test',
+      role: 'brand',
+      body: { test: true },
+      otherTenant: 404,
+    },
+    {
+      method: 'POST',
+      path: '/v1/brand/test-buttons',
+      role: 'brand',
+      body: { skuId: 'coffee' },
+      otherTenant: null,
+    },
+    {
+      method: 'POST',
+      path: `/v1/brand/test-buttons/${testButton}/press`,
+      role: 'brand',
+      body: {},
+      otherTenant: 404,
+    },
+    { method: 'GET', path: '/v1/brand/test-orders', role: 'brand', otherTenant: 'own-data' },
+    {
+      method: 'POST',
+      path: '/v1/brand/test-orders/reset',
+      role: 'brand',
+      otherTenant: 'own-data',
+    },
+    {
+      method: 'PUT',
+      path: '/v1/brand/welcome-credits/coffee',
+      role: 'brand',
+      body: { amount: 100, currency: 'EUR' },
+      otherTenant: 404,
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/brand/welcome-credits/coffee',
       role: 'brand',
       otherTenant: 404,
     },
@@ -433,6 +488,8 @@ function templateOf(path: string): string {
   return path
     .replace(/\?.*$/, '')
     .replace(/\/skus\/[^/]+/, '/skus/:skuId')
+    .replace(/\/welcome-credits\/[^/]+/, '/welcome-credits/:skuId')
+    .replace(/\/test-buttons\/[^/]+\//, '/test-buttons/:deviceId/')
     .replace(/\/buttons\/[^/]+/, '/buttons/:deviceId')
     .replace(/\/orders\/[^/]+/, '/orders/:orderId')
     .replace(/\/households\/[^/]+/, '/households/:householdId')

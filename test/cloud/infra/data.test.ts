@@ -82,15 +82,7 @@ describe('Lambdas', () => {
 
   it('are ARM64 on Node.js 24, bundled as ESM, with Powertools settings', () => {
     const fns = functions();
-    expect(Object.keys(fns).sort()).toEqual([
-      'Api',
-      'Notify',
-      'Outbox',
-      'Press',
-      'Stats',
-      'Sweep',
-      'Webhooks',
-    ]);
+    expect(Object.keys(fns).sort()).toEqual(['Api', 'Outbox', 'Press', 'Sweep', 'Webhooks']);
     for (const [name, fn] of Object.entries(fns)) {
       const p = fn.Properties;
       expect(p.Architectures).toEqual(['arm64']);
@@ -99,11 +91,9 @@ describe('Lambdas', () => {
       expect(p.Environment.Variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: `restock-${name.toLowerCase()}`,
       });
-      if (name !== 'Outbox') {
-        expect(p.Environment.Variables.TABLE_NAME).toEqual({
-          Ref: expect.stringMatching(/^DataTable/),
-        });
-      }
+      expect(p.Environment.Variables.TABLE_NAME).toEqual({
+        Ref: expect.stringMatching(/^DataTable/),
+      });
       expect(p.LoggingConfig.LogFormat).toBe('JSON');
     }
   });

@@ -26,7 +26,7 @@ describe('IoT device policy', () => {
     expect(policy.Properties.PolicyName).toBeUndefined();
     const statements = policy.Properties.PolicyDocument.Statement.map((s: Cfn) => ({
       ...s,
-      Resource: flatten(s.Resource),
+      Resource: Array.isArray(s.Resource) ? s.Resource.map(flatten) : flatten(s.Resource),
     }));
     expect(statements).toEqual([
       {
@@ -38,7 +38,11 @@ describe('IoT device policy', () => {
       {
         Effect: 'Allow',
         Action: 'iot:Publish',
-        Resource: `${ARN}:topic/restock/v1/${THING}/press`,
+        // Basic Ingest to the press rule, and the plain topic for buttons flashed before it.
+        Resource: [
+          `${ARN}:topic/$aws/rules/restock_v1_press/restock/v1/${THING}/press`,
+          `${ARN}:topic/restock/v1/${THING}/press`,
+        ],
       },
       {
         Effect: 'Allow',
@@ -60,6 +64,11 @@ describe('press topic rule', () => {
     const [, topicRule] = single(ofType(resources, 'AWS::IoT::TopicRule'), 'topic rule');
     return topicRule.Properties.TopicRulePayload;
   };
+
+  it('is named as buttons address it through Basic Ingest', () => {
+    const [, topicRule] = single(ofType(resources, 'AWS::IoT::TopicRule'), 'topic rule');
+    expect(topicRule.Properties.RuleName).toBe('restock_v1_press');
+  });
 
   it('selects the base64 payload, topic, client id and receive time of every press', () => {
     expect(rule().Sql).toBe(

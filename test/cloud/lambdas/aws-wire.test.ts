@@ -1,13 +1,13 @@
 /**
  * The Lambda entry points as Lambda runs them, with their real AWS adapters (SDK v3 clients) on
  * the wire: Secrets Manager, the IoT data plane, EventBridge and SNS answer from a recording
- * loopback server in their wire formats; the table is dynalite. A press places an order, the
- * stream handler puts its event on the bus, and the notification Lambda writes the household's
- * notification and publishes the SNS message its subscribers receive.
+ * loopback server in their wire formats; the table is dynalite. A press places an order, and
+ * the order-event Lambda (the table's stream) writes the household's notification, publishes
+ * the SNS message its subscribers receive, and puts the events a brand acts on on the bus.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeAck,
@@ -17,7 +17,7 @@ import {
   toHex,
   verifyAck,
 } from '#shared/index';
-import type { OrderEvent, OrderEventType } from '../../../cloud/core/model.ts';
+import type { OrderEvent } from '../../../cloud/core/model.ts';
 import { pressEventFor } from '../../../cloud/core/press/press-event.ts';
 import { SnsSubscriptionChannel } from '../../../cloud/lambdas/aws/sns-subscriptions.ts';
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
@@ -108,23 +108,38 @@ afterAll(async () => {
   await dynalite?.close();
 });
 
-describe('press → stream → EventBridge → notification → SNS, as Lambda runs it', () => {
-  it('places the order, publishes the event once, notifies the household and its SNS subscribers', async () => {
+describe('press → stream → order-event Lambda → notification, SNS, brand bus, as Lambda runs it', () => {
+  it('places the order, notifies the household and its SNS subscribers once, puts brand events on the bus', async () => {
     const press = await import('../../../cloud/lambdas/press.ts');
     const outbox = await import('../../../cloud/lambdas/outbox.ts');
-    const notify = await import('../../../cloud/lambdas/notify.ts');
+    // The household chose e-mail: its notifications are announced on SNS.
+    await new DynamoNotificationStore(table).putSubscription({
+      householdId: 'hh-1',
+      subscriptionId: 'sub-1',
+      protocol: 'email',
+      endpoint: 'alerts@example.org',
+      createdAt: Date.now(),
+      reference: `${TOPIC_ARN}:5c1a7e0d`,
+    });
 
     // 1. The IoT rule invokes the press Lambda.
     const deviceKey = deriveDeviceKey(nodeSha256, MASTER_KEY, 'btn-1', 1);
-    const signed = signPress(nodeSha256, deviceKey, {
-      device: 'btn-1',
-      seq: 1,
-      click: 'SINGLE',
-      battery_mv: 2950,
-      attempt: 1,
-      kv: 1,
-    });
-    const result = await press.handler(pressEventFor('btn-1', encodePress(signed), Date.now()));
+    const pressOf = (seq: number, click: 'SINGLE' | 'LONG') =>
+      pressEventFor(
+        'btn-1',
+        encodePress(
+          signPress(nodeSha256, deviceKey, {
+            device: 'btn-1',
+            seq,
+            click,
+            battery_mv: 2950,
+            attempt: 1,
+            kv: 1,
+          }),
+        ),
+        Date.now(),
+      );
+    const result = await press.handler(pressOf(1, 'SINGLE'));
     expect(result).toEqual({ outcome: 'ORDERED', reason: null });
 
     const [secret] = aws.of('secretsmanager');
@@ -144,62 +159,45 @@ describe('press → stream → EventBridge → notification → SNS, as Lambda r
       order: 'btn-1-1',
     });
     expect(decoded.ok && verifyAck(nodeSha256, deviceKey, decoded.message)).toBe(true);
-    // The press Lambda itself puts nothing on the bus: the event leaves through the stream.
+    // The press Lambda itself publishes nothing: the event leaves through the stream.
     expect(aws.of('events')).toEqual([]);
+    expect(aws.of('sns')).toEqual([]);
 
-    // 2. DynamoDB Streams hands the order item's INSERT (wire format) to the outbox Lambda.
-    const item = await table.raw.send(
-      new GetItemCommand({
-        TableName: table.name,
-        Key: { pk: { S: 'BTN#btn-1' }, sk: { S: keys.press('btn-1', 1).sk } },
-      }),
-    );
-    const stream: DynamoDBStreamEvent = {
-      Records: [
-        {
-          eventID: '1',
-          eventName: 'INSERT',
-          eventSource: 'aws:dynamodb',
-          awsRegion: REGION,
-          dynamodb: { NewImage: item.Item as never, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    // 2. DynamoDB Streams hands the order item's INSERT (wire format) to the order-event Lambda,
+    // twice: a stream batch is delivered at least once.
+    const orderItem = async () =>
+      (
+        await table.raw.send(
+          new GetItemCommand({
+            TableName: table.name,
+            Key: { pk: { S: 'BTN#btn-1' }, sk: { S: keys.press('btn-1', 1).sk } },
+          }),
+        )
+      ).Item;
+    const placed = await orderItem();
+    const record = (NewImage: unknown, OldImage?: unknown) =>
+      ({
+        eventID: '1',
+        eventName: OldImage ? 'MODIFY' : 'INSERT',
+        eventSource: 'aws:dynamodb',
+        awsRegion: REGION,
+        dynamodb: {
+          NewImage: NewImage as never,
+          ...(OldImage ? { OldImage: OldImage as never } : {}),
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
         },
-      ],
-    };
+      }) as const;
+    const stream: DynamoDBStreamEvent = { Records: [record(placed)] };
     expect(await outbox.handler(stream)).toEqual({ published: 1 });
-    const [put] = aws.of('events');
-    expect(put?.headers['x-amz-target']).toBe('AWSEvents.PutEvents');
-    const entries = (put?.json as { Entries?: Record<string, unknown>[] } | undefined)?.Entries;
-    expect(entries).toHaveLength(1);
-    expect(entries?.[0]).toMatchObject({
-      EventBusName: BUS,
-      Source: 'restock.orders',
-      DetailType: 'OrderPlaced',
-    });
-    const detail = JSON.parse(entries?.[0]?.Detail as string) as OrderEvent;
-    expect(detail).toMatchObject({ eventId: 'btn-1-1/1', orderId: 'btn-1-1', householdId: 'hh-1' });
-
-    // 3. The bus's rule invokes the notification Lambda with the event as EventBridge sends it.
-    const delivered: EventBridgeEvent<OrderEventType, OrderEvent> = {
-      id: 'eb-0001',
-      version: '0',
-      account: ACCOUNT,
-      time: new Date(detail.at).toISOString(),
-      region: REGION,
-      resources: [],
-      source: 'restock.orders',
-      'detail-type': 'OrderPlaced',
-      detail,
-    };
-    await notify.handler(delivered);
-    // EventBridge delivers at least once: the same event again changes nothing in the table.
-    await notify.handler(delivered);
+    expect(await outbox.handler(stream)).toEqual({ published: 1 });
 
     const notes = await new DynamoNotificationStore(table).listNotifications('hh-1', { limit: 10 });
+    const at = notes.items[0]?.at;
     expect(notes.items).toEqual([
       {
         householdId: 'hh-1',
         notificationId: 'btn-1-1/1',
-        at: detail.at,
+        at,
         kind: 'OrderPlaced',
         orderId: 'btn-1-1',
         message: SNS_MESSAGE,
@@ -224,6 +222,27 @@ describe('press → stream → EventBridge → notification → SNS, as Lambda r
       'MessageAttributes.entry.2.Value.DataType': 'String',
       'MessageAttributes.entry.2.Value.StringValue': 'OrderPlaced',
     });
+    // A placed order concerns the household only: nothing on the brand bus.
+    expect(aws.of('events')).toEqual([]);
+
+    // 3. A LONG press cancels it; the stream's MODIFY carries OrderCancelled, which the brand
+    // must hear of: the bus gets it, as brands' rules read it.
+    expect(await press.handler(pressOf(2, 'LONG'))).toMatchObject({ outcome: 'CANCELLED' });
+    expect(await outbox.handler({ Records: [record(await orderItem(), placed)] })).toEqual({
+      published: 1,
+    });
+    const [put] = aws.of('events');
+    expect(put?.headers['x-amz-target']).toBe('AWSEvents.PutEvents');
+    const entries = (put?.json as { Entries?: Record<string, unknown>[] } | undefined)?.Entries;
+    expect(entries).toHaveLength(1);
+    expect(entries?.[0]).toMatchObject({
+      EventBusName: BUS,
+      Source: 'restock.orders',
+      DetailType: 'OrderCancelled',
+    });
+    const detail = JSON.parse(entries?.[0]?.Detail as string) as OrderEvent;
+    expect(detail).toMatchObject({ eventId: 'btn-1-1/2', orderId: 'btn-1-1', householdId: 'hh-1' });
+
     // Every request was signed for the service and region it went to.
     for (const request of aws.requests) {
       expect(String(request.headers.authorization)).toMatch(
@@ -232,13 +251,16 @@ describe('press → stream → EventBridge → notification → SNS, as Lambda r
         ),
       );
     }
-    expect(aws.requests.map((r) => `${r.service} ${r.operation.split(' ')[0]}`)).toEqual([
+    const calls = aws.requests.map((r) => `${r.service} ${r.operation.split(' ')[0]}`);
+    expect(calls.slice(0, 5)).toEqual([
       'secretsmanager GetSecretValue',
       'iotdata POST',
-      'events PutEvents',
       'sns Publish',
       'sns Publish',
+      'iotdata POST',
     ]);
+    // The consumers of one batch run at once: SNS and the bus in either order.
+    expect(calls.slice(5).sort()).toEqual(['events PutEvents', 'sns Publish']);
   });
 });
 

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PRESS_RULE_NAME } from '#shared/index';
 import { ensureDevCa, ensureDeviceCertificate } from '../../../cloud/dev/dev-ca.ts';
 import { ensureMasterKey } from '../../../cloud/dev/master-key-file.ts';
 import { parseStackConfig } from '../../../cloud/local/config.ts';
@@ -117,6 +118,22 @@ describe('the policy, as AWS IoT applies it', () => {
     for (const filter of ['restock/v1/+/ack', 'restock/v1/btn-1/#', '#', 'restock/v1/btn-1/+']) {
       expect(maySubscribe(device, filter)).toBe(false);
     }
+  });
+
+  it("lets a device press through the press rule's Basic Ingest topic, its own only; nobody subscribes there", () => {
+    const ingest = (id: string) => `$aws/rules/${PRESS_RULE_NAME}/restock/v1/${id}/press`;
+    expect(mayPublish(device, ingest('btn-1'))).toBe(true);
+    expect(mayPublish(device, ingest('btn-2'))).toBe(false);
+    expect(mayPublish(device, '$aws/rules/other_rule/restock/v1/btn-1/press')).toBe(false);
+    const everything = {
+      kind: 'service' as const,
+      name: 'ops',
+      publish: ['#'],
+      subscribe: ['#'],
+    };
+    expect(maySubscribe(everything, ingest('btn-1'))).toBe(false);
+    expect(maySubscribe(everything, '$aws/rules/#')).toBe(false);
+    expect(maySubscribe(device, ingest('btn-1'))).toBe(false);
   });
 
   it('matches service filters with MQTT wildcards', () => {

@@ -14,7 +14,7 @@ import {
   deriveDeviceKey,
   encodeAck,
   type Press,
-  pressTopic,
+  pressIngestTopic,
   signAck,
 } from '#shared/index';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
@@ -102,7 +102,7 @@ describe('virtual button', () => {
     const report = await makeButton(transport).press('SINGLE');
     expect(transport.log).toEqual([
       'subscribe restock/v1/btn-1/ack',
-      `publish ${pressTopic('btn-1')}`,
+      `publish ${pressIngestTopic('btn-1')}`,
     ]);
     expect(report).toMatchObject({ seq: 1, outcome: 'ORDERED', orderId: 'btn-1-1', attempt: 1 });
   });

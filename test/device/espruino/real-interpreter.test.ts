@@ -9,7 +9,15 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ackTopic, encodeAck, fromHex, parseTopic, signAck } from '#shared/index';
+import {
+  ackTopic,
+  encodeAck,
+  fromHex,
+  parseTopic,
+  pressIngestTopic,
+  signAck,
+  withoutIngestPrefix,
+} from '#shared/index';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
 import { freePorts } from '../../../cloud/local/tools/free-ports.ts';
 import { C } from '../../../device/src/constants.ts';
@@ -126,6 +134,42 @@ describe.skipIf(missing !== null)(
         await chip.remove();
       });
 
+      it('session: the next wake resumes it without SUBSCRIBE; after a broker restart it subscribes again', async () => {
+        const { chip, config } = await flashedChip(await local.newButton({ tls: false }));
+        const id = config.device;
+        let subscribes = 0;
+        const topics: string[] = [];
+        const watchBroker = () => {
+          const aedes = local.stack.broker.aedes;
+          aedes.on('subscribe', (_subscriptions, client) => {
+            if (client.id === id) subscribes++;
+          });
+          aedes.on('publish', (packet, client) => {
+            if (client?.id === id) topics.push(packet.topic);
+          });
+        };
+        watchBroker();
+        const first = await chip.boot({ cause: 'button' });
+        expectHealthy(first);
+        expect(first.shown()).toEqual(['ordered']);
+        expect(subscribes).toBe(1);
+
+        const second = await chip.boot({ cause: 'button' });
+        expectHealthy(second);
+        expect(second.shown()).toEqual(['inProgress']);
+        expect(subscribes).toBe(1);
+
+        await local.stack.restartBroker(0);
+        watchBroker();
+        const third = await chip.boot({ cause: 'button' });
+        expectHealthy(third);
+        expect(third.shown()).toEqual(['inProgress']);
+        expect(subscribes).toBe(2);
+        expect(topics).toEqual([1, 2, 3].map(() => pressIngestTopic(id)));
+        expect((await local.presses(id)).map((p) => p.seq)).toEqual([1, 2, 3]);
+        await chip.remove();
+      });
+
       it('setup: held 6 s, the form saved, a press right after is ordered and the chip sleeps', async () => {
         const config = await local.newButton({ tls: false });
         const { chip } = await flashedChip(config);
@@ -223,7 +267,7 @@ describe.skipIf(missing !== null)(
         const aedes = local.stack.broker.aedes;
         const key = fromHex(config.secret) as Uint8Array;
         const forge = (packet: { topic: string }, client: unknown) => {
-          const topic = parseTopic(packet.topic);
+          const topic = parseTopic(withoutIngestPrefix(packet.topic));
           if (!client || topic?.kind !== 'press' || topic.deviceId !== config.device) return;
           const genuine = signAck(nodeSha256, key, {
             device: config.device,

@@ -15,6 +15,7 @@ import {
   fromHex,
   parseTopic,
   toHex,
+  withoutIngestPrefix,
 } from '#shared/index';
 import { DerivedKeySource } from '../../../cloud/core/keys.ts';
 import { DEFAULT_SETTINGS, type OrderStatus } from '../../../cloud/core/model.ts';
@@ -50,6 +51,12 @@ export interface CloudUnderTest {
   /** Every verified press received, duplicates included, in arrival order. */
   presses(deviceId: string): Promise<CloudPress[]>;
   setAckDropper(dropper: AckDropper | null): void;
+  /** How many SUBSCRIBE packets a button sent (a resumed session needs none). */
+  subscribes(deviceId: string): number;
+  /** Every topic a button published to, in order. */
+  publishTopics(deviceId: string): string[];
+  /** A new broker on the same port: every session is gone, the store stays. */
+  restartBroker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,9 +67,12 @@ const HOUSEHOLD = 'hh-device-tests';
 
 export async function startTestCloud(): Promise<CloudUnderTest> {
   const keyVersion = 1;
-  const broker = await Aedes.createBroker();
-  const server = net.createServer(broker.handle);
+  let broker = await Aedes.createBroker();
+  let server = net.createServer(broker.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const subscribes = new Map<string, number>();
+  const publishTopics = new Map<string, string[]>();
   const table = new MemoryTable();
   const store = new MemoryPressStore(table);
   const orderStore = new MemoryOrderStore(table);
@@ -136,14 +146,18 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     },
   });
 
-  // The local topic rule: every press publish becomes the event an AWS IoT rule delivers.
-  broker.on('publish', (packet, client) => {
-    const topic = parseTopic(packet.topic);
-    if (!client || topic?.kind !== 'press') return;
+  // The local topic rule: every press publish, on the press topic or its Basic Ingest alias,
+  // becomes the event an AWS IoT rule delivers.
+  const onPublish = (packet: { topic: string; payload: Buffer | string }, client: unknown) => {
+    if (!client) return;
+    const clientId = (client as { id: string }).id;
+    publishTopics.set(clientId, [...(publishTopics.get(clientId) ?? []), packet.topic]);
+    const topic = parseTopic(withoutIngestPrefix(packet.topic));
+    if (topic?.kind !== 'press') return;
     register(topic.deviceId);
     const payload = Buffer.from(packet.payload);
     service
-      .handle(pressEventFor(topic.deviceId, payload, Date.now(), client.id))
+      .handle(pressEventFor(topic.deviceId, payload, Date.now(), clientId))
       .then((result) => {
         const decoded = decodePress(payload.toString('utf8'));
         if (result.ack === null || !decoded.ok) return;
@@ -158,10 +172,21 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
         received.set(press.device, list);
       })
       .catch((error) => console.error('press handler failed', error));
-  });
+  };
+  const listen = (next: Aedes) => {
+    next.on('publish', onPublish);
+    next.on('subscribe', (_subscriptions, client) => {
+      subscribes.set(client.id, (subscribes.get(client.id) ?? 0) + 1);
+    });
+  };
+  listen(broker);
+  const stopBroker = async () => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
 
   return {
-    mqttPort: (server.address() as AddressInfo).port,
+    mqttPort: port,
     keyVersion,
     deviceSecret: (deviceId) =>
       toHex(deriveDeviceKey(nodeSha256, MASTER_KEY, deviceId, keyVersion)),
@@ -184,9 +209,15 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
       dropper = next;
       ackCount = 0;
     },
-    stop: async () => {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    subscribes: (deviceId) => subscribes.get(deviceId) ?? 0,
+    publishTopics: (deviceId) => (publishTopics.get(deviceId) ?? []).slice(),
+    restartBroker: async () => {
+      await stopBroker();
+      broker = await Aedes.createBroker();
+      listen(broker);
+      server = net.createServer(broker.handle);
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     },
+    stop: stopBroker,
   };
 }

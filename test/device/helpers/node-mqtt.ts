@@ -42,6 +42,7 @@ export function openClient(
     },
     {
       clientId,
+      cleanSession: true,
       keepAliveS: 30,
       connectTimeoutMs: 5000,
       resendMs: 1000,

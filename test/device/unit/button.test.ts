@@ -5,7 +5,14 @@
  * Espruino side.
  */
 import { describe, expect, it } from 'vitest';
-import { decodePress, encodeAck, fromHex, signAck } from '#shared/index';
+import {
+  ackTopic,
+  decodePress,
+  encodeAck,
+  fromHex,
+  pressIngestTopic,
+  signAck,
+} from '#shared/index';
 import { flashFiles } from '../../../device/scripts/flash-config.ts';
 import { Button } from '../../../device/src/app.ts';
 import { type Click, ClickDetector } from '../../../device/src/click.ts';
@@ -182,6 +189,40 @@ describe('Button and Delivery through the Platform seam', () => {
     p.advance(C.SETUP_MS + 100);
     expect(published(p)).toEqual([]);
     expect(shown(p)).toEqual(['setup']);
+  });
+
+  it('no session at the broker: subscribes to its ack topic at QoS 0, presses through Basic Ingest', () => {
+    const p = provisioned();
+    new Button(p).boot();
+    p.advance(30_000);
+    expect(p.subscriptions).toEqual([{ topic: ackTopic(DEVICE), qos: 0 }]);
+    expect(p.publishTopics).toEqual([pressIngestTopic(DEVICE)]);
+    expect(shown(p)).toEqual(['ordered']);
+  });
+
+  it('a resumed session holds the subscription: no SUBSCRIBE, the press is acked', () => {
+    const p = provisioned();
+    p.sessionPresent = true;
+    p.ackSubscribed = true;
+    new Button(p).boot();
+    p.advance(30_000);
+    expect(p.subscriptions).toEqual([]);
+    expect(published(p)).toMatchObject([{ seq: 1, attempt: 1 }]);
+    expect(shown(p)).toEqual(['ordered']);
+  });
+
+  it('a session resumed without its subscription: no ack, so it subscribes and re-sends the same seq', () => {
+    const p = provisioned();
+    p.sessionPresent = true;
+    new Button(p).boot();
+    p.advance(60_000);
+    expect(p.subscriptions).toEqual([{ topic: ackTopic(DEVICE), qos: 0 }]);
+    expect(published(p)).toMatchObject([
+      { seq: 1, attempt: 1 },
+      { seq: 1, attempt: 2 },
+    ]);
+    expect(shown(p)).toEqual(['ordered']);
+    expect(JSON.parse(p.files.get(C.FILES.QUEUE) ?? '{}').items).toHaveLength(0);
   });
 
   it('an ack that does not verify is ignored: the press stays, the chip backs off', () => {

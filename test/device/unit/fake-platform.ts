@@ -1,7 +1,8 @@
 /**
  * A Platform for unit tests of the firmware's plain code: a manual clock (nothing happens
  * until advance()), flash in a Map, and sockets connected in memory to a scripted MQTT peer
- * that answers CONNECT, SUBSCRIBE and PUBLISH and lets the test answer each press with an ack,
+ * that answers CONNECT, SUBSCRIBE and PUBLISH and lets the test answer each press with an ack
+ * (delivered only while the broker's session for the chip holds the ack subscription),
  * the way MQTT.js tests its client over an in-memory duplex. Timer handles are spent once
  * their timer fired, and clearing a spent handle does nothing, as the Platform contract says.
  */
@@ -37,6 +38,14 @@ export class FakePlatform implements Platform {
   battery = 3900;
   wifiJoinMs = 1000;
   brokerUp = true;
+  /** What the broker's CONNACK says: it resumed the chip's persistent session. */
+  sessionPresent = false;
+  /** The broker's session for the chip holds the ack subscription (it outlives a connection). */
+  ackSubscribed = false;
+  /** Each SUBSCRIBE the chip sent: topic and requested QoS. */
+  readonly subscriptions: { topic: string; qos: number }[] = [];
+  /** Each PUBLISH topic, in order. */
+  readonly publishTopics: string[] = [];
   responder: Responder = () => null;
   readonly files = new Map<string, string>();
   readonly leds: number[][] = [];
@@ -157,18 +166,25 @@ class MqttPeer {
   }
 
   private frame(type: number, body: string): void {
-    if (type === 1) this.send('\x20\x02\x00\x00');
-    else if (type === 8) this.send(`\x90\x03${body.slice(0, 2)}\x01`);
-    else if (type === 12) this.send('\xd0\x00');
+    const p = this.platform;
+    if (type === 1) this.send(`\x20\x02${p.sessionPresent ? '\x01' : '\x00'}\x00`);
+    else if (type === 8) {
+      const topicLength = (body.charCodeAt(2) << 8) | body.charCodeAt(3);
+      const qos = body.charCodeAt(4 + topicLength);
+      p.subscriptions.push({ topic: body.slice(4, 4 + topicLength), qos });
+      p.ackSubscribed = true;
+      this.send(`\x90\x03${body.slice(0, 2)}${String.fromCharCode(qos)}`);
+    } else if (type === 12) this.send('\xd0\x00');
     else if (type === 3) {
       const topicLength = (body.charCodeAt(0) << 8) | body.charCodeAt(1);
       const topic = body.slice(2, 2 + topicLength);
       const id = body.slice(2 + topicLength, 4 + topicLength);
       const payload = body.slice(4 + topicLength);
-      this.platform.trace.push(`publish ${payload}`);
+      p.trace.push(`publish ${payload}`);
+      p.publishTopics.push(topic);
       this.send(`\x40\x02${id}`);
-      const ack = this.platform.responder({ topic, payload });
-      if (ack) this.send(publishFrame(ack.topic, ack.payload));
+      const ack = p.responder({ topic, payload });
+      if (ack && p.ackSubscribed) this.send(publishFrame(ack.topic, ack.payload));
     }
   }
 }

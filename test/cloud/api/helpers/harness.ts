@@ -60,6 +60,8 @@ export class ApiHarness {
       ota,
       stores: store.api,
       orderService: world.orders,
+      // Through the world, so the outbox is drained after each press as for a real one.
+      presses: { handle: (event) => world.handle(event) },
       clock: world.clock,
       keySource: world.keys,
       tokens: issuer.verifier(),

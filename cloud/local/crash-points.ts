@@ -1,0 +1,67 @@
+/**
+ * Fault injection for the outbox crash test: with `RESTOCK_CRASH_AT=<step>`, `npm start` kills
+ * itself with SIGKILL the first time its outbox drain reaches that step, so a test can stop the
+ * real process exactly between an order write and the household's notification list, then
+ * start it again on the same data folder. Unset, every step is a no-op.
+ */
+import { writeSync } from 'node:fs';
+import type { OutboxStore } from '../core/events/outbox.ts';
+import type { OrderEvent } from '../core/model.ts';
+import type { EventSink } from '../core/ports.ts';
+import { LocalConfigError } from '../dev/errors.ts';
+
+/** In the order a drain passes them. */
+export const OUTBOX_STEPS = [
+  /** Orders with unpublished events were read; nothing is published yet. */
+  'pending-read',
+  /** Console line and outbox file written; the household's list not yet. */
+  'outbox-file',
+  /** The household's notification written; statistics and webhook queue may be half done. */
+  'household-list',
+  /** Every consumer has the events; the order is not yet marked published. */
+  'all-consumers',
+] as const;
+export type OutboxStep = (typeof OUTBOX_STEPS)[number];
+
+export type CrashPoint = (step: OutboxStep) => void;
+
+export const noCrash: CrashPoint = () => {};
+
+export function crashPointFrom(value: string | undefined): CrashPoint {
+  if (!value) return noCrash;
+  if (!(OUTBOX_STEPS as readonly string[]).includes(value)) {
+    throw new LocalConfigError(
+      `RESTOCK_CRASH_AT must be one of ${OUTBOX_STEPS.join(', ')}, not "${value}"`,
+    );
+  }
+  return (step) => {
+    if (step !== value) return;
+    writeSync(2, `crash point ${step}: SIGKILL\n`);
+    process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+/** The household's notifier between the outbox file and the other consumers. */
+export function householdStep(crash: CrashPoint, household: EventSink): EventSink {
+  return {
+    async emit(events: OrderEvent[]) {
+      crash('outbox-file');
+      await household.emit(events);
+      crash('household-list');
+    },
+  };
+}
+
+export function outboxSteps(crash: CrashPoint, store: OutboxStore): OutboxStore {
+  return {
+    async pendingChanges(limit) {
+      const changes = await store.pendingChanges(limit);
+      if (changes.length > 0) crash('pending-read');
+      return changes;
+    },
+    async markPublished(orderId, count) {
+      crash('all-consumers');
+      await store.markPublished(orderId, count);
+    },
+  };
+}
