@@ -16,6 +16,7 @@ import { brandRoutes } from './routes/brand.ts';
 import { brandConsoleRoutes } from './routes/brand-console.ts';
 import { brandHealthRoutes } from './routes/brand-health.ts';
 import { householdRoutes } from './routes/household.ts';
+import { rolloutRoutes } from './routes/rollouts.ts';
 import { sandboxRoutes } from './routes/sandbox.ts';
 import { supportRoutes } from './routes/support.ts';
 import { welcomeCreditRoutes } from './routes/welcome-credits.ts';
@@ -102,6 +103,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   brandHealthRoutes(app, services);
   householdRoutes(app, services);
   supportRoutes(app, services);
+  if (deps.ota && services.rollouts) rolloutRoutes(app, services, services.rollouts, deps.ota);
   welcomeCreditRoutes(app, services);
   sandboxRoutes(app, services);
 

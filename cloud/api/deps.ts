@@ -15,8 +15,14 @@ import type { StatsStore } from '../core/insight/stats-store.ts';
 import type { NotificationStore } from '../core/notifications/notification-store.ts';
 import type { SubscriptionChannel } from '../core/notifications/subscriptions.ts';
 import type { OrderStore } from '../core/orders/order-store.ts';
+import type {
+  DesiredSettingsStore,
+  FirmwareImageStore,
+  UpdateAssignmentStore,
+} from '../core/ota/ports.ts';
 import type { Clock, KeySource, Log } from '../core/ports.ts';
 import type { RolloutStore } from '../core/rollouts/rollout-store.ts';
+import type { UpdateAssigner } from '../core/rollouts/rollouts.ts';
 import type { PressHandler } from '../core/sandbox/sandbox.ts';
 import type { SandboxStore } from '../core/sandbox/sandbox-store.ts';
 import type { WebhookStore } from '../core/webhooks/webhook-store.ts';
@@ -47,6 +53,16 @@ export interface ApiStores {
   rollouts: RolloutStore;
 }
 
+/** The over-the-air stores the firmware, rollout and device-settings routes run on. */
+export interface OtaStores {
+  /** Uploaded firmware images, per brand. */
+  firmware: FirmwareImageStore;
+  /** Which update each button has to take (its pending flag for the press path). */
+  updates: UpdateAssignmentStore;
+  /** What each button applies at its next wake. */
+  deviceSettings: DesiredSettingsStore;
+}
+
 export interface ApiDeps {
   stores: ApiStores;
   /** The order state changes (OrderService satisfies this). */
@@ -62,6 +78,13 @@ export interface ApiDeps {
   /** Where household subscriptions are made: SNS in AWS, recorded only on one machine. */
   subscriptions: SubscriptionChannel;
   log: Log;
+  /** Without them the app serves no firmware, rollout or device-settings routes. */
+  ota?: OtaStores | undefined;
+  /**
+   * Hands buttons their updates: the table's assignments locally, the table plus AWS IoT Jobs in
+   * AWS. Default: `ota.updates`.
+   */
+  updateAssigner?: UpdateAssigner;
   /** Ids for audit entries and notifications; random UUIDs unless a test pins them. */
   newId?: () => string;
 }

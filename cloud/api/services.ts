@@ -10,6 +10,7 @@ import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
 import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { Subscriptions } from '../core/notifications/subscriptions.ts';
+import { Rollouts } from '../core/rollouts/rollouts.ts';
 import { Sandbox } from '../core/sandbox/sandbox.ts';
 import { nodeSha256 } from '../core/sha256.ts';
 import { Webhooks } from '../core/webhooks/webhooks.ts';
@@ -53,6 +54,17 @@ export function buildServices(deps: ApiDeps) {
     webhooks: new Webhooks(stores.webhooks, clock, newId),
     insight,
     health: new FleetHealth(stores, clock, deps.log),
+    rollouts: deps.ota
+      ? new Rollouts({
+          store: stores.rollouts,
+          fleet: stores.buttons,
+          assigner: deps.updateAssigner ?? deps.ota.updates,
+          images: deps.ota.firmware,
+          clock,
+          newId,
+          log: deps.log,
+        })
+      : null,
     sandbox: new Sandbox({
       buttons: stores.buttons,
       sandbox: stores.sandbox,

@@ -8,10 +8,12 @@
  * the store, and button events to health, insight and the webhook queue (the work DynamoDB
  * Streams and the order-event Lambda do in AWS); webhook delivery on a timer.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '../api/app.ts';
+import type { OtaStores } from '../api/deps.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
 import { drainButtonEvents, fanOutButtonEvents } from '../core/events/button-events.ts';
@@ -24,6 +26,7 @@ import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { Reminders } from '../core/reminders/reminders.ts';
+import { Rollouts } from '../core/rollouts/rollouts.ts';
 import { httpsPoster } from '../core/webhooks/https-poster.ts';
 import {
   WebhookDispatcher,
@@ -49,6 +52,8 @@ const MAX_UNFINISHED = 10_000;
 export interface LocalPipelineOptions {
   /** How webhooks are posted (default: node:https with the system's trusted CAs). */
   webhookPoster?: WebhookPoster;
+  /** The over-the-air stores; with them the API serves firmware, rollouts and device settings. */
+  ota?: OtaStores;
   /** Where the outbox drain may be killed (the crash test); by default nowhere. */
   crashPoint?: CrashPoint;
 }
@@ -113,7 +118,20 @@ export const localPipelineWith =
       tokens: issuer.verifier(),
       subscriptions: recordedSubscriptions,
       log,
+      ota: options.ota,
     });
+    // The sweep tops up rollouts (assignments a crash left owed), as the sweep Lambda does.
+    const rollouts = options.ota
+      ? new Rollouts({
+          store: stores.rollouts,
+          fleet: stores.buttons,
+          assigner: options.ota.updates,
+          images: options.ota.firmware,
+          clock: systemClock,
+          newId: randomUUID,
+          log,
+        })
+      : null;
     // The API plus the web console's files and the development-only sign-in route.
     const web = localWebApp({ api: app, issuer });
 
@@ -155,6 +173,7 @@ export const localPipelineWith =
       ],
       sweep: async () => {
         await finishCommitted();
+        await rollouts?.sweep();
         const result = {
           ...(await orders.sweep()),
           ...(await reminders.sweep()),

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp } from '../../../../cloud/api/app.ts';
+import type { OtaStores } from '../../../../cloud/api/deps.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
 import {
   type ButtonEventSink,
@@ -22,6 +23,7 @@ import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.t
 import { silentLog } from '../../../../cloud/core/ports.ts';
 import { WebhookEnqueuer } from '../../../../cloud/core/webhooks/webhooks.ts';
 import { recordedSubscriptions } from '../../../../cloud/local/subscriptions.ts';
+import { memoryOtaStores } from '../../../helpers/ota-stores.ts';
 import { memoryUnderTest, type StoreUnderTest } from '../../../helpers/stores.ts';
 import { START, type VirtualDevice, World } from '../../../helpers/world.ts';
 
@@ -45,6 +47,8 @@ export class ApiHarness {
     readonly issuer: LocalIssuer,
     readonly app: ReturnType<typeof createApiApp>,
     private readonly keyDir: string,
+    /** Firmware images, update assignments and device settings the API runs on. */
+    readonly ota: OtaStores,
     /** Fleet health as the relay and the sweep keep it. */
     readonly health: FleetHealth,
     private readonly buttonEventSink: ButtonEventSink,
@@ -67,7 +71,9 @@ export class ApiHarness {
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
     let ids = 0;
+    const ota = memoryOtaStores();
     const app = createApiApp({
+      ota,
       stores: store.api,
       orderService: world.orders,
       // Through the world, so the outbox is drained after each press as for a real one.
@@ -80,7 +86,7 @@ export class ApiHarness {
       newId: () => `id-${String(++ids).padStart(6, '0')}`,
     });
     const buttonEventSink = fanOutButtonEvents([health, insight, webhooks]);
-    return new ApiHarness(store, world, issuer, app, keyDir, health, buttonEventSink);
+    return new ApiHarness(store, world, issuer, app, keyDir, ota, health, buttonEventSink);
   }
 
   /** Publishes the button events waiting in the store, as the stack's relay loop does. */
