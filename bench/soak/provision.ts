@@ -61,7 +61,14 @@ export async function provisionButtons(
 ): Promise<string[]> {
   const stores = dynamoApiStores(table);
   const catalog = new Catalog(stores.skus, systemClock);
-  const fleet = new Fleet(stores.buttons, stores.claims, catalog, keySource, systemClock);
+  const fleet = new Fleet(
+    stores.buttons,
+    stores.claims,
+    catalog,
+    keySource,
+    systemClock,
+    stores.buttonEvents,
+  );
   const batch = 25;
   const batches: number[][] = [];
   for (let i = 0; i < indexes.length; i += batch) batches.push(indexes.slice(i, i + batch));

@@ -14,7 +14,9 @@ import { describeIssues, toHttpError } from './http-errors.ts';
 import { json } from './openapi.ts';
 import { brandRoutes } from './routes/brand.ts';
 import { brandConsoleRoutes } from './routes/brand-console.ts';
+import { brandHealthRoutes } from './routes/brand-health.ts';
 import { householdRoutes } from './routes/household.ts';
+import { rolloutRoutes } from './routes/rollouts.ts';
 import { sandboxRoutes } from './routes/sandbox.ts';
 import { supportRoutes } from './routes/support.ts';
 import { welcomeCreditRoutes } from './routes/welcome-credits.ts';
@@ -98,8 +100,10 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   brandRoutes(app, services);
   brandConsoleRoutes(app, services);
+  brandHealthRoutes(app, services);
   householdRoutes(app, services);
   supportRoutes(app, services);
+  if (deps.ota && services.rollouts) rolloutRoutes(app, services, services.rollouts, deps.ota);
   welcomeCreditRoutes(app, services);
   sandboxRoutes(app, services);
 

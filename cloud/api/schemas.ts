@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi';
 import { CLICK_TYPES, DEVICE_ID_MAX_LENGTH, OUTCOMES, RejectReason } from '#shared/index';
 import { SETTINGS_BOUNDS } from '../core/fleet/settings-bounds.ts';
 import { isTimeZone } from '../core/guard/local-time.ts';
+import { RFM_SEGMENTS } from '../core/insight/rfm.ts';
 import { CHILD_LOCKS, GUARD_REASONS, ORDER_STATUSES } from '../core/model.ts';
 import { SUBSCRIPTION_PROTOCOLS } from '../core/notifications/subscriptions.ts';
 import { WEBHOOK_EVENT_TYPES } from '../core/webhooks/event-types.ts';
@@ -432,6 +433,32 @@ export const BrandInsightSchema = z
         orders: z.number().int(),
         cancelled: z.number().int(),
         cancellationRate: z.number(),
+        accidental: z.number().int().openapi({
+          description:
+            'orders undone before they were confirmed (cancelled in the window, declined)',
+        }),
+        accidentalRate: z.number(),
+      }),
+    ),
+    rfm: z.object({
+      segments: z.array(
+        z.object({
+          name: z.enum(RFM_SEGMENTS),
+          households: z.number().int(),
+          share: z.number(),
+          spendCents: z.record(z.string(), z.number().int()),
+        }),
+      ),
+      households: z.number().int(),
+      method: z.string(),
+    }),
+    cohorts: z.array(
+      z.object({
+        claimMonth: z.string().regex(/^\d{4}-\d{2}$/),
+        claimed: z.number().int(),
+        retained: z.array(z.number()).openapi({
+          description: 'share of the cohort that bought in month k after the claim month',
+        }),
       }),
     ),
   })

@@ -4,10 +4,13 @@ import type { Context } from 'hono';
 import { Catalog } from '../core/catalog/catalog.ts';
 import { WelcomeCredits } from '../core/credits/welcome-credits.ts';
 import { Fleet } from '../core/fleet/fleet.ts';
+import { FleetHealth } from '../core/health/fleet-health.ts';
 import { HouseholdAccount } from '../core/households/account.ts';
 import { HouseholdGuard } from '../core/households/guard-settings.ts';
 import { Idempotency } from '../core/idempotency/idempotency.ts';
+import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { Subscriptions } from '../core/notifications/subscriptions.ts';
+import { Rollouts } from '../core/rollouts/rollouts.ts';
 import { Sandbox } from '../core/sandbox/sandbox.ts';
 import { nodeSha256 } from '../core/sha256.ts';
 import { Webhooks } from '../core/webhooks/webhooks.ts';
@@ -20,7 +23,15 @@ export function buildServices(deps: ApiDeps) {
   const { stores, clock } = deps;
   const newId = deps.newId ?? randomUUID;
   const catalog = new Catalog(stores.skus, clock);
-  const fleet = new Fleet(stores.buttons, stores.claims, catalog, deps.keySource, clock);
+  const fleet = new Fleet(
+    stores.buttons,
+    stores.claims,
+    catalog,
+    deps.keySource,
+    clock,
+    stores.buttonEvents,
+  );
+  const insight = new HouseholdInsight(stores.activity);
   const subscriptions = new Subscriptions(stores.notifications, deps.subscriptions, clock, newId);
   const account = new HouseholdAccount({
     households: stores.households,
@@ -30,6 +41,7 @@ export function buildServices(deps: ApiDeps) {
     subscriptions,
     orders: stores.orders,
     orderActions: deps.orderService,
+    insight,
   });
   return {
     deps,
@@ -40,6 +52,19 @@ export function buildServices(deps: ApiDeps) {
     subscriptions,
     idempotency: new Idempotency(stores.idempotency, clock),
     webhooks: new Webhooks(stores.webhooks, clock, newId),
+    insight,
+    health: new FleetHealth(stores, clock, deps.log),
+    rollouts: deps.ota
+      ? new Rollouts({
+          store: stores.rollouts,
+          fleet: stores.buttons,
+          assigner: deps.updateAssigner ?? deps.ota.updates,
+          images: deps.ota.firmware,
+          clock,
+          newId,
+          log: deps.log,
+        })
+      : null,
     sandbox: new Sandbox({
       buttons: stores.buttons,
       sandbox: stores.sandbox,

@@ -1,8 +1,11 @@
 /** The API's DynamoDB adapters on one table (Lambda and the local stack build them once). */
+import { DynamoActivityStore } from '../store/dynamo/dynamo-activity-store.ts';
 import { DynamoAuditStore } from '../store/dynamo/dynamo-audit-store.ts';
+import { DynamoButtonEventStore } from '../store/dynamo/dynamo-button-event-store.ts';
 import { DynamoButtonStore } from '../store/dynamo/dynamo-button-store.ts';
 import { DynamoClaimStore } from '../store/dynamo/dynamo-claim-store.ts';
 import { DynamoCreditStore } from '../store/dynamo/dynamo-credit-store.ts';
+import { DynamoHealthStore } from '../store/dynamo/dynamo-health-store.ts';
 import { DynamoHouseholdStore } from '../store/dynamo/dynamo-household-store.ts';
 import { DynamoIdempotencyStore } from '../store/dynamo/dynamo-idempotency-store.ts';
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
@@ -27,6 +30,9 @@ export function dynamoApiStores(table: Table): ApiStores {
     orders: new DynamoOrderStore(table),
     stats: new DynamoStatsStore(table),
     webhooks: new DynamoWebhookStore(table),
+    buttonEvents: new DynamoButtonEventStore(table),
+    health: new DynamoHealthStore(table),
+    activity: new DynamoActivityStore(table),
     credits: new DynamoCreditStore(table),
     sandbox: new DynamoSandboxStore(table),
     rollouts: new DynamoRolloutStore(table),

@@ -210,10 +210,19 @@ export interface Order {
   history: Transition[];
   /** Why the accidental-order guard held or flagged this order; absent or null when it did not. */
   guard?: OrderGuard | null;
+  /** What the press that made the order reported about the button (fleet health reads it). */
+  press?: PressTelemetry | null;
   /** Taken off the order's value (a welcome credit, set when it is delivered); absent or null: none. */
   discount?: Discount | null;
   /** Made by a test button (the brand's sandbox): never fulfilled, counted or invoiced. */
   test?: boolean;
+}
+
+/** The button's own figures from a press: battery, key version and, from contract v2, firmware. */
+export interface PressTelemetry {
+  batteryMv: number;
+  keyVersion: number;
+  firmware?: number;
 }
 
 /** A discount carried by an order; the amount is never more than the order's value. */

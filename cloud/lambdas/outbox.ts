@@ -10,23 +10,37 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { dynamoApiStores } from '../api/stores.ts';
+import { fanOutButtonEvents } from '../core/events/button-events.ts';
 import { orderEventConsumers } from '../core/events/consumers.ts';
 import { OutboxRelay } from '../core/events/outbox.ts';
+import { FleetHealth } from '../core/health/fleet-health.ts';
+import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
+import { WebhookEnqueuer } from '../core/webhooks/webhooks.ts';
+import { DynamoActivityStore } from '../store/dynamo/dynamo-activity-store.ts';
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
 import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
 import { DynamoWebhookStore } from '../store/dynamo/dynamo-webhook-store.ts';
-import { orderChangesOf } from '../store/dynamo/stream-changes.ts';
+import { buttonEventsOf, orderChangesOf } from '../store/dynamo/stream-changes.ts';
 import { openTable } from '../store/dynamo/table.ts';
 import { requireEnv } from './aws/environment.ts';
 import { EventBridgeSink } from './aws/eventbridge-sink.ts';
+import { powertoolsLog } from './aws/powertools-log.ts';
 import { SnsAnnouncer } from './aws/sns-announcer.ts';
 
 const table = openTable({
   tableName: requireEnv('TABLE_NAME'),
   endpoint: process.env.DYNAMODB_ENDPOINT,
 });
+const brandBus = new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME'));
+const health = new FleetHealth(
+  dynamoApiStores(table),
+  systemClock,
+  powertoolsLog('restock-outbox'),
+);
+const insight = new HouseholdInsight(new DynamoActivityStore(table));
 const relay = new OutboxRelay(
   orderEventConsumers({
     household: new HouseholdNotifier(
@@ -36,10 +50,20 @@ const relay = new OutboxRelay(
     stats: new DynamoStatsStore(table),
     webhooks: new DynamoWebhookStore(table),
     clock: systemClock,
-    brandBus: new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+    brandBus,
+    more: [health, insight],
   }),
 );
+// Button events (claimed, released, low battery, silent): health, insight, webhooks, the bus.
+const buttonEventSink = fanOutButtonEvents([
+  health,
+  insight,
+  new WebhookEnqueuer(new DynamoWebhookStore(table), systemClock),
+  brandBus,
+]);
 
 export async function handler(event: DynamoDBStreamEvent): Promise<{ published: number }> {
-  return { published: await relay.publish(orderChangesOf(event.Records)) };
+  const buttonEvents = buttonEventsOf(event.Records);
+  if (buttonEvents.length > 0) await buttonEventSink.emitButtonEvents(buttonEvents);
+  return { published: (await relay.publish(orderChangesOf(event.Records))) + buttonEvents.length };
 }

@@ -48,7 +48,14 @@ export interface DemoDeps {
 export async function seedDemo(deps: DemoDeps): Promise<{ created: boolean; lines: string[] }> {
   const { stores, clock, keyVersion } = deps;
   const catalog = new Catalog(stores.skus, clock);
-  const fleet = new Fleet(stores.buttons, stores.claims, catalog, deps.keySource, clock);
+  const fleet = new Fleet(
+    stores.buttons,
+    stores.claims,
+    catalog,
+    deps.keySource,
+    clock,
+    stores.buttonEvents,
+  );
   const { coffee, filters, unclaimed } = DEMO.buttons;
   let created = false;
   if (!(await stores.households.getHousehold(DEMO.householdId))) {

@@ -2,26 +2,37 @@
  * What the local stack runs on top of broker and store — the same code as in AWS: the
  * PressService and OrderService the Lambdas run, on the DynamoDB stores, with acks through the
  * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep
- * (cancel windows and next-need reminders);
- * the outbox relay publishing order events to the brand statistics, the webhook queue, the
- * console, the outbox file and the household's notifications in the store (the work DynamoDB
+ * (cancel windows, next-need reminders and silent buttons);
+ * the outbox relay publishing order events to the brand statistics, fleet health, household
+ * insight, the webhook queue, the console, the outbox file and the household's notifications in
+ * the store, and button events to health, insight and the webhook queue (the work DynamoDB
  * Streams and the order-event Lambda do in AWS); webhook delivery on a timer.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '../api/app.ts';
+import type { OtaStores } from '../api/deps.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
+import { drainButtonEvents, fanOutButtonEvents } from '../core/events/button-events.ts';
 import { orderEventConsumers } from '../core/events/consumers.ts';
 import { OutboxRelay } from '../core/events/outbox.ts';
+import { FleetHealth } from '../core/health/fleet-health.ts';
+import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { Reminders } from '../core/reminders/reminders.ts';
+import { Rollouts } from '../core/rollouts/rollouts.ts';
 import { httpsPoster } from '../core/webhooks/https-poster.ts';
-import { WebhookDispatcher, type WebhookPoster } from '../core/webhooks/webhooks.ts';
+import {
+  WebhookDispatcher,
+  WebhookEnqueuer,
+  type WebhookPoster,
+} from '../core/webhooks/webhooks.ts';
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
@@ -41,6 +52,8 @@ const MAX_UNFINISHED = 10_000;
 export interface LocalPipelineOptions {
   /** How webhooks are posted (default: node:https with the system's trusted CAs). */
   webhookPoster?: WebhookPoster;
+  /** The over-the-air stores; with them the API serves firmware, rollouts and device settings. */
+  ota?: OtaStores;
   /** Where the outbox drain may be killed (the crash test); by default nowhere. */
   crashPoint?: CrashPoint;
 }
@@ -63,6 +76,8 @@ export const localPipelineWith =
       clock: systemClock,
       log,
     });
+    const health = new FleetHealth(stores, systemClock, log);
+    const insight = new HouseholdInsight(stores.activity);
     // The consumers the order-event Lambda feeds in AWS, each batch to all at once, with the
     // household's notifications also on the console and in the outbox file. Brands hear
     // through webhooks (no bus here). A failing one fails the batch; the next drain repeats it.
@@ -77,8 +92,14 @@ export const localPipelineWith =
         stats: stores.stats,
         webhooks: stores.webhooks,
         clock: systemClock,
+        more: [health, insight],
       }),
     );
+    const buttonEventSink = fanOutButtonEvents([
+      health,
+      insight,
+      new WebhookEnqueuer(stores.webhooks, systemClock),
+    ]);
     const outbox = outboxSteps(crash, new DynamoOutboxStore(table));
     // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
     const webhooks = new WebhookDispatcher({
@@ -97,7 +118,20 @@ export const localPipelineWith =
       tokens: issuer.verifier(),
       subscriptions: recordedSubscriptions,
       log,
+      ota: options.ota,
     });
+    // The sweep tops up rollouts (assignments a crash left owed), as the sweep Lambda does.
+    const rollouts = options.ota
+      ? new Rollouts({
+          store: stores.rollouts,
+          fleet: stores.buttons,
+          assigner: options.ota.updates,
+          images: options.ota.firmware,
+          clock: systemClock,
+          newId: randomUUID,
+          log,
+        })
+      : null;
     // The API plus the web console's files and the development-only sign-in route.
     const web = localWebApp({ api: app, issuer });
 
@@ -124,7 +158,9 @@ export const localPipelineWith =
           throw error;
         }
       },
-      drainOutbox: () => relay.drain(outbox),
+      drainOutbox: async () =>
+        (await relay.drain(outbox)) +
+        (await drainButtonEvents(stores.buttonEvents, buttonEventSink)),
       // Webhook rounds run detached from their timer: a stop waits for those in flight, so
       // none writes to the store after it is gone.
       close: () => webhooks.idle(),
@@ -137,8 +173,13 @@ export const localPipelineWith =
       ],
       sweep: async () => {
         await finishCommitted();
-        const result = { ...(await orders.sweep()), ...(await reminders.sweep()) };
-        if (result.confirmed + result.expired + result.reminded > 0)
+        await rollouts?.sweep();
+        const result = {
+          ...(await orders.sweep()),
+          ...(await reminders.sweep()),
+          ...(await health.sweep()),
+        };
+        if (result.confirmed + result.expired + result.reminded + result.silent > 0)
           log.info('sweep', { ...result });
         return result;
       },

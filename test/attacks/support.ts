@@ -41,7 +41,14 @@ export async function startTarget(): Promise<Target> {
   try {
     const stores = dynamoApiStores(stack.table);
     const catalog = new Catalog(stores.skus, systemClock);
-    const fleet = new Fleet(stores.buttons, stores.claims, catalog, stack.keySource, systemClock);
+    const fleet = new Fleet(
+      stores.buttons,
+      stores.claims,
+      catalog,
+      stack.keySource,
+      systemClock,
+      stores.buttonEvents,
+    );
     await catalog.create(GLOBEX.brandId, {
       skuId: GLOBEX.skuId,
       name: 'Globex soap',

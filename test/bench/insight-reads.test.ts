@@ -1,12 +1,14 @@
 /**
  * Brand totals and insight cost the same store reads with 10 orders as with 10 000: the routes
- * read the brand's statistics buckets (days × SKUs × shards), never its orders. The store-call
+ * read the brand's statistics buckets (days × SKUs × shards) and its pseudonymous household
+ * records (one per household, sized by months, not orders), never its orders. The store-call
  * meter counts every DynamoDB request the two requests make on dynalite.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StoreMeter } from '../../bench/store-meter.ts';
 import { orderEventsSince } from '../../cloud/core/events/order-events.ts';
 import { StatsCounter } from '../../cloud/core/insight/brand-stats.ts';
+import { HouseholdInsight, householdKey } from '../../cloud/core/insight/household-insight.ts';
 import type { Order, OrderStatus } from '../../cloud/core/model.ts';
 import { type DynaliteServer, startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
@@ -15,6 +17,9 @@ import { dynamoUnderTest } from '../helpers/stores.ts';
 import { START } from '../helpers/world.ts';
 
 const DAY = 86_400_000;
+/** A brand's households reorder: 10 000 orders come from 41 of them (every path reaches each). */
+const HOUSEHOLDS = 41;
+const householdOf = (i: number) => `hh-${i % HOUSEHOLDS}`;
 const SKUS = ['coffee', 'tea', 'filters'];
 const PATHS: readonly OrderStatus[][] = [
   ['PLACED'],
@@ -30,7 +35,7 @@ function order(i: number): Order {
     orderId: `btn-${i}-1`,
     deviceId: `btn-${i}`,
     seq: 1,
-    householdId: `hh-${i}`,
+    householdId: householdOf(i),
     brandId: 'acme',
     skuId: SKUS[i % SKUS.length] as string,
     skuName: 'x',
@@ -68,14 +73,28 @@ afterAll(async () => {
 
 let counted = 0;
 async function countOrdersUpTo(total: number): Promise<void> {
-  const counter = new StatsCounter(dynamoUnderTest(table).api.stats);
+  const { api } = dynamoUnderTest(table);
+  const sinks = [new StatsCounter(api.stats), new HouseholdInsight(api.activity)];
+  const insight = sinks[1] as HouseholdInsight;
+  await insight.emitButtonEvents(
+    Array.from({ length: Math.min(total, HOUSEHOLDS) }, (_, i) => ({
+      eventId: `btn-${i}/claimed/x`,
+      type: 'ButtonClaimed' as const,
+      deviceId: `btn-${i}`,
+      brandId: 'acme',
+      householdKey: householdKey('acme', householdOf(i)),
+      at: START - 60 * DAY,
+      data: { skuId: 'coffee' },
+    })),
+  );
   const lanes = 8;
   const next = { i: counted };
   await Promise.all(
     Array.from({ length: lanes }, async () => {
       while (next.i < total) {
         const i = next.i++;
-        await counter.emit(orderEventsSince(order(i), 0));
+        const events = orderEventsSince(order(i), 0);
+        for (const sink of sinks) await sink.emit(events);
       }
     }),
   );
@@ -109,9 +128,23 @@ it('reads the same number of items for 10 and 10 000 orders', async () => {
   expect(large.totals.revenueCents).toEqual({ EUR: 5000 * 1299 });
   const cancelledPerSku = large.insight.skus.map((s: { cancelled: number }) => s.cancelled);
   expect(cancelledPerSku.reduce((a: number, b: number) => a + b, 0)).toBe(2500);
+  // Cancelled inside the window: every cancellation here was an accidental order.
+  const accidental = large.insight.skus.map((s: { accidental: number }) => s.accidental);
+  expect(accidental.reduce((a: number, b: number) => a + b, 0)).toBe(2500);
+  expect(small.insight.rfm.households).toBe(10);
+  expect(large.insight.rfm.households).toBe(HOUSEHOLDS);
+  // 2 500 delivered orders over 41 households in the last week: all champions.
+  expect(large.insight.rfm.segments[0]).toMatchObject({
+    name: 'champions',
+    households: HOUSEHOLDS,
+  });
+  expect(large.insight.cohorts).toEqual([
+    { claimMonth: '2026-09', claimed: HOUSEHOLDS, retained: [0, 0, 1] },
+  ]);
   console.log(
     `brand reads: 10 orders → totals ${small.totalsCalls} call(s), insight ${small.insightCalls} call(s), ${small.insightReadUnits} RCU; ` +
-      `10 000 orders → totals ${large.totalsCalls} call(s), insight ${large.insightCalls} call(s), ${large.insightReadUnits} RCU`,
+      `10 000 orders → totals ${large.totalsCalls} call(s), insight ${large.insightCalls} call(s), ${large.insightReadUnits} RCU ` +
+      `(insight includes RFM and cohorts of ${large.insight.rfm.households} households)`,
   );
   expect(large.totalsCalls).toBe(small.totalsCalls);
   expect(large.insightCalls).toBe(small.insightCalls);

@@ -186,6 +186,18 @@ describe('npm start, end to end', () => {
     const brand = await issuerToken({ role: 'brand', tenant: 'acme' });
     const feed = await getJson(`${api}/v1/brand/fulfilment`, brand);
     expect(feed.items.map((o) => o.orderId)).toContain(orderId);
+    // The claim and the press reached fleet health through the relay (no extra press-path call).
+    const health = await getJson<{ buttons: Record<string, unknown>[] }>(
+      `${api}/v1/brand/health?limit=100`,
+      brand,
+    );
+    expect(health.buttons.find((b) => b.deviceId === 'demo-3')).toMatchObject({
+      claimed: true,
+      keyVersion: expect.any(Number),
+      batteryMv: expect.any(Number),
+      lastPressAt: expect.any(Number),
+      status: expect.any(String),
+    });
   });
 
   it('npm run press prints the outcome and order id', async () => {

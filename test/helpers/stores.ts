@@ -34,10 +34,13 @@ import { DynamoPressStore } from '../../cloud/store/dynamo/dynamo-press-store.ts
 import { DynamoReminderStore } from '../../cloud/store/dynamo/dynamo-reminder-store.ts';
 import { toSkuItem } from '../../cloud/store/dynamo/sku-item.ts';
 import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
+import { MemoryActivityStore } from '../../cloud/store/memory/memory-activity-store.ts';
 import { MemoryAuditStore } from '../../cloud/store/memory/memory-audit-store.ts';
+import { MemoryButtonEventStore } from '../../cloud/store/memory/memory-button-event-store.ts';
 import { MemoryButtonStore } from '../../cloud/store/memory/memory-button-store.ts';
 import { MemoryClaimStore } from '../../cloud/store/memory/memory-claim-store.ts';
 import { MemoryCreditStore } from '../../cloud/store/memory/memory-credit-store.ts';
+import { MemoryHealthStore } from '../../cloud/store/memory/memory-health-store.ts';
 import { MemoryHouseholdStore } from '../../cloud/store/memory/memory-household-store.ts';
 import { MemoryIdempotencyStore } from '../../cloud/store/memory/memory-idempotency-store.ts';
 import { MemoryNotificationStore } from '../../cloud/store/memory/memory-notification-store.ts';
@@ -107,6 +110,9 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
       orders,
       stats: new MemoryStatsStore(table),
       webhooks: new MemoryWebhookStore(table),
+      buttonEvents: new MemoryButtonEventStore(table),
+      health: new MemoryHealthStore(table),
+      activity: new MemoryActivityStore(table),
       credits: new MemoryCreditStore(table),
       sandbox: new MemorySandboxStore(table),
       rollouts: new MemoryRolloutStore(table),

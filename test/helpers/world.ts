@@ -198,10 +198,10 @@ export class VirtualDevice {
   }
 
   /** A new press: increments the counter first, as the firmware persists it before publishing. */
-  press(click: ClickType = 'SINGLE') {
+  press(click: ClickType = 'SINGLE', batteryMv?: number) {
     this.seq++;
     this.clicks.set(this.seq, click);
-    return this.world.handle(this.event(this.sign(click, this.seq)));
+    return this.world.handle(this.event(this.sign(click, this.seq, 1, batteryMv)));
   }
 
   /** The same press delivered again (a retry carries a higher attempt count). */

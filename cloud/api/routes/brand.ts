@@ -312,15 +312,18 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       ...common,
       method: 'get',
       path: '/v1/brand/insight',
-      summary: 'Orders per day per SKU and cancellations per SKU, from maintained statistics',
+      summary:
+        'Orders per day per SKU, cancellations and accidental orders per SKU, RFM segments and claim-month cohorts, from maintained aggregates',
       request: { query: InsightQuery },
       responses: { 200: json(BrandInsightSchema, 'the insight'), ...errorResponses },
     }),
     async (c) => {
       const brandId = brandOf(c);
       const query = c.req.valid('query');
-      const range = insightRange(s.deps.clock.now(), query);
-      return c.json(insightOf(brandId, range, await stores.stats.buckets(brandId, range)), 200);
+      const now = s.deps.clock.now();
+      const range = insightRange(now, query);
+      const perDay = insightOf(brandId, range, await stores.stats.buckets(brandId, range));
+      return c.json({ ...perDay, ...(await s.insight.insight(brandId, now)) }, 200);
     },
   );
 

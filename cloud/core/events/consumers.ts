@@ -20,6 +20,8 @@ export interface OrderEventConsumers {
   webhooks: WebhookStore;
   clock: Clock;
   brandBus?: EventSink;
+  /** Further consumers kept from the same events (fleet health, household insight). */
+  more?: EventSink[];
 }
 
 export function orderEventConsumers(c: OrderEventConsumers): EventSink {
@@ -28,6 +30,7 @@ export function orderEventConsumers(c: OrderEventConsumers): EventSink {
     new StatsCounter(c.stats),
     new WebhookEnqueuer(c.webhooks, c.clock),
     ...(c.brandBus ? [forBrands(c.brandBus)] : []),
+    ...(c.more ?? []),
   ]);
 }
 

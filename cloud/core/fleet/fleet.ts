@@ -7,6 +7,13 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import { RuleViolationError } from '../catalog/errors.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import {
+  type ButtonEvent,
+  type ButtonEventStore,
+  type ButtonEventType,
+  buttonEventId,
+} from '../events/button-events.ts';
+import { householdKey } from '../insight/household-insight.ts';
 import { type Button, DEFAULT_SETTINGS, type SecondAction } from '../model.ts';
 import type { Clock, KeySource } from '../ports.ts';
 import { type ButtonOwner, type ButtonStore, isOwner, type SettingsPatch } from './button-store.ts';
@@ -35,6 +42,8 @@ export class Fleet {
     private readonly catalog: Catalog,
     private readonly keySource: KeySource,
     private readonly clock: Clock,
+    /** Where claim and release events go (the brand's webhooks, health and insight). */
+    private readonly events: ButtonEventStore,
   ) {}
 
   async claimCodeFor(deviceId: string, keyVersion: number): Promise<string> {
@@ -144,10 +153,13 @@ export class Fleet {
     if (assigned === 'taken') throw new ClaimCodeUsedError();
     if (assigned === 'missing') throw new ClaimCodeUnknownError();
     // Nothing is ordered before the household has accepted the terms (or confirmed an order).
-    if (assigned === 'assigned') {
-      return this.patch(taken.deviceId, { householdId }, { confirmFirstOrder: true });
-    }
-    return this.get(taken.deviceId, { householdId });
+    const button =
+      assigned === 'assigned'
+        ? await this.patch(taken.deviceId, { householdId }, { confirmFirstOrder: true })
+        : await this.get(taken.deviceId, { householdId });
+    // After the claim, and again on a retry of it: the same id, so never a second event.
+    await this.events.addEvent(this.buttonEvent('ButtonClaimed', button, householdId));
+    return button;
   }
 
   /** The terms the household accepts for its button's bound SKU. */
@@ -213,8 +225,27 @@ export class Fleet {
 
   /** Erasure: detaches the button and deletes its claim record, so the code is gone too. */
   async release(householdId: string, deviceId: string): Promise<void> {
+    const button = await this.buttons.getButton(deviceId);
+    if (!button || button.householdId !== householdId) return;
+    // Before the release: a retry after a crash between the two finds the button still held
+    // and writes the same event id again.
+    await this.events.addEvent(this.buttonEvent('ButtonReleased', button, householdId));
     const codeHash = await this.buttons.releaseHousehold(deviceId, householdId);
     if (codeHash) await this.claims.deleteClaim(codeHash);
+  }
+
+  private buttonEvent(type: ButtonEventType, button: Button, householdId: string): ButtonEvent {
+    const kind = type === 'ButtonClaimed' ? 'claimed' : 'released';
+    const key = householdKey(button.brandId, householdId);
+    return {
+      eventId: buttonEventId(button.deviceId, kind, key),
+      type,
+      deviceId: button.deviceId,
+      brandId: button.brandId,
+      householdKey: key,
+      at: this.clock.now(),
+      data: { skuId: button.settings.skuId, keyVersion: button.keyVersion },
+    };
   }
 
   private async checkSecondAction(brandId: string, action: SecondAction): Promise<void> {

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
 import type { ButtonStore } from '../fleet/button-store.ts';
 import type { Fleet } from '../fleet/fleet.ts';
+import type { HouseholdInsight } from '../insight/household-insight.ts';
 import {
   type Button,
   DEFAULT_HOUSEHOLD_GUARD,
@@ -51,6 +52,7 @@ export class HouseholdAccount {
       subscriptions: Subscriptions;
       orders: OrderStore;
       orderActions: OrderActions;
+      insight: HouseholdInsight;
     },
   ) {}
 
@@ -70,7 +72,8 @@ export class HouseholdAccount {
     const { households, buttons, fleet, notifications, orders, orderActions } = this.deps;
     const actor = { kind: 'household' as const, id: householdId };
     let ordersCancelled = 0;
-    for (const order of await collectAll((page) => orders.listHouseholdOrders(householdId, page))) {
+    const held = await collectAll((page) => orders.listHouseholdOrders(householdId, page));
+    for (const order of held) {
       try {
         if (order.status === 'PLACED') {
           await orderActions.cancel(order.orderId, actor, 'account erased');
@@ -87,6 +90,9 @@ export class HouseholdAccount {
       }
     }
     const owned = await collectAll((page) => buttons.listHouseholdButtons(householdId, page));
+    // The brands' analytics forget the household before its buttons go (a retry finds them).
+    const brands = [...owned, ...held].map((record) => record.brandId);
+    await this.deps.insight.erase(householdId, brands);
     for (const button of owned) await fleet.release(householdId, button.deviceId);
     const anonymousId = `anon-${randomUUID()}`;
     const ordersAnonymised = await orders.anonymiseHouseholdOrders(householdId, anonymousId);

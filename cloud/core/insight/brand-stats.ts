@@ -71,9 +71,21 @@ export function emptyCounts(): StatsCounts {
   return { orders: 0, units: 0, byStatus: {}, revenueCents: {} };
 }
 
-/** What an order with `status` contributes to its bucket. */
-export function contribution(order: Order, status: OrderStatus): StatsCounts {
+const UNCONFIRMED: readonly OrderStatus[] = ['PLACED', 'NEEDS_CONFIRMATION'];
+
+/**
+ * What an order with `status` contributes to its bucket; `previous` is the status before it,
+ * which tells an accidental order (cancelled before it was confirmed) from a later cancellation.
+ */
+export function contribution(
+  order: Order,
+  status: OrderStatus,
+  previous?: OrderStatus,
+): StatsCounts {
   const counts: StatsCounts = { orders: 1, units: 0, byStatus: { [status]: 1 }, revenueCents: {} };
+  if (status === 'CANCELLED' && previous !== undefined && UNCONFIRMED.includes(previous)) {
+    counts.accidental = 1;
+  }
   if (REVENUE_STATUSES.includes(status)) {
     counts.units = order.quantity;
     counts.revenueCents[order.currency] = order.quantity * order.unitPriceCents;
@@ -88,6 +100,8 @@ function combine(a: StatsCounts, b: StatsCounts, sign: 1 | -1): StatsCounts {
     byStatus: { ...a.byStatus },
     revenueCents: { ...a.revenueCents },
   };
+  const accidental = (a.accidental ?? 0) + sign * (b.accidental ?? 0);
+  if (accidental !== 0) out.accidental = accidental;
   for (const [status, n] of Object.entries(b.byStatus) as [OrderStatus, number][]) {
     out.byStatus[status] = (out.byStatus[status] ?? 0) + sign * n;
   }
@@ -100,8 +114,9 @@ function combine(a: StatsCounts, b: StatsCounts, sign: 1 | -1): StatsCounts {
 /** The change from `from` counted events of the order to `to` (the order carries ≥ `to` steps). */
 export function deltaBetween(order: Order, from: number, to: number): StatsCounts {
   const statusAt = (n: number) => (order.history[n - 1] as Order['history'][number]).status;
-  const after = contribution(order, statusAt(to));
-  return from === 0 ? after : combine(after, contribution(order, statusAt(from)), -1);
+  const at = (n: number) => contribution(order, statusAt(n), order.history[n - 2]?.status);
+  const after = at(to);
+  return from === 0 ? after : combine(after, at(from), -1);
 }
 
 /** The order events sink that keeps the statistics. */
@@ -164,6 +179,10 @@ export interface SkuInsight {
   cancelled: number;
   /** Cancelled ÷ orders (0 without orders). */
   cancellationRate: number;
+  /** Orders undone before confirmation (cancelled in the window by household, button or support, or declined). */
+  accidental: number;
+  /** Accidental ÷ orders (0 without orders). */
+  accidentalRate: number;
 }
 
 export interface BrandInsight {
@@ -206,13 +225,20 @@ export function insightOf(brandId: string, range: DayRange, buckets: StatsBucket
       orders: 0,
       cancelled: 0,
       cancellationRate: 0,
+      accidental: 0,
+      accidentalRate: 0,
     };
     sku.orders += bucket.counts.orders;
     sku.cancelled += cancelled;
+    sku.accidental += bucket.counts.accidental ?? 0;
     bySku.set(bucket.skuId, sku);
   }
   const skus = [...bySku.values()]
-    .map((s) => ({ ...s, cancellationRate: s.orders === 0 ? 0 : s.cancelled / s.orders }))
+    .map((s) => ({
+      ...s,
+      cancellationRate: s.orders === 0 ? 0 : s.cancelled / s.orders,
+      accidentalRate: s.orders === 0 ? 0 : s.accidental / s.orders,
+    }))
     .sort((a, b) => a.skuId.localeCompare(b.skuId));
   const days = [...byDay.values()]
     .filter((d) => d.orders > 0)

@@ -20,6 +20,8 @@ export interface StatsCounts {
   byStatus: Partial<Record<OrderStatus, number>>;
   /** By currency; confirmed, shipped and delivered orders only. */
   revenueCents: Record<string, number>;
+  /** Orders undone before confirmation: cancelled inside the window, or declined. */
+  accidental?: number;
 }
 
 export interface StatsBucket extends StatsBucketKey {

@@ -5,7 +5,7 @@
  */
 import type { Press } from '#shared/index';
 import { guardPress, type OpenOrderRef, repeatedOrder } from '../guard/guard.ts';
-import type { GuardReason, Order, Sku } from '../model.ts';
+import type { GuardReason, Order, PressTelemetry, Sku } from '../model.ts';
 import { orderIdFor } from '../model.ts';
 import type { LoadedButton } from './press-store.ts';
 
@@ -22,6 +22,15 @@ export type Decision =
       /** For a burst: the open order the press repeats, to flag for support. */
       flag?: OpenOrderRef;
     };
+
+/** The press's battery and versions, carried on the order so its events feed fleet health. */
+export function telemetryOf(press: Press): PressTelemetry {
+  return {
+    batteryMv: press.battery_mv,
+    keyVersion: press.kv,
+    ...(press.fw === undefined ? {} : { firmware: press.fw }),
+  };
+}
 
 /** True when `price` exceeds the accepted price by more than the allowed percentage. */
 export function exceedsPriceLimit(price: number, accepted: number, limitPct: number): boolean {
@@ -98,6 +107,7 @@ export function decide(button: LoadedButton, sku: Sku | null, press: Press, now:
     cancelDeadline: deadline,
     history: [{ status, at: now, actor: { kind: 'device', id: button.deviceId } }],
     guard: verdict.kind === 'confirm' || verdict.kind === 'flag' ? verdict.guard : null,
+    press: telemetryOf(press),
     ...(button.test ? { test: true } : {}),
   };
   const firstAcceptance = isPrimary && accepted === null && !needsConfirmation;

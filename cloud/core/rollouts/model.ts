@@ -4,31 +4,25 @@
  * the rollout it belongs to.
  */
 import type { Actor } from '../model.ts';
+import type { UpdateReported, UpdateState } from '../ota/ports.ts';
+
+export type { UpdateState };
 
 /** A button's progress through one update, as the button reports it. */
-export const UPDATE_STATES = [
+export const UPDATE_STATES: readonly UpdateState[] = [
   'pending',
   'downloading',
   'verifying',
   'switched',
   'rolled_back',
   'failed',
-] as const;
-export type UpdateState = (typeof UPDATE_STATES)[number];
+];
 
 /** A rollout member is also `cancelled` once an abort withdrew it before it started. */
 export type MemberState = UpdateState | 'cancelled';
 
-/** One progress report from a button (the `update.reported` event). */
-export interface UpdateReport {
-  deviceId: string;
-  job: string;
-  fw: number;
-  state: UpdateState;
-  reason?: string | undefined;
-  block?: number | undefined;
-  at: string;
-}
+/** One progress report from a button: the `update.reported` event, with the block it reached. */
+export type UpdateReport = UpdateReported & { block?: number | undefined };
 
 export interface RolloutPlan {
   /** Cumulative percent of the fleet per stage, strictly ascending, the last at most 100. */

@@ -1,4 +1,5 @@
 /** The event types a webhook endpoint can ask for (no Node APIs: the web console imports it). */
+import type { ButtonEventType } from '../events/button-events.ts';
 import type { OrderEventType } from '../model.ts';
 
 export const WEBHOOK_EVENT_TYPES = [
@@ -9,6 +10,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'order.shipped',
   'order.delivered',
   'order.expired',
+  'button.claimed',
+  'button.released',
+  'button.low_battery',
+  'button.silent',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -22,6 +27,15 @@ const TYPE_OF: Record<OrderEventType, WebhookEventType> = {
   OrderExpired: 'order.expired',
 };
 
-export function webhookTypeOf(type: OrderEventType): WebhookEventType {
-  return TYPE_OF[type];
+const BUTTON_TYPE_OF: Record<ButtonEventType, WebhookEventType> = {
+  ButtonClaimed: 'button.claimed',
+  ButtonReleased: 'button.released',
+  ButtonLowBattery: 'button.low_battery',
+  ButtonSilent: 'button.silent',
+};
+
+export function webhookTypeOf(type: OrderEventType | ButtonEventType): WebhookEventType {
+  return type in TYPE_OF
+    ? TYPE_OF[type as OrderEventType]
+    : BUTTON_TYPE_OF[type as ButtonEventType];
 }

@@ -1,7 +1,7 @@
 /**
  * Signed webhooks for brands, built on the order-event outbox.
  *
- * - WebhookEnqueuer is an event sink: for every order event it adds one delivery per endpoint
+ * - WebhookEnqueuer is an event sink: for every order or button event it adds one delivery per endpoint
  *   of the brand that asked for that event type, keyed by endpoint and event id, so a
  *   redelivered event never makes a second delivery. It only writes to the store — no HTTP on
  *   the path that publishes events.
@@ -17,6 +17,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { RestockError } from '../errors.ts';
+import type { ButtonEvent, ButtonEventSink } from '../events/button-events.ts';
 import type { OrderEvent } from '../model.ts';
 import type { Clock, EventSink, Log } from '../ports.ts';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType, webhookTypeOf } from './event-types.ts';
@@ -104,21 +105,29 @@ export class WebhookRuleError extends WebhookError {
 }
 
 export function deliveryIdOf(endpointId: string, eventId: string): string {
-  return `${endpointId}.${eventId.replace('/', '.')}`;
+  return `${endpointId}.${eventId.replaceAll('/', '.')}`;
 }
 
 /** The body a receiver gets: the event, without the household's id (brands see orders only). */
-export function webhookBody(event: OrderEvent): string {
-  const { householdId: _h, ...order } = event.order;
+export function webhookBody(event: OrderEvent | ButtonEvent): string {
+  const data =
+    'order' in event
+      ? { order: withoutHousehold(event.order) }
+      : { button: { deviceId: event.deviceId, ...event.data } };
   return JSON.stringify({
     id: event.eventId,
     type: webhookTypeOf(event.type),
     createdAt: new Date(event.at).toISOString(),
     brandId: event.brandId,
     // A sandbox order: brands test their integration with these and must not fulfil them.
-    ...(event.order.test ? { test: true } : {}),
-    data: { order },
+    ...('order' in event && event.order.test ? { test: true } : {}),
+    data,
   });
+}
+
+function withoutHousehold(order: OrderEvent['order']) {
+  const { householdId: _h, ...rest } = order;
+  return rest;
 }
 
 export function hmacHex(secret: string, timestamp: number, body: string): string {
@@ -171,14 +180,22 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
   return Math.floor(random() * ceiling);
 }
 
-/** Turns order events into deliveries for the endpoints that asked for them. */
-export class WebhookEnqueuer implements EventSink {
+/** Turns order and button events into deliveries for the endpoints that asked for them. */
+export class WebhookEnqueuer implements EventSink, ButtonEventSink {
   constructor(
     private readonly store: WebhookStore,
     private readonly clock: Clock,
   ) {}
 
-  async emit(events: OrderEvent[]): Promise<void> {
+  emit(events: OrderEvent[]): Promise<void> {
+    return this.enqueue(events);
+  }
+
+  emitButtonEvents(events: ButtonEvent[]): Promise<void> {
+    return this.enqueue(events);
+  }
+
+  private async enqueue(events: (OrderEvent | ButtonEvent)[]): Promise<void> {
     const endpointsOf = new Map<string, Promise<WebhookEndpoint[]>>();
     const additions: Promise<boolean>[] = [];
     for (const event of events) {

@@ -10,6 +10,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 export const ORDER_EVENT_SOURCE = 'restock.orders';
+/** Button lifecycle events (claimed, released, low battery, silent) on the same bus. */
+export const BUTTON_EVENT_SOURCE = 'restock.buttons';
 
 export class Messaging extends Construct {
   readonly bus: EventBus;
@@ -21,7 +23,7 @@ export class Messaging extends Construct {
     this.bus = new EventBus(this, 'OrderEvents', { description: 'Restock order lifecycle events' });
     // Replayable history for brands that join late or lose events.
     this.bus.archive('Archive', {
-      eventPattern: { source: [ORDER_EVENT_SOURCE] },
+      eventPattern: { source: [ORDER_EVENT_SOURCE, BUTTON_EVENT_SOURCE] },
       retention: Duration.days(90),
     });
     // The AWS-managed SNS key: encrypted at rest without a key policy to maintain.

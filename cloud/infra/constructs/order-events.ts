@@ -66,7 +66,7 @@ export class OrderEvents extends Construct {
       // Only order items carry events; button and press-record changes never invoke it.
       filters: [
         FilterCriteria.filter({
-          dynamodb: { NewImage: { type: { S: FilterRule.isEqual('order') } } },
+          dynamodb: { NewImage: { type: { S: FilterRule.or('order', 'button-event') } } },
         }),
       ],
     });

@@ -99,6 +99,7 @@ async function main(argv: string[]) {
       new Catalog(stores.skus, systemClock),
       keys,
       systemClock,
+      stores.buttonEvents,
     ),
   );
   const configs = await provisionBatch({

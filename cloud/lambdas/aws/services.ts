@@ -3,6 +3,8 @@
  * reused across invocations.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { dynamoApiStores } from '../../api/stores.ts';
+import { FleetHealth } from '../../core/health/fleet-health.ts';
 import { DerivedKeySource, LazyKeySource } from '../../core/keys.ts';
 import { OrderService } from '../../core/orders/order-service.ts';
 import { systemClock } from '../../core/ports.ts';
@@ -33,5 +35,6 @@ export function awsServices(serviceName: string) {
     clock: systemClock,
     log,
   });
-  return { table, log, orderStore, orders, reminders, keySource };
+  const health = new FleetHealth(dynamoApiStores(table), systemClock, log);
+  return { table, log, orderStore, orders, reminders, health, keySource };
 }

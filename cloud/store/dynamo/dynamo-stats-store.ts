@@ -75,6 +75,7 @@ export class DynamoStatsStore implements StatsStore {
     const counters: [string, number][] = [
       ['n_orders', delta.orders],
       ['n_units', delta.units],
+      ['n_accidental', delta.accidental ?? 0],
       ...Object.entries(delta.byStatus).map(([s, n]): [string, number] => [`s_${s}`, n]),
       ...Object.entries(delta.revenueCents).map(([c, n]): [string, number] => [`r_${c}`, n]),
     ];
@@ -135,6 +136,8 @@ function bucketOfItem(item: Record<string, unknown>): StatsBucket {
     byStatus: {},
     revenueCents: {},
   };
+  const accidental = Number(item.n_accidental ?? 0);
+  if (accidental !== 0) counts.accidental = accidental;
   for (const [attribute, value] of Object.entries(item)) {
     if (typeof value !== 'number') continue;
     if (attribute.startsWith('s_')) counts.byStatus[attribute.slice(2) as OrderStatus] = value;

@@ -30,6 +30,7 @@ const ORDER_FIELDS = [
   'cancelDeadline',
   'history',
   'guard',
+  'press',
 ] as const;
 
 const LOG_FIELDS = [

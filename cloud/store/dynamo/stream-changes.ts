@@ -1,10 +1,12 @@
 /**
  * The table's stream (NEW_AND_OLD_IMAGES) as outbox entries: an order item's new image carries
- * its history, the old image says how much of it earlier records already published.
+ * its history, the old image says how much of it earlier records already published; a new
+ * button-event item is one button event.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { ButtonEvent } from '../../core/events/button-events.ts';
 import type { OrderChange } from '../../core/events/outbox.ts';
 import { fromOrderItem } from './order-item.ts';
 
@@ -23,4 +25,16 @@ export function orderChangesOf(records: DynamoDBRecord[]): OrderChange[] {
     changes.push({ order: fromOrderItem(item), published });
   }
   return changes;
+}
+
+/** Button events: each event item's first image (later changes only remove its outbox marker). */
+export function buttonEventsOf(records: DynamoDBRecord[]): ButtonEvent[] {
+  const events: ButtonEvent[] = [];
+  for (const record of records) {
+    const next = record.dynamodb?.NewImage as Image | undefined;
+    if (!next || record.dynamodb?.OldImage) continue;
+    const item = unmarshall(next);
+    if (item.type === 'button-event') events.push(item.event as ButtonEvent);
+  }
+  return events;
 }

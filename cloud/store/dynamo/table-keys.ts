@@ -12,6 +12,9 @@
  * | webhook secrets   | BRAND#{brand}      | HOOKSECRETS            |                           |                                       |                               |
  * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             | BRAND#{brand}#HOOKDLV / {createdAt:013}#{id} | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
  * | brand statistics  | BRAND#{brand}      | STATS#{day}#{sku}#{shard} |                        |                                       |                               |
+ * | button health     | BRAND#{brand}      | HEALTH#{device}        |                           |                                       | HEALTHDUE / {checkAt:013}#{device} (while a check is due) |
+ * | household activity| BRAND#{brand}      | HHACT#{pseudonym}      |                           |                                       |                               |
+ * | button event      | BTNEVT#{eventId}   | META                   |                           |                                       |                               |
  * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          | REMIND / {at:013}#{device}    |
  * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} (test orders: BRAND#{brand}#TEST / {placedAt:013}#{id}) | TIMER#{0..15} / {deadline:013}#{id} |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
@@ -51,6 +54,12 @@
  * - Brand statistics (core/insight) are buckets per placement day × SKU × shard in the brand's
  *   partition, maintained from order events; totals and insight query that range and never
  *   read orders.
+ * - Fleet health (core/health) is one record per button in the brand's partition, kept from
+ *   events; gsi3's `HEALTHDUE` partition holds the records the sweep must look at (silence
+ *   checks), by due time. Household activity records (core/insight), one per pseudonymous
+ *   household, sit beside them; RFM and cohorts read that range, never orders.
+ * - Button events (claimed, released, low battery, silent) are items of their own, published
+ *   like order events: by the stream in AWS, via the outbox index (`BUTTONEVENTS`) elsewhere.
  * - Rejected presses get their own sort-key range so a forged or replayed press can never
  *   occupy the slot of a real sequence number.
  */
@@ -84,6 +93,12 @@ export const keys = {
     pk: `HOOKDLV#${brandId}`,
     sk: deliveryId,
   }),
+  health: (brandId: string, deviceId: string) => ({
+    pk: `BRAND#${brandId}`,
+    sk: `HEALTH#${deviceId}`,
+  }),
+  activity: (brandId: string, key: string) => ({ pk: `BRAND#${brandId}`, sk: `HHACT#${key}` }),
+  buttonEvent: (eventId: string) => ({ pk: `BTNEVT#${eventId}`, sk: 'META' }),
   claim: (codeHash: string) => ({ pk: `CLAIM#${codeHash}`, sk: 'META' }),
   household: (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'META' }),
   householdGuard: (householdId: string) => ({ pk: `HH#${householdId}`, sk: 'GUARD' }),
@@ -138,6 +153,9 @@ export const TIMER_PARTITIONS = [
 ];
 
 export const FLAGGED_PARTITION = 'FLAGGED';
+export const HEALTH_DUE_PARTITION = 'HEALTHDUE';
+/** The outbox index's partition for unpublished button events. */
+export const BUTTON_EVENTS_PENDING = 'BUTTONEVENTS';
 
 /** The local relay's index (tables without streams only; see above). */
 export const OUTBOX_INDEX = 'outbox';

@@ -34,6 +34,9 @@ export class MemoryStatsStore implements StatsStore {
     const { counts } = record;
     counts.orders += delta.orders;
     counts.units += delta.units;
+    const accidental = (counts.accidental ?? 0) + (delta.accidental ?? 0);
+    if (accidental !== 0) counts.accidental = accidental;
+    else delete counts.accidental;
     for (const [status, n] of Object.entries(delta.byStatus) as [
       keyof StatsCounts['byStatus'],
       number,

@@ -7,8 +7,11 @@
  */
 
 import type { WelcomeCredit } from '../../core/credits/welcome-credit.ts';
+import type { ButtonEvent } from '../../core/events/button-events.ts';
 import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
+import type { StoredHealth } from '../../core/health/health-store.ts';
 import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
+import type { StoredActivity } from '../../core/insight/activity-store.ts';
 import type { StatsBucket } from '../../core/insight/stats-store.ts';
 import type {
   AuditEntry,
@@ -64,6 +67,12 @@ export class MemoryTable {
   /** Firmware images by `{brand}/{fw}`, their blocks by `{stream}/{index}`. */
   readonly firmwareImages = new Map<string, FirmwareImage>();
   readonly firmwareBlocks = new Map<string, Uint8Array>();
+  /** Button health records by `{brand}/{device}`. */
+  readonly health = new Map<string, StoredHealth>();
+  /** Household activity records by `{brand}/{key}`. */
+  readonly activity = new Map<string, StoredActivity>();
+  /** Button events by id, with whether the relay has published them. */
+  readonly buttonEvents = new Map<string, { event: ButtonEvent; published: boolean }>();
   /** Rollouts by id, their members by `{rollout}/{device}`. */
   readonly rollouts = new Map<string, Rollout>();
   readonly rolloutMembers = new Map<string, RolloutMember>();
@@ -118,6 +127,9 @@ export class MemoryTable {
       ['webhookEndpoint', this.webhookEndpoints],
       ['webhookSecrets', this.webhookSecrets],
       ['webhookDelivery', this.webhookDeliveries],
+      ['health', this.health],
+      ['activity', this.activity],
+      ['buttonEvent', this.buttonEvents],
       ['welcomeCredit', this.welcomeCredits],
       ['creditLedger', this.creditLedger],
       ['rollout', this.rollouts],

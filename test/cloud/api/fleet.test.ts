@@ -7,6 +7,7 @@ import { ClaimCodeUsedError } from '../../../cloud/core/fleet/errors.ts';
 import { Fleet } from '../../../cloud/core/fleet/fleet.ts';
 import { DerivedKeySource } from '../../../cloud/core/keys.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
+import { MemoryButtonEventStore } from '../../../cloud/store/memory/memory-button-event-store.ts';
 import { MemoryButtonStore } from '../../../cloud/store/memory/memory-button-store.ts';
 import { MemoryClaimStore } from '../../../cloud/store/memory/memory-claim-store.ts';
 import { MemorySkuStore } from '../../../cloud/store/memory/memory-sku-store.ts';
@@ -20,7 +21,13 @@ function fleet() {
   const claims = new MemoryClaimStore(table);
   const catalog = new Catalog(new MemorySkuStore(table), clock);
   const keys = new DerivedKeySource(new Map([[1, MASTER_KEY]]), nodeSha256);
-  return { table, buttons, claims, fleet: new Fleet(buttons, claims, catalog, keys, clock) };
+  const events = new MemoryButtonEventStore(table);
+  return {
+    table,
+    buttons,
+    claims,
+    fleet: new Fleet(buttons, claims, catalog, keys, clock, events),
+  };
 }
 
 describe('Fleet', () => {

@@ -263,12 +263,22 @@ describe('brand', () => {
     expect((await h.device('btn-a').press()).outcome).toBe('ORDERED');
     const reply = await h.call('GET', '/v1/brand/insight', { token: f.tokens.acme });
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({
+    expect(reply.body).toMatchObject({
       brandId: ACME,
       from: '2026-10-25',
       to: '2026-11-23',
       days: [{ day: '2026-11-23', skuId: 'coffee', orders: 2, cancelled: 1 }],
-      skus: [{ skuId: 'coffee', orders: 2, cancelled: 1, cancellationRate: 0.5 }],
+      skus: [
+        {
+          skuId: 'coffee',
+          orders: 2,
+          cancelled: 1,
+          cancellationRate: 0.5,
+          // Cancelled inside its window: an accidental order.
+          accidental: 1,
+          accidentalRate: 0.5,
+        },
+      ],
     });
     const dayBefore = await h.call('GET', '/v1/brand/insight?from=2026-11-22&to=2026-11-22', {
       token: f.tokens.acme,

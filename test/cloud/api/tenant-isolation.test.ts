@@ -39,6 +39,7 @@ let f: Fixture;
 const ALERTS_1 = 'alerts.hh1.testperson@example.org';
 let routes: RouteCase[];
 const DEAD = 'we_acme.btn-a-1.1';
+const ROLLOUT_PLAN = { fw: 42, stages: [50, 100], failurePct: 20, minFinished: 2 };
 
 const tenantOf: Record<Role, string | undefined> = {
   brand: ACME,
@@ -60,6 +61,7 @@ beforeAll(async () => {
   h = await ApiHarness.open();
   f = await seed(h);
   await confirmOrder(h); // a CONFIRMED order: ship, support-cancel and fulfilment have work to do
+  await h.publishButtonEvents(); // claims reach fleet health and insight: acme has data to leak
   const o = f.orderId;
   const subscribed = await h.call('POST', '/v1/household/subscriptions', {
     token: f.tokens.hh1,
@@ -164,6 +166,7 @@ beforeAll(async () => {
     { method: 'POST', path: `/v1/brand/orders/${o}/deliver`, role: 'brand', otherTenant: 404 },
     { method: 'GET', path: '/v1/brand/totals', role: 'brand', otherTenant: 'own-data' },
     { method: 'GET', path: '/v1/brand/insight', role: 'brand', otherTenant: 'own-data' },
+    { method: 'GET', path: '/v1/brand/health', role: 'brand', otherTenant: 'own-data' },
     { method: 'GET', path: '/v1/brand/webhooks', role: 'brand', otherTenant: 'own-data' },
     {
       method: 'POST',
@@ -365,6 +368,51 @@ beforeAll(async () => {
       otherTenant: null,
     },
   ];
+  // Firmware, a rollout and device settings of acme's, for the rollout routes.
+  await h.ota.firmware.put(ACME, 42, new Uint8Array(64));
+  const rollout = await h.call('POST', '/v1/brand/rollouts', {
+    token: f.tokens.acme,
+    body: ROLLOUT_PLAN,
+  });
+  const r = rollout.body.rolloutId as string;
+  for (const [prefix, role] of [
+    ['/v1/brand', 'brand'],
+    [`/v1/support/brands/${ACME}`, 'support'],
+  ] as const) {
+    const own = role === 'brand' ? ('own-data' as const) : null;
+    const ours = role === 'brand' ? (404 as const) : null;
+    routes.push(
+      // Uploading is a brand's own namespace: another brand's token uploads its own image.
+      { method: 'PUT', path: `${prefix}/firmware/43`, role, otherTenant: null },
+      { method: 'GET', path: `${prefix}/firmware/42`, role, otherTenant: ours },
+      { method: 'POST', path: `${prefix}/rollouts`, role, body: ROLLOUT_PLAN, otherTenant: ours },
+      { method: 'GET', path: `${prefix}/rollouts`, role, otherTenant: own },
+      { method: 'GET', path: `${prefix}/rollouts/${r}`, role, otherTenant: ours },
+      { method: 'GET', path: `${prefix}/rollouts/${r}/buttons`, role, otherTenant: ours },
+      ...(['widen', 'pause', 'resume', 'abort'] as const).map((action) => ({
+        method: 'POST',
+        path: `${prefix}/rollouts/${r}/${action}`,
+        role,
+        otherTenant: ours,
+      })),
+      { method: 'GET', path: `${prefix}/buttons/btn-a/device-settings`, role, otherTenant: ours },
+      {
+        method: 'PUT',
+        path: `${prefix}/buttons/btn-a/device-settings`,
+        role,
+        body: { led: 5 },
+        otherTenant: ours,
+      },
+      // Fleet-wide settings reach only the caller's own buttons.
+      {
+        method: 'PUT',
+        path: `${prefix}/device-settings`,
+        role,
+        body: { led: 5 },
+        otherTenant: null,
+      },
+    );
+  }
   // The claim body needs the fixture's code, known only now.
   const claim = routes.find((r) => r.path === '/v1/household/claims');
   if (claim) claim.body = { claimCode: f.claimCodes['btn-a'] };
@@ -374,7 +422,7 @@ afterAll(async () => {
 });
 
 /** Strings that must never appear in another tenant's answer. */
-const OURS = ['coffee', 'btn-a', 'SN-A', PROFILE_1.name, PROFILE_1.email, HH1, ALERTS_1];
+const OURS = ['coffee', 'btn-a', 'SN-A', PROFILE_1.name, PROFILE_1.email, HH1, ALERTS_1, 'ro_'];
 
 describe('tenant isolation', () => {
   it('covers every route the app serves', () => {
@@ -449,5 +497,8 @@ function templateOf(path: string): string {
     .replace(/\/households\/[^/]+/, '/households/:householdId')
     .replace(/\/subscriptions\/[^/]+/, '/subscriptions/:subscriptionId')
     .replace(/\/endpoints\/[^/]+/, '/endpoints/:endpointId')
-    .replace(/\/dead-letters\/[^/]+\//, '/dead-letters/:deliveryId/');
+    .replace(/\/dead-letters\/[^/]+\//, '/dead-letters/:deliveryId/')
+    .replace(/\/firmware\/[^/]+/, '/firmware/:fw')
+    .replace(/\/rollouts\/[^/]+/, '/rollouts/:rolloutId')
+    .replace(/\/brands\/[^/]+/, '/brands/:brandId');
 }

@@ -62,7 +62,7 @@ describe('order events: table stream → order-event Lambda, one invocation per 
     expect(p.BisectBatchOnFunctionError).toBe(true);
     expect(p.MaximumRetryAttempts).toBeGreaterThan(0);
     expect(JSON.parse(p.FilterCriteria.Filters[0].Pattern)).toEqual({
-      dynamodb: { NewImage: { type: { S: ['order'] } } },
+      dynamodb: { NewImage: { type: { S: ['order', 'button-event'] } } },
     });
     expect(p.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]).toBe(
       queueId('EventDeadLetters'),

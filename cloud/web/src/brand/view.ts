@@ -6,10 +6,12 @@
 import type { Api } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { buttonsScreen } from './buttons.ts';
+import { deviceSettingsScreen } from './device-settings.ts';
 import { healthScreen } from './health.ts';
 import { insightScreen } from './insight.ts';
 import { bm } from './messages.ts';
 import { ordersScreen } from './orders.ts';
+import { rolloutsScreen } from './rollouts.ts';
 import { sandboxScreen } from './sandbox.ts';
 import type { Screen } from './screen.ts';
 import { skusScreen } from './skus.ts';
@@ -25,6 +27,8 @@ const SCREENS: Screen[] = [
   welcomeScreen,
   healthScreen,
   insightScreen,
+  rolloutsScreen,
+  deviceSettingsScreen,
 ];
 const PREFIX = '#brand/';
 

@@ -8,12 +8,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp } from '../../../../cloud/api/app.ts';
+import type { OtaStores } from '../../../../cloud/api/deps.ts';
 import { LocalIssuer } from '../../../../cloud/core/auth/local-issuer.ts';
+import {
+  type ButtonEventSink,
+  drainButtonEvents,
+  fanOutButtonEvents,
+} from '../../../../cloud/core/events/button-events.ts';
+import { FleetHealth } from '../../../../cloud/core/health/fleet-health.ts';
 import { StatsCounter } from '../../../../cloud/core/insight/brand-stats.ts';
+import { HouseholdInsight } from '../../../../cloud/core/insight/household-insight.ts';
 import type { Role } from '../../../../cloud/core/model.ts';
 import { HouseholdNotifier } from '../../../../cloud/core/notifications/notify.ts';
+import { silentLog } from '../../../../cloud/core/ports.ts';
 import { WebhookEnqueuer } from '../../../../cloud/core/webhooks/webhooks.ts';
 import { recordedSubscriptions } from '../../../../cloud/local/subscriptions.ts';
+import { memoryOtaStores } from '../../../helpers/ota-stores.ts';
 import { memoryUnderTest, type StoreUnderTest } from '../../../helpers/stores.ts';
 import { START, type VirtualDevice, World } from '../../../helpers/world.ts';
 
@@ -37,21 +47,33 @@ export class ApiHarness {
     readonly issuer: LocalIssuer,
     readonly app: ReturnType<typeof createApiApp>,
     private readonly keyDir: string,
+    /** Firmware images, update assignments and device settings the API runs on. */
+    readonly ota: OtaStores,
+    /** Fleet health as the relay and the sweep keep it. */
+    readonly health: FleetHealth,
+    private readonly buttonEventSink: ButtonEventSink,
   ) {}
 
   static async open(store: StoreUnderTest = memoryUnderTest()): Promise<ApiHarness> {
     const clock = { now: () => world.clock.now() };
+    const health = new FleetHealth(store.api, clock, silentLog);
+    const insight = new HouseholdInsight(store.api.activity);
+    const webhooks = new WebhookEnqueuer(store.api.webhooks, clock);
     const world: World = new World(store, {
       sinks: [
         new StatsCounter(store.api.stats),
-        new WebhookEnqueuer(store.api.webhooks, clock),
+        health,
+        insight,
+        webhooks,
         new HouseholdNotifier(store.api.notifications),
       ],
     });
     const keyDir = await mkdtemp(join(tmpdir(), 'restock-api-keys-'));
     const issuer = await LocalIssuer.open(keyDir, world.clock);
     let ids = 0;
+    const ota = memoryOtaStores();
     const app = createApiApp({
+      ota,
       stores: store.api,
       orderService: world.orders,
       // Through the world, so the outbox is drained after each press as for a real one.
@@ -63,7 +85,13 @@ export class ApiHarness {
       log: world.log,
       newId: () => `id-${String(++ids).padStart(6, '0')}`,
     });
-    return new ApiHarness(store, world, issuer, app, keyDir);
+    const buttonEventSink = fanOutButtonEvents([health, insight, webhooks]);
+    return new ApiHarness(store, world, issuer, app, keyDir, ota, health, buttonEventSink);
+  }
+
+  /** Publishes the button events waiting in the store, as the stack's relay loop does. */
+  publishButtonEvents(): Promise<number> {
+    return drainButtonEvents(this.store.api.buttonEvents, this.buttonEventSink);
   }
 
   private readonly devices = new Map<string, VirtualDevice>();
