@@ -42,16 +42,10 @@ export function notificationFor(event: OrderEvent, notificationId: string): Noti
 
 /**
  * Every event about a household's order becomes one notification, except changes the household
-<<<<<<< HEAD
- * made itself. Events arrive at least once: the notification's id is the event id, so a
- * redelivery rewrites the same item instead of adding a second one. It is announced only to a
- * household with a subscription (a query costs less than a publish nobody receives); an
- * announcement may repeat when a delivery dies after it and before the event is acknowledged.
-=======
  * made itself and test orders. Events arrive at least once: the notification's id is the event
- * id, so a redelivery rewrites the same item instead of adding a second one. An announcement may
- * repeat when a delivery dies after it and before the event is acknowledged.
->>>>>>> main
+ * id, so a redelivery rewrites the same item instead of adding a second one. It is announced
+ * only to a household with a subscription (a query costs less than a publish nobody receives);
+ * an announcement may repeat when a delivery dies after it and before the event is acknowledged.
  */
 export class HouseholdNotifier implements EventSink {
   constructor(
