@@ -28,7 +28,7 @@ export interface ButtonHealth {
   daysLeft: number | null;
   lastPressAt: number | null;
   silentSinceDays?: number | null;
-  firmware?: string | null;
+  firmware?: number;
   keyVersion: number | null;
   status: HealthStatus;
 }
