@@ -320,7 +320,9 @@ describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
     await screenshots(page, 'brand-sandbox');
 
     await page.getByRole('button', { name: 'Reset test orders' }).click();
-    await page.getByText('Test orders reset: 1 order(s) deleted, 1 test button(s) freed.').waitFor();
+    await page
+      .getByText('Test orders reset: 1 order(s) deleted, 1 test button(s) freed.')
+      .waitFor();
     await page.locator('#test-orders').getByText('No test orders.').waitFor();
     expect((await apiGet('/v1/brand/test-orders')).body.items).toEqual([]);
   });
@@ -380,9 +382,9 @@ describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
       status: 'low_battery',
       claimed: true,
     });
-    await expect(
-      page.locator('#replace-soon li code', { hasText: claimed }).count(),
-    ).resolves.toBe(1);
+    await expect(page.locator('#replace-soon li code', { hasText: claimed }).count()).resolves.toBe(
+      1,
+    );
     await axe('fleet health');
     await screenshots(page, 'brand-health');
   });
