@@ -58,7 +58,10 @@ export class DynamoOrderStore implements OrderStore {
   async listHouseholdOrders(householdId: string, page: PageRequest): Promise<Page<Order>> {
     const listed = await this.queryOrders('gsi1', `HH#${householdId}`, 'ORDER#', false, page);
     if (page.cursor) return listed;
-    return { ...listed, items: await this.withCommitted(householdId, listed.items) };
+    return {
+      ...listed,
+      items: await this.withCommitted(householdId, listed.items, listed.cursor !== undefined),
+    };
   }
 
   /**
@@ -66,7 +69,11 @@ export class DynamoOrderStore implements OrderStore {
    * follow the ack (for milliseconds, or until the repair after a crash): the first page shows
    * them too, newest first as the index has them.
    */
-  private async withCommitted(householdId: string, listed: Order[]): Promise<Order[]> {
+  private async withCommitted(
+    householdId: string,
+    listed: Order[],
+    morePages: boolean,
+  ): Promise<Order[]> {
     const buttons = await queryIndexItems(this.table, 'listOrders.buttons', {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
@@ -82,11 +89,18 @@ export class DynamoOrderStore implements OrderStore {
       'listOrders.committed',
       open.map((order) => keys.press(order.deviceId, order.seq)),
     );
-    const writtenIds = new Set(written.map((item) => String(item.orderId)));
+    // An item written between the index query and this read is in neither list: show the item,
+    // unless it is older than this page and so belongs to a later one.
+    const oldest = listed[listed.length - 1];
+    const writtenOrders = written.filter((item) => item.orderId !== undefined).map(fromOrderItem);
+    const writtenIds = new Set(writtenOrders.map((order) => order.orderId));
     const committed = open.filter((order) => !writtenIds.has(order.orderId));
-    return [...committed, ...listed].sort(
-      (a, b) => b.placedAt - a.placedAt || (a.orderId < b.orderId ? 1 : -1),
+    const lateItems = writtenOrders.filter(
+      (order) =>
+        order.householdId === householdId &&
+        (!morePages || oldest === undefined || newestFirst(order, oldest) < 0),
     );
+    return [...committed, ...lateItems, ...listed].sort(newestFirst);
   }
 
   listBrandOrders(brandId: string, status: OrderStatus, page: PageRequest): Promise<Page<Order>> {
@@ -299,3 +313,7 @@ export class DynamoOrderStore implements OrderStore {
 }
 
 export type { PressLogCursor };
+
+function newestFirst(a: Order, b: Order): number {
+  return b.placedAt - a.placedAt || (a.orderId < b.orderId ? 1 : -1);
+}
