@@ -1,6 +1,6 @@
 /**
  * `npm run build:device`: bundles the firmware with esbuild, runs the Espruino gate on the
- * bundle, prints its size (budget 24 KB) and writes the upload file with the espruino CLI,
+ * bundle, prints its size (budget 28 KB, see BUDGET_BYTES) and writes the upload file with the espruino CLI,
  * offline, against the board description kept in device/boards/.
  */
 import { spawnSync } from 'node:child_process';
