@@ -1,7 +1,7 @@
 /**
  * A real-interpreter chip flashed as `npm run flash -- --dry-run --out <file>` would flash
- * it: the espruino CLI's upload of this button's files and the built firmware, fed to the
- * interpreter's console.
+ * it: the espruino CLI's upload of this button's files and the built firmware, run on the
+ * interpreter (see RealChip.flash()).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,8 +30,8 @@ export async function flashedChip(
   const chip = await RealChip.create();
   const flashed = await chip.flash(await uploadFor(config, chip.dir), {
     cause: 'power',
-    // The upload is typed into the console; on a busy machine that takes a while.
-    limitMs: 90_000,
+    // The first boot on a busy machine.
+    limitMs: 60_000,
     ...boot,
   });
   if (!flashed.sleep())

@@ -3,8 +3,8 @@
  * of 16 383 variables), found through ESPRUINO_BIN. One folder is one chip: the interpreter
  * keeps Storage in `espruino.flash` there, which survives between starts as flash survives
  * deep sleep; each start is one boot, and the prelude (prelude.ts) ends the process when the
- * firmware asks for deep sleep. flash() feeds the espruino CLI's upload to the interpreter's
- * console as a board would receive it; boot() starts the stored code as a wake does.
+ * firmware asks for deep sleep. flash() stores the espruino CLI's upload and starts it as the
+ * CLI does; boot() starts the stored code as a wake does.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -66,8 +66,6 @@ export class RealWake {
   output = '';
   /** The firmware never asked for deep sleep before the time limit. */
   stayedAwake = false;
-  /** The upload did not arrive intact (checksums differ), so it was not started. */
-  garbled = false;
 
   sleep(): { kind: 'button' | 'timer'; us: number; peak: number } | null {
     const e = this.events.find((x) => x.ev === 'sleep');
@@ -120,35 +118,32 @@ export class RealChip {
   }
 
   /**
-   * The upload `npm run flash` sends, typed into the console of a running chip as the
-   * espruino CLI sends it: reset() and print() first, then the files, then
-   * `load(".bootcde")`. The prelude is stored before, as the stand-in for hardware the board
-   * has.
+   * The upload `npm run flash` sends: its Storage writes run on this chip's interpreter, the
+   * checksums of every file are compared with the upload's, then `load(".bootcde")` is typed
+   * into the console after reset(), as the espruino CLI ends an upload. The prelude is stored
+   * first, as the stand-in for hardware the board has.
+   *
+   * The writes run as a script rather than typed: the Linux port's input thread fills the
+   * console's event buffer without a lock while the main thread drains it, and over a 75-line
+   * upload that race replays old input now and then (a chunk written twice fails with "File
+   * already written with different data"). A board's UART interrupt has no such race.
    */
   async flash(upload: string, boot: RealBoot): Promise<RealWake> {
     const lines = upload.split('\n').filter((line) => line.trim() !== '');
     const start = lines.pop() as string; // load(".bootcde")
     const files = uploadedFiles(lines);
-    const check = `print("@crc "+${JSON.stringify([...files.keys()])}.map(function(n){return E.CRC32(require("Storage").read(n)||"")}).join())`;
+    const names = JSON.stringify([...files.keys()]);
+    const check = `print("@crc "+${names}.map(function(n){return E.CRC32(require("Storage").read(n)||"")}).join())`;
     const expected = `@crc ${[...files.values()].map((content) => crc32(Buffer.from(content, 'latin1'))).join()}`;
-    for (let attempt = 1; ; attempt++) {
-      await rm(join(this.dir, 'espruino.flash'), { force: true });
-      const stored = await runFile(
-        this.dir,
-        `require("Storage").write(".boot0",${JSON.stringify(PRELUDE)});print("@stored");`,
-      );
-      if (!stored.includes('@stored')) throw new Error(`the prelude was not stored:\n${stored}`);
-      const wake = await this.run(boot, [
-        'reset();',
-        'print()',
-        ...lines,
-        check,
-        (output) => (output.includes(expected) ? start : null),
-      ]);
-      // A board's serial link has flow control; this console can lose input under heavy
-      // load, which the checksums catch: then the whole upload is sent again.
-      if (!wake.garbled || attempt === 3) return wake;
-    }
+    await rm(join(this.dir, 'espruino.flash'), { force: true });
+    const stored = await runFile(
+      this.dir,
+      [`require("Storage").write(".boot0",${JSON.stringify(PRELUDE)});`, ...lines, check].join(
+        '\n',
+      ),
+    );
+    if (!stored.includes(expected)) throw new Error(`the upload was not stored intact:\n${stored}`);
+    return this.run(boot, ['reset();', start]);
   }
 
   boot(boot: RealBoot): Promise<RealWake> {
@@ -160,11 +155,8 @@ export class RealChip {
     return rm(this.dir, { recursive: true, force: true });
   }
 
-  /** Each statement is typed once the console ran the one before; a function may decide it. */
-  private async run(
-    boot: RealBoot,
-    statements: (string | ((output: string) => string | null))[],
-  ): Promise<RealWake> {
+  /** Each statement is typed once the console ran the one before. */
+  private async run(boot: RealBoot, statements: string[]): Promise<RealWake> {
     await writeFile(
       join(this.dir, 'sim.json'),
       JSON.stringify({
@@ -208,13 +200,7 @@ export class RealChip {
     child.stdin.on('error', () => {});
     for (const [i, statement] of statements.entries()) {
       await consoleReady(child, wake, i);
-      const text = typeof statement === 'string' ? statement : statement(wake.output);
-      if (text === null) {
-        wake.garbled = true;
-        child.kill('SIGKILL');
-        break;
-      }
-      typeLine(child, text);
+      typeLine(child, statement);
     }
     const limit = setTimeout(() => {
       wake.stayedAwake = true;
