@@ -8,16 +8,16 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoOtaStores } from '../../cloud/api/ota-stores.ts';
 import { dynamoApiStores } from '../../cloud/api/stores.ts';
 import { LocalIssuer } from '../../cloud/core/auth/local-issuer.ts';
 import { systemClock } from '../../cloud/core/ports.ts';
 import { Rollouts } from '../../cloud/core/rollouts/rollouts.ts';
-import { localPipelineWith } from '../../cloud/local/pipeline.ts';
+import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { buildWeb } from '../../cloud/web/build.ts';
 import { quietLog, stackConfig, tempDir } from '../e2e/support.ts';
 import { expectedAbort } from '../helpers/abort-oracle.ts';
-import { memoryOtaStores } from '../helpers/ota-stores.ts';
 import { portsUpdateChannel } from '../helpers/ports-update-channel.ts';
 import { outcomes, seeded, VirtualFleet } from '../helpers/virtual-fleet.ts';
 import { AxeLedger } from './axe.ts';
@@ -42,7 +42,6 @@ describe.skipIf(!chromiumAvailable)('staged rollout over 200 virtual buttons, 10
   let brandToken: string;
   const log = quietLog();
   const ledger = new AxeLedger();
-  const ota = memoryOtaStores();
 
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${base}${path}`, {
@@ -62,7 +61,7 @@ describe.skipIf(!chromiumAvailable)('staged rollout over 200 virtual buttons, 10
     data = await tempDir();
     stack = await startStack(stackConfig(data.dir, { seedDemo: false }), {
       log,
-      pipeline: localPipelineWith({ ota }),
+      pipeline: localPipeline,
     });
     base = `http://127.0.0.1:${stack.runtime.httpPort}`;
     brandToken = await (await LocalIssuer.open(data.dir, systemClock)).sign({
@@ -128,6 +127,7 @@ describe.skipIf(!chromiumAvailable)('staged rollout over 200 virtual buttons, 10
     const random = seeded(SEED);
     // Reports reach the engine as from a second instance on the same table (the jobs Lambda's role).
     const stores = dynamoApiStores(stack.table);
+    const ota = dynamoOtaStores(stack.table, systemClock);
     const engine = new Rollouts({
       store: stores.rollouts,
       fleet: stores.buttons,

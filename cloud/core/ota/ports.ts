@@ -59,6 +59,19 @@ export interface UpdateAssignmentStore {
   cancel(deviceId: string, job: string): Promise<void>;
 }
 
+/**
+ * Progress reports written on assignments and not yet applied to their rollout. The report's
+ * own conditional write marks the assignment, so a crash before the rollout counted it leaves
+ * the mark for the next drain; only the latest report of a button waits (states only move
+ * forward, so it stands for the ones before it).
+ */
+export interface UpdateReportOutbox {
+  /** Assignments whose latest report is not applied yet, oldest report first. */
+  unappliedReports(limit: number): Promise<UpdateAssignment[]>;
+  /** Clears the mark if the assignment still holds `report`; a newer report keeps it. */
+  markApplied(report: UpdateAssignment): Promise<void>;
+}
+
 /** Emitted as event `update.reported` on the event outbox. */
 export interface UpdateReported {
   deviceId: string;
