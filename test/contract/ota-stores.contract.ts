@@ -117,6 +117,16 @@ export function otaStoresContract(open: () => Promise<StoreUnderTest>): void {
       });
     });
 
+    it('cancelling leaves a started update alone: the button finishes and reports', async () => {
+      await store.ota.assignments.assign('btn-1', 'job-1', 2);
+      await store.ota.assignments.report('btn-1', 'job-1', 'downloading', { block: 1 });
+      await store.ota.assignments.cancel('btn-1', 'job-1');
+      expect(await pending('btn-1')).toBe(UpdateFlag.FIRMWARE);
+      expect(await store.ota.assignments.report('btn-1', 'job-1', 'switched', {})).toMatchObject({
+        state: 'switched',
+      });
+    });
+
     it('versions desired settings; they wait until a press reports that version applied', async () => {
       expect(await store.ota.settings.getDesired('btn-1')).toBeNull();
       expect(await store.ota.settings.setDesired('btn-1', { led: 40 })).toBe(1);

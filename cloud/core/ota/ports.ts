@@ -56,6 +56,10 @@ export interface UpdateAssignmentStore {
     state: UpdateState,
     details: { reason?: string; block?: number },
   ): Promise<UpdateAssignment | null>;
+  /**
+   * Withdraws the job while the button has not started it (still `pending`); a button already
+   * downloading or on trial finishes and reports, as AWS IoT Jobs cancels only queued executions.
+   */
   cancel(deviceId: string, job: string): Promise<void>;
 }
 

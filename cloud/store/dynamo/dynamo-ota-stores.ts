@@ -8,7 +8,7 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cutImage } from '../../core/ota/image.ts';
-import { advances, isTerminal } from '../../core/ota/pending.ts';
+import { advances } from '../../core/ota/pending.ts';
 import type {
   DesiredSettings,
   DesiredSettingsStore,
@@ -179,8 +179,7 @@ export class DynamoUpdateAssignmentStore implements UpdateAssignmentStore, Updat
 
   async cancel(deviceId: string, job: string): Promise<void> {
     const current = await this.get(deviceId);
-    if (!current || current.job !== job) return;
-    if (isTerminal(current.state)) return;
+    if (!current || current.job !== job || current.state !== 'pending') return;
     const next: UpdateAssignment = {
       ...current,
       state: 'failed',

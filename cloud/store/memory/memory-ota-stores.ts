@@ -104,7 +104,7 @@ export class MemoryUpdateAssignmentStore implements UpdateAssignmentStore, Updat
 
   async cancel(deviceId: string, job: string): Promise<void> {
     const button = this.table.buttons.get(deviceId);
-    if (button?.ota?.job === job && !isTerminal(button.ota.state)) {
+    if (button?.ota?.job === job && button.ota.state === 'pending') {
       button.ota = {
         ...button.ota,
         state: 'failed',
