@@ -4,8 +4,10 @@
  * `sim.json`, deep sleep ends the process), `require("Wifi")` with ESP32 Espruino's shapes
  * (a join that takes `wifiJoinMs`), the battery ADC, the button's GPIO level and edges
  * (`__edge(pressed)`, typed on standard input by the test, as an interrupt would arrive), and
- * digitalPulse. Deep sleep reports itself and stops every timer; the test then ends the
- * process. A boot may lose power after its n-th Storage write or erase (`cutAfterWrites`). net, tls, crypto, Storage, timers and E.on('init') stay real; net/tls.connect
+ * digitalPulse. Where a test lists the networks in range (`ssids`), a join to any other fails.
+ * Deep sleep reports itself and stops every timer; the test then ends the process. A boot may
+ * lose power after its n-th Storage write or erase (`cutAfterWrites`). net, tls, crypto,
+ * Storage, timers and E.on('init') stay real; net/tls.connect
  * and the setup page's http.listen are wrapped to observe (PUBLISH writes, variables in use)
  * and to move port 80 to a free port. Every observation is one `@sim {json}` line.
  */
@@ -83,7 +85,7 @@ export const PRELUDE = `(function () {
     connect: function (ssid, options, cb) {
       report({ ev: 'wifi', ssid: ssid, options: Object.keys(options) });
       setTimeout(function () {
-        if (sim.wifiFails) return cb('Wifi connect failed');
+        if (sim.wifiFails || (sim.ssids && sim.ssids.indexOf(ssid) < 0)) return cb('Wifi connect failed');
         joined = { ssid: ssid, password: options.password, status: 'connected', authMode: 'wpa2' };
         cb(null);
       }, sim.wifiJoinMs);

@@ -39,6 +39,8 @@ export interface RealBoot {
   /** How long the fake Wi-Fi takes to join (ESP32 from deep sleep: about 1 s). */
   wifiJoinMs?: number;
   wifiFails?: boolean;
+  /** The networks in range (a join to any other fails); all of them when absent. */
+  ssids?: string[];
   /** Where the setup page listens instead of port 80. */
   httpPort?: number;
   /** Button edges, in ms after the boot's E.on('init') (the firmware's start). */
@@ -165,6 +167,7 @@ export class RealChip {
         batteryMv: boot.batteryMv ?? 3900,
         wifiJoinMs: boot.wifiJoinMs ?? 50,
         wifiFails: boot.wifiFails === true,
+        ssids: boot.ssids ?? null,
         httpPort: boot.httpPort ?? 0,
         files: boot.files ?? {},
         cutAfterWrites: boot.cutAfterWrites ?? -1,
