@@ -69,7 +69,8 @@ export function settingsProblem(raw: unknown): string | null {
   return null;
 }
 
-export const isVersion = (v: unknown) => inRange(v, { min: 1, max: MAX_VERSION });
+export const isVersion = (v: unknown) =>
+  v !== undefined && inRange(v, { min: 1, max: MAX_VERSION });
 
 /** The settings applied at boot; null when the cloud never sent any (the defaults apply). */
 export function readSettings(store: RecordStore): SettingsRecord | null {
