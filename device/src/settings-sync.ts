@@ -76,14 +76,15 @@ export class SettingsSync {
   onMessage(topic: string, payload: string): boolean {
     if (topic !== shadowGetAcceptedTopic(this.device)) return false;
     if (!this.busy) return true;
-    let doc: { version?: unknown; state?: { desired?: unknown } } | null = null;
+    let doc: { version?: unknown; state?: { desired?: unknown } } = {};
     try {
-      doc = JSON.parse(payload);
+      doc = JSON.parse(payload) || {};
     } catch (_error) {
-      // Reported below as a document that is not settings.
+      // Refused below: no version.
     }
-    const v = doc ? doc.version : undefined;
-    const desired = doc && doc.state ? doc.state.desired : undefined;
+    const state = doc.state || {};
+    const v = doc.version;
+    const desired = state.desired;
     const problem = isVersion(v) ? settingsProblem(desired) : 'version';
     if (problem !== null) {
       this.p.log(`settings refused: ${problem}`);

@@ -40,6 +40,9 @@ export const PRELUDE = `(function () {
   var watches = [];
   var asleep = false;
   var peak = 0;
+  // Bytes the sockets wrote and received this wake (MQTT framing included, TLS records not).
+  var tx = 0;
+  var rx = 0;
   var joined = null;
   function report(ev) {
     ev.t = Math.round((getTime() - started) * 1000);
@@ -53,7 +56,7 @@ export const PRELUDE = `(function () {
     if (asleep) return;
     asleep = true;
     sample();
-    report({ ev: 'sleep', kind: kind, us: us, peak: peak });
+    report({ ev: 'sleep', kind: kind, us: us, peak: peak, tx: tx, rx: rx });
     // Nothing runs after this; the test ends the process, and the next start is the wake.
     watches = [];
     clearTimeout();
@@ -110,10 +113,11 @@ export const PRELUDE = `(function () {
         // Nothing leaves a chip without power (the test kills the process right after).
         if (powerGone) return true;
         if ((data.charCodeAt(0) & 0xf0) === 0x30) report({ ev: 'publish' });
+        tx += data.length;
         sample();
         return write.call(socket, data);
       };
-      socket.on('data', sample);
+      socket.on('data', function (data) { rx += data.length; sample(); });
       return socket;
     };
   });

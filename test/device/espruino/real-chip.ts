@@ -69,10 +69,17 @@ export class RealWake {
   /** The firmware never asked for deep sleep before the time limit. */
   stayedAwake = false;
 
-  sleep(): { kind: 'button' | 'timer'; us: number; peak: number } | null {
+  /** How the wake ended: the sleep asked for, the variables' peak, socket bytes out and in. */
+  sleep(): { kind: 'button' | 'timer'; us: number; peak: number; tx: number; rx: number } | null {
     const e = this.events.find((x) => x.ev === 'sleep');
     return e
-      ? { kind: e.kind as 'button' | 'timer', us: e.us as number, peak: e.peak as number }
+      ? {
+          kind: e.kind as 'button' | 'timer',
+          us: e.us as number,
+          peak: e.peak as number,
+          tx: e.tx as number,
+          rx: e.rx as number,
+        }
       : null;
   }
 
