@@ -78,6 +78,9 @@ beforeAll(async () => {
     NOTIFY_TOPIC_ARN: `arn:aws:sns:${REGION}:123456789012:restock-notify`,
     JWT_ISSUER: issuer,
     JWT_AUDIENCE: AUDIENCE,
+    IOT_DATA_ENDPOINT: aws.url,
+    FIRMWARE_BUCKET: 'restock-firmware-parity',
+    FIRMWARE_STREAM_ROLE_ARN: 'arn:aws:iam::123456789012:role/restock-stream-parity',
   });
 });
 
