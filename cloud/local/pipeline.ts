@@ -186,6 +186,11 @@ export const localPipelineWith =
       startHttp: async (host, port) => {
         const server = createServer(getRequestListener(web.fetch));
         server.on('clientError', answerClientError);
+        let inFlight = 0;
+        server.on('request', (_request, response) => {
+          inFlight++;
+          response.on('close', () => inFlight--);
+        });
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
           server.listen(port, host, () => {
@@ -196,11 +201,16 @@ export const localPipelineWith =
         const bound = (server.address() as AddressInfo).port;
         return {
           url: `http://${host}:${bound}`,
-          close: () =>
-            new Promise<void>((resolve) => {
-              server.close(() => resolve());
-              server.closeAllConnections();
-            }),
+          close: async () => {
+            const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+            // Requests in flight finish first: cut, their handlers would go on against a store
+            // that closes right after. One still running after 5 s is cut anyway.
+            for (let waited = 0; inFlight > 0 && waited < 5_000; waited += 20) {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            server.closeAllConnections();
+            await closed;
+          },
         };
       },
       seedDemo: async () => {

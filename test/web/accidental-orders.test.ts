@@ -237,8 +237,10 @@ describe.skipIf(!chromiumAvailable)('accidental orders in the console, in two la
     await page.getByRole('button', { name: 'Annuler les commandes sélectionnées' }).click();
     await page.getByText('3 commandes annulées.').waitFor();
     await page.getByText('Aucune commande signalée.').waitFor();
+    // The audit trail reloads after the cancel answer: wait for its rows, then count them.
     const audited = page.locator('#audit tr[data-action="order.cancel"]');
-    await expect(audited.allTextContents()).resolves.toHaveLength(3);
+    await audited.nth(queue.length - 1).waitFor();
+    await expect(audited.count()).resolves.toBe(queue.length);
     for (const orderId of queue) {
       const order = await apiCall('GET', `/v1/household/orders/${orderId}`, household);
       expect(order.body.status).toBe('CANCELLED');
