@@ -5,15 +5,15 @@
  * (cancel windows, next-need reminders and silent buttons);
  * the outbox relay publishing order events to the brand statistics, fleet health, household
  * insight, the webhook queue, the console, the outbox file and the household's notifications in
- * the store, and button events to health, insight and the webhook queue (the work DynamoDB
- * Streams and the order-event Lambda do in AWS); webhook delivery on a timer.
+ * the store, button events to health, insight and the webhook queue (the work DynamoDB
+ * Streams and the order-event Lambda do in AWS), and buttons' update reports to their rollouts
+ * (the work of the job-execution events in AWS); webhook delivery on a timer.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '../api/app.ts';
-import type { OtaStores } from '../api/deps.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
 import { drainButtonEvents, fanOutButtonEvents } from '../core/events/button-events.ts';
@@ -26,6 +26,7 @@ import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import { Reminders } from '../core/reminders/reminders.ts';
+import { applyUpdateReports } from '../core/rollouts/report-relay.ts';
 import { Rollouts } from '../core/rollouts/rollouts.ts';
 import { httpsPoster } from '../core/webhooks/https-poster.ts';
 import {
@@ -52,8 +53,6 @@ const MAX_UNFINISHED = 10_000;
 export interface LocalPipelineOptions {
   /** How webhooks are posted (default: node:https with the system's trusted CAs). */
   webhookPoster?: WebhookPoster;
-  /** The over-the-air stores; with them the API serves firmware, rollouts and device settings. */
-  ota?: OtaStores;
   /** Where the outbox drain may be killed (the crash test); by default nowhere. */
   crashPoint?: CrashPoint;
 }
@@ -61,7 +60,7 @@ export interface LocalPipelineOptions {
 export const localPipelineWith =
   (options: LocalPipelineOptions = {}): PipelineFactory =>
   async (context) => {
-    const { table, log, config, keySource } = context;
+    const { table, log, config, keySource, ota } = context;
     const stores = dynamoApiStores(table);
     const { presses, orders } = createPressPipeline({
       store: new DynamoPressStore(table),
@@ -118,20 +117,19 @@ export const localPipelineWith =
       tokens: issuer.verifier(),
       subscriptions: recordedSubscriptions,
       log,
-      ota: options.ota,
+      ota,
     });
-    // The sweep tops up rollouts (assignments a crash left owed), as the sweep Lambda does.
-    const rollouts = options.ota
-      ? new Rollouts({
-          store: stores.rollouts,
-          fleet: stores.buttons,
-          assigner: options.ota.updates,
-          images: options.ota.firmware,
-          clock: systemClock,
-          newId: randomUUID,
-          log,
-        })
-      : null;
+    // Update reports move rollouts on; the sweep tops them up (assignments a crash left owed),
+    // as the sweep Lambda does.
+    const rollouts = new Rollouts({
+      store: stores.rollouts,
+      fleet: stores.buttons,
+      assigner: ota.updates,
+      images: ota.firmware,
+      clock: systemClock,
+      newId: randomUUID,
+      log,
+    });
     // The API plus the web console's files and the development-only sign-in route.
     const web = localWebApp({ api: app, issuer });
 
@@ -160,7 +158,8 @@ export const localPipelineWith =
       },
       drainOutbox: async () =>
         (await relay.drain(outbox)) +
-        (await drainButtonEvents(stores.buttonEvents, buttonEventSink)),
+        (await drainButtonEvents(stores.buttonEvents, buttonEventSink)) +
+        (await applyUpdateReports(ota.updates, rollouts)),
       // Webhook rounds run detached from their timer: a stop waits for those in flight, so
       // none writes to the store after it is gone.
       close: () => webhooks.idle(),
@@ -173,7 +172,7 @@ export const localPipelineWith =
       ],
       sweep: async () => {
         await finishCommitted();
-        await rollouts?.sweep();
+        await rollouts.sweep();
         const result = {
           ...(await orders.sweep()),
           ...(await reminders.sweep()),

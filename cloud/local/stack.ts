@@ -1,14 +1,20 @@
 /**
  * The embedded stack for one machine: the store (dynalite on disk, or the endpoint
  * DYNAMODB_ENDPOINT names), the MQTT broker on TCP and mutual TLS, the local topic rule feeding
- * the press handler, and — through the injected pipeline — the sweep timer and the HTTP API.
+ * the press handler, the update topics' responder, and — through the injected pipeline — the
+ * sweep timer, the outbox drain (order events, button events, update reports) and the HTTP API.
  * Everything is built here once and closed in reverse order, so Ctrl-C leaves no half-written
  * state: no new presses are taken, presses in flight finish, then the store closes.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type DynamoOtaStores, dynamoOtaStores } from '../api/ota-stores.ts';
 import type { MasterKeys } from '../core/master-keys.ts';
-import { type DeliveryPublisher, UpdateDelivery } from '../core/ota/delivery.ts';
+import {
+  type DeliveryPublisher,
+  UpdateDelivery,
+  type UpdateDeliveryDeps,
+} from '../core/ota/delivery.ts';
 import type { KeySource, Log } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { nodeSha256 } from '../core/sha256.ts';
@@ -18,11 +24,6 @@ import { readTextIfExists, writeFileAtomic } from '../dev/files.ts';
 import { ensureMasterKey, keySourceFor } from '../dev/master-key-file.ts';
 import { type DynaliteServer, startDynalite } from '../store/dynamo/dynalite-server.ts';
 import { DynamoButtonStore } from '../store/dynamo/dynamo-button-store.ts';
-import {
-  DynamoDesiredSettingsStore,
-  DynamoFirmwareImageStore,
-  DynamoUpdateAssignmentStore,
-} from '../store/dynamo/dynamo-ota-stores.ts';
 import { ensureTable, openTable, type Table } from '../store/dynamo/table.ts';
 import type { StackConfig } from './config.ts';
 import { startDynaliteThread } from './dynalite-thread.ts';
@@ -40,14 +41,17 @@ export interface PipelineContext {
   keySource: KeySource;
   masterKeys: MasterKeys;
   ackPublisher: BrokerAckPublisher;
+  /** Firmware images, update assignments and settings: the same ones the update topics serve. */
+  ota: DynamoOtaStores;
   log: Log;
 }
 
 export interface Pipeline {
   handlePress: HandlePress;
   /**
-   * Publishes the order events waiting in the table's outbox (dynalite has no streams); runs
-   * after every press, on a timer, and so after a restart. Returns how many events went out.
+   * Publishes the order events waiting in the table's outbox (dynalite has no streams) and hands
+   * waiting update reports to their rollouts; runs after every press and every update report, on
+   * a timer, and so after a restart. Returns how many events and reports went out.
    */
   drainOutbox?: () => Promise<number>;
   /** Runs the cancel-window sweep once (called on a timer). */
@@ -167,12 +171,14 @@ export async function startStack(
     closers.push(() => broker.close());
 
     const ackPublisher = new BrokerAckPublisher(broker.aedes);
+    const ota = dynamoOtaStores(table, systemClock);
     const pipeline = await options.pipeline({
       config,
       table,
       keySource,
       masterKeys,
       ackPublisher,
+      ota,
       log,
     });
     if (pipeline.close) closers.push(pipeline.close);
@@ -192,8 +198,14 @@ export async function startStack(
     closers.push(() => rule.close());
     const delivery = updateDelivery(
       table,
+      ota,
       keySource,
       brokerPublisher(() => broker.aedes),
+      // The report is in the table's outbox already; the drain hands it to its rollout now.
+      async (event) => {
+        log.info('update.reported', { ...event });
+        void outbox.drain();
+      },
       log,
     );
     let responder = await startDeliveryResponder(broker.aedes, delivery, log);
@@ -424,19 +436,21 @@ async function listenOrExplain<T>(start: () => Promise<T>, what: string, fix: st
 /** Updates and settings served from the table, as AWS IoT Jobs, streams and shadows would. */
 function updateDelivery(
   table: Table,
+  ota: DynamoOtaStores,
   keys: KeySource,
   publisher: DeliveryPublisher,
+  reported: UpdateDeliveryDeps['reported'],
   log: Log,
 ): UpdateDelivery {
   return new UpdateDelivery({
     buttons: new DynamoButtonStore(table),
-    images: new DynamoFirmwareImageStore(table, systemClock),
-    assignments: new DynamoUpdateAssignmentStore(table, systemClock),
-    settings: new DynamoDesiredSettingsStore(table),
+    images: ota.firmware,
+    assignments: ota.updates,
+    settings: ota.deviceSettings,
     keys,
     sha256: nodeSha256,
     publisher,
-    reported: async (event) => log.info('update.reported', { ...event }),
+    reported,
     clock: systemClock,
     log,
   });

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { UpdateFlag } from '#shared/index';
 import { pendingUpdates } from '../../cloud/core/ota/pending.ts';
+import type { UpdateAssignment } from '../../cloud/core/ota/ports.ts';
 import type { StoreUnderTest } from '../helpers/stores.ts';
 import { button } from '../helpers/world.ts';
 
@@ -73,6 +74,37 @@ export function otaStoresContract(open: () => Promise<StoreUnderTest>): void {
       expect(await store.ota.assignments.report('btn-unknown', 'job-1', 'switched', {})).toBeNull();
     });
 
+    it('keeps each button’s latest report waiting for the rollout until that report is marked applied', async () => {
+      const { assignments } = store.ota;
+      await store.putButton(button('btn-2'));
+      await assignments.assign('btn-1', 'job-1', 2);
+      await assignments.assign('btn-2', 'job-1', 2);
+      expect(await assignments.unappliedReports(10)).toEqual([]);
+      const first = await assignments.report('btn-1', 'job-1', 'downloading', { block: 1 });
+      await assignments.report('btn-2', 'job-1', 'verifying', {});
+      expect((await assignments.unappliedReports(10)).map((r) => r.deviceId).sort()).toEqual([
+        'btn-1',
+        'btn-2',
+      ]);
+      expect(await assignments.unappliedReports(1)).toHaveLength(1);
+      // A newer report landed after the relay read the first: marking the first keeps the newer.
+      await assignments.report('btn-1', 'job-1', 'rolled_back', { reason: 'NO_ACK' });
+      await assignments.markApplied(first as UpdateAssignment);
+      const waiting = await assignments.unappliedReports(10);
+      expect(waiting.find((r) => r.deviceId === 'btn-1')).toMatchObject({
+        state: 'rolled_back',
+        reason: 'NO_ACK',
+        job: 'job-1',
+        fw: 2,
+      });
+      for (const report of waiting) await assignments.markApplied(report);
+      expect(await assignments.unappliedReports(10)).toEqual([]);
+      // A refused report (stale) and a cancel put nothing on the outbox.
+      expect(await assignments.report('btn-1', 'job-1', 'switched', {})).toBeNull();
+      await assignments.cancel('btn-2', 'job-1');
+      expect(await assignments.unappliedReports(10)).toEqual([]);
+    });
+
     it('cancelling clears what waits; cancelling another job changes nothing', async () => {
       await store.ota.assignments.assign('btn-1', 'job-1', 2);
       await store.ota.assignments.cancel('btn-1', 'job-x');
@@ -82,6 +114,16 @@ export function otaStoresContract(open: () => Promise<StoreUnderTest>): void {
       expect(await store.ota.assignments.get('btn-1')).toMatchObject({
         state: 'failed',
         reason: 'CANCELLED',
+      });
+    });
+
+    it('cancelling leaves a started update alone: the button finishes and reports', async () => {
+      await store.ota.assignments.assign('btn-1', 'job-1', 2);
+      await store.ota.assignments.report('btn-1', 'job-1', 'downloading', { block: 1 });
+      await store.ota.assignments.cancel('btn-1', 'job-1');
+      expect(await pending('btn-1')).toBe(UpdateFlag.FIRMWARE);
+      expect(await store.ota.assignments.report('btn-1', 'job-1', 'switched', {})).toMatchObject({
+        state: 'switched',
       });
     });
 

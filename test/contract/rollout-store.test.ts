@@ -129,6 +129,25 @@ describeOnEveryStore('RolloutStore', (open) => {
     ).toBeNull();
   });
 
+  it('a member withdrawn by an abort that reports after all takes the new state without the old reason', async () => {
+    const { api } = await open();
+    const store = api.rollouts;
+    await store.createRollout(rollout('ro_1'));
+    await store.addMember(member('ro_1', 'btn-1'));
+    await store.moveMember('ro_1', 'btn-1', ['pending'], {
+      state: 'cancelled',
+      reason: 'ROLLOUT_ABORTED',
+      updatedAt: 2,
+    });
+    const moved = await store.moveMember('ro_1', 'btn-1', statesBefore('switched'), {
+      state: 'switched',
+      updatedAt: 3,
+    });
+    expect(moved?.state).toBe('switched');
+    expect(moved?.reason).toBeUndefined();
+    expect((await store.getMember('ro_1', 'btn-1'))?.reason).toBeUndefined();
+  });
+
   it('pages and tallies the members of one rollout only', async () => {
     const { api } = await open();
     const store = api.rollouts;

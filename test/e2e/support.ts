@@ -65,6 +65,8 @@ export interface ButtonOptions {
   ackTimeoutMs?: number;
   maxAttempts?: number;
   reconnectMs?: number;
+  /** Version 2 presses from this firmware and settings version (see VirtualButton). */
+  firmware?: { fw: number; cfg: number };
 }
 
 export interface ConnectedButton {
@@ -157,6 +159,7 @@ export async function connectButton(options: ButtonOptions): Promise<ConnectedBu
     state: options.state ?? FileButtonStateStore.inDataDir(options.dataDir),
     ackTimeoutMs: options.ackTimeoutMs ?? 5_000,
     maxAttempts: options.maxAttempts ?? 3,
+    ...(options.firmware ? { firmware: options.firmware } : {}),
   });
   await button.start();
   return {

@@ -17,6 +17,7 @@ import type {
   DesiredSettingsStore,
   FirmwareImageStore,
   UpdateAssignmentStore,
+  UpdateReportOutbox,
 } from '../../cloud/core/ota/ports.ts';
 import { systemClock } from '../../cloud/core/ports.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
@@ -74,7 +75,7 @@ export interface StoreUnderTest {
   /** Firmware images, update assignments and settings (on the button item). */
   ota: {
     images: FirmwareImageStore;
-    assignments: UpdateAssignmentStore;
+    assignments: UpdateAssignmentStore & UpdateReportOutbox;
     settings: DesiredSettingsStore;
   };
   putButton(button: Button): Promise<void>;

@@ -8,8 +8,11 @@
 
 /** One update a button found waiting at this wake. */
 export interface UpdateSession {
-  /** Downloads, verifies and reports the end: switched, or rolled back when `failed`. */
-  finish(failed: boolean): Promise<void>;
+  /**
+   * Downloads, verifies and reports the end: switched, or rolled back when `failed`. False when
+   * the button gave up for this wake before the end (it tries again at a later wake).
+   */
+  finish(failed: boolean): Promise<boolean | undefined>;
 }
 
 /** How a button learns of its update and reports on it: the stores' ports, or the real topics. */
@@ -48,28 +51,41 @@ export class VirtualFleet {
   /** Updates finished so far, in order. */
   readonly finished: FinishedUpdate[] = [];
 
+  /**
+   * `lanes` buttons are awake at once (1: one after another). Which update fails is decided
+   * when it starts, so with several lanes the finishing order may differ a little from the plan.
+   */
   constructor(
     readonly deviceIds: string[],
     private readonly channel: UpdateChannel,
     private readonly plan: boolean[],
     private readonly random: () => number,
+    private readonly lanes = 1,
   ) {}
 
-  /** One wake of every button, in a seeded order; returns how many updates finished. */
+  /** One wake of every button, in a seeded order; returns how many found an update waiting. */
   async wake(): Promise<number> {
     const order = this.deviceIds
       .map((deviceId) => ({ deviceId, at: this.random() }))
       .sort((a, b) => a.at - b.at);
-    let done = 0;
-    for (const { deviceId } of order) {
-      const session = await this.channel.wake(deviceId);
-      if (!session) continue;
-      const failed = this.plan[this.finished.length] ?? false;
-      this.finished.push({ deviceId, failed });
-      await session.finish(failed);
-      done++;
-    }
-    return done;
+    let next = 0;
+    let found = 0;
+    const lane = async () => {
+      while (next < order.length) {
+        const { deviceId } = order[next++] as { deviceId: string };
+        const session = await this.channel.wake(deviceId);
+        if (!session) continue;
+        found++;
+        const failed = this.plan[this.finished.length] ?? false;
+        const update = { deviceId, failed };
+        this.finished.push(update);
+        if ((await session.finish(failed)) === false) {
+          this.finished.splice(this.finished.indexOf(update), 1);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.lanes }, lane));
+    return found;
   }
 
   /** Wakes the fleet until a wake finds nothing to do (at most `limit` wakes). */

@@ -1,33 +1,31 @@
 /**
  * A staged firmware rollout over 200 virtual buttons, 10 % of which fail, on the real local stack
- * (HTTP API, dynalite, the console in Chromium): the brand starts it in the console (image upload,
- * stages, threshold); the buttons report their progress through the engine's ports, as the
- * delivery service does for a real button; the rollout widens once, aborts at exactly the
- * finished update that takes the failure rate to the threshold, and the console shows why.
- * Seeded: the same run every time. Screenshots at desktop and phone width.
+ * (HTTP API, dynalite, broker, the console in Chromium): the brand starts it in the console
+ * (image upload, stages, threshold); the buttons take the update over the broker as the firmware
+ * does (test/helpers/mqtt-update-channel.ts) and their reports reach the rollout through the
+ * table's outbox; the rollout widens once and aborts at the threshold, and the console shows
+ * why, with every button's state. Screenshots at desktop and phone width.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoApiStores } from '../../cloud/api/stores.ts';
 import { LocalIssuer } from '../../cloud/core/auth/local-issuer.ts';
 import { systemClock } from '../../cloud/core/ports.ts';
-import { Rollouts } from '../../cloud/core/rollouts/rollouts.ts';
-import { localPipelineWith } from '../../cloud/local/pipeline.ts';
+import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { buildWeb } from '../../cloud/web/build.ts';
 import { quietLog, stackConfig, tempDir } from '../e2e/support.ts';
-import { expectedAbort } from '../helpers/abort-oracle.ts';
-import { memoryOtaStores } from '../helpers/ota-stores.ts';
-import { portsUpdateChannel } from '../helpers/ports-update-channel.ts';
-import { outcomes, seeded, VirtualFleet } from '../helpers/virtual-fleet.ts';
+import {
+  ABORT_RULE,
+  type Api,
+  apiAs,
+  FLEET,
+  IMAGE,
+  registerFleet,
+  runFleet,
+  TO_FW,
+} from '../helpers/mqtt-rollout-fleet.ts';
 import { AxeLedger } from './axe.ts';
 import { CHROMIUM, chromiumAvailable, launchChromium, pageForAxe, screenshots } from './browser.ts';
-
-const FLEET = 200;
-const RULE = { failurePct: 8, minFinished: 20 };
-/** A seed whose first stage passes (1 failure in 20), so the abort comes in the second stage. */
-const SEED = 5;
-const IMAGE = Buffer.alloc(3000, 0x5a);
 
 if (!chromiumAvailable) {
   console.log(`rollout console tests skipped: no Chromium at ${CHROMIUM}`);
@@ -39,43 +37,24 @@ describe.skipIf(!chromiumAvailable)('staged rollout over 200 virtual buttons, 10
   let browser: Browser;
   let page: Page;
   let base: string;
-  let brandToken: string;
+  let api: Api;
   const log = quietLog();
   const ledger = new AxeLedger();
-  const ota = memoryOtaStores();
-
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${brandToken}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: parsed JSON; the assertions check its shape
-    return { status: response.status, body: (await response.json()) as any };
-  };
 
   beforeAll(async () => {
     buildWeb();
     data = await tempDir();
     stack = await startStack(stackConfig(data.dir, { seedDemo: false }), {
       log,
-      pipeline: localPipelineWith({ ota }),
+      pipeline: localPipeline,
     });
     base = `http://127.0.0.1:${stack.runtime.httpPort}`;
-    brandToken = await (await LocalIssuer.open(data.dir, systemClock)).sign({
+    const brandToken = await (await LocalIssuer.open(data.dir, systemClock)).sign({
       role: 'brand',
       tenant: 'acme',
     });
-    for (let batch = 0; batch < FLEET / 100; batch++) {
-      const buttons = Array.from({ length: 100 }, (_, i) => {
-        const n = String(batch * 100 + i).padStart(3, '0');
-        return { deviceId: `vb-${n}`, serial: `SN-VB-${n}` };
-      });
-      expect((await api('POST', '/v1/brand/buttons', { buttons })).status).toBe(201);
-    }
+    api = apiAs(stack, brandToken);
+    await registerFleet(api);
     browser = await launchChromium();
     page = await pageForAxe(browser, log);
   }, 120_000);
@@ -102,17 +81,17 @@ describe.skipIf(!chromiumAvailable)('staged rollout over 200 virtual buttons, 10
     await page.goto(`${base}/#brand/rollouts`);
     const form = page.locator('#new-rollout form');
     await form.getByLabel('Firmware image').setInputFiles({
-      name: 'restock-42.js',
+      name: `restock-${TO_FW}.js`,
       mimeType: 'application/octet-stream',
       buffer: IMAGE,
     });
-    await form.getByLabel('Firmware version').fill('42');
+    await form.getByLabel('Firmware version').fill(String(TO_FW));
     await form.getByLabel('Stages (% of the fleet)').fill('10, 50, 100');
     await form.getByLabel('Widen by itself at a success rate of (%)').fill('85');
-    await form.getByLabel('Abort at a failure rate of (%)').fill(String(RULE.failurePct));
+    await form.getByLabel('Abort at a failure rate of (%)').fill(String(ABORT_RULE.failurePct));
     await form
       .getByLabel('…counted from this many finished buttons')
-      .fill(String(RULE.minFinished));
+      .fill(String(ABORT_RULE.minFinished));
     await form.getByRole('button', { name: 'Upload and start' }).click();
     await expect(page.locator('#new-rollout .status').textContent()).resolves.toBeTruthy();
     await page.locator('#rollout-detail[data-status="active"]').waitFor();
@@ -121,43 +100,32 @@ describe.skipIf(!chromiumAvailable)('staged rollout over 200 virtual buttons, 10
       .getAttribute('data-rollout')) as string;
     expect((await api('GET', `/v1/brand/rollouts/${rolloutId}`)).body).toMatchObject({
       stage: 0,
-      assigned: 20,
+      assigned: FLEET / 10,
       fleetSize: FLEET,
     });
 
-    const random = seeded(SEED);
-    // Reports reach the engine as from a second instance on the same table (the jobs Lambda's role).
-    const stores = dynamoApiStores(stack.table);
-    const engine = new Rollouts({
-      store: stores.rollouts,
-      fleet: stores.buttons,
-      assigner: ota.updates,
-      images: ota.firmware,
-      clock: systemClock,
-      newId: () => 'unused',
-      log,
-    });
-    const channel = portsUpdateChannel(ota, engine, 'acme', random);
-    const ids = Array.from({ length: FLEET }, (_, i) => `vb-${String(i).padStart(3, '0')}`);
-    const fleet = new VirtualFleet(ids, channel, outcomes(FLEET, FLEET / 10, random), random);
-    await fleet.wakeUntilIdle();
-
-    const expected = expectedAbort(fleet.finished, RULE);
-    expect(expected).toEqual({ failures: 4, finished: 44 });
+    const { fleet } = await runFleet(stack, data.dir);
     const rollout = (await api('GET', `/v1/brand/rollouts/${rolloutId}`)).body;
+    const rolledBack = fleet.finished.filter((u) => u.failed).length;
+    expect(rollout.stage).toBeGreaterThanOrEqual(1);
     expect(rollout).toMatchObject({
       status: 'aborted',
-      stage: 1,
-      assigned: 100,
-      abortReason: { code: 'FAILURE_THRESHOLD', ...expected },
-      tally: { switched: 40, rolled_back: 4, pending: 0, cancelled: 56 },
+      abortReason: { code: 'FAILURE_THRESHOLD' },
+      tally: {
+        switched: fleet.finished.length - rolledBack,
+        rolled_back: rolledBack,
+        pending: 0,
+        cancelled: rollout.assigned - fleet.finished.length,
+      },
     });
+    const { failures, finished } = rollout.abortReason;
 
     await page.reload();
     await page.locator(`tr[data-rollout="${rolloutId}"]`).getByRole('button').click();
     const reason = page.locator('#rollout-detail .abort-reason');
+    const rate = ((failures * 100) / finished).toFixed(1);
     await expect(reason.textContent()).resolves.toContain(
-      'Aborted automatically: 4 of 44 finished buttons failed (9.1%), at or above the 8% threshold.',
+      `Aborted automatically: ${failures} of ${finished} finished buttons failed (${rate}%), at or above the ${ABORT_RULE.failurePct}% threshold.`,
     );
     await expect(
       page.locator('#rollout-detail [data-state="rolled_back"]').count(),

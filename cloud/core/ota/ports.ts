@@ -56,7 +56,24 @@ export interface UpdateAssignmentStore {
     state: UpdateState,
     details: { reason?: string; block?: number },
   ): Promise<UpdateAssignment | null>;
+  /**
+   * Withdraws the job while the button has not started it (still `pending`); a button already
+   * downloading or on trial finishes and reports, as AWS IoT Jobs cancels only queued executions.
+   */
   cancel(deviceId: string, job: string): Promise<void>;
+}
+
+/**
+ * Progress reports written on assignments and not yet applied to their rollout. The report's
+ * own conditional write marks the assignment, so a crash before the rollout counted it leaves
+ * the mark for the next drain; only the latest report of a button waits (states only move
+ * forward, so it stands for the ones before it).
+ */
+export interface UpdateReportOutbox {
+  /** Assignments whose latest report is not applied yet, oldest report first. */
+  unappliedReports(limit: number): Promise<UpdateAssignment[]>;
+  /** Clears the mark if the assignment still holds `report`; a newer report keeps it. */
+  markApplied(report: UpdateAssignment): Promise<void>;
 }
 
 /** Emitted as event `update.reported` on the event outbox. */

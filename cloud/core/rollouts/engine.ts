@@ -9,6 +9,8 @@ import type { MemberState, Rollout, RolloutPlan, Tally, UpdateState } from './mo
  * A member's state only moves forward: a duplicate or late report (downloading after verifying)
  * changes nothing. A switched button may still roll back or fail (the loader falls back to the
  * old slot when the new firmware cannot reach the cloud); the three end states are final.
+ * `cancelled` gives way to any report: the abort withdrew a member whose button had in fact
+ * started (its report was still on the way), and that button goes on and counts.
  */
 const RANK: Record<MemberState, number> = {
   pending: 0,
@@ -25,7 +27,10 @@ export const isInFlight = (state: MemberState) => RANK[state] < RANK.switched;
 /** The states a member may be in for `next` to apply (same state: a later block of a download). */
 export function statesBefore(next: UpdateState): MemberState[] {
   return (Object.keys(RANK) as MemberState[]).filter(
-    (state) => RANK[state] < RANK[next] || (state === 'downloading' && next === 'downloading'),
+    (state) =>
+      RANK[state] < RANK[next] ||
+      (state === 'downloading' && next === 'downloading') ||
+      (state === 'cancelled' && next !== 'pending'),
   );
 }
 

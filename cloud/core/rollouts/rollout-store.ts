@@ -36,6 +36,7 @@ export interface RolloutStore {
   /**
    * Moves the member to `next` if it is in one of `from` (and, for a state it is already in,
    * only to a later `block`); returns the member after the change, or null when nothing changed.
+   * The reason is the new state's (none when `next` has none).
    */
   moveMember(
     rolloutId: string,

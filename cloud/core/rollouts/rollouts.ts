@@ -22,6 +22,7 @@ export interface FleetSource {
 export interface UpdateAssigner {
   /** False when the button has another update active. */
   assign(deviceId: string, job: string, fw: number): Promise<boolean>;
+  /** Withdraws the job from a button that has not started it; a started one goes on. */
   cancel(deviceId: string, job: string): Promise<void>;
 }
 

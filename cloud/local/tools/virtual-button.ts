@@ -97,6 +97,11 @@ export interface VirtualButtonDeps {
   ackTimeoutMs?: number;
   /** Attempts per press within one run (the firmware then sleeps and retries on the next wake). */
   maxAttempts?: number;
+  /**
+   * The firmware and settings versions the button runs: with them it sends version 2 presses,
+   * and its acks say what update waits (`upd`). Without them, version 1 as the first firmware.
+   */
+  firmware?: { fw: number; cfg: number };
   now?: () => number;
   /** Told about each attempt and about acks that were ignored (bad signature, other seq). */
   onEvent?: (event: ButtonEvent) => void;
@@ -178,6 +183,7 @@ export class VirtualButton {
         battery_mv: current.batteryMv,
         attempt: current.attempt,
         kv: this.deps.keyVersion,
+        ...this.deps.firmware,
       });
       this.deps.onEvent?.({
         kind: 'attempt',

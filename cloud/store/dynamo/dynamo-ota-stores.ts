@@ -3,11 +3,12 @@
  * are attributes of the button item (`ota`, `desired`, `reported`): one conditional update
  * each, and the press path reads them in the load it already makes. Images are an item per
  * image plus one per block; the image item is written last, so a half-stored image is never
- * offered.
+ * offered. A progress report puts the button item on the outbox index (`UPDATEREPORTS`) in the
+ * same write, until the rollout has counted it.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cutImage } from '../../core/ota/image.ts';
-import { advances, isTerminal } from '../../core/ota/pending.ts';
+import { advances } from '../../core/ota/pending.ts';
 import type {
   DesiredSettings,
   DesiredSettingsStore,
@@ -17,12 +18,14 @@ import type {
   ReportedSettings,
   UpdateAssignment,
   UpdateAssignmentStore,
+  UpdateReportOutbox,
   UpdateState,
 } from '../../core/ota/ports.ts';
 import type { Clock } from '../../core/ports.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
+import { queryIndexItems } from './index-query.ts';
 import type { Table } from './table.ts';
-import { keys } from './table-keys.ts';
+import { keys, OUTBOX_INDEX, timeKey, UPDATE_REPORTS_PENDING } from './table-keys.ts';
 
 const iso = (clock: Clock) => new Date(clock.now()).toISOString();
 const TERMINAL = [':switched', ':rolled', ':failed'];
@@ -71,7 +74,14 @@ export class DynamoFirmwareImageStore implements FirmwareImageStore {
   }
 }
 
-export class DynamoUpdateAssignmentStore implements UpdateAssignmentStore {
+/**
+ * The report's place on the outbox index; it names the report itself (same time, state and
+ * block: the same report), so the mark is cleared only for the report that was applied.
+ */
+const reportMark = (report: UpdateAssignment) =>
+  `${timeKey(Date.parse(report.updatedAt))}#${report.deviceId}#${report.state}#${report.block ?? ''}`;
+
+export class DynamoUpdateAssignmentStore implements UpdateAssignmentStore, UpdateReportOutbox {
   constructor(
     private readonly table: Table,
     private readonly clock: Clock,
@@ -136,14 +146,40 @@ export class DynamoUpdateAssignmentStore implements UpdateAssignmentStore {
     // Forward only: the write is conditional on the state this decision was made from.
     const repeatDownload = current.state === 'downloading' && state === 'downloading';
     if (!advances(current.state, state) && !repeatDownload) return null;
-    const written = await this.replace('reportUpdate', current, next);
+    const written = await this.replace('reportUpdate', current, next, true);
     return written ? next : this.report(deviceId, job, state, details);
+  }
+
+  async unappliedReports(limit: number): Promise<UpdateAssignment[]> {
+    const page = await queryIndexItems(this.table, 'unappliedUpdateReports', {
+      IndexName: OUTBOX_INDEX,
+      KeyConditionExpression: 'outboxPk = :pending',
+      ExpressionAttributeValues: { ':pending': UPDATE_REPORTS_PENDING },
+      Limit: limit,
+    });
+    return page.items.flatMap((item) => (item.ota ? [item.ota as UpdateAssignment] : []));
+  }
+
+  async markApplied(report: UpdateAssignment): Promise<void> {
+    await conditional('markUpdateReportApplied', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.button(report.deviceId),
+          UpdateExpression: 'REMOVE outboxPk, outboxSk',
+          ConditionExpression: 'outboxPk = :pending AND outboxSk = :mark',
+          ExpressionAttributeValues: {
+            ':pending': UPDATE_REPORTS_PENDING,
+            ':mark': reportMark(report),
+          },
+        }),
+      ),
+    );
   }
 
   async cancel(deviceId: string, job: string): Promise<void> {
     const current = await this.get(deviceId);
-    if (!current || current.job !== job) return;
-    if (isTerminal(current.state)) return;
+    if (!current || current.job !== job || current.state !== 'pending') return;
     const next: UpdateAssignment = {
       ...current,
       state: 'failed',
@@ -154,21 +190,35 @@ export class DynamoUpdateAssignmentStore implements UpdateAssignmentStore {
     if (!(await this.replace('cancelUpdate', current, next))) await this.cancel(deviceId, job);
   }
 
-  /** Writes `next` if the button's update is still `current` (same job, same state). */
+  /**
+   * Writes `next` if the button's update is still `current` (same job, same state); a report
+   * also marks the button for the rollout (`unappliedReports`).
+   */
   private replace(
     operation: string,
     current: UpdateAssignment,
     next: UpdateAssignment,
+    report = false,
   ): Promise<boolean> {
+    const mark = report
+      ? { ':pending': UPDATE_REPORTS_PENDING, ':mark': reportMark(next) }
+      : undefined;
     return conditional(operation, () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.button(current.deviceId),
-          UpdateExpression: 'SET ota = :next',
+          UpdateExpression: mark
+            ? 'SET ota = :next, outboxPk = :pending, outboxSk = :mark'
+            : 'SET ota = :next',
           ConditionExpression: 'ota.job = :job AND ota.#state = :from',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':next': next, ':job': current.job, ':from': current.state },
+          ExpressionAttributeValues: {
+            ':next': next,
+            ':job': current.job,
+            ':from': current.state,
+            ...mark,
+          },
         }),
       ),
     );

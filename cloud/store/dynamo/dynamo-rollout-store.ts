@@ -200,12 +200,13 @@ export class DynamoRolloutStore implements RolloutStore {
       values[':reason'] = next.reason;
     }
     if (next.block !== undefined) sets.push('#block = :block');
+    const removes = next.reason === undefined ? ' REMOVE reason' : '';
     try {
       const out = await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.rolloutMember(rolloutId, deviceId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes}`,
           // A report in the state the member is already in moves it only to a later block.
           ConditionExpression: `attribute_exists(pk) AND #state IN (${from.map((_, i) => `:from${i}`).join(', ')}) AND (#state <> :next OR (attribute_exists(#block) AND #block < :block) OR (attribute_not_exists(#block) AND :block > :none))`,
           ExpressionAttributeNames: { '#state': 'state', '#block': 'block' },

@@ -60,6 +60,9 @@
  *   household, sit beside them; RFM and cohorts read that range, never orders.
  * - Button events (claimed, released, low battery, silent) are items of their own, published
  *   like order events: by the stream in AWS, via the outbox index (`BUTTONEVENTS`) elsewhere.
+ * - A button's update progress report, written on its item (`ota`), puts the item on the outbox
+ *   index (`UPDATEREPORTS`) in the same write until the rollout has counted it; in AWS the job
+ *   execution events carry the reports instead.
  * - Rejected presses get their own sort-key range so a forged or replayed press can never
  *   occupy the slot of a real sequence number.
  */
@@ -156,6 +159,8 @@ export const FLAGGED_PARTITION = 'FLAGGED';
 export const HEALTH_DUE_PARTITION = 'HEALTHDUE';
 /** The outbox index's partition for unpublished button events. */
 export const BUTTON_EVENTS_PENDING = 'BUTTONEVENTS';
+/** The outbox index's partition for button items whose latest update report no rollout counted yet. */
+export const UPDATE_REPORTS_PENDING = 'UPDATEREPORTS';
 
 /** The local relay's index (tables without streams only; see above). */
 export const OUTBOX_INDEX = 'outbox';

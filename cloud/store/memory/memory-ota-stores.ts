@@ -14,6 +14,7 @@ import type {
   ReportedSettings,
   UpdateAssignment,
   UpdateAssignmentStore,
+  UpdateReportOutbox,
   UpdateState,
 } from '../../core/ota/ports.ts';
 import type { Clock } from '../../core/ports.ts';
@@ -47,7 +48,10 @@ export class MemoryFirmwareImageStore implements FirmwareImageStore {
   }
 }
 
-export class MemoryUpdateAssignmentStore implements UpdateAssignmentStore {
+const sameReport = (a: UpdateAssignment, b: UpdateAssignment) =>
+  a.updatedAt === b.updatedAt && a.state === b.state && a.block === b.block;
+
+export class MemoryUpdateAssignmentStore implements UpdateAssignmentStore, UpdateReportOutbox {
   constructor(
     private readonly table: MemoryTable,
     private readonly clock: Clock,
@@ -82,12 +86,25 @@ export class MemoryUpdateAssignmentStore implements UpdateAssignmentStore {
     if (details.reason !== undefined) next.reason = details.reason;
     if (details.block !== undefined) next.block = details.block;
     button.ota = next;
+    this.table.unappliedReports.set(deviceId, clone(next));
     return clone(next);
+  }
+
+  async unappliedReports(limit: number): Promise<UpdateAssignment[]> {
+    return [...this.table.unappliedReports.values()]
+      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt))
+      .slice(0, limit)
+      .map(clone);
+  }
+
+  async markApplied(report: UpdateAssignment): Promise<void> {
+    const held = this.table.unappliedReports.get(report.deviceId);
+    if (held && sameReport(held, report)) this.table.unappliedReports.delete(report.deviceId);
   }
 
   async cancel(deviceId: string, job: string): Promise<void> {
     const button = this.table.buttons.get(deviceId);
-    if (button?.ota?.job === job && !isTerminal(button.ota.state)) {
+    if (button?.ota?.job === job && button.ota.state === 'pending') {
       button.ota = {
         ...button.ota,
         state: 'failed',

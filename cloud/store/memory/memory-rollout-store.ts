@@ -89,6 +89,7 @@ export class MemoryRolloutStore implements RolloutStore {
     member.state = next.state;
     member.updatedAt = next.updatedAt;
     if (next.reason !== undefined) member.reason = next.reason;
+    else delete member.reason;
     if (next.block !== undefined) member.block = next.block;
     return clone(member);
   }

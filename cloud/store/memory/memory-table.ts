@@ -24,7 +24,7 @@ import type {
 } from '../../core/model.ts';
 import type { Notification } from '../../core/notifications/notification-store.ts';
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
-import type { FirmwareImage } from '../../core/ota/ports.ts';
+import type { FirmwareImage, UpdateAssignment } from '../../core/ota/ports.ts';
 import type { LoadedButton, StoredPress } from '../../core/press/press-store.ts';
 import type { Rollout, RolloutMember } from '../../core/rollouts/model.ts';
 import type {
@@ -73,6 +73,8 @@ export class MemoryTable {
   readonly activity = new Map<string, StoredActivity>();
   /** Button events by id, with whether the relay has published them. */
   readonly buttonEvents = new Map<string, { event: ButtonEvent; published: boolean }>();
+  /** Each button's latest update report while no rollout has counted it (the outbox mark). */
+  readonly unappliedReports = new Map<string, UpdateAssignment>();
   /** Rollouts by id, their members by `{rollout}/{device}`. */
   readonly rollouts = new Map<string, Rollout>();
   readonly rolloutMembers = new Map<string, RolloutMember>();
@@ -134,6 +136,7 @@ export class MemoryTable {
       ['creditLedger', this.creditLedger],
       ['rollout', this.rollouts],
       ['rolloutMember', this.rolloutMembers],
+      ['unappliedReport', this.unappliedReports],
     ];
     const listed: [string, unknown[]][] = [
       ['notification', this.notifications],
