@@ -72,7 +72,8 @@ export class UpdateTopics {
 
   /**
    * The table first, then the engine: a retry after a crash between the two repeats both, and
-   * both ignore a report they already applied.
+   * both ignore a report they already applied. (The mark a report write leaves for the local
+   * stack's report drain costs nothing here: the AWS table has no outbox index.)
    */
   private async jobExecution(event: JobExecutionEvent): Promise<UpdateTopicResult> {
     const report = reportOf(event);

@@ -8,16 +8,14 @@
  * the failure threshold (pending executions cancelled); settings go to the Device Shadow and
  * the button's shadow report back to its item.
  */
-import type { LambdaContext } from 'hono/aws-lambda';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeManifest, deriveDeviceKey, toHex, verifyManifest } from '#shared/index';
 import type { JobExecutionEvent } from '../../../cloud/lambdas/aws/job-execution-event.ts';
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { DynamoButtonStore } from '../../../cloud/store/dynamo/dynamo-button-store.ts';
 import { ensureTable, openTable, type Table } from '../../../cloud/store/dynamo/table.ts';
+import { callApiLambda, cognitoIssuer, type TokenIssuer } from '../../helpers/api-lambda.ts';
 import { FakeAws, type WireRequest } from '../../helpers/aws-wire.ts';
-import { httpApiEvent } from '../../helpers/http-api-event.ts';
 import { nodeSha256 } from '../../helpers/sha256.ts';
 import { dynamoUnderTest } from '../../helpers/stores.ts';
 import { BRAND, button, MASTER_KEY, sku } from '../../helpers/world.ts';
@@ -38,8 +36,7 @@ const SHADOW_VERSION = 12;
 let dynalite: DynaliteServer;
 let aws: FakeAws;
 let table: Table;
-let jwk: JWK;
-let sign: (claims: Record<string, unknown>) => Promise<string>;
+let tokens: TokenIssuer;
 const saved = { ...process.env };
 /** Jobs and streams the fake account holds: a second create is refused as AWS refuses it. */
 const made = new Set<string>();
@@ -50,7 +47,7 @@ function answer(request: WireRequest) {
     body: JSON.stringify(body),
   });
   const path = decodeURIComponent(request.path);
-  if (request.operation === 'GET /pool/.well-known/jwks.json') return json({ keys: [jwk] });
+  if (request.operation === 'GET /pool/.well-known/jwks.json') return json(tokens.jwks);
   if (request.service === 'secretsmanager' && request.operation === 'GetSecretValue') {
     return json(
       { ARN: SECRET_ARN, SecretString: JSON.stringify({ 1: toHex(MASTER_KEY) }) },
@@ -94,8 +91,6 @@ function answer(request: WireRequest) {
 }
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256');
-  jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
   dynalite = await startDynalite();
   aws = await FakeAws.start(answer);
   table = openTable({ tableName: 'restock-updates-wire', endpoint: dynalite.endpoint });
@@ -104,15 +99,7 @@ beforeAll(async () => {
   await store.putSku(sku());
   for (const deviceId of FLEET) await store.putButton(button(deviceId));
   const issuer = `${aws.url}/pool`;
-  sign = (claims) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuer(issuer)
-      .setAudience(AUDIENCE)
-      .setSubject('brand-user')
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(pair.privateKey);
+  tokens = await cognitoIssuer(issuer, AUDIENCE);
   Object.assign(process.env, {
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEUPDATES',
@@ -138,32 +125,9 @@ afterAll(async () => {
   await dynalite?.close();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: parsed JSON; the assertions check its shape
-type Json = any;
-
-async function api(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const { handler } = await import('../../../cloud/lambdas/api.ts');
-  const token = await sign({ 'cognito:groups': ['brand'], 'custom:tenant': BRAND });
-  const headers = { authorization: `Bearer ${token}` };
-  const event =
-    body instanceof Uint8Array
-      ? {
-          ...httpApiEvent(method, path, { ...headers, 'content-type': 'application/octet-stream' }),
-          body: Buffer.from(body).toString('base64'),
-          isBase64Encoded: true,
-        }
-      : httpApiEvent(
-          method,
-          path,
-          { ...headers, 'content-type': 'application/json' },
-          body === undefined ? null : JSON.stringify(body),
-        );
-  const result = await handler(event, {} as LambdaContext);
-  return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') };
+async function api(method: string, path: string, body?: unknown) {
+  const token = await tokens.sign({ 'cognito:groups': ['brand'], 'custom:tenant': BRAND });
+  return callApiLambda(token, method, path, body);
 }
 
 async function updates(event: unknown) {
