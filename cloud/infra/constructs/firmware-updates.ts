@@ -30,9 +30,9 @@ import { DeadLetters, IOT_ARN_PREFIX } from './device-fleet.ts';
 import { RestockFunction } from './restock-function.ts';
 
 /** Rollout ids (`ro_…`) name each rollout's job and thing group. */
-export const ROLLOUT_NAMES = 'ro_*';
+const ROLLOUT_NAMES = 'ro_*';
 /** Image streams are named `fw-{brand}-{version}` (streamName). */
-export const STREAM_NAMES = 'fw-*';
+const STREAM_NAMES = 'fw-*';
 
 /** An IoT ARN prefix as cdk-nag writes it in a finding's id. */
 const NAG_IOT = 'arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>';
