@@ -181,6 +181,8 @@ describe('a rollout in AWS, through the API and updates Lambdas', () => {
     });
     expect(created.status).toBe(201);
     rolloutId = created.body.rolloutId;
+    // The stack's IAM grants name rollout jobs and groups `ro_*`.
+    expect(rolloutId).toMatch(/^ro_[A-Za-z0-9]+$/);
     expect(created.body).toMatchObject({ fleetSize: 20, stage: 0, assigned: 2, status: 'active' });
     expect(calls()).toEqual([
       `s3 PUT /${BUCKET}/firmware/${BRAND}/${FW}.bin`,
