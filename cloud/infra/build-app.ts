@@ -19,6 +19,7 @@ export function buildApp(app = new App()): {
     description: 'Restock: Dash-style reorder buttons on AWS IoT Core, Lambda and DynamoDB',
     iotDataEndpoint: context('iotDataEndpoint'),
     iotLogging: context('iotLogging') !== 'off',
+    iotJobEvents: context('iotJobEvents') !== 'off',
     hostedUi: domainPrefix && callbackUrl ? { domainPrefix, callbackUrl } : undefined,
   });
   const web = new RestockWebStack(app, WEB_STACK_NAME, {

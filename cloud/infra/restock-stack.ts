@@ -12,6 +12,7 @@ import { TABLE_INDEXES } from '../store/dynamo/table-keys.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
 import { DeadLetters, DeviceFleet, IOT_ARN_PREFIX } from './constructs/device-fleet.ts';
+import { FirmwareUpdates } from './constructs/firmware-updates.ts';
 import { type HostedUiSettings, RestockHttpApi, Users } from './constructs/http-api.ts';
 import { IotDataEndpoint } from './constructs/iot-data-endpoint.ts';
 import { Messaging } from './constructs/messaging.ts';
@@ -25,6 +26,8 @@ export const TABLE_ACCESS = {
   press: [...READ, ...WRITE],
   api: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
   sweep: [...READ, ...WRITE],
+  /** Rollout members are removed when a button turns out busy with another update. */
+  updates: [...READ, ...WRITE, 'dynamodb:DeleteItem'],
 } as const;
 
 export interface RestockStackProps extends StackProps {
@@ -35,6 +38,11 @@ export interface RestockStackProps extends StackProps {
   iotDataEndpoint?: string;
   /** AWS IoT Core logging (account-wide); `-c iotLogging=off` for a second stack in one account. */
   iotLogging?: boolean;
+  /**
+   * AWS IoT job execution events (account-wide, needed by rollouts); `-c iotJobEvents=off` when
+   * another stack or the account's operator turned them on.
+   */
+  iotJobEvents?: boolean;
   /** Cognito hosted UI for the web console (`-c cognitoDomainPrefix=… -c webConsoleUrl=…`). */
   hostedUi?: HostedUiSettings;
 }
@@ -57,13 +65,14 @@ export class RestockStack extends Stack {
     );
 
     const common = { TABLE_NAME: data.table.tableName };
+    const iotDataEndpoint = new IotDataEndpoint(this, 'IotDataEndpoint', props.iotDataEndpoint).url;
     const press = new RestockFunction(this, 'Press', {
       entry: 'press',
       description: 'Verifies a press, places at most one order, publishes the signed ack',
       environment: {
         ...common,
         MASTER_KEY_SECRET_ARN: data.masterKey.secretArn,
-        IOT_DATA_ENDPOINT: new IotDataEndpoint(this, 'IotDataEndpoint', props.iotDataEndpoint).url,
+        IOT_DATA_ENDPOINT: iotDataEndpoint,
       },
       deadLetterQueue: deadLetters.queue,
     });
@@ -137,6 +146,16 @@ export class RestockStack extends Stack {
       reason: 'Acks go to whichever button pressed: one ack topic per thing, no other topics.',
     });
 
+    const updates = new FirmwareUpdates(this, 'FirmwareUpdates', {
+      tableName: data.table.tableName,
+      tableResources,
+      tableActions: TABLE_ACCESS.updates,
+      masterKey: data.masterKey,
+      iotDataEndpoint,
+      api,
+      jobEvents: props.iotJobEvents ?? true,
+    });
+
     const fleet = new DeviceFleet(this, 'DeviceFleet', {
       pressFunction: press.fn,
       deadLetters: deadLetters.queue,
@@ -161,10 +180,15 @@ export class RestockStack extends Stack {
         Sweep: sweep.fn,
         Outbox: events.outbox.fn,
         Webhooks: events.webhooks.fn,
+        Updates: updates.fn.fn,
       },
       deadLetters: {
         DeadLetters: [deadLetters.queue, 'Presses are waiting in the dead-letter queue'],
         EventDeadLetters: [eventDeadLetters.queue, 'Order events failed delivery (see the queue)'],
+        UpdateDeadLetters: [
+          updates.deadLetters.queue,
+          'Update requests or reports failed delivery (see the queue)',
+        ],
       },
       others: {
         Api5xx: [
@@ -196,6 +220,16 @@ export class RestockStack extends Stack {
       'EventDeadLetterQueueUrl',
       eventDeadLetters.queue.queueUrl,
       'Order-event batches the stream and the order-event Lambda could not deliver',
+    );
+    out(
+      'FirmwareBucketName',
+      updates.bucket.bucketName,
+      'S3 bucket the IoT streams read images from',
+    );
+    out(
+      'UpdateDeadLetterQueueUrl',
+      updates.deadLetters.queue.queueUrl,
+      'Manifest requests, job execution events and shadow reports that failed delivery',
     );
     out('Region', Aws.REGION, 'Deployment region');
   }

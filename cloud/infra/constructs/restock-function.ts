@@ -16,7 +16,7 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface RestockFunctionProps {
   /** File name under cloud/lambdas, without extension; it must export `handler`. */
-  entry: 'press' | 'api' | 'sweep' | 'outbox' | 'webhooks';
+  entry: 'press' | 'api' | 'sweep' | 'outbox' | 'webhooks' | 'updates';
   description: string;
   environment: Record<string, string>;
   timeout?: Duration;

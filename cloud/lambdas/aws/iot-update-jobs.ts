@@ -37,7 +37,9 @@ export class UpdateJobError extends RestockError {
   }
 }
 
-export const imageKey = (brandId: string, fw: number) => `firmware/${brandId}/${fw}.bin`;
+/** Where images go in the bucket (the API's write grant and the stream role's read are this prefix). */
+export const IMAGE_PREFIX = 'firmware/';
+export const imageKey = (brandId: string, fw: number) => `${IMAGE_PREFIX}${brandId}/${fw}.bin`;
 
 const alreadyExists = (error: unknown) =>
   (error as { name?: string } | null)?.name === 'ResourceAlreadyExistsException';

@@ -267,6 +267,26 @@ export class DynamoDesiredSettingsStore implements DesiredSettingsStore {
     }
   }
 
+  /**
+   * Stores desired settings under a version chosen elsewhere (the Device Shadow's, in AWS),
+   * unless a later version is stored already; false when the button does not exist or a later
+   * version won.
+   */
+  putDesired(deviceId: string, desired: DesiredSettings): Promise<boolean> {
+    return conditional('putDesired', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.button(deviceId),
+          UpdateExpression: 'SET desired = :desired',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(desired) OR desired.version < :version)',
+          ExpressionAttributeValues: { ':desired': desired, ':version': desired.version },
+        }),
+      ),
+    );
+  }
+
   async recordReported(deviceId: string, reported: ReportedSettings): Promise<void> {
     await conditional('recordReported', () =>
       this.table.doc.send(

@@ -11,6 +11,9 @@ beforeAll(() => {
     MASTER_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:test',
     JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test',
     JWT_AUDIENCE: 'test-client',
+    IOT_DATA_ENDPOINT: 'https://abc123-ats.iot.us-east-1.amazonaws.com',
+    FIRMWARE_BUCKET: 'restock-firmware-test',
+    FIRMWARE_STREAM_ROLE_ARN: 'arn:aws:iam::000000000000:role/restock-stream-test',
     AWS_REGION: 'us-east-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });

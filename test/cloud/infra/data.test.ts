@@ -77,12 +77,26 @@ describe('Lambdas', () => {
       ofType(resources, 'AWS::Lambda::Function')
         // CDK's deploy-time custom-resource provider is not one of ours.
         .filter(([id]) => !id.startsWith('AWS679f53fa'))
-        .map(([id, f]) => [id.replace(/^OrderEvents/, '').replace(/Function.*$/, ''), f]),
+        .map(([id, f]) => [
+          id
+            .replace(/^OrderEvents/, '')
+            // FirmwareUpdates/Updates: CDK drops the repeated word from the logical id.
+            .replace(/^FirmwareUpdates(?=Function)/, 'Updates')
+            .replace(/Function.*$/, ''),
+          f,
+        ]),
     );
 
   it('are ARM64 on Node.js 24, bundled as ESM, with Powertools settings', () => {
     const fns = functions();
-    expect(Object.keys(fns).sort()).toEqual(['Api', 'Outbox', 'Press', 'Sweep', 'Webhooks']);
+    expect(Object.keys(fns).sort()).toEqual([
+      'Api',
+      'Outbox',
+      'Press',
+      'Sweep',
+      'Updates',
+      'Webhooks',
+    ]);
     for (const [name, fn] of Object.entries(fns)) {
       const p = fn.Properties;
       expect(p.Architectures).toEqual(['arm64']);
@@ -98,13 +112,15 @@ describe('Lambdas', () => {
     }
   });
 
-  it('hand the master key only to press and API, and the JWT settings only to the API', () => {
+  it('hand the master key only to press, API and updates, and the JWT settings only to the API', () => {
     const fns = functions();
     const env = (name: string) => fns[name]?.Properties.Environment.Variables;
     expect(env('Press').MASTER_KEY_SECRET_ARN).toEqual({
       Ref: expect.stringMatching(/^DataMasterKey/),
     });
     expect(env('Api').MASTER_KEY_SECRET_ARN).toBeDefined();
+    // Manifests are signed with the device's key.
+    expect(env('Updates').MASTER_KEY_SECRET_ARN).toBeDefined();
     expect(env('Sweep').MASTER_KEY_SECRET_ARN).toBeUndefined();
     expect(env('Api').JWT_ISSUER).toBeDefined();
     expect(env('Api').JWT_AUDIENCE).toEqual({ Ref: expect.stringMatching(/^UsersPoolApiClient/) });

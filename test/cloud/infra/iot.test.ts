@@ -105,14 +105,15 @@ describe('IoT device policy', () => {
 });
 
 describe('press topic rule', () => {
-  const rule = () => {
-    const [, topicRule] = single(ofType(resources, 'AWS::IoT::TopicRule'), 'topic rule');
-    return topicRule.Properties.TopicRulePayload;
-  };
+  const pressRule = () =>
+    single(
+      ofType(resources, 'AWS::IoT::TopicRule').filter(([id]) => id.startsWith('DeviceFleet')),
+      'press rule',
+    )[1];
+  const rule = () => pressRule().Properties.TopicRulePayload;
 
   it('is named as buttons address it through Basic Ingest', () => {
-    const [, topicRule] = single(ofType(resources, 'AWS::IoT::TopicRule'), 'topic rule');
-    expect(topicRule.Properties.RuleName).toBe('restock_v1_press');
+    expect(pressRule().Properties.RuleName).toBe('restock_v1_press');
   });
 
   it('selects the base64 payload, topic, client id and receive time of every press', () => {

@@ -4,8 +4,6 @@
  * stack does for brands: a virtual test button presses through the press pipeline, its TEST
  * order is listed apart and reset, and a delivery report grants the welcome credit once.
  */
-import type { LambdaContext } from 'hono/aws-lambda';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toHex } from '#shared/index';
 import type { Order } from '../../../cloud/core/model.ts';
@@ -13,8 +11,13 @@ import { transition } from '../../../cloud/core/orders/lifecycle.ts';
 import { createPressPipeline } from '../../../cloud/core/press/press-pipeline.ts';
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { ensureTable, openTable, type Table } from '../../../cloud/store/dynamo/table.ts';
+import {
+  callApiLambda,
+  cognitoIssuer,
+  type Json,
+  type TokenIssuer,
+} from '../../helpers/api-lambda.ts';
 import { FakeAws, type WireRequest } from '../../helpers/aws-wire.ts';
-import { httpApiEvent } from '../../helpers/http-api-event.ts';
 import { dynamoUnderTest, type StoreUnderTest } from '../../helpers/stores.ts';
 import { button, MASTER_KEY, sku, World } from '../../helpers/world.ts';
 
@@ -26,8 +29,7 @@ let dynalite: DynaliteServer;
 let aws: FakeAws;
 let table: Table;
 let store: StoreUnderTest;
-let jwk: JWK;
-let sign: (claims: Record<string, unknown>) => Promise<string>;
+let tokens: TokenIssuer;
 const saved = { ...process.env };
 
 function answer(request: WireRequest) {
@@ -41,14 +43,12 @@ function answer(request: WireRequest) {
     };
   }
   if (request.operation === 'GET /pool/.well-known/jwks.json') {
-    return { contentType: 'application/json', body: JSON.stringify({ keys: [jwk] }) };
+    return { contentType: 'application/json', body: JSON.stringify(tokens.jwks) };
   }
   return undefined;
 }
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256');
-  jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
   dynalite = await startDynalite();
   aws = await FakeAws.start(answer);
   table = openTable({ tableName: 'restock-api-parity', endpoint: dynalite.endpoint });
@@ -57,15 +57,7 @@ beforeAll(async () => {
   await store.putSku(sku());
   await store.putButton(button('btn-1'));
   const issuer = `${aws.url}/pool`;
-  sign = (claims) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuer(issuer)
-      .setAudience(AUDIENCE)
-      .setSubject('user-1')
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(pair.privateKey);
+  tokens = await cognitoIssuer(issuer, AUDIENCE);
   Object.assign(process.env, {
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEPARITY',
@@ -78,6 +70,9 @@ beforeAll(async () => {
     NOTIFY_TOPIC_ARN: `arn:aws:sns:${REGION}:123456789012:restock-notify`,
     JWT_ISSUER: issuer,
     JWT_AUDIENCE: AUDIENCE,
+    IOT_DATA_ENDPOINT: aws.url,
+    FIRMWARE_BUCKET: 'restock-firmware-parity',
+    FIRMWARE_STREAM_ROLE_ARN: 'arn:aws:iam::123456789012:role/restock-stream-parity',
   });
 });
 
@@ -88,24 +83,9 @@ afterAll(async () => {
   await dynalite?.close();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: parsed JSON; the assertions check its shape
-type Json = any;
-
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const { handler } = await import('../../../cloud/lambdas/api.ts');
-  const token = await sign({ 'cognito:groups': ['brand'], 'custom:tenant': 'acme' });
-  const event = httpApiEvent(
-    method,
-    path,
-    { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body === undefined ? null : JSON.stringify(body),
-  );
-  const result = await handler(event, {} as LambdaContext);
-  return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') };
+async function call(method: string, path: string, body?: unknown) {
+  const token = await tokens.sign({ 'cognito:groups': ['brand'], 'custom:tenant': 'acme' });
+  return callApiLambda(token, method, path, body);
 }
 
 it('sandbox: a virtual test button orders through the Lambda’s press pipeline, listed apart, reset', async () => {
