@@ -368,6 +368,8 @@ describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
     });
     const [pressed] = await pressTimes(stack, data.dir, claimed);
     expect(pressed?.outcome).toBe('ORDERED');
+    // The ack comes before the outbox drain that brings the press's battery to fleet health.
+    await stack.drainOutbox();
 
     await open('health', 'Fleet health');
     const row = page.locator(`#health tr[data-device="${claimed}"]`);
