@@ -9,6 +9,7 @@
  */
 
 import {
+  DynamoDesiredSettingsStore,
   DynamoFirmwareImageStore,
   DynamoUpdateAssignmentStore,
 } from '../cloud/store/dynamo/dynamo-ota-stores.ts';
@@ -25,6 +26,15 @@ export interface DeviceFigures {
   /** A press wake that also downloads its share of a firmware update (TCP). */
   vars_peak_update: number;
   update_wake_ms: number;
+  /** A press wake that also fetches, stores and reports new settings (TCP). */
+  vars_peak_settings: number;
+  settings_wake_ms: number;
+  /** What the settings fetch adds to the press wake: socket bytes (out + in) and time to sleep. */
+  settings_extra_bytes: number;
+  settings_extra_ms: number;
+  /** Socket bytes (out + in, MQTT framing included) of a plain press wake over TCP. */
+  press_wake_bytes: number;
+  press_wake_ms: number;
   wake_to_publish_ms: number;
   wake_to_ack_ms: number;
   wifi_join_ms: number;
@@ -33,10 +43,29 @@ export interface DeviceFigures {
 const WIFI_JOIN_MS = 1000;
 const CONNECTING = PATTERNS.connecting.join(',');
 
-async function pressOnce(local: LocalStack, tls: boolean, update = false) {
+/** Settings a brand might set: every field, two Wi-Fi networks (the largest answer is ~3 of them). */
+const BENCH_SETTINGS = {
+  led: 60,
+  doubleMs: 500,
+  longMs: 2000,
+  double: 'order' as const,
+  longCancels: true,
+  wifi: [
+    { ssid: 'kitchen-2g', pass: 'kitchen-pass' },
+    { ssid: 'home', pass: 'wifi-password' },
+  ],
+};
+
+async function pressOnce(local: LocalStack, tls: boolean, extra?: 'update' | 'settings') {
   const config = await local.newButton({ tls });
   const { chip } = await flashedChip(config);
-  if (update) {
+  if (extra === 'settings') {
+    await new DynamoDesiredSettingsStore(local.stack.table).setDesired(
+      config.device,
+      BENCH_SETTINGS,
+    );
+  }
+  if (extra === 'update') {
     const clock = { now: Date.now };
     const image = Buffer.from(await bundleDevice('main', FIRMWARE_VERSION + 1), 'latin1');
     await new DynamoFirmwareImageStore(local.stack.table, clock).put(
@@ -67,6 +96,7 @@ async function pressOnce(local: LocalStack, tls: boolean, update = false) {
       publishMs: publish.t,
       ackMs: outcome.t,
       sleepMs: wake.first('sleep')?.t as number,
+      bytes: sleep.tx + sleep.rx,
     };
   } finally {
     await chip.remove();
@@ -83,19 +113,26 @@ export async function measureDevice(
     return null;
   }
   progress(
-    'device: the flashed firmware on the real interpreter, one press over TCP, one over TLS…',
+    'device: the flashed firmware on the real interpreter, one press over TCP, one over TLS, one with an update share, one that fetches settings…',
   );
   const local = await startLocalStack();
   try {
     const tcp = await pressOnce(local, false);
     const tls = await pressOnce(local, true);
-    const update = await pressOnce(local, false, true);
+    const update = await pressOnce(local, false, 'update');
+    const settings = await pressOnce(local, false, 'settings');
     return {
       vars_after_load: tcp.varsAfterLoad,
       vars_peak_tcp: tcp.peak,
       vars_peak_tls: tls.peak,
       vars_peak_update: update.peak,
       update_wake_ms: update.sleepMs,
+      vars_peak_settings: settings.peak,
+      settings_wake_ms: settings.sleepMs,
+      settings_extra_bytes: settings.bytes - tcp.bytes,
+      settings_extra_ms: settings.sleepMs - tcp.sleepMs,
+      press_wake_bytes: tcp.bytes,
+      press_wake_ms: tcp.sleepMs,
       wake_to_publish_ms: tcp.publishMs,
       wake_to_ack_ms: tcp.ackMs,
       wifi_join_ms: WIFI_JOIN_MS,
@@ -117,6 +154,12 @@ export function printDevice(figures: DeviceFigures | null): void {
   console.log(`variables at peak, TLS   ${f.vars_peak_tls} (goal ≤ 5 500)`);
   console.log(`variables at peak, TCP press wake with an update share   ${f.vars_peak_update}`);
   console.log(`press wake with an update share   ${f.update_wake_ms} ms to sleep`);
+  console.log(
+    `press wake, TCP          ${f.press_wake_ms} ms to sleep, ${f.press_wake_bytes} socket bytes`,
+  );
+  console.log(
+    `press wake that fetches settings   ${f.settings_wake_ms} ms to sleep (+${f.settings_extra_ms} ms, +${f.settings_extra_bytes} bytes), peak ${f.vars_peak_settings} variables`,
+  );
   console.log(
     `wake → PUBLISH           ${f.wake_to_publish_ms} ms (goal < ${400 + f.wifi_join_ms}: the click window hidden behind the ${f.wifi_join_ms} ms Wi-Fi join)`,
   );

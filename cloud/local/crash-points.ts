@@ -1,12 +1,14 @@
 /**
- * Fault injection for the outbox crash test: with `RESTOCK_CRASH_AT=<step>`, `npm start` kills
+ * Fault injection for the outbox crash tests: with `RESTOCK_CRASH_AT=<step>`, `npm start` kills
  * itself with SIGKILL the first time its outbox drain reaches that step, so a test can stop the
- * real process exactly between an order write and the household's notification list, then
- * start it again on the same data folder. Unset, every step is a no-op.
+ * real process exactly between an order write and the household's notification list, or
+ * between a button's update report and its rollout, then start it again on the same data folder.
+ * Unset, every step is a no-op.
  */
 import { writeSync } from 'node:fs';
 import type { OutboxStore } from '../core/events/outbox.ts';
 import type { OrderEvent } from '../core/model.ts';
+import type { UpdateReportOutbox } from '../core/ota/ports.ts';
 import type { EventSink } from '../core/ports.ts';
 import { LocalConfigError } from '../dev/errors.ts';
 
@@ -23,15 +25,26 @@ export const OUTBOX_STEPS = [
 ] as const;
 export type OutboxStep = (typeof OUTBOX_STEPS)[number];
 
-export type CrashPoint = (step: OutboxStep) => void;
+/** In the order a drain of update reports passes them. */
+export const UPDATE_REPORT_STEPS = [
+  /** Reports waiting for their rollout were read; none applied yet. */
+  'reports-read',
+  /** The rollout counted a report; its outbox mark is not cleared yet. */
+  'report-applied',
+] as const;
+export type UpdateReportStep = (typeof UPDATE_REPORT_STEPS)[number];
+
+export type CrashPoint = (step: OutboxStep | UpdateReportStep) => void;
+
+const STEPS: readonly string[] = [...OUTBOX_STEPS, ...UPDATE_REPORT_STEPS];
 
 export const noCrash: CrashPoint = () => {};
 
 export function crashPointFrom(value: string | undefined): CrashPoint {
   if (!value) return noCrash;
-  if (!(OUTBOX_STEPS as readonly string[]).includes(value)) {
+  if (!STEPS.includes(value)) {
     throw new LocalConfigError(
-      `RESTOCK_CRASH_AT must be one of ${OUTBOX_STEPS.join(', ')}, not "${value}"`,
+      `RESTOCK_CRASH_AT must be one of ${STEPS.join(', ')}, not "${value}"`,
     );
   }
   return (step) => {
@@ -62,6 +75,23 @@ export function outboxSteps(crash: CrashPoint, store: OutboxStore): OutboxStore 
     async markPublished(orderId, count) {
       crash('all-consumers');
       await store.markPublished(orderId, count);
+    },
+  };
+}
+
+export function updateReportSteps(
+  crash: CrashPoint,
+  outbox: UpdateReportOutbox,
+): UpdateReportOutbox {
+  return {
+    async unappliedReports(limit) {
+      const reports = await outbox.unappliedReports(limit);
+      if (reports.length > 0) crash('reports-read');
+      return reports;
+    },
+    async markApplied(report) {
+      crash('report-applied');
+      await outbox.markApplied(report);
     },
   };
 }

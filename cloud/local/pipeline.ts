@@ -37,7 +37,13 @@ import {
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
-import { type CrashPoint, householdStep, noCrash, outboxSteps } from './crash-points.ts';
+import {
+  type CrashPoint,
+  householdStep,
+  noCrash,
+  outboxSteps,
+  updateReportSteps,
+} from './crash-points.ts';
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
@@ -100,6 +106,7 @@ export const localPipelineWith =
       new WebhookEnqueuer(stores.webhooks, systemClock),
     ]);
     const outbox = outboxSteps(crash, new DynamoOutboxStore(table));
+    const updateReports = updateReportSteps(crash, ota.updates);
     // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
     const webhooks = new WebhookDispatcher({
       store: stores.webhooks,
@@ -159,7 +166,7 @@ export const localPipelineWith =
       drainOutbox: async () =>
         (await relay.drain(outbox)) +
         (await drainButtonEvents(stores.buttonEvents, buttonEventSink)) +
-        (await applyUpdateReports(ota.updates, rollouts)),
+        (await applyUpdateReports(updateReports, rollouts)),
       // Webhook rounds run detached from their timer: a stop waits for those in flight, so
       // none writes to the store after it is gone.
       close: () => webhooks.idle(),

@@ -1,7 +1,7 @@
 /**
  * `npm run build:device`: bundles the firmware with esbuild, runs the Espruino gate on the
- * bundle, prints its size (budget 28 KB, see BUDGET_BYTES) and writes the upload file with the espruino CLI,
- * offline, against the board description kept in device/boards/.
+ * bundle, prints its size (budget 31 KB, see BUDGET_BYTES) and writes the upload file with the
+ * espruino CLI, offline, against the board description kept in device/boards/.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -18,11 +18,12 @@ export const LOADER = join(DEVICE, 'dist', 'loader.js');
 export const UPLOAD = join(DEVICE, 'dist', 'restock.upload.js');
 export const BOARD = join(DEVICE, 'boards', 'ESP32.json');
 /**
- * 28 KB: 24 KB for the button, plus the over-the-air updater (~3.4 KB minified with its share
- * of the contract). Bytes live in flash (two slots of at most this size); the variables the
- * firmware takes at run time are what the device row's goals bound.
+ * 31 KB: 24 KB for the button, plus the over-the-air updater (~3.4 KB minified with its share
+ * of the contract) and the settings it fetches and applies (~3 KB). Bytes live in flash (two
+ * slots of at most this size in the board's 256 KB of Storage); the variables the firmware
+ * takes at run time are what the device row's goals bound.
  */
-const BUDGET_BYTES = 28 * 1024;
+const BUDGET_BYTES = 31 * 1024;
 
 const show = (path: string) => relative(ROOT, path);
 

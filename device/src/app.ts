@@ -5,6 +5,8 @@ import { Delivery } from './delivery.ts';
 import { Led } from './led.ts';
 import type { Platform } from './platform.ts';
 import { PressQueue } from './queue.ts';
+import type { Settings } from './settings.ts';
+import { SettingsSync } from './settings-sync.ts';
 import { startSetup } from './setup.ts';
 
 /**
@@ -12,7 +14,9 @@ import { startSetup } from './setup.ts';
  * that follow, queue each click in flash, deliver the queue, show the outcomes, and sleep —
  * on the button alone when everything went out, else on a back-off timer as well. Wi-Fi and
  * MQTT start with the first press, while the click is still being classified, so the join
- * hides the double-click window; nothing is published before its click is known.
+ * hides the double-click window; nothing is published before its click is known. Settings
+ * fetched in an earlier wake (settings.ts) apply from boot: LED brightness, click timings, what
+ * a double click and a long press do, the Wi-Fi networks tried first.
  */
 export class Button {
   p: Platform;
@@ -20,6 +24,9 @@ export class Button {
   queue: PressQueue;
   led: Led;
   clicks: ClickDetector;
+  settings: SettingsSync;
+  /** The settings this wake applies: those in flash at boot. */
+  applied: Settings;
   delivery: Delivery | null;
   /** A delivery failed this wake: later clicks are queued and wait for the timer wake. */
   gaveUp: boolean;
@@ -33,11 +40,16 @@ export class Button {
     this.p = p;
     this.config = loadConfig(p);
     this.queue = new PressQueue(p);
-    this.led = new Led(p, () => this.settle());
+    this.settings = new SettingsSync(p, this.config ? this.config.device : '');
+    const s = this.settings.record ? this.settings.record.s : {};
+    this.applied = s;
+    this.led = new Led(p, () => this.settle(), s.led === undefined ? 100 : s.led);
     this.clicks = new ClickDetector({
       setTimer: p.setTimer,
       clearTimer: p.clearTimer,
       onClick: (click) => this.onClick(click),
+      doubleMs: s.doubleMs,
+      longMs: s.longMs,
     });
     this.delivery = null;
     this.gaveUp = false;
@@ -69,11 +81,25 @@ export class Button {
       this.enterSetup();
       return;
     }
-    if (!this.queue.add(click, this.batteryMv)) {
+    const sent = this.intent(click);
+    if (sent === null) {
+      this.settle();
+      return;
+    }
+    if (!this.queue.add(sent, this.batteryMv)) {
       // Full: the oldest presses are kept; this one is refused and the user sees it.
       this.led.show('noBroker');
     }
     this.settle();
+  }
+
+  /** The click type a click is sent as, per the settings; null when it does nothing. */
+  intent(click: Click): Click | null {
+    const s = this.applied;
+    if (click === 'DOUBLE' && s.double === 'cancel') return 'LONG';
+    if (click === 'DOUBLE' && s.double === 'none') return null;
+    if (click === 'LONG' && s.longCancels === false) return null;
+    return click;
   }
 
   enterSetup(): void {
@@ -106,6 +132,8 @@ export class Button {
         config: this.config,
         queue: this.queue,
         led: this.led,
+        settings: this.settings,
+        networks: this.applied.wifi || [],
         more: () => !this.clicks.idle(),
         onDone: (ok) => {
           this.delivery = null;

@@ -1,9 +1,9 @@
 /**
- * Which firmware slot boots, kept as two alternating flash records (`rs.b0`, `rs.b1`): a new
- * record is written over the OLDER one, so a write cut short by power loss leaves the latest
- * complete record in place. The valid record with the highest `n` wins. Shared by the loader
- * (the boot file) and the firmware; deliberately tiny, as the loader runs on every boot.
+ * Which firmware slot boots, kept as two alternating flash records (`rs.b0`, `rs.b1`, see
+ * records.ts). Shared by the loader (the boot file) and the firmware; deliberately tiny, as the
+ * loader runs on every boot.
  */
+import { type RecordStore, readLatest, writeNext } from './records.ts';
 
 /** A result the firmware still has to report on the Jobs topic. */
 export interface PendingReport {
@@ -27,38 +27,19 @@ export interface BootRecord {
   rep?: PendingReport | undefined;
 }
 
-export interface RecordStore {
-  read(name: string): string | undefined;
-  write(name: string, data: string): unknown;
-}
-
 export const RECORDS = ['rs.b0', 'rs.b1'];
 export const SLOTS = ['rs.s0', 'rs.s1'];
 /** Wakes a new firmware gets to reach a verified ack before the loader boots the old one. */
 export const TRIAL_WAKES = 3;
 
-function parse(store: RecordStore, name: string): BootRecord | null {
-  try {
-    const r = JSON.parse(store.read(name) || '') as BootRecord;
-    return r && typeof r.n === 'number' && (r.a === 0 || r.a === 1) ? r : null;
-  } catch (_error) {
-    return null;
-  }
-}
-
 /** The latest complete record; slot 0, confirmed, when none was ever written. */
 export function readBoot(store: RecordStore): BootRecord {
-  const r0 = parse(store, RECORDS[0] as string);
-  const r1 = parse(store, RECORDS[1] as string);
-  if (r0 && (!r1 || r0.n > r1.n)) return r0;
-  return r1 || { n: 0, a: 0 };
+  return readLatest<BootRecord>(store, RECORDS, (r) => r.a === 0 || r.a === 1) || { n: 0, a: 0 };
 }
 
 /** Writes `next` as the record after `current`, into the file `current` is not in. */
 export function writeBoot(store: RecordStore, current: BootRecord, next: BootRecord): BootRecord {
-  next.n = current.n + 1;
-  store.write(RECORDS[next.n % 2] as string, JSON.stringify(next));
-  return next;
+  return writeNext(store, RECORDS, current.n, next);
 }
 
 /** Boots the other slot again, remembering to report why. */

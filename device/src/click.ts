@@ -7,6 +7,9 @@ export interface ClickOptions {
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(id: unknown): void;
   onClick(click: Click): void;
+  /** The double-click window and the hold that makes a LONG (settings; C's when absent). */
+  doubleMs?: number | undefined;
+  longMs?: number | undefined;
 }
 
 /**
@@ -26,9 +29,13 @@ export class ClickDetector {
   reported: boolean;
   gapTimer: unknown;
   holdTimer: unknown;
+  doubleMs: number;
+  longMs: number;
 
   constructor(options: ClickOptions) {
     this.o = options;
+    this.doubleMs = options.doubleMs || C.DOUBLE_GAP_MS;
+    this.longMs = options.longMs || C.LONG_MS;
     this.downAt = -1;
     this.shortAt = -1;
     this.second = false;
@@ -61,7 +68,7 @@ export class ClickDetector {
     this.second = false;
     if (this.shortAt >= 0) {
       this.o.clearTimer(this.gapTimer);
-      if ((time - this.shortAt) * 1000 <= C.DOUBLE_GAP_MS) this.second = true;
+      if ((time - this.shortAt) * 1000 <= this.doubleMs) this.second = true;
       else this.emit('SINGLE');
       this.shortAt = -1;
     }
@@ -84,7 +91,7 @@ export class ClickDetector {
     if (this.reported) return;
     if (heldMs >= C.SETUP_MS) {
       this.setupReached();
-    } else if (heldMs >= C.LONG_MS) {
+    } else if (heldMs >= this.longMs) {
       if (this.second) this.emit('SINGLE');
       this.emit('LONG');
     } else if (this.second) {
@@ -96,7 +103,7 @@ export class ClickDetector {
         if (this.shortAt < 0 || this.downAt >= 0) return;
         this.shortAt = -1;
         this.emit('SINGLE');
-      }, C.DOUBLE_GAP_MS);
+      }, this.doubleMs);
     }
   }
 

@@ -14,6 +14,8 @@ import type { Led, PatternName } from './led.ts';
 import { MqttClient } from './mqtt/client.ts';
 import type { Platform, Socket } from './platform.ts';
 import type { PressQueue, QueuedPress } from './queue.ts';
+import type { WifiNetwork } from './settings.ts';
+import type { SettingsSync } from './settings-sync.ts';
 import { Updater } from './updater.ts';
 import { joinWifi } from './wifi.ts';
 
@@ -31,6 +33,9 @@ export interface DeliveryOptions {
   config: DeviceConfig;
   queue: PressQueue;
   led: Led;
+  settings: SettingsSync;
+  /** Networks to try before the flashed one (the settings this wake booted with). */
+  networks: WifiNetwork[];
   /** A click is still being classified: an empty queue may grow, so the session waits. */
   more(): boolean;
   /** ok: the queue was emptied. */
@@ -77,7 +82,7 @@ export class Delivery {
 
   start(): void {
     this.o.led.loop('connecting');
-    joinWifi(this.o.p, this.o.config, (error) => {
+    joinWifi(this.o.p, this.o.config, this.o.networks, (error) => {
       if (error !== null) this.finish('noWifi');
       else this.openMqtt();
     });
@@ -177,8 +182,11 @@ export class Delivery {
     if (!press) {
       this.waiting = null;
       this.o.p.clearTimer(this.timer);
-      // Presses first: the update gets the connection only while no press waits.
-      if (!this.o.more() && !this.updater.run()) this.finish(null);
+      // Presses first: settings, then the update, get the connection only while no press waits.
+      const client = this.client as MqttClient;
+      if (this.o.more() || this.o.settings.run(client, () => this.kick()) || this.updater.run())
+        return;
+      this.finish(null);
       return;
     }
     if (this.waiting !== press) this.sends = 0;
@@ -198,7 +206,7 @@ export class Delivery {
       attempt,
       kv: config.kv,
       fw: FW,
-      cfg: 0,
+      cfg: this.o.settings.version(),
     });
     this.arm(C.ACK_TIMEOUT_MS, () => this.ackMissing());
     (this.client as MqttClient).publish(
@@ -213,7 +221,7 @@ export class Delivery {
   /** Only an ack that decodes, is for this device and the awaited seq, and verifies counts. */
   onMessage(topic: string, payload: string): void {
     const config = this.o.config;
-    if (this.updater.onMessage(topic, payload)) return;
+    if (this.o.settings.onMessage(topic, payload) || this.updater.onMessage(topic, payload)) return;
     const press = this.waiting;
     if (!press || topic !== ackTopic(config.device)) return;
     const decoded = decodeAck(payload);
@@ -227,6 +235,7 @@ export class Delivery {
     this.waiting = null;
     this.o.queue.remove(press.seq);
     this.updater.acked(ack.upd);
+    this.o.settings.acked(ack.upd, this.updater.boot.t !== undefined);
     this.o.led.show(OUTCOME_PATTERN[ack.outcome] as PatternName);
     this.sendHead();
   }
@@ -242,6 +251,7 @@ export class Delivery {
     this.done = true;
     this.o.p.clearTimer(this.timer);
     this.o.p.clearTimer(this.updater.timer);
+    this.o.settings.end();
     if (this.client) this.client.disconnect();
     this.o.p.wifiOff();
     this.o.led.stop();

@@ -41,14 +41,23 @@ export class Led {
   repeat: unknown;
   playing: boolean;
   onIdle: () => void;
+  /** Brightness in percent: each "on" pulse is that share of its width; the rhythm stays. */
+  brightness: number;
 
-  constructor(platform: Platform, onIdle: () => void) {
+  constructor(platform: Platform, onIdle: () => void, brightness: number) {
     this.p = platform;
+    this.brightness = brightness;
     this.queue = [];
     this.timer = undefined;
     this.repeat = undefined;
     this.playing = false;
     this.onIdle = onIdle;
+  }
+
+  play(pattern: number[]): void {
+    const b = this.brightness;
+    if (b >= 100) this.p.led(pattern);
+    else if (b > 0) this.p.led(pattern.map((ms, i) => (i % 2 ? ms : Math.round((ms * b) / 100))));
   }
 
   busy(): boolean {
@@ -58,8 +67,8 @@ export class Led {
   loop(name: PatternName): void {
     this.stop();
     const pattern = PATTERNS[name];
-    this.p.led(pattern);
-    this.repeat = this.p.setRepeat(() => this.p.led(pattern), total(pattern));
+    this.play(pattern);
+    this.repeat = this.p.setRepeat(() => this.play(pattern), total(pattern));
   }
 
   stop(): void {
@@ -82,7 +91,7 @@ export class Led {
     }
     this.playing = true;
     const pattern = PATTERNS[name];
-    this.p.led(pattern);
+    this.play(pattern);
     this.p.clearTimer(this.timer);
     this.timer = this.p.setTimer(() => this.next(), total(pattern) + GAP_MS);
   }

@@ -14,6 +14,7 @@ import type { DeviceConfig } from './config.ts';
 import { C, FW } from './constants.ts';
 import type { MqttClient } from './mqtt/client.ts';
 import type { Platform } from './platform.ts';
+import { recordStore } from './records.ts';
 
 /** How far one wake takes an update: a few blocks at most, so a press wake stays short. */
 const BLOCKS_PER_WAKE = C.UPDATE_BLOCKS_PER_WAKE;
@@ -50,7 +51,7 @@ export class Updater {
     this.p = p;
     this.config = config;
     this.key = key;
-    this.boot = readBoot(store(p));
+    this.boot = readBoot(recordStore(p));
     this.client = null;
     this.wanted = false;
     this.busy = false;
@@ -232,7 +233,7 @@ export class Updater {
   }
 
   record(next: BootRecord): void {
-    this.boot = writeBoot(store(this.p), this.boot, next);
+    this.boot = writeBoot(recordStore(this.p), this.boot, next);
   }
 
   slot(): string {
@@ -252,8 +253,4 @@ export class Updater {
     this.manifest = null;
     this.onIdle();
   }
-}
-
-function store(p: Platform) {
-  return { read: p.readFile, write: p.writeFile };
 }

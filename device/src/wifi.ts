@@ -1,25 +1,39 @@
 import type { DeviceConfig } from './config.ts';
 import { C } from './constants.ts';
-import type { Platform } from './platform.ts';
+import type { Platform, WifiOptions } from './platform.ts';
+import type { WifiNetwork } from './settings.ts';
 
-/** Joins the configured network (with its static address, if any), or gives up in time. */
-export function joinWifi(p: Platform, config: DeviceConfig, done: (error: string | null) => void) {
-  let settled = false;
-  const finish = (error: string | null) => {
-    if (settled) return;
-    settled = true;
-    p.clearTimer(timer);
-    done(error);
+/**
+ * Joins the first network that answers: the settings' networks in order, then the flashed one
+ * (with its static address, if any), so a wrong list costs time but never strands the button.
+ * Each try gives up after WIFI_TIMEOUT_MS; a late answer to a try already given up is ignored.
+ */
+export function joinWifi(
+  p: Platform,
+  config: DeviceConfig,
+  networks: WifiNetwork[],
+  done: (error: string | null) => void,
+) {
+  const tries: WifiOptions[] = networks.map((n) => ({ ssid: n.ssid, password: n.pass }));
+  tries.push(config.wifi);
+  let attempt = 0;
+  let timer: unknown;
+  const next = () => {
+    const options = tries[attempt++];
+    if (!options) {
+      done('wifi');
+      return;
+    }
+    const mine = attempt;
+    const answer = (error: string | null) => {
+      if (mine !== attempt || timer === undefined) return;
+      p.clearTimer(timer);
+      timer = undefined;
+      if (error === null) done(null);
+      else next();
+    };
+    timer = p.setTimer(() => answer('wifi timeout'), C.WIFI_TIMEOUT_MS);
+    p.wifiConnect(options, answer);
   };
-  const timer = p.setTimer(() => finish('wifi timeout'), C.WIFI_TIMEOUT_MS);
-  p.wifiConnect(
-    {
-      ssid: config.wifi.ssid,
-      password: config.wifi.password,
-      ip: config.wifi.ip,
-      gw: config.wifi.gw,
-      netmask: config.wifi.netmask,
-    },
-    finish,
-  );
+  next();
 }

@@ -46,6 +46,27 @@ export const UpdateFlag = {
 } as const;
 export const MAX_UPDATE_FLAGS = 3;
 
+/**
+ * What a brand may set on a button (Device Shadow `desired`), checked by the cloud when it is
+ * set and by the firmware again before it applies it.
+ */
+export const DEVICE_SETTINGS_BOUNDS = {
+  /** LED brightness in percent. */
+  led: { min: 0, max: 100 },
+  /** The window for a second click: shorter misses slow double clicks, longer delays every order. */
+  doubleMs: { min: 150, max: 1000 },
+  /** The hold that means LONG; at 5 s the button enters setup mode, so LONG must end before. */
+  longMs: { min: 1000, max: 4500 },
+  /** Networks tried in order; the firmware keeps at most three. */
+  wifi: { max: 3 },
+  /** 802.11 SSIDs are 1..32 bytes; WPA2 passphrases 8..63 characters (empty: an open network). */
+  ssid: { min: 1, max: 32 },
+  pass: { min: 8, max: 63 },
+} as const;
+
+/** What a button's second click does: order (its second action), cancel, or nothing. */
+export const SECOND_ACTIONS = ['order', 'cancel', 'none'] as const;
+
 /** A manifest is not a press or an ack: it carries a hash and a stream name, so it may be longer. */
 export const MAX_MANIFEST_BYTES = 512;
 /** The largest firmware image a button accepts (two slots must fit in its flash). */

@@ -37,7 +37,7 @@ export const PRESS_SCHEMA = {
 } as const;
 
 /** Version 2: the firmware version that sent the press and the settings version it applied. */
-export const PRESS_V2_SCHEMA = Object.assign({}, PRESS_SCHEMA, {
+export const PRESS_V2_SCHEMA = /* @__PURE__ */ Object.assign({}, PRESS_SCHEMA, {
   fw: { kind: 'int', min: 1, max: MAX_VERSION },
   cfg: { kind: 'int', min: 0, max: MAX_VERSION },
 } as const);
@@ -53,7 +53,7 @@ export const ACK_SCHEMA = {
 } as const;
 
 /** Version 2: `upd` says what waits for the button (UpdateFlag bits); absent when nothing does. */
-export const ACK_V2_SCHEMA = Object.assign({}, ACK_SCHEMA, {
+export const ACK_V2_SCHEMA = /* @__PURE__ */ Object.assign({}, ACK_SCHEMA, {
   upd: { kind: 'int', min: 1, max: MAX_UPDATE_FLAGS, optional: true },
 } as const);
 

@@ -127,7 +127,7 @@ export function otaStoresContract(open: () => Promise<StoreUnderTest>): void {
       });
     });
 
-    it('versions desired settings; they wait until a press reports that version applied', async () => {
+    it('versions desired settings; they wait until a press runs that version and the shadow report says so', async () => {
       expect(await store.ota.settings.getDesired('btn-1')).toBeNull();
       expect(await store.ota.settings.setDesired('btn-1', { led: 40 })).toBe(1);
       expect(await store.ota.settings.setDesired('btn-1', { led: 60, longCancels: false })).toBe(2);
@@ -136,7 +136,6 @@ export function otaStoresContract(open: () => Promise<StoreUnderTest>): void {
         settings: { led: 60, longCancels: false },
       });
       expect(await pending('btn-1')).toBe(UpdateFlag.SETTINGS);
-      await store.ota.settings.recordReported('btn-1', { led: 60, longCancels: false, cfg: 2 });
       await store.press.claim({
         deviceId: 'btn-1',
         seq: 1,
@@ -146,6 +145,9 @@ export function otaStoresContract(open: () => Promise<StoreUnderTest>): void {
         firmware: 1,
         settingsVersion: 2,
       });
+      // Stored and run, but the report was lost (power cut): the button is asked again.
+      expect(await pending('btn-1')).toBe(UpdateFlag.SETTINGS);
+      await store.ota.settings.recordReported('btn-1', { led: 60, longCancels: false, cfg: 2 });
       expect(await pending('btn-1')).toBe(0);
     });
   });

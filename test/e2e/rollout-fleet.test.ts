@@ -123,7 +123,7 @@ describe('a staged rollout over 200 buttons on the broker, 10 % failing', () => 
     for (const member of members) {
       if (switched.has(member.deviceId)) expect(member.state).toBe('switched');
       else if (failed.has(member.deviceId)) {
-        expect(member).toMatchObject({ state: 'rolled_back', reason: 'NO_VERIFIED_ACK' });
+        expect(member).toMatchObject({ state: 'rolled_back', reason: 'NO_ACK' });
       } else expect(member).toMatchObject({ state: 'cancelled', reason: 'ROLLOUT_ABORTED' });
     }
 

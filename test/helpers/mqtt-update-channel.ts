@@ -214,7 +214,8 @@ export function mqttUpdateChannel(options: MqttUpdateChannelOptions): MqttUpdate
             await session.button.close();
           }
           // The reboot: the new image on trial proves itself with a verified ack, or the loader
-          // falls back to the old slot, whose firmware reports the rollback when it connects.
+          // falls back to the old slot (NO_ACK, as device/src/loader.ts reports it), whose
+          // firmware reports the rollback when it connects.
           const trial = await wake(deviceId, failed ? fromFw : manifest.fw);
           try {
             await report(
@@ -223,7 +224,7 @@ export function mqttUpdateChannel(options: MqttUpdateChannelOptions): MqttUpdate
               manifest.job,
               failed ? 'FAILED' : 'SUCCEEDED',
               failed
-                ? { state: 'rolled_back', fw: `${manifest.fw}`, reason: 'NO_VERIFIED_ACK' }
+                ? { state: 'rolled_back', fw: `${manifest.fw}`, reason: 'NO_ACK' }
                 : { state: 'switched', fw: `${manifest.fw}` },
             );
           } finally {

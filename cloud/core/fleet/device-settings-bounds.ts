@@ -1,28 +1,15 @@
 /**
- * What a brand may set on its buttons' firmware (LED, click timings, second action, Wi-Fi), in
- * one place: the API's schema takes its limits from here and `checkDeviceSettings` checks them
- * again for every other caller. Refusals carry the household settings' code
- * (SETTING_OUT_OF_RANGE), so a client handles both alike.
+ * What a brand may set on its buttons' firmware (LED, click timings, second action, Wi-Fi): the
+ * bounds live in the shared contract (the firmware checks them too); the API's schema takes its
+ * limits from here and `checkDeviceSettings` checks them again for every other caller. Refusals
+ * carry the household settings' code (SETTING_OUT_OF_RANGE), so a client handles both alike.
  */
 
+import { DEVICE_SETTINGS_BOUNDS, SECOND_ACTIONS } from '#shared/index';
 import { RuleViolationError } from '../catalog/errors.ts';
 import type { DeviceSettings } from '../ota/ports.ts';
 
-export const DEVICE_SETTINGS_BOUNDS = {
-  /** LED brightness in percent. */
-  led: { min: 0, max: 100 },
-  /** The window for a second click: shorter misses slow double clicks, longer delays every order. */
-  doubleMs: { min: 150, max: 1000 },
-  /** The hold that means LONG; at 5 s the button enters setup mode, so LONG must end before. */
-  longMs: { min: 1000, max: 4500 },
-  /** Networks tried in order; the firmware keeps at most three. */
-  wifi: { max: 3 },
-  /** 802.11 SSIDs are 1..32 bytes; WPA2 passphrases 8..63 characters (empty: an open network). */
-  ssid: { min: 1, max: 32 },
-  pass: { min: 8, max: 63 },
-} as const;
-
-export const SECOND_ACTIONS = ['order', 'cancel', 'none'] as const;
+export { DEVICE_SETTINGS_BOUNDS, SECOND_ACTIONS };
 
 const refuse = (field: string, message: string, value: unknown): never => {
   throw new RuleViolationError('SETTING_OUT_OF_RANGE', `${field} ${message}`, { field, value });

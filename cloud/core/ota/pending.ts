@@ -29,10 +29,20 @@ export function advances(current: UpdateState, next: UpdateState): boolean {
 export function pendingUpdates(button: Button): number {
   let flags = 0;
   if (button.ota && !isTerminal(button.ota.state)) flags |= UpdateFlag.FIRMWARE;
-  if (button.desired && button.desired.version > (button.settingsVersion ?? 0)) {
+  if (button.desired && button.desired.version > settingsApplied(button)) {
     flags |= UpdateFlag.SETTINGS;
   }
   return flags;
+}
+
+/**
+ * The settings version the button both runs (its presses' `cfg`) and has reported (shadow
+ * `reported.cfg`): the bit stays set until both say so, so a wake that stored new settings but
+ * lost power before its report fetches and reports again; a button flashed afresh (`cfg` 0)
+ * is sent its settings again.
+ */
+function settingsApplied(button: Button): number {
+  return Math.min(button.settingsVersion ?? 0, button.reported?.cfg ?? 0);
 }
 
 /** The stream a brand's image is served on (an AWS IoT stream id: letters, digits, - and _). */

@@ -14,7 +14,7 @@ describe('an abort racing a button’s first report', () => {
       abort: { failurePct: 50, minFinished: 2 },
     });
     await world.report(rolloutId, 'vb-000', 'failed', { reason: 'BOOT_LOOP' });
-    await world.report(rolloutId, 'vb-001', 'rolled_back', { reason: 'NO_VERIFIED_ACK' });
+    await world.report(rolloutId, 'vb-001', 'rolled_back', { reason: 'NO_ACK' });
     expect((await world.rollouts.get(rolloutId, null)).status).toBe('aborted');
     expect(await world.store.getMember(rolloutId, 'vb-002')).toMatchObject({
       state: 'cancelled',

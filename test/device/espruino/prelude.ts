@@ -4,8 +4,10 @@
  * `sim.json`, deep sleep ends the process), `require("Wifi")` with ESP32 Espruino's shapes
  * (a join that takes `wifiJoinMs`), the battery ADC, the button's GPIO level and edges
  * (`__edge(pressed)`, typed on standard input by the test, as an interrupt would arrive), and
- * digitalPulse. Deep sleep reports itself and stops every timer; the test then ends the
- * process. A boot may lose power after its n-th Storage write or erase (`cutAfterWrites`). net, tls, crypto, Storage, timers and E.on('init') stay real; net/tls.connect
+ * digitalPulse. Where a test lists the networks in range (`ssids`), a join to any other fails.
+ * Deep sleep reports itself and stops every timer; the test then ends the process. A boot may
+ * lose power after its n-th Storage write or erase (`cutAfterWrites`). net, tls, crypto,
+ * Storage, timers and E.on('init') stay real; net/tls.connect
  * and the setup page's http.listen are wrapped to observe (PUBLISH writes, variables in use)
  * and to move port 80 to a free port. Every observation is one `@sim {json}` line.
  */
@@ -38,6 +40,9 @@ export const PRELUDE = `(function () {
   var watches = [];
   var asleep = false;
   var peak = 0;
+  // Bytes the sockets wrote and received this wake (MQTT framing included, TLS records not).
+  var tx = 0;
+  var rx = 0;
   var joined = null;
   function report(ev) {
     ev.t = Math.round((getTime() - started) * 1000);
@@ -51,7 +56,7 @@ export const PRELUDE = `(function () {
     if (asleep) return;
     asleep = true;
     sample();
-    report({ ev: 'sleep', kind: kind, us: us, peak: peak });
+    report({ ev: 'sleep', kind: kind, us: us, peak: peak, tx: tx, rx: rx });
     // Nothing runs after this; the test ends the process, and the next start is the wake.
     watches = [];
     clearTimeout();
@@ -83,7 +88,7 @@ export const PRELUDE = `(function () {
     connect: function (ssid, options, cb) {
       report({ ev: 'wifi', ssid: ssid, options: Object.keys(options) });
       setTimeout(function () {
-        if (sim.wifiFails) return cb('Wifi connect failed');
+        if (sim.wifiFails || (sim.ssids && sim.ssids.indexOf(ssid) < 0)) return cb('Wifi connect failed');
         joined = { ssid: ssid, password: options.password, status: 'connected', authMode: 'wpa2' };
         cb(null);
       }, sim.wifiJoinMs);
@@ -108,10 +113,11 @@ export const PRELUDE = `(function () {
         // Nothing leaves a chip without power (the test kills the process right after).
         if (powerGone) return true;
         if ((data.charCodeAt(0) & 0xf0) === 0x30) report({ ev: 'publish' });
+        tx += data.length;
         sample();
         return write.call(socket, data);
       };
-      socket.on('data', sample);
+      socket.on('data', function (data) { rx += data.length; sample(); });
       return socket;
     };
   });

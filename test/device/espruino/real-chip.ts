@@ -39,6 +39,8 @@ export interface RealBoot {
   /** How long the fake Wi-Fi takes to join (ESP32 from deep sleep: about 1 s). */
   wifiJoinMs?: number;
   wifiFails?: boolean;
+  /** The networks in range (a join to any other fails); all of them when absent. */
+  ssids?: string[];
   /** Where the setup page listens instead of port 80. */
   httpPort?: number;
   /** Button edges, in ms after the boot's E.on('init') (the firmware's start). */
@@ -67,10 +69,17 @@ export class RealWake {
   /** The firmware never asked for deep sleep before the time limit. */
   stayedAwake = false;
 
-  sleep(): { kind: 'button' | 'timer'; us: number; peak: number } | null {
+  /** How the wake ended: the sleep asked for, the variables' peak, socket bytes out and in. */
+  sleep(): { kind: 'button' | 'timer'; us: number; peak: number; tx: number; rx: number } | null {
     const e = this.events.find((x) => x.ev === 'sleep');
     return e
-      ? { kind: e.kind as 'button' | 'timer', us: e.us as number, peak: e.peak as number }
+      ? {
+          kind: e.kind as 'button' | 'timer',
+          us: e.us as number,
+          peak: e.peak as number,
+          tx: e.tx as number,
+          rx: e.rx as number,
+        }
       : null;
   }
 
@@ -165,6 +174,7 @@ export class RealChip {
         batteryMv: boot.batteryMv ?? 3900,
         wifiJoinMs: boot.wifiJoinMs ?? 50,
         wifiFails: boot.wifiFails === true,
+        ssids: boot.ssids ?? null,
         httpPort: boot.httpPort ?? 0,
         files: boot.files ?? {},
         cutAfterWrites: boot.cutAfterWrites ?? -1,

@@ -14,6 +14,7 @@ import type {
   SocketEvents,
   SocketOptions,
   WakeCause,
+  WifiOptions,
 } from '../../../device/src/platform.ts';
 
 interface Timer {
@@ -53,6 +54,10 @@ export class FakePlatform implements Platform {
   /** What happened, in order: `wifi`, `flash <name>`, `publish <payload>`, `sleep <ms>`. */
   readonly trace: string[] = [];
   sleptMs: number | null = null;
+  /** The networks in range (a join to any other fails); all of them when null. */
+  ssids: string[] | null = null;
+  /** The SSID of each Wi-Fi join, in order. */
+  readonly joins: string[] = [];
   private readonly timers: Timer[] = [];
   private onEdge: ((edge: ButtonEdge) => void) | null = null;
 
@@ -117,9 +122,11 @@ export class FakePlatform implements Platform {
   fromBase64 = (text: string) => Buffer.from(text, 'base64').toString('latin1');
   sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());
 
-  wifiConnect = (_options: unknown, done: (error: string | null) => void) => {
+  wifiConnect = (options: WifiOptions, done: (error: string | null) => void) => {
     this.trace.push('wifi');
-    this.add(() => done(null), this.wifiJoinMs, 0);
+    this.joins.push(options.ssid);
+    const inRange = this.ssids === null || this.ssids.includes(options.ssid);
+    this.add(() => done(inRange ? null : 'no such network'), this.wifiJoinMs, 0);
   };
   wifiOff = () => {};
   startAccessPoint = () => {};
