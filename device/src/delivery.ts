@@ -184,9 +184,9 @@ export class Delivery {
       this.o.p.clearTimer(this.timer);
       // Presses first: settings, then the update, get the connection only while no press waits.
       const client = this.client as MqttClient;
-      if (this.o.more() || this.o.settings.run(client, () => this.kick()) || this.updater.run())
-        return;
-      this.finish(null);
+      const busy =
+        this.o.more() || this.o.settings.run(client, () => this.kick()) || this.updater.run();
+      if (!busy) this.finish(null);
       return;
     }
     if (this.waiting !== press) this.sends = 0;

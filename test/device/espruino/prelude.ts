@@ -95,7 +95,10 @@ export const PRELUDE = `(function () {
     },
     setIP: function (settings, cb) { setTimeout(function () { cb(null); }, 0); },
     getDetails: function () { return joined || { status: 'off' }; },
-    disconnect: function () { joined = null; },
+    disconnect: function () {
+      if (joined) report({ ev: 'wifiOff' });
+      joined = null;
+    },
     startAP: function (ssid, options, cb) {
       report({ ev: 'ap', ssid: ssid });
       setTimeout(function () { cb(null); }, 0);

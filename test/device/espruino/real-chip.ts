@@ -56,7 +56,17 @@ export interface RealBoot {
 }
 
 export interface SimEvent {
-  ev: 'boot' | 'loaded' | 'wifi' | 'publish' | 'led' | 'sleep' | 'ap' | 'http' | 'powerloss';
+  ev:
+    | 'boot'
+    | 'loaded'
+    | 'wifi'
+    | 'wifiOff'
+    | 'publish'
+    | 'led'
+    | 'sleep'
+    | 'ap'
+    | 'http'
+    | 'powerloss';
   /** ms since the prelude ran. */
   t: number;
   [field: string]: unknown;
