@@ -36,6 +36,12 @@ export interface RolloutPlan {
   abort: { failurePct: number; minFinished: number };
 }
 
+/**
+ * Every rollout id starts with this; in AWS the id also names the rollout's IoT job and thing
+ * group, so IAM grants and the job-event rule select Restock's own by it.
+ */
+export const ROLLOUT_ID_PREFIX = 'ro_';
+
 export const ROLLOUT_STATUSES = ['active', 'paused', 'aborted', 'completed'] as const;
 export type RolloutStatus = (typeof ROLLOUT_STATUSES)[number];
 

@@ -10,7 +10,14 @@ import type { Page, PageRequest } from '../page.ts';
 import type { Clock, Log } from '../ports.ts';
 import { decide, finishedOf, quotaOf, rankKey, statesBefore } from './engine.ts';
 import { RolloutRefusedError } from './errors.ts';
-import type { AbortReason, Rollout, RolloutMember, RolloutPlan, UpdateReport } from './model.ts';
+import {
+  type AbortReason,
+  ROLLOUT_ID_PREFIX,
+  type Rollout,
+  type RolloutMember,
+  type RolloutPlan,
+  type UpdateReport,
+} from './model.ts';
 import type { RolloutChange, RolloutStore } from './rollout-store.ts';
 
 /** The brand's buttons (ButtonStore satisfies it). */
@@ -69,7 +76,7 @@ export class Rollouts {
     }
     const now = clock.now();
     const rollout: Rollout = {
-      rolloutId: `ro_${this.deps.newId().replace(/-/g, '').slice(0, 20)}`,
+      rolloutId: `${ROLLOUT_ID_PREFIX}${this.deps.newId().replace(/-/g, '').slice(0, 20)}`,
       brandId: request.brandId,
       fw: request.fw,
       plan: request.plan,

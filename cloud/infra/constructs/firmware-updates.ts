@@ -18,6 +18,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { manifestTopic } from '#shared/index';
+import { ROLLOUT_ID_PREFIX } from '../../core/rollouts/model.ts';
 import { IMAGE_PREFIX } from '../../lambdas/aws/iot-update-jobs.ts';
 import { JOB_EXECUTION_RULE_SQL } from '../../lambdas/aws/job-execution-event.ts';
 import {
@@ -29,8 +30,8 @@ import { deployTimeCall } from './deploy-time-call.ts';
 import { DeadLetters, IOT_ARN_PREFIX } from './device-fleet.ts';
 import { RestockFunction } from './restock-function.ts';
 
-/** Rollout ids (`ro_…`) name each rollout's job and thing group. */
-const ROLLOUT_NAMES = 'ro_*';
+/** Rollout ids name each rollout's job and thing group. */
+const ROLLOUT_NAMES = `${ROLLOUT_ID_PREFIX}*`;
 /** Image streams are named `fw-{brand}-{version}` (streamName). */
 const STREAM_NAMES = 'fw-*';
 

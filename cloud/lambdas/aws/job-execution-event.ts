@@ -4,7 +4,11 @@
  * ends an execution as FAILED with state `rolled_back`); AWS's statuses fill in when the button
  * never said (an execution that timed out or was rejected).
  */
-import type { UpdateReport, UpdateState } from '../../core/rollouts/model.ts';
+import {
+  ROLLOUT_ID_PREFIX,
+  type UpdateReport,
+  type UpdateState,
+} from '../../core/rollouts/model.ts';
 
 export interface JobExecutionEvent {
   eventType: string;
@@ -17,8 +21,11 @@ export interface JobExecutionEvent {
   statusDetails?: Record<string, string>;
 }
 
-/** The SQL of the rule that hands these events to the jobs Lambda. */
-export const JOB_EXECUTION_RULE_SQL = "SELECT * FROM '$aws/events/jobExecution/+/+'";
+/**
+ * The SQL of the rule that hands these events to the updates Lambda: the executions of rollout
+ * jobs only (other jobs in the account never invoke it).
+ */
+export const JOB_EXECUTION_RULE_SQL = `SELECT * FROM '$aws/events/jobExecution/+/+' WHERE startswith(jobId, '${ROLLOUT_ID_PREFIX}')`;
 
 const STATE_OF_STATUS: Record<string, { state: UpdateState; reason?: string }> = {
   SUCCEEDED: { state: 'switched' },

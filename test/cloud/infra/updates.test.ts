@@ -110,6 +110,9 @@ describe('the updates Lambda', () => {
       expect(rule.ErrorAction.Sqs.QueueUrl).toEqual({ Ref: dlqId() });
     }
     expect(MANIFEST_RULE_SQL).toContain("FROM 'restock/v1/+/manifest/get'");
+    expect(JOB_EXECUTION_RULE_SQL).toBe(
+      "SELECT * FROM '$aws/events/jobExecution/+/+' WHERE startswith(jobId, 'ro_')",
+    );
     expect(SHADOW_REPORTED_RULE_SQL).toContain(
       "FROM '$aws/things/+/shadow/update/accepted' WHERE isUndefined(state.reported) = false",
     );
