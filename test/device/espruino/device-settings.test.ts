@@ -11,7 +11,7 @@ import { DynamoButtonStore } from '../../../cloud/store/dynamo/dynamo-button-sto
 import { DynamoDesiredSettingsStore } from '../../../cloud/store/dynamo/dynamo-ota-stores.ts';
 import { PATTERNS } from '../../../device/src/led.ts';
 import { flashedChip } from './flashed-chip.ts';
-import { type LocalStack, startLocalStack } from './local-stack.ts';
+import { type LocalStack, readWhen, startLocalStack } from './local-stack.ts';
 import { RealChip, type RealWake, realInterpreterMissing } from './real-chip.ts';
 
 const missing = realInterpreterMissing();
@@ -35,15 +35,10 @@ const dimmed = (pattern: number[], percent: number) =>
 const desire = (deviceId: string, settings: DeviceSettings) =>
   new DynamoDesiredSettingsStore(local.stack.table).setDesired(deviceId, settings);
 
-/** The button as the cloud has it, once `done` holds (reports arrive asynchronously), or after 15 s. */
-async function buttonWhen(deviceId: string, done: (b: Button) => boolean): Promise<Button | null> {
+/** The button as the cloud has it, once `done` holds, or after 15 s. */
+function buttonWhen(deviceId: string, done: (b: Button) => boolean): Promise<Button | null> {
   const store = new DynamoButtonStore(local.stack.table);
-  let now = await store.getButton(deviceId);
-  for (let i = 0; i < 150 && !(now && done(now)); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    now = await store.getButton(deviceId);
-  }
-  return now;
+  return readWhen(() => store.getButton(deviceId), done);
 }
 
 describe.skipIf(missing !== null)(

@@ -25,7 +25,7 @@ import { bundleDevice } from '../../../device/scripts/build.ts';
 import { TRIAL_WAKES } from '../../../device/src/boot-record.ts';
 import { C } from '../../../device/src/constants.ts';
 import { flashedChip } from './flashed-chip.ts';
-import { type LocalStack, startLocalStack } from './local-stack.ts';
+import { type LocalStack, readWhen, startLocalStack } from './local-stack.ts';
 import { RealChip, type RealWake, realInterpreterMissing } from './real-chip.ts';
 
 const missing = realInterpreterMissing();
@@ -62,16 +62,11 @@ function state(deviceId: string, expected?: string): Promise<UpdateAssignment | 
   return settled(deviceId, (a) => expected === undefined || a.state === expected);
 }
 
-async function settled(
+function settled(
   deviceId: string,
   done: (assignment: UpdateAssignment) => boolean,
 ): Promise<UpdateAssignment | null> {
-  let now = await assignments().get(deviceId);
-  for (let i = 0; i < 150 && !(now && done(now)); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    now = await assignments().get(deviceId);
-  }
-  return now;
+  return readWhen(() => assignments().get(deviceId), done);
 }
 
 describe.skipIf(missing !== null)(

@@ -131,3 +131,19 @@ export async function startLocalStack(): Promise<LocalStack> {
     },
   };
 }
+
+/**
+ * What `read` returns once `done` holds (reports travel button → broker → store
+ * asynchronously), or as it stands after 15 s.
+ */
+export async function readWhen<T>(
+  read: () => Promise<T | null>,
+  done: (value: T) => boolean,
+): Promise<T | null> {
+  let now = await read();
+  for (let i = 0; i < 150 && !(now && done(now)); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    now = await read();
+  }
+  return now;
+}
