@@ -75,18 +75,18 @@ export const SOAK_DEFAULTS: SoakOptions = {
 };
 
 /**
+ * Buttons are registered in chunks, several at once: with one chunk at a time (a dozen sequential
+ * store calls per button) the presses waited for buttons, and the rate measured was registration's.
+ */
+const PROVISION_CHUNK = 250;
+const PROVISION_CHUNKS_AT_ONCE = 4;
+
+/**
  * After a lost connection or a refused connect a button waits before it tries again, as the
  * firmware's back-off does (doubling from a base up to a cap), scaled from its 30 s base to the
  * soak's time and jittered over the whole interval so that a restarted broker is not met by the
  * whole fleet at once.
  */
-/**
- * Buttons are registered in chunks, several at once: one chunk at a time (each a handful of
- * sequential store calls per button) could not keep the presses fed, and the run would measure
- * registration instead of presses.
- */
-const PROVISION_CHUNK = 250;
-const PROVISION_CHUNKS_AT_ONCE = 4;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 4_000;
 
