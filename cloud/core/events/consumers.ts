@@ -1,8 +1,8 @@
 /**
  * Who consumes order events, in one place for both deliveries (the local stack's outbox drain
  * and the order-event Lambda on the table's stream): the household, the brand statistics, the
- * webhook queue, the sweep's order timers and — in AWS — the order-event bus, which carries only the events a brand must
- * hear of (brands' own rules read it). A failing consumer fails the batch, which is delivered
+ * webhook queue, the sweep's order timers and — in AWS — the order-event bus, which carries
+ * only the events a brand must hear of (brands' own rules read it). A failing consumer fails the batch, which is delivered
  * again; each consumer de-duplicates on the event id.
  */
 import { StatsCounter } from '../insight/brand-stats.ts';

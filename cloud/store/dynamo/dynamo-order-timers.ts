@@ -58,7 +58,7 @@ export class DynamoOrderTimers {
     );
     return found
       .flatMap((result) => (result.Items ?? []).map(fromTimerItem))
-      .sort((a, b) => a.due - b.due || a.eventId.localeCompare(b.eventId))
+      .sort((a, b) => a.due - b.due || (a.eventId < b.eventId ? -1 : 1))
       .slice(0, limit);
   }
 
