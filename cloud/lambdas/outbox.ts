@@ -21,6 +21,7 @@ import { systemClock } from '../core/ports.ts';
 import { WebhookEnqueuer } from '../core/webhooks/webhooks.ts';
 import { DynamoActivityStore } from '../store/dynamo/dynamo-activity-store.ts';
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
+import { DynamoOrderStore } from '../store/dynamo/dynamo-order-store.ts';
 import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
 import { DynamoWebhookStore } from '../store/dynamo/dynamo-webhook-store.ts';
 import { buttonEventsOf, orderChangesOf } from '../store/dynamo/stream-changes.ts';
@@ -49,6 +50,7 @@ const relay = new OutboxRelay(
     ),
     stats: new DynamoStatsStore(table),
     webhooks: new DynamoWebhookStore(table),
+    timers: new DynamoOrderStore(table),
     clock: systemClock,
     brandBus,
     more: [health, insight],

@@ -89,7 +89,8 @@ export class OrderEvents extends Construct {
         'ListStreams on this table only; stream labels are generated, so no exact ARN exists.',
     });
     // Notifications (put, the household's subscriptions queried), statistics buckets (read,
-    // conditional update), webhook endpoints (queried) and deliveries (put): the table only.
+    // conditional update), webhook endpoints (queried), deliveries and order timers (put): the
+    // table only.
     this.outbox.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
