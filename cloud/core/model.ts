@@ -223,6 +223,9 @@ export interface PressTelemetry {
   batteryMv: number;
   keyVersion: number;
   firmware?: number;
+  /** How the press was clicked and its delivery attempt, for the press record written later. */
+  click?: ClickType;
+  attempt?: number;
 }
 
 /** A discount carried by an order; the amount is never more than the order's value. */

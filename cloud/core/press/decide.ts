@@ -23,12 +23,17 @@ export type Decision =
       flag?: OpenOrderRef;
     };
 
-/** The press's battery and versions, carried on the order so its events feed fleet health. */
+/**
+ * The press's battery and versions, carried on the order so its events feed fleet health, and
+ * its click and attempt, so the press record the commit relay writes keeps them.
+ */
 export function telemetryOf(press: Press): PressTelemetry {
   return {
     batteryMv: press.battery_mv,
     keyVersion: press.kv,
     ...(press.fw === undefined ? {} : { firmware: press.fw }),
+    click: press.click,
+    attempt: press.attempt,
   };
 }
 

@@ -87,6 +87,9 @@ async function runScenario(world: World): Promise<void> {
   const second = world.device('btn-2');
   await second.press();
   await second.press('LONG');
+  // The commit relay writes the order items (the stack drains it after every press): the sweep
+  // finds the orders whose window ends by their items.
+  await world.commits.drain(world.store.commits);
   world.clock.advance(31 * 60_000);
   await world.orders.sweep();
 }
@@ -96,11 +99,17 @@ async function notified(notes: NotificationStore): Promise<string[]> {
   return page.items.map((n) => `${n.notificationId} ${n.kind}`).sort();
 }
 
-/** The local stack's relay: outbox file and console, then the household's notifications. */
+/**
+ * The local stack's drain: the commit relay's order items, then the outbox relay's outbox file
+ * and console, then the household's notifications.
+ */
 function localRelay(f: Fixture, crashes: CrashSwitch) {
   const notifier = new HouseholdNotifier(crashes.wrap(f.notes));
   const relay = new OutboxRelay(new LocalNotifier(folder, new MemoryLog(), notifier));
-  return () => relay.drain(crashes.wrap(f.store.outbox));
+  return async () => {
+    await f.world.commits.drain(f.store.commits);
+    return relay.drain(crashes.wrap(f.store.outbox));
+  };
 }
 
 describe('on one machine: the stack drains the outbox into notifications', () => {
