@@ -41,6 +41,7 @@ import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
 import {
   type CrashPoint,
+  commitSteps,
   householdStep,
   noCrash,
   outboxSteps,
@@ -142,7 +143,7 @@ export const localPipelineWith =
     // The API plus the web console's files and the development-only sign-in route.
     const web = localWebApp({ api: app, issuer });
 
-    const commitOutbox = new DynamoCommitOutbox(table);
+    const commitOutbox = commitSteps(crash, new DynamoCommitOutbox(table));
 
     return {
       // The press service logs each decision itself.

@@ -97,7 +97,7 @@ export async function deliveredHistory(
   daysAgo: number[],
 ): Promise<number> {
   const key = await deviceKeyIn(dataDir, deviceId);
-  const { presses, orders } = createPressPipeline({
+  const { presses, relay, orders } = createPressPipeline({
     store: new DynamoPressStore(stack.table),
     orderStore: new DynamoOrderStore(stack.table),
     keys: { deviceKey: async () => key },
@@ -119,6 +119,8 @@ export async function deliveredHistory(
     const at = Date.now() - days * 24 * 3_600_000;
     const result = await presses.handle(pressEventFor(deviceId, JSON.stringify(press), at));
     if (result.outcome !== 'ORDERED') throw new Error(`history press ${seq}: ${result.outcome}`);
+    // The order item, as the stack's commit relay writes it, for the sweep to find.
+    await relay.finishPress(deviceId, seq);
     await orders.sweep();
     await orders.ship(result.orderId as string, brand);
     await orders.deliver(result.orderId as string, brand);
