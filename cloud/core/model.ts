@@ -223,9 +223,8 @@ export interface PressTelemetry {
   batteryMv: number;
   keyVersion: number;
   firmware?: number;
-  /** How the press was clicked and its delivery attempt, for the press record written later. */
-  click?: ClickType;
-  attempt?: number;
+  /** Set for a DOUBLE press only (an order's press is SINGLE otherwise), for its press record. */
+  click?: 'DOUBLE';
 }
 
 /** A discount carried by an order; the amount is never more than the order's value. */

@@ -8,10 +8,10 @@
  */
 import { writeSync } from 'node:fs';
 import type { OutboxStore } from '../core/events/outbox.ts';
-import type { CommitOutbox } from '../core/press/commit-relay.ts';
 import type { OrderEvent } from '../core/model.ts';
 import type { UpdateReportOutbox } from '../core/ota/ports.ts';
 import type { EventSink } from '../core/ports.ts';
+import type { CommitOutbox } from '../core/press/commit-relay.ts';
 import { LocalConfigError } from '../dev/errors.ts';
 
 /** In the order a drain passes them, before the outbox steps. */

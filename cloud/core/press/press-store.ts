@@ -75,19 +75,19 @@ export interface PressStore {
 
 /**
  * The press record of an order committed on its button, written by the commit relay or by the
- * first change of the order, from what the order carries of its press (older orders carry no
- * click or attempt: these stay unknown).
+ * first change of the order, from what the order carries of its press: its battery and click
+ * (orders from before telemetry leave them unknown); the button keeps no delivery attempt.
  */
 export function committedPressEntry(order: Order): PressLogEntry {
   return {
     deviceId: order.deviceId,
     seq: order.seq,
-    click: order.press?.click ?? null,
+    click: order.press ? (order.press.click ?? 'SINGLE') : null,
     outcome: order.history[0]?.status === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION',
     reason: null,
     orderId: order.orderId,
     receivedAt: order.placedAt,
     batteryMv: order.press?.batteryMv ?? null,
-    attempt: order.press?.attempt ?? null,
+    attempt: null,
   };
 }
