@@ -166,6 +166,8 @@ export const localPipelineWith =
         },
       ],
       sweep: async () => {
+        // The sweep finds orders by their items: the ones just committed get theirs first.
+        await commits.drain(commitOutbox);
         await rollouts.sweep();
         const result = {
           ...(await orders.sweep()),

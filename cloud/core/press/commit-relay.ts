@@ -15,6 +15,7 @@ import type { OpenOrderRef } from '../guard/guard.ts';
 import type { Order, PressLogEntry } from '../model.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { Clock, Log } from '../ports.ts';
+import { completesBeforeAck } from './press-state.ts';
 import {
   committedPressEntry,
   type LoadedButton,
@@ -111,10 +112,7 @@ export class CommitRelay {
       attempt: null,
     };
     // A cancel is recorded by its own delivery before the ack: only one that died is finished.
-    if (
-      decision.outcome === 'CANCELLED' &&
-      (await this.deps.store.findPress(deviceId, decision.seq))
-    )
+    if (completesBeforeAck(decision) && (await this.deps.store.findPress(deviceId, decision.seq)))
       return false;
     return !(await this.completeDecision(entry, decision)).duplicate;
   }
@@ -132,7 +130,7 @@ export class CommitRelay {
     const { deviceId } = entry;
     if (decision.flag) await this.flagBurst(decision.flag, deviceId);
     let { outcome, reason } = decision;
-    if (decision.outcome === 'CANCELLED' && decision.orderId) {
+    if (completesBeforeAck(decision) && decision.orderId) {
       if (!(await this.cancelOrder(decision.orderId, deviceId))) {
         outcome = 'REJECTED';
         reason = 'NOTHING_TO_CANCEL';
