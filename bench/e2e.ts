@@ -36,6 +36,7 @@ import { WEBHOOK_EVENT_TYPES, Webhooks } from '../cloud/core/webhooks/webhooks.t
 import { ensureDevCa } from '../cloud/dev/dev-ca.ts';
 import type { StackConfig } from '../cloud/local/config.ts';
 import { demoSkus } from '../cloud/local/demo.ts';
+import { startDynaliteThread } from '../cloud/local/dynalite-thread.ts';
 import type { ServiceIdentity } from '../cloud/local/iot/policy.ts';
 import { localPipelineWith } from '../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../cloud/local/stack.ts';
@@ -43,7 +44,6 @@ import { connectLocalTransport } from '../cloud/local/tools/button-transport.ts'
 import type { ButtonTransport } from '../cloud/local/tools/virtual-button.ts';
 import { MemoryButtonStateStore, VirtualButton } from '../cloud/local/tools/virtual-button.ts';
 import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
-import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
 import { DynamoWebhookStore } from '../cloud/store/dynamo/dynamo-webhook-store.ts';
 import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
 import { measureSleepy, type SleepyFigures } from './e2e-sleepy.ts';
@@ -90,8 +90,9 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
   };
   // The stack's development CA also certifies the slow webhook receiver below.
   const ca = await ensureDevCa(dataDir);
-  // In-memory dynalite, as the other bench rows use (the stack's default keeps it on disk).
-  const store = await startDynalite();
+  // In-memory dynalite, as the other bench rows use (the stack's default keeps it on disk), on
+  // its own thread as the stack runs it by default: the broker's event loop is not the store's.
+  const store = await startDynaliteThread();
   // One broker for both rows: presses reach the pipeline only while the e2e row runs.
   let pipelineOn = true;
   const stack = await startStack(benchStackConfig(dataDir, store.endpoint), {

@@ -154,6 +154,7 @@ async function main(): Promise<number> {
       ['longest press after a fault (ms)', result.max_after_fault_ms ?? 'no fault'],
       ['presses/s (acked)', result.press_rate_per_s],
       ['peak RSS of the stack (MiB)', result.peak_rss_mb],
+      ['  of which anonymous, at most (MiB)', result.peak_rss_anon_mb],
       ['duplicate deliveries sent', result.duplicates_sent],
       ['presses that needed a retry', result.retried_presses],
       ['outcomes', JSON.stringify(result.outcomes)],

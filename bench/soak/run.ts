@@ -80,6 +80,13 @@ export const SOAK_DEFAULTS: SoakOptions = {
  * soak's time and jittered over the whole interval so that a restarted broker is not met by the
  * whole fleet at once.
  */
+/**
+ * Buttons are registered in chunks, several at once: one chunk at a time (each a handful of
+ * sequential store calls per button) could not keep the presses fed, and the run would measure
+ * registration instead of presses.
+ */
+const PROVISION_CHUNK = 250;
+const PROVISION_CHUNKS_AT_ONCE = 4;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 4_000;
 
@@ -93,6 +100,8 @@ export interface SoakResult {
   p50_ms: number;
   p99_ms: number;
   peak_rss_mb: number;
+  /** The anonymous part of the stack's RSS at its highest (peak_rss_mb also counts mapped files). */
+  peak_rss_anon_mb: number;
   // extras
   devices: number;
   presses_planned: number;
@@ -112,7 +121,11 @@ export interface SoakResult {
 }
 
 export type SoakProgress =
-  | { phase: 'start' | 'connect' | 'provision' | 'reconcile'; done: number; total: number }
+  | {
+      phase: 'start' | 'connect' | 'provision' | 'reconcile' | 'stop';
+      done: number;
+      total: number;
+    }
   | {
       phase: 'press';
       done: number;
@@ -198,11 +211,14 @@ export async function runSoak(
   let stack: StackProcess = startStackProcess(dataDir, ports, logFile, ['--no-demo'], env);
   const children: StackProcess[] = [stack];
   let peakRss = 0;
+  let peakAnon = 0;
   const sampleRss = async () => {
     const pid = stack.child.pid;
     if (pid === undefined) return;
     const rss = await rssOf(pid);
-    if (rss) peakRss = Math.max(peakRss, rss.hwmMb, rss.rssMb);
+    if (!rss) return;
+    peakRss = Math.max(peakRss, rss.hwmMb, rss.rssMb);
+    peakAnon = Math.max(peakAnon, rss.anonMb);
   };
   const rssTimer = setInterval(() => void sampleRss(), 500);
   const transports: ButtonTransport[] = [];
@@ -323,13 +339,13 @@ export async function runSoak(
     const remaining = new Map(deviceIds.map((id, i) => [id, perDevice + (i < extra ? 1 : 0)]));
     let online = 0;
     let provisioning = true;
-    const CHUNK = 250;
+    const chunks: number[][] = [];
+    for (let from = 0; from < options.devices; from += PROVISION_CHUNK) {
+      const length = Math.min(PROVISION_CHUNK, options.devices - from);
+      chunks.push(Array.from({ length }, (_, k) => from + k));
+    }
     const provisioner = (async () => {
-      for (let from = 0; from < options.devices; from += CHUNK) {
-        const indexes = Array.from(
-          { length: Math.min(CHUNK, options.devices - from) },
-          (_, k) => from + k,
-        );
+      await pool(chunks, PROVISION_CHUNKS_AT_ONCE, async (indexes) => {
         for (;;) {
           try {
             await provisionButtons(table as Table, keySource, indexes);
@@ -343,7 +359,7 @@ export async function runSoak(
         for (const id of ids) if ((remaining.get(id) as number) > 0) queue.push(id);
         online += ids.length;
         progress({ phase: 'provision', done: online, total: options.devices });
-      }
+      });
       provisioning = false;
       phases.online_s = Math.round((performance.now() - pressStart) / 100) / 10;
     })();
@@ -606,6 +622,7 @@ export async function runSoak(
       p50_ms: round(at(50)),
       p99_ms: round(at(99)),
       peak_rss_mb: Math.round(peakRss),
+      peak_rss_anon_mb: Math.round(peakAnon),
       devices: options.devices,
       presses_planned: options.presses,
       duplicates_sent: duplicatesSent,
@@ -622,10 +639,16 @@ export async function runSoak(
     };
     if (options.keep) result.data_dir = root;
 
-    // The stack must still shut down cleanly after all that.
+    // The stack must still shut down cleanly after all that; it publishes the order events still
+    // waiting in its outbox first, so the stop is a phase of its own (and RSS is sampled on).
+    progress({ phase: 'stop', done: 0, total: 1 });
     stack.child.kill('SIGTERM');
     const exit = await stack.exited;
     if (exit.code !== 0) faults.push(`stack exited with ${exit.code ?? exit.signal} on SIGTERM`);
+    phaseDone('stop');
+    result.peak_rss_mb = Math.round(peakRss);
+    result.peak_rss_anon_mb = Math.round(peakAnon);
+    progress({ phase: 'stop', done: 1, total: 1 });
     return result;
   } finally {
     clearInterval(rssTimer);

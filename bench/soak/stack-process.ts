@@ -88,15 +88,26 @@ async function tail(file: string): Promise<string> {
   }
 }
 
-/** Resident memory of a process in MiB (current and the kernel's high-water mark), from /proc. */
-export async function rssOf(pid: number): Promise<{ rssMb: number; hwmMb: number } | null> {
+/**
+ * Resident memory of a process in MiB from /proc: current, the kernel's high-water mark, and the
+ * anonymous part (heaps and native allocations; the rest is mapped files, mostly LevelDB's tables,
+ * which the kernel can drop and read again).
+ */
+export async function rssOf(
+  pid: number,
+): Promise<{ rssMb: number; hwmMb: number; anonMb: number } | null> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
     const rss = kb('VmRSS');
     const hwm = kb('VmHWM');
+    const anon = kb('RssAnon');
     if (!Number.isFinite(rss)) return null;
-    return { rssMb: rss / 1024, hwmMb: Number.isFinite(hwm) ? hwm / 1024 : rss / 1024 };
+    return {
+      rssMb: rss / 1024,
+      hwmMb: Number.isFinite(hwm) ? hwm / 1024 : rss / 1024,
+      anonMb: Number.isFinite(anon) ? anon / 1024 : rss / 1024,
+    };
   } catch {
     return null; // not Linux, or the process is gone
   }

@@ -1,6 +1,6 @@
 /**
  * dynalite in a worker thread of the stack's own process (the default; RESTOCK_STORE_THREAD=0
- * keeps it on the main thread).
+ * keeps it on the main thread): on disk under `path`, or in memory without one (the bench).
  *
  * The store and the broker/press pipeline then use one core each instead of sharing one, which
  * roughly doubles the press rate on a 2-core machine (bench/PERFORMANCE.md). It stays one
@@ -23,7 +23,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
-export async function startDynaliteThread(path: string): Promise<DynaliteServer> {
+export async function startDynaliteThread(path?: string): Promise<DynaliteServer> {
   const worker = new Worker(WORKER_CODE, {
     eval: true,
     workerData: { path, dynalite: createRequire(import.meta.url).resolve('dynalite') },

@@ -188,7 +188,7 @@ export async function startStack(
     closers.push(outbox.stop);
     const handlePress: HandlePress = async (event) => {
       const result = await pipeline.handlePress(event);
-      void outbox.drain();
+      outbox.soon();
       return result;
     };
     const ruleFor = (aedes: RunningBroker['aedes']) =>
@@ -204,7 +204,7 @@ export async function startStack(
       // The report is in the table's outbox already; the drain hands it to its rollout now.
       async (event) => {
         log.info('update.reported', { ...event });
-        void outbox.drain();
+        outbox.soon();
       },
       log,
     );
@@ -328,6 +328,12 @@ export async function startStack(
 
 const OUTBOX_INTERVAL_MS = 250;
 /**
+ * How long a press waits before it starts a drain: every press that lands meanwhile rides on the
+ * same one. A drain costs several index queries however few events it carries, so one per press
+ * would spend most of the broker's event loop on empty queries.
+ */
+const OUTBOX_SOON_MS = 20;
+/**
  * How long the broker trusts a device it looked up: sleepy buttons connect for every press, and
  * a CONNECT then costs no store read. A rotated key is seen at once (see CachedDeviceDirectory).
  */
@@ -363,12 +369,21 @@ function startOutboxLoop(drainOutbox: Pipeline['drainOutbox'], log: Log) {
     });
     return next;
   };
+  let soon: NodeJS.Timeout | null = null;
   const timer = setInterval(() => void drain(), OUTBOX_INTERVAL_MS);
   return {
     drain,
+    /** A drain shortly (see OUTBOX_SOON_MS), shared by everything that asks meanwhile. */
+    soon: () => {
+      soon ??= setTimeout(() => {
+        soon = null;
+        void drain();
+      }, OUTBOX_SOON_MS);
+    },
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      if (soon) clearTimeout(soon);
       await next;
       await running;
     },

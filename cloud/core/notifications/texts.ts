@@ -85,23 +85,51 @@ const EVERY: Record<Locale, Record<'one' | 'other', (n: string) => string>> = {
   fr: { one: () => 'tous les jours', other: (n) => `tous les ${n} jours` },
 };
 
+/**
+ * Intl objects built once per locale (and currency) and kept: building one costs far more than
+ * formatting with it, and every order event's notification formats several numbers.
+ */
+const formats = new Map<string, Intl.NumberFormat | Intl.PluralRules | Intl.RelativeTimeFormat>();
+
+function kept<T extends Intl.NumberFormat | Intl.PluralRules | Intl.RelativeTimeFormat>(
+  key: string,
+  build: () => T,
+): T {
+  let format = formats.get(key) as T | undefined;
+  if (!format) {
+    format = build();
+    formats.set(key, format);
+  }
+  return format;
+}
+
+const numberFormat = (locale: Locale) =>
+  kept(`number ${locale}`, () => new Intl.NumberFormat(locale));
+
 export function formatPrice(cents: number, currency: string, locale: Locale): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
+  return kept(
+    `price ${locale} ${currency}`,
+    () => new Intl.NumberFormat(locale, { style: 'currency', currency }),
+  ).format(cents / 100);
 }
 
 /** "every 24 days" in the locale, pluralised by Intl.PluralRules. */
 export function everyDays(days: number, locale: Locale): string {
-  const rule = new Intl.PluralRules(locale).select(days) === 'one' ? 'one' : 'other';
-  return EVERY[locale][rule](new Intl.NumberFormat(locale).format(days));
+  const plural = kept(`plural ${locale}`, () => new Intl.PluralRules(locale));
+  const rule = plural.select(days) === 'one' ? 'one' : 'other';
+  return EVERY[locale][rule](numberFormat(locale).format(days));
 }
 
 /** "2 days ago", "yesterday", "today" — or their French forms. */
 export function daysAgo(days: number, locale: Locale): string {
-  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-days, 'day');
+  return kept(
+    `relative ${locale}`,
+    () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }),
+  ).format(-days, 'day');
 }
 
 function partsFor(order: Order, reason: string | null, locale: Locale): Parts {
-  const quantity = new Intl.NumberFormat(locale).format(order.quantity);
+  const quantity = numberFormat(locale).format(order.quantity);
   return {
     name: order.skuName,
     item: `${quantity} × ${order.skuName}`,
