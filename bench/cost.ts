@@ -12,8 +12,11 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { ackTopic, pressIngestTopic, pressTopic } from '#shared/index';
+import { dynamoApiStores } from '../cloud/api/stores.ts';
 import { orderEventConsumers } from '../cloud/core/events/consumers.ts';
 import { OutboxRelay } from '../cloud/core/events/outbox.ts';
+import { FleetHealth } from '../cloud/core/health/fleet-health.ts';
+import { HouseholdInsight } from '../cloud/core/insight/household-insight.ts';
 import { DerivedKeySource } from '../cloud/core/keys.ts';
 import { HouseholdNotifier } from '../cloud/core/notifications/notify.ts';
 import { pressEventFor } from '../cloud/core/press/press-event.ts';
@@ -22,6 +25,7 @@ import { nodeSha256 } from '../cloud/core/sha256.ts';
 import { WebhookDispatcher } from '../cloud/core/webhooks/webhooks.ts';
 import { STREAM_BATCH } from '../cloud/infra/stream-batch.ts';
 import { startDynalite } from '../cloud/store/dynamo/dynalite-server.ts';
+import { DynamoActivityStore } from '../cloud/store/dynamo/dynamo-activity-store.ts';
 import { DynamoNotificationStore } from '../cloud/store/dynamo/dynamo-notification-store.ts';
 import { DynamoOrderStore } from '../cloud/store/dynamo/dynamo-order-store.ts';
 import { DynamoPressStore } from '../cloud/store/dynamo/dynamo-press-store.ts';
@@ -75,8 +79,8 @@ const ASSUMED = {
   pressLambda: { gb: 0.25, seconds: 0.1 },
   eventLambda: { gb: 0.25, seconds: 0.15 },
   connectionMinutesPerPress: 1,
-  /** The fleet's ordering presses a month: how densely stream records arrive. */
-  pressesPerMonth: 1e6,
+  /** The fleet's ordering presses a month: how densely stream records arrive (COST_PRESSES_PER_MONTH). */
+  pressesPerMonth: Number(process.env.COST_PRESSES_PER_MONTH ?? 1e6),
   /** Stream shards a table of this size has; each is read and batched on its own. */
   streamShards: 2,
   /** Presses that find the button's session (a reorder within the raised 7-day expiry). */
@@ -202,6 +206,7 @@ async function meteredOrderLife() {
   await seedButtons(table, BUTTONS);
   let now = Date.now();
   const clock = { now: () => now };
+  const silent = { info: () => {}, warn: () => {}, error: () => {} };
   const notifications = new DynamoNotificationStore(table);
   const subscribed = Math.round(HOUSEHOLDS * ASSUMED.subscribedHouseholdShare);
   for (let h = 0; h < subscribed; h++) {
@@ -230,13 +235,14 @@ async function meteredOrderLife() {
   const meter = new BillingMeter(images.raw);
   meter.attach(table.raw);
   let acks = 0;
+  const orderStore = new DynamoOrderStore(table);
   const {
     presses,
     relay: commits,
     orders,
   } = createPressPipeline({
     store: new DynamoPressStore(table),
-    orderStore: new DynamoOrderStore(table),
+    orderStore,
     keys: new DerivedKeySource(new Map([[1, MASTER]]), nodeSha256),
     acks: { publishAck: async () => void acks++ },
     clock,
@@ -250,19 +256,25 @@ async function meteredOrderLife() {
       }),
       stats: new DynamoStatsStore(table),
       webhooks,
+      timers: orderStore,
       clock,
       brandBus: {
         emit: async (events) => {
           busEvents += events.length;
         },
       },
+      // Fleet health and household insight, as the order-event Lambda runs them.
+      more: [
+        new FleetHealth(dynamoApiStores(table), clock, silent),
+        new HouseholdInsight(new DynamoActivityStore(table)),
+      ],
     }),
   );
   const dispatcher = new WebhookDispatcher({
     store: webhooks,
     post: async () => 200,
     clock,
-    log: { info: () => {}, warn: () => {}, error: () => {} },
+    log: silent,
   });
   const orderItem = async (i: number) =>
     (
@@ -321,10 +333,14 @@ async function meteredOrderLife() {
   await phase('commit relay', async () => {
     await commits.publish(claims);
   });
+  // As the stream delivers them at the assumed traffic: each batch files its own order timers.
+  const inStreamBatches = async (changes: Awaited<ReturnType<typeof streamFor>>) => {
+    for (let i = 0; i < changes.length; i += ORDER_CHANGES_PER_BATCH) {
+      events += await relay.publish(changes.slice(i, i + ORDER_CHANGES_PER_BATCH));
+    }
+  };
   const placed = await streamFor([]);
-  await phase('events placed', async () => {
-    events += await relay.publish(placed);
-  });
+  await phase('events placed (with order timers)', () => inStreamBatches(placed));
   const beforeSweep = await Promise.all(Array.from({ length: BUTTONS }, (_, i) => orderItem(i)));
   now += 31 * 60_000;
   await phase('sweep', async () => {
@@ -332,9 +348,7 @@ async function meteredOrderLife() {
     if (swept.confirmed !== BUTTONS) throw new Error(`sweep confirmed ${swept.confirmed}`);
   });
   const confirmed = await streamFor(beforeSweep);
-  await phase('events confirmed', async () => {
-    events += await relay.publish(confirmed);
-  });
+  await phase('events confirmed', () => inStreamBatches(confirmed));
   await phase('webhook posts', async () => {
     for (;;) {
       const round = await dispatcher.runDue();
@@ -353,6 +367,13 @@ async function meteredOrderLife() {
     acks: acks / BUTTONS,
   };
 }
+
+/**
+ * Order changes per order-event Lambda batch at the assumed traffic: a batch carries both kinds
+ * of an order's stream records (its placement and its confirmation), so about half its records
+ * are placements, each filing an order timer unless the batch already has one for that minute.
+ */
+const ORDER_CHANGES_PER_BATCH = Math.max(1, Math.round(recordsPerInvocation(2) / 2));
 
 /** Stream records per order-event Lambda invocation at the assumed traffic. */
 function recordsPerInvocation(streamRecordsPerPress: number): number {

@@ -347,7 +347,14 @@ export const OrderSchema = z
   .openapi('Order');
 export const OrderPage = paged(OrderSchema, 'OrderPage');
 
-export const BrandOrdersQuery = PageQuery.extend({ status: z.enum(ORDER_STATUSES) });
+export const BrandOrdersQuery = PageQuery.extend({
+  status: z.enum(ORDER_STATUSES).openapi({
+    description:
+      'PLACED and NEEDS_CONFIRMATION orders are still the household’s to cancel or confirm and ' +
+      'are in no brand list: orders enter the brand’s lists when their cancel window closes ' +
+      '(CONFIRMED) or they end (CANCELLED, EXPIRED)',
+  }),
+});
 
 export const FulfilmentItemSchema = OrderSchema.extend({
   shipTo: z

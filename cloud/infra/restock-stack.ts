@@ -25,7 +25,8 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionChe
 export const TABLE_ACCESS = {
   press: [...READ, ...WRITE],
   api: [...READ, ...WRITE, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-  sweep: [...READ, ...WRITE],
+  /** The order timers it has handled are deleted. */
+  sweep: [...READ, ...WRITE, 'dynamodb:DeleteItem'],
   /** Rollout members are removed when a button turns out busy with another update. */
   updates: [...READ, ...WRITE, 'dynamodb:DeleteItem'],
 } as const;

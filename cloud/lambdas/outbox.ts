@@ -56,6 +56,7 @@ const relay = new OutboxRelay(
     ),
     stats: new DynamoStatsStore(table),
     webhooks: new DynamoWebhookStore(table),
+    timers: stores.orders,
     clock: systemClock,
     brandBus,
     more: [health, insight],

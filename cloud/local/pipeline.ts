@@ -98,6 +98,7 @@ export const localPipelineWith =
         ),
         stats: stores.stats,
         webhooks: stores.webhooks,
+        timers: stores.orders,
         clock: systemClock,
         more: [health, insight],
       }),

@@ -226,8 +226,12 @@ export async function startStack(
     let sweeping: Promise<void> | null = null;
     const sweepOnce = async () => {
       if (!pipeline.sweep || sweeping) return sweeping ?? undefined;
-      sweeping = pipeline
-        .sweep(systemClock.now())
+      const sweep = pipeline.sweep;
+      // The order timers the sweep reads are filed by the outbox's consumers: a drain first
+      // covers every order committed before this sweep.
+      sweeping = outbox
+        .drain()
+        .then(() => sweep(systemClock.now()))
         .then(
           () => undefined,
           (error: unknown) => log.error('sweep failed', { error: String(error) }),

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackTopic, decodeAck, encodePress, type Press, pressTopic, signPress } from '#shared/index';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
 import { MemoryButtonStateStore } from '../../cloud/local/tools/virtual-button.ts';
+import { fromButtonItem } from '../../cloud/store/dynamo/button-item.ts';
 import { connectButton } from '../e2e/support.ts';
 import { listen, mqttAs, startTarget, type Target } from './support.ts';
 
@@ -50,13 +51,11 @@ async function partition(deviceId: string) {
   );
   const items = (page.Items ?? []) as Record<string, unknown>[];
   const meta = items.find((i) => i.sk === 'META');
-  const committed = [
-    ...((meta?.open ?? []) as { seq: number; orderId: string }[]),
-    ...((meta?.recent ?? []) as { seq: number; orderId: null }[]),
-  ];
+  const button = meta ? fromButtonItem(meta) : null;
+  const committed = [...(button?.open ?? []), ...(button?.recent ?? [])];
   const orderIds = items.filter((i) => i.type === 'order').map((i) => String(i.orderId));
   const pressSeqs = items.filter((i) => String(i.sk).startsWith('PRESS#')).map((i) => i.seq);
-  const openIds = ((meta?.open ?? []) as { orderId: string }[]).map((o) => o.orderId);
+  const openIds = (button?.open ?? []).map((o) => o.orderId);
   return {
     hwm: meta?.hwm as number,
     orders: [...new Set([...orderIds, ...openIds])].sort(),

@@ -4,12 +4,14 @@
  * store (memory, dynalite, DynamoDB Local).
  */
 import { expect, it } from 'vitest';
+import type { OrderTimer } from '../../cloud/core/events/order-timers.ts';
 import { BURST_WINDOW_MS } from '../../cloud/core/guard/guard.ts';
 import type { Order } from '../../cloud/core/model.ts';
 import { describeOnEveryStore, type StoreUnderTest } from '../helpers/stores.ts';
 import { BRAND, button, START, sku, World } from '../helpers/world.ts';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 async function worldWith(open: () => Promise<StoreUnderTest>) {
   const store = await open();
@@ -46,11 +48,26 @@ describeOnEveryStore('OrderStore', (open) => {
     expect(await store.orders.getOrder('not an order id')).toBeNull();
   });
 
-  it('pages a household’s orders newest first', async () => {
+  it('pages a household’s orders newest first, with every order still in its first status on the first page', async () => {
     const { store, world } = await worldWith(open);
-    await ordersFrom(world, store, ['btn-1', 'btn-2', 'btn-3']);
+    const [waiting, ...moved] = await ordersFrom(world, store, [
+      'btn-0',
+      'btn-1',
+      'btn-2',
+      'btn-3',
+    ]);
+    for (const order of moved) {
+      expect(await store.orders.saveTransition(cancelled(order, world.clock.now()), 'PLACED')).toBe(
+        true,
+      );
+    }
     const first = await store.orders.listHouseholdOrders('hh-1', { limit: 2 });
-    expect(first.items.map((o) => o.orderId)).toEqual(['btn-3-1', 'btn-2-1']);
+    // The oldest order is still PLACED: on the first page beside the page the limit asked for.
+    expect(first.items.map((o) => [o.orderId, o.status])).toEqual([
+      ['btn-3-1', 'CANCELLED'],
+      ['btn-2-1', 'CANCELLED'],
+      [waiting?.orderId, 'PLACED'],
+    ]);
     const rest = await store.orders.listHouseholdOrders('hh-1', {
       limit: 2,
       cursor: first.cursor,
@@ -121,21 +138,23 @@ describeOnEveryStore('OrderStore', (open) => {
     expect((await store.api.buttons.getButton('btn-1'))?.settings.acceptedPriceCents).toBe(1299);
   });
 
-  it('lists orders whose deadline has passed, oldest deadline first, up to the limit', async () => {
-    const { store, world } = await worldWith(open);
-    const orders = await ordersFrom(world, store, ['btn-1', 'btn-2', 'btn-3']);
-    const deadlines = orders.map((o) => o.cancelDeadline);
-    expect(await store.orders.listDue((deadlines[0] as number) - 1, 10)).toEqual([]);
-    const due = await store.orders.listDue(deadlines[1] as number, 10);
-    expect(due.map((o) => o.orderId)).toEqual(['btn-1-1', 'btn-2-1']);
-    expect((await store.orders.listDue(deadlines[2] as number, 1)).map((o) => o.orderId)).toEqual([
-      'btn-1-1',
-    ]);
-    await store.orders.saveTransition(cancelled(orders[0] as Order, world.clock.now()), 'PLACED');
-    expect((await store.orders.listDue(deadlines[2] as number, 10)).map((o) => o.orderId)).toEqual([
-      'btn-2-1',
-      'btn-3-1',
-    ]);
+  it('keeps order timers by due time: the due ones earliest first, up to the limit, until removed', async () => {
+    const { store } = await worldWith(open);
+    const timer = (due: number, eventId: string, seqs: number[]): OrderTimer => ({
+      due,
+      eventId,
+      refs: seqs.map((seq) => ({ deviceId: 'btn-1', seq, deadline: due - seq })),
+    });
+    const late = timer(START + 2 * DAY, 'btn-1-3/1', [3]);
+    const early = timer(START, 'btn-1-1/1', [1, 2]);
+    const twin = timer(START, 'btn-1-4/1', [4]);
+    await store.orders.fileTimers([late, early]);
+    await store.orders.fileTimers([twin, early]); // a redelivered batch replaces its timer
+    expect(await store.orders.dueTimers(START - 1, 10)).toEqual([]);
+    expect(await store.orders.dueTimers(START, 10)).toEqual([early, twin]);
+    expect(await store.orders.dueTimers(START + 3 * DAY, 2)).toEqual([early, twin]);
+    await store.orders.removeTimer(early);
+    expect(await store.orders.dueTimers(START + 3 * DAY, 10)).toEqual([twin, late]);
   });
 
   it('anonymises one household’s orders and no other’s', async () => {
@@ -254,8 +273,8 @@ describeOnEveryStore('one button item across ports', (open) => {
 
     // The sweep read the plain order before the flag and confirms it after: the flag stays.
     world.clock.advance(31 * MINUTE);
-    const [stale] = await store.orders.listDue(world.clock.now(), 1);
-    expect(stale?.orderId).toBe(plain.orderId);
+    const stale = await store.orders.getOrder(plain.orderId);
+    expect(stale?.status).toBe('PLACED');
     expect(await store.orders.flagOrder(ref(plain), burst)).toBe(true);
     expect(await store.orders.flagOrder(ref(plain), burst)).toBe(false);
     const confirmed: Order = {

@@ -232,8 +232,10 @@ export function pressPipelineContract(open: () => Promise<StoreUnderTest>): void
       expect(await store.orders.anonymiseHouseholdOrders('hh-1', 'erased-1')).toBe(1);
       expect((await store.orders.listHouseholdOrders('hh-1', { limit: 10 })).items).toEqual([]);
       expect((await store.orders.getOrder('btn-1-1'))?.householdId).toBe('erased-1');
-      const placed = await store.orders.listBrandOrders('acme', 'PLACED', { limit: 10 });
-      expect(placed.items).toHaveLength(1);
+      world.clock.advance(31 * 60_000);
+      await world.orders.sweep();
+      const confirmed = await store.orders.listBrandOrders('acme', 'CONFIRMED', { limit: 10 });
+      expect(confirmed.items.map((o) => o.householdId)).toEqual(['erased-1']);
     });
   });
 }

@@ -27,7 +27,10 @@ async function pressed(store: StoreUnderTest) {
 describeOnEveryStore('SandboxStore', (open) => {
   it('lists test orders apart, newest first, and keeps them out of the status lists', async () => {
     const store = await open();
-    await pressed(store);
+    const world = await pressed(store);
+    const household = { kind: 'household', id: 'hh-1' } as const;
+    await world.orders.cancel('btn-r-1', household);
+    await world.orders.cancel('btn-t-1', household);
     const first = await store.api.sandbox.listTestOrders('acme', { limit: 2 });
     expect(first.items.map((o) => [o.orderId, o.test])).toEqual([
       ['btn-t-3', true],
@@ -36,9 +39,9 @@ describeOnEveryStore('SandboxStore', (open) => {
     const rest = await store.api.sandbox.listTestOrders('acme', { limit: 2, cursor: first.cursor });
     expect(rest.items.map((o) => o.orderId)).toEqual(['btn-t-1']);
     expect(rest.cursor).toBeUndefined();
-    const placed = await store.orders.listBrandOrders('acme', 'PLACED', { limit: 50 });
-    expect(placed.items.map((o) => o.orderId)).toEqual(['btn-r-1']);
-    expect(placed.items[0]?.test).toBeUndefined();
+    const cancelled = await store.orders.listBrandOrders('acme', 'CANCELLED', { limit: 50 });
+    expect(cancelled.items.map((o) => o.orderId)).toEqual(['btn-r-1']);
+    expect(cancelled.items[0]?.test).toBeUndefined();
     expect((await store.api.sandbox.listTestOrders('globex', { limit: 10 })).items).toEqual([]);
   });
 

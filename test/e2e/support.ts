@@ -2,10 +2,13 @@
  * End-to-end scaffolding: the local stack's configuration on free ports in a temporary data
  * folder, and virtual buttons that connect to it exactly as `npm run press` does.
  */
+
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClickType, deriveDeviceKey, mqttPasswordFor, signPress } from '#shared/index';
+import { orderEventsSince } from '../../cloud/core/events/order-events.ts';
+import { OrderTimerFiler } from '../../cloud/core/events/order-timers.ts';
 import type { Log } from '../../cloud/core/ports.ts';
 import { pressEventFor } from '../../cloud/core/press/press-event.ts';
 import { createPressPipeline } from '../../cloud/core/press/press-pipeline.ts';
@@ -97,9 +100,15 @@ export async function deliveredHistory(
   daysAgo: number[],
 ): Promise<number> {
   const key = await deviceKeyIn(dataDir, deviceId);
+  const orderStore = new DynamoOrderStore(stack.table);
+  // The order timers the stack's relay would file, filed at once; the sweep runs when each
+  // order's window closed, weeks ago, as it did then.
+  const timers = new OrderTimerFiler(orderStore);
+  let sweepAt: number | null = null;
   const { presses, relay, orders } = createPressPipeline({
+    clock: { now: () => sweepAt ?? Date.now() },
     store: new DynamoPressStore(stack.table),
-    orderStore: new DynamoOrderStore(stack.table),
+    orderStore,
     keys: { deviceKey: async () => key },
     acks: { publishAck: async () => undefined },
   });
@@ -119,9 +128,13 @@ export async function deliveredHistory(
     const at = Date.now() - days * 24 * 3_600_000;
     const result = await presses.handle(pressEventFor(deviceId, JSON.stringify(press), at));
     if (result.outcome !== 'ORDERED') throw new Error(`history press ${seq}: ${result.outcome}`);
-    // The order item, as the stack's commit relay writes it, for the sweep to find.
+    // The order item, as the stack's commit relay writes it.
     await relay.finishPress(deviceId, seq);
+    const order = await orders.get(result.orderId as string);
+    await timers.emit(orderEventsSince(order, 0));
+    sweepAt = order.cancelDeadline;
     await orders.sweep();
+    sweepAt = null;
     await orders.ship(result.orderId as string, brand);
     await orders.deliver(result.orderId as string, brand);
   }

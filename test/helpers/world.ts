@@ -11,6 +11,7 @@ import {
   type Press,
   signPress,
 } from '#shared/index';
+import { OrderTimerFiler } from '../../cloud/core/events/order-timers.ts';
 import { OutboxRelay } from '../../cloud/core/events/outbox.ts';
 import { DerivedKeySource } from '../../cloud/core/keys.ts';
 import type { Button, ButtonSettings, OrderEvent, Sku } from '../../cloud/core/model.ts';
@@ -115,8 +116,11 @@ export class World {
   ) {
     const sinks = options.sinks ?? [];
     this.autoDrain = options.drain ?? true;
+    // Waiting orders are filed for the sweep, as the stack's and the Lambda's consumers do.
+    const timers = new OrderTimerFiler(store.orders);
     this.relay = new OutboxRelay({
       emit: async (batch) => {
+        await timers.emit(batch);
         this.events.push(...batch);
         for (const sink of sinks) await sink.emit(batch);
       },

@@ -244,6 +244,9 @@ export function brandRoutes(app: OpenAPIHono<ApiEnv>, s: Services): void {
       method: 'get',
       path: '/v1/brand/orders',
       summary: 'The brand’s orders in one status, oldest first by the time they entered it',
+      description:
+        'Orders enter the brand’s lists when their cancel window closes (CONFIRMED) or they ' +
+        'end; while PLACED or NEEDS_CONFIRMATION they are the household’s, and those lists are empty.',
       request: { query: BrandOrdersQuery },
       responses: { 200: json(OrderPage, 'a page of orders'), ...errorResponses },
     }),

@@ -31,6 +31,11 @@ export const EVENT_FOR_STATUS: Record<OrderStatus, OrderEventType> = {
   EXPIRED: 'OrderExpired',
 };
 
+/** Waiting on its household and a deadline: the cancel window, or a confirmation. */
+export function isWaiting(status: OrderStatus): boolean {
+  return status === 'PLACED' || status === 'NEEDS_CONFIRMATION';
+}
+
 export function isOpen(status: OrderStatus): boolean {
   return OPEN_STATUSES.includes(status);
 }

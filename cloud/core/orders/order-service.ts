@@ -11,9 +11,16 @@ import {
   NotFoundError,
 } from '../errors.ts';
 import type { OpenOrderRef } from '../guard/guard.ts';
-import type { Actor, Discount, Order, OrderGuard, OrderStatus } from '../model.ts';
+import {
+  type Actor,
+  type Discount,
+  type Order,
+  type OrderGuard,
+  type OrderStatus,
+  orderIdFor,
+} from '../model.ts';
 import type { Clock, Log } from '../ports.ts';
-import { insideCancelWindow, isOpen, transition } from './lifecycle.ts';
+import { insideCancelWindow, isOpen, isWaiting, transition } from './lifecycle.ts';
 import type { OrderStore } from './order-store.ts';
 
 export interface OrderServiceDeps {
@@ -28,6 +35,7 @@ export interface SweepResult {
 }
 
 const SWEEP_BATCH = 100;
+const SWEEP_ACTOR: Actor = { kind: 'system', id: 'sweep' };
 
 export class OrderService {
   constructor(private readonly deps: OrderServiceDeps) {}
@@ -81,24 +89,49 @@ export class OrderService {
     return this.change(orderId, 'DELIVERED', actor, undefined, undefined, discount);
   }
 
-  /** Confirms PLACED orders whose window has passed and expires unconfirmed ones. */
+  /**
+   * Confirms PLACED orders whose window has passed and expires unconfirmed ones: those the
+   * order timers hold (core/events/order-timers.ts), then any the previous version's timer index
+   * still holds.
+   */
   async sweep(): Promise<SweepResult> {
     const result: SweepResult = { confirmed: 0, expired: 0 };
-    const system: Actor = { kind: 'system', id: 'sweep' };
+    for (;;) {
+      const now = this.deps.clock.now();
+      const timers = await this.deps.orders.dueTimers(now, SWEEP_BATCH);
+      let removed = 0;
+      for (const timer of timers) {
+        let handled = true;
+        for (const ref of timer.refs) {
+          const order = await this.deps.orders.getOrder(orderIdFor(ref.deviceId, ref.seq));
+          // Gone, moved on, or waiting again with a later deadline (which filed its own timer).
+          if (!order || !isWaiting(order.status) || order.cancelDeadline > now) continue;
+          if (await this.expire(order, now, result)) continue;
+          handled = false; // changed meanwhile: the next sweep reads it again
+        }
+        if (handled) {
+          await this.deps.orders.removeTimer(timer);
+          removed++;
+        }
+      }
+      if (timers.length < SWEEP_BATCH || removed === 0) break;
+    }
     for (;;) {
       const now = this.deps.clock.now();
       const due = await this.deps.orders.listDue(now, SWEEP_BATCH);
       let progressed = 0;
-      for (const order of due) {
-        const to: OrderStatus = order.status === 'PLACED' ? 'CONFIRMED' : 'EXPIRED';
-        const saved = await this.apply(order, to, system, now);
-        if (!saved) continue;
-        progressed++;
-        if (to === 'CONFIRMED') result.confirmed++;
-        else result.expired++;
-      }
+      for (const order of due) if (await this.expire(order, now, result)) progressed++;
       if (due.length < SWEEP_BATCH || progressed === 0) return result;
     }
+  }
+
+  /** The transition a waiting order takes when its deadline passes; false if it had changed. */
+  private async expire(order: Order, now: number, result: SweepResult): Promise<boolean> {
+    const to: OrderStatus = order.status === 'PLACED' ? 'CONFIRMED' : 'EXPIRED';
+    if (!(await this.apply(order, to, SWEEP_ACTOR, now))) return false;
+    if (to === 'CONFIRMED') result.confirmed++;
+    else result.expired++;
+    return true;
   }
 
   private async change(

@@ -1,5 +1,6 @@
 /** OrderStore on DynamoDB: lifecycle writes conditional on the old status, index queries for lists. */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderTimer } from '../../core/events/order-timers.ts';
 import type { OpenOrderRef } from '../../core/guard/guard.ts';
 import type { Order, OrderGuard, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
@@ -12,14 +13,25 @@ import { mergePressLog, type PressLogCursor } from '../press-log.ts';
 import { batchGet } from './batch-get.ts';
 import { fromButtonItem } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
+import { DynamoOrderTimers } from './dynamo-order-timers.ts';
 import { queryIndexItems } from './index-query.ts';
 import { fromOrderItem, logEntryOf, orderIndexKeys, toOrderItem } from './order-item.ts';
 import { releaseSlot } from './release-slot.ts';
 import type { Table } from './table.ts';
-import { FLAGGED_PARTITION, keys, outboxMarker, TIMER_PARTITIONS, timeKey } from './table-keys.ts';
+import {
+  FLAGGED_PARTITION,
+  keys,
+  LEGACY_TIMER_PARTITIONS,
+  outboxMarker,
+  timeKey,
+} from './table-keys.ts';
 
 export class DynamoOrderStore implements OrderStore {
-  constructor(private readonly table: Table) {}
+  private readonly timers: DynamoOrderTimers;
+
+  constructor(private readonly table: Table) {
+    this.timers = new DynamoOrderTimers(table);
+  }
 
   async getOrder(orderId: string): Promise<Order | null> {
     const id = parseOrderId(orderId);
@@ -65,9 +77,9 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   /**
-   * The household's newest orders may be committed on their button with their item still to
-   * follow the ack (for milliseconds, or until the repair after a crash): the first page shows
-   * them too, newest first as the index has them.
+   * The household's open orders are on its buttons: those not in the index yet (committed with
+   * their item still to follow the ack, or written but still in their first status) are on the
+   * first page whatever their age; the rest as the index orders them, newest first.
    */
   private async withCommitted(
     householdId: string,
@@ -84,23 +96,27 @@ export class DynamoOrderStore implements OrderStore {
       .flatMap((item) => fromButtonItem(item).open)
       .filter((order) => order.householdId === householdId && !shown.has(order.orderId));
     if (open.length === 0) return listed;
-    const written = await batchGet(
-      this.table,
-      'listOrders.committed',
-      open.map((order) => keys.press(order.deviceId, order.seq)),
-    );
-    // An item written between the index query and this read is in neither list: show the item,
-    // unless it is older than this page and so belongs to a later one.
-    const oldest = listed[listed.length - 1];
-    const writtenOrders = written.filter((item) => item.orderId !== undefined).map(fromOrderItem);
-    const writtenIds = new Set(writtenOrders.map((order) => order.orderId));
+    const written = (
+      await batchGet(
+        this.table,
+        'listOrders.committed',
+        open.map((order) => keys.press(order.deviceId, order.seq)),
+      )
+    ).filter((item) => item.type === 'order');
+    const writtenIds = new Set(written.map((item) => item.orderId));
     const committed = open.filter((order) => !writtenIds.has(order.orderId));
-    const lateItems = writtenOrders.filter(
-      (order) =>
-        order.householdId === householdId &&
-        (!morePages || oldest === undefined || newestFirst(order, oldest) < 0),
-    );
-    return [...committed, ...lateItems, ...listed].sort(newestFirst);
+    // An indexed item written between the index query and this read is in neither list: show
+    // it, unless it is older than this page and so belongs to a later one.
+    const oldest = listed[listed.length - 1];
+    const unlisted = written
+      .map((item) => ({ order: fromOrderItem(item), indexed: item.gsi1sk !== undefined }))
+      .filter(
+        ({ order, indexed }) =>
+          order.householdId === householdId &&
+          (!indexed || !morePages || oldest === undefined || newestFirst(order, oldest) < 0),
+      )
+      .map(({ order }) => order);
+    return [...committed, ...unlisted, ...listed].sort(newestFirst);
   }
 
   listBrandOrders(brandId: string, status: OrderStatus, page: PageRequest): Promise<Page<Order>> {
@@ -148,16 +164,19 @@ export class DynamoOrderStore implements OrderStore {
    * is (a flag set since `next` was read must not be lost).
    */
   async saveTransition(next: Order, expectedStatus: OrderStatus): Promise<boolean> {
-    const item = toOrderItem(next, committedPressEntry(next));
+    const indexKeys = orderIndexKeys(next);
+    const item = { ...toOrderItem(next, committedPressEntry(next)), ...indexKeys };
     const marker = outboxMarker(next.history.at(-1)?.at ?? next.placedAt, next.orderId);
     const changed: Record<string, unknown> = {
       status: next.status,
       history: next.history,
       cancelDeadline: next.cancelDeadline,
-      gsi2pk: item.gsi2pk,
-      gsi2sk: item.gsi2sk,
+      gsi1pk: indexKeys.gsi1pk,
+      gsi1sk: indexKeys.gsi1sk,
+      ...(indexKeys.gsi2pk === undefined
+        ? {}
+        : { gsi2pk: indexKeys.gsi2pk, gsi2sk: indexKeys.gsi2sk }),
       ...marker,
-      ...(item.gsi3pk === undefined ? {} : { gsi3pk: item.gsi3pk, gsi3sk: item.gsi3sk }),
       // A welcome credit granted at delivery is saved with it.
       ...(next.discount ? { discount: next.discount } : {}),
     };
@@ -178,8 +197,11 @@ export class DynamoOrderStore implements OrderStore {
         sets.push(`${name} = if_not_exists(${name}, ${placeholder})`);
       }
     }
+    // The previous version's timer entry goes with any transition: a new wait files its timer.
     const removed = [
-      ...(item.gsi3pk === undefined ? ['gsi3pk', 'gsi3sk'] : []),
+      'gsi3pk',
+      'gsi3sk',
+      ...(indexKeys.gsi2pk === undefined ? ['gsi2pk', 'gsi2sk'] : []),
       ...(CANCELLABLE_BY_SUPPORT.includes(next.status) ? [] : ['gsi4pk', 'gsi4sk']),
     ];
     return conditional('saveTransition', () =>
@@ -187,7 +209,7 @@ export class DynamoOrderStore implements OrderStore {
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.press(next.deviceId, next.seq),
-          UpdateExpression: `SET ${sets.join(', ')}${removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removed.join(', ')}`,
           ConditionExpression:
             'attribute_not_exists(pk) OR (#type = :order AND #status = :expected)',
           ExpressionAttributeNames: names,
@@ -197,10 +219,22 @@ export class DynamoOrderStore implements OrderStore {
     );
   }
 
-  /** Each timer shard's oldest due orders, merged: the `limit` oldest overall. */
+  fileTimers(timers: OrderTimer[]): Promise<void> {
+    return this.timers.file(timers);
+  }
+
+  dueTimers(before: number, limit: number): Promise<OrderTimer[]> {
+    return this.timers.due(before, limit);
+  }
+
+  removeTimer(timer: OrderTimer): Promise<void> {
+    return this.timers.remove(timer);
+  }
+
+  /** The previous version's timer index, each partition's oldest due orders merged. */
   async listDue(before: number, limit: number): Promise<Order[]> {
     const shards = await Promise.all(
-      TIMER_PARTITIONS.map((pk) =>
+      LEGACY_TIMER_PARTITIONS.map((pk) =>
         queryIndexItems(this.table, 'listDue', {
           IndexName: 'gsi3',
           KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :before',
@@ -228,17 +262,24 @@ export class DynamoOrderStore implements OrderStore {
       const page = await this.listHouseholdOrders(householdId, { limit: 100, cursor });
       for (const order of page.items) {
         const moved = orderIndexKeys({ ...order, householdId: anonymousId });
-        await guarded('anonymise', () =>
+        // On its item only (one still to follow its ack is written by a transition first); into
+        // the index too, so the orders stay listed under the anonymous id.
+        const updated = await conditional('anonymise', () =>
           this.table.doc.send(
             new UpdateCommand({
               TableName: this.table.name,
               Key: keys.press(order.deviceId, order.seq),
-              UpdateExpression: 'SET householdId = :anon, gsi1pk = :pk',
-              ExpressionAttributeValues: { ':anon': anonymousId, ':pk': moved.gsi1pk },
+              UpdateExpression: 'SET householdId = :anon, gsi1pk = :pk, gsi1sk = :sk',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: {
+                ':anon': anonymousId,
+                ':pk': moved.gsi1pk,
+                ':sk': moved.gsi1sk,
+              },
             }),
           ),
         );
-        count++;
+        if (updated) count++;
       }
       cursor = page.cursor;
     } while (cursor);

@@ -10,7 +10,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order, PressLogEntry, Sku } from '../../core/model.ts';
 import type { Claim, PressContext, PressStore, StoredPress } from '../../core/press/press-store.ts';
 import { batchGet } from './batch-get.ts';
-import { fromButtonItem } from './button-item.ts';
+import { fromButtonItem, toOpenEntry } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { storedPressOf, toOrderItem, toPressItem, toRejectionItem } from './order-item.ts';
 import { releaseSlot } from './release-slot.ts';
@@ -133,7 +133,7 @@ export class DynamoPressStore implements PressStore {
     let condition = 'attribute_exists(pk) AND #hwm = :read';
     if (claim.order) {
       names['#open'] = 'open';
-      values[':orders'] = [claim.order.snapshot];
+      values[':orders'] = [toOpenEntry(claim.order.snapshot)];
       values[':max'] = claim.order.maxOpenOrders;
       sets.push('#open = list_append(#open, :orders)');
       condition += ' AND size(#open) < :max';

@@ -10,7 +10,7 @@ import { parseOrderId } from '../../core/model.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import type { SandboxStore } from '../../core/sandbox/sandbox-store.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
-import { fromButtonItem } from './button-item.ts';
+import { fromButtonItem, toOpenEntry } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
 import { fromOrderItem, testOrdersPartition } from './order-item.ts';
@@ -63,7 +63,7 @@ export class DynamoSandboxStore implements SandboxStore {
             ConditionExpression: 'hwm = :hwm AND size(#open) = :size',
             ExpressionAttributeNames: { '#open': 'open' },
             ExpressionAttributeValues: {
-              ':open': open,
+              ':open': open.map(toOpenEntry),
               ':hwm': button.highWaterMark,
               ':size': button.open.length,
             },

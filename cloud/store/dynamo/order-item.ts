@@ -4,9 +4,10 @@
  */
 import type { OrderChange } from '../../core/events/outbox.ts';
 import type { Discount, Order, PressLogEntry } from '../../core/model.ts';
+import { isWaiting } from '../../core/orders/lifecycle.ts';
 import { isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { StoredPress } from '../../core/press/press-store.ts';
-import { FLAGGED_PARTITION, keys, outboxMarker, timeKey, timerPartition } from './table-keys.ts';
+import { FLAGGED_PARTITION, keys, outboxMarker, timeKey } from './table-keys.ts';
 
 /** Press records that are not orders are kept for the press log, then expire (TTL). */
 export const PRESS_RECORD_TTL_S = 30 * 24 * 3600;
@@ -55,25 +56,43 @@ function statusAt(order: Order): number {
   return order.history[order.history.length - 1]?.at ?? order.placedAt;
 }
 
-/** The index keys an order has in its current status; timers only while one is running. */
 export const testOrdersPartition = (brandId: string) => `BRAND#${brandId}#TEST`;
 
+/**
+ * The index keys an order has once it has changed status (or from the start, for test orders):
+ * the household's list, the brand's status lists (not while waiting on the household), the
+ * support queue while flagged. Waiting orders are timed by timer items, not an index.
+ */
 export function orderIndexKeys(order: Order): Record<string, string | undefined> {
-  const waiting = order.status === 'PLACED' || order.status === 'NEEDS_CONFIRMATION';
   const queued = isFlaggedForSupport(order);
+  const brandList = order.test || !isWaiting(order.status);
   return {
     gsi1pk: `HH#${order.householdId}`,
     gsi1sk: `ORDER#${timeKey(order.placedAt)}#${order.orderId}`,
     // Test orders have their own partition, newest last by placement: never in a status list.
-    gsi2pk: order.test
-      ? testOrdersPartition(order.brandId)
-      : `BRAND#${order.brandId}#${order.status}`,
-    gsi2sk: `${timeKey(order.test ? order.placedAt : statusAt(order))}#${order.orderId}`,
-    gsi3pk: waiting ? timerPartition(order.orderId) : undefined,
-    gsi3sk: waiting ? `${timeKey(order.cancelDeadline)}#${order.orderId}` : undefined,
+    gsi2pk: !brandList
+      ? undefined
+      : order.test
+        ? testOrdersPartition(order.brandId)
+        : `BRAND#${order.brandId}#${order.status}`,
+    gsi2sk: !brandList
+      ? undefined
+      : `${timeKey(order.test ? order.placedAt : statusAt(order))}#${order.orderId}`,
     gsi4pk: queued ? FLAGGED_PARTITION : undefined,
     gsi4sk: queued ? `${timeKey(order.placedAt)}#${order.orderId}` : undefined,
   };
+}
+
+/**
+ * A new order's item enters no index (a press writes as little as it can): the household's list
+ * finds it on its button until its first transition adds the keys, the sweep through the timer
+ * item its event files. Test orders (the sandbox lists them) and flagged ones (the support
+ * queue) are rare and keep theirs.
+ */
+function createdIndexKeys(order: Order): Record<string, string | undefined> {
+  if (order.test) return orderIndexKeys(order);
+  const { gsi4pk, gsi4sk } = orderIndexKeys(order);
+  return { gsi4pk, gsi4sk };
 }
 
 export function toOrderItem(order: Order, press: PressLogEntry): Record<string, unknown> {
@@ -82,7 +101,7 @@ export function toOrderItem(order: Order, press: PressLogEntry): Record<string, 
     type: 'order',
     ...press,
     ...order,
-    ...orderIndexKeys(order),
+    ...createdIndexKeys(order),
     published: 0,
     ...outboxMarker(order.placedAt, order.orderId),
   };

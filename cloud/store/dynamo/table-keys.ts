@@ -16,7 +16,8 @@
  * | household activity| BRAND#{brand}      | HHACT#{pseudonym}      |                           |                                       |                               |
  * | button event      | BTNEVT#{eventId}   | META                   |                           |                                       |                               |
  * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          | REMIND / {at:013}#{device}    |
- * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} | BRAND#{brand}#{status} / {statusAt:013}#{id} (test orders: BRAND#{brand}#TEST / {placedAt:013}#{id}) | TIMER#{0..15} / {deadline:013}#{id} |
+ * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} (from its first transition) | BRAND#{brand}#{status} / {statusAt:013}#{id} (not while PLACED or NEEDS_CONFIRMATION; test orders from the start: BRAND#{brand}#TEST / {placedAt:013}#{id}) | previous version only: TIMER#{0..15} or TIMER / {deadline:013}#{id} |
+ * | order timer       | TIMERS#{yyyy-mm-dd of due} | {due:013}#{first eventId} |                 |                                       |                               |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
  * | household         | HH#{hh}            | META                   |                           |                                       |                               |
@@ -39,10 +40,16 @@
  *   not orders carry `expiresAt` (TTL); orders never do.
  * - The button item is the per-device serialisation point: its high-water mark and its list of
  *   open orders change in one conditional update, which enforces replay protection and the
- *   open-order cap atomically without transactions (dynalite has none).
- * - gsi3 holds only orders waiting on a timer (PLACED until the cancel window ends,
- *   NEEDS_CONFIRMATION until it expires); the sweep queries it by deadline. In its own partition
- *   (`REMIND`) it holds the next-need reminder timers of buttons whose rhythm changed: set when a
+ *   open-order cap atomically without transactions (dynalite has none). It holds its open
+ *   orders in a compact form (button-item.ts) so that it stays under 1 KB, one write unit.
+ * - A new order's item enters no index, so a press writes no index entry: the household's list
+ *   finds it on its button (the open list) until its first transition adds the household and
+ *   brand keys; waiting orders (PLACED, NEEDS_CONFIRMATION) are in no brand list. The sweep
+ *   finds them through order timers (core/events/order-timers.ts), items in no index that an
+ *   order-event consumer writes, one per batch of events and deadline minute, in the partition
+ *   of their due day. The previous version kept waiting orders on gsi3 (`TIMER#…`); nothing
+ *   writes those entries any more, the sweep still reads them. In its own partition
+ *   (`REMIND`) gsi3 holds the next-need reminder timers of buttons whose rhythm changed: set when a
  *   delivery teaches the rhythm, moved by the sweep to the next-need date, removed once handled.
  * - Every order item is its own outbox (core/events): its history is the event log and
  *   `published` counts the events already published. In AWS the table's stream publishes them;
@@ -137,21 +144,23 @@ export const REMINDER_PARTITION = 'REMIND';
 export const reminderKey = (at: number, deviceId: string) => `${timeKey(at)}#${deviceId}`;
 
 /**
- * Waiting orders spread over this many timer partitions (`TIMER#{0..15}`, by a hash of the order
- * id): one partition key would cap the index near a partition's ~1 000 writes/s, i.e. ~500
- * orders/s with the write that removes the entry. The sweep queries each shard.
+ * Order timers (core/events/order-timers.ts): one item per batch of order events and deadline
+ * minute, in the partition of its due day, sorted by due time. Day partitions keep a busy day's
+ * timers apart from the next one's; the sweep reads the few recent days.
  */
-export const TIMER_SHARDS = 16;
+export const timerPartition = (due: number) => `TIMERS#${new Date(due).toISOString().slice(0, 10)}`;
+export const timerKey = (due: number, eventId: string) => ({
+  pk: timerPartition(due),
+  sk: `${timeKey(due)}#${eventId}`,
+});
 
-export function timerPartition(orderId: string): string {
-  let hash = 0;
-  for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) >>> 0;
-  return `TIMER#${hash % TIMER_SHARDS}`;
-}
-
-/** Every shard, and the single `TIMER` partition that orders written before sharding still use. */
-export const TIMER_PARTITIONS = [
-  ...Array.from({ length: TIMER_SHARDS }, (_, i) => `TIMER#${i}`),
+/**
+ * The previous version's timer index: waiting orders on gsi3 in `TIMER#{0..15}` (by a hash of
+ * the order id) and, before that, one `TIMER` partition. Nothing writes it any more; the sweep
+ * still reads it for orders written then.
+ */
+export const LEGACY_TIMER_PARTITIONS = [
+  ...Array.from({ length: 16 }, (_, i) => `TIMER#${i}`),
   'TIMER',
 ];
 

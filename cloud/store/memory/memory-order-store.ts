@@ -1,7 +1,9 @@
 /** OrderStore on the MemoryTable, with the same conditions as DynamoOrderStore. */
+import type { OrderTimer } from '../../core/events/order-timers.ts';
 import type { OpenOrderRef } from '../../core/guard/guard.ts';
 import type { Order, OrderGuard, OrderStatus, PressLogEntry } from '../../core/model.ts';
 import { parseOrderId } from '../../core/model.ts';
+import { isWaiting } from '../../core/orders/lifecycle.ts';
 import type { OrderStore } from '../../core/orders/order-store.ts';
 import { CANCELLABLE_BY_SUPPORT, isFlaggedForSupport } from '../../core/orders/support-queue.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
@@ -11,6 +13,10 @@ import { mergePressLog } from '../press-log.ts';
 import { byKey, pageOf } from './memory-page.ts';
 import { releaseSlot } from './memory-press-store.ts';
 import { clone, type MemoryTable, pressKey } from './memory-table.ts';
+
+/** In the household index: test orders from the start, others once they changed status. */
+const isIndexed = (order: Order) => order.test === true || order.history.length > 1;
+const timerKey = (timer: OrderTimer) => `${timeKey(timer.due)}#${timer.eventId}`;
 
 /** The index sort keys: by time, then order id, as the DynamoDB indexes sort them. */
 const placedKey = (order: Order) => `${timeKey(order.placedAt)}#${order.orderId}`;
@@ -30,9 +36,14 @@ export class MemoryOrderStore implements OrderStore {
     return open ? clone(open) : null;
   }
 
+  /** As DynamoDB pages its index, with the orders not in it yet on the first page. */
   async listHouseholdOrders(householdId: string, request: PageRequest): Promise<Page<Order>> {
     const orders = this.table.allOrders().filter((order) => order.householdId === householdId);
-    return pageOf(`hh:${householdId}`, orders.sort(byKey(placedKey)), placedKey, request, true);
+    const indexed = orders.filter(isIndexed).sort(byKey(placedKey));
+    const page = pageOf(`hh:${householdId}`, indexed, placedKey, request, true);
+    if (request.cursor) return page;
+    const waiting = orders.filter((order) => !isIndexed(order));
+    return { ...page, items: [...waiting, ...page.items].sort(byKey(placedKey)).reverse() };
   }
 
   async listBrandOrders(
@@ -40,6 +51,7 @@ export class MemoryOrderStore implements OrderStore {
     status: OrderStatus,
     request: PageRequest,
   ): Promise<Page<Order>> {
+    if (isWaiting(status)) return { items: [] };
     const orders = this.table
       .allOrders()
       .filter((order) => order.brandId === brandId && order.status === status && !order.test);
@@ -87,16 +99,25 @@ export class MemoryOrderStore implements OrderStore {
     if (button?.settings.skuId === skuId) button.settings.acceptedPriceCents = priceCents;
   }
 
-  async listDue(before: number, limit: number): Promise<Order[]> {
-    return this.table
-      .allOrders()
-      .filter(
-        (order) =>
-          (order.status === 'PLACED' || order.status === 'NEEDS_CONFIRMATION') &&
-          order.cancelDeadline <= before,
-      )
-      .sort((a, b) => a.cancelDeadline - b.cancelDeadline || a.orderId.localeCompare(b.orderId))
-      .slice(0, limit);
+  async fileTimers(timers: OrderTimer[]): Promise<void> {
+    for (const timer of timers) this.table.orderTimers.set(timerKey(timer), clone(timer));
+  }
+
+  async dueTimers(before: number, limit: number): Promise<OrderTimer[]> {
+    return [...this.table.orderTimers.entries()]
+      .filter(([, timer]) => timer.due <= before)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([, timer]) => clone(timer));
+  }
+
+  async removeTimer(timer: OrderTimer): Promise<void> {
+    this.table.orderTimers.delete(timerKey(timer));
+  }
+
+  /** No memory table predates order timers. */
+  async listDue(): Promise<Order[]> {
+    return [];
   }
 
   pressLog(deviceId: string, request: PageRequest): Promise<Page<PressLogEntry>> {

@@ -8,6 +8,7 @@
 
 import type { WelcomeCredit } from '../../core/credits/welcome-credit.ts';
 import type { ButtonEvent } from '../../core/events/button-events.ts';
+import type { OrderTimer } from '../../core/events/order-timers.ts';
 import type { ClaimRecord } from '../../core/fleet/claim-store.ts';
 import type { StoredHealth } from '../../core/health/health-store.ts';
 import type { IdempotencyRecord } from '../../core/idempotency/idempotency-store.ts';
@@ -82,6 +83,8 @@ export class MemoryTable {
   readonly rolloutMembers = new Map<string, RolloutMember>();
   /** The button items' next-need reminder timers (device id → time): gsi3's `REMIND` partition. */
   readonly reminderTimers = new Map<string, number>();
+  /** Order timers by key (`{due:013}#{eventId}`, as DynamoDB sorts them). */
+  readonly orderTimers = new Map<string, OrderTimer>();
   /** Welcome-credit offers by `{brand}/{sku}`; the credit ledger's entries and the order holding each. */
   readonly welcomeCredits = new Map<string, WelcomeCredit>();
   readonly creditLedger = new Map<string, { orderId: string; at: number }>();
@@ -126,6 +129,7 @@ export class MemoryTable {
       ['householdGuard', this.householdGuards],
       ['idempotency', this.idempotency],
       ['reminder', this.reminderTimers],
+      ['orderTimer', this.orderTimers],
       ['published', this.published],
       ['stats', this.stats],
       ['webhookEndpoint', this.webhookEndpoints],

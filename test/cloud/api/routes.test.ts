@@ -209,10 +209,15 @@ describe('brand', () => {
     expect(next.body.items[0].orderId).toBe(second.orderId);
   });
 
-  it('GET /v1/brand/orders?status= lists the brand’s orders in that status', async () => {
+  it('GET /v1/brand/orders?status= lists the brand’s orders in that status once the cancel window closed', async () => {
     const placed = await h.call('GET', '/v1/brand/orders?status=PLACED', { token: f.tokens.acme });
     expect(placed.status).toBe(200);
-    expect(placed.body.items.map((o: { orderId: string }) => o.orderId)).toContain(f.orderId);
+    expect(placed.body.items).toEqual([]);
+    await confirmOrder(h);
+    const confirmed = await h.call('GET', '/v1/brand/orders?status=CONFIRMED', {
+      token: f.tokens.acme,
+    });
+    expect(confirmed.body.items.map((o: { orderId: string }) => o.orderId)).toContain(f.orderId);
     const shipped = await h.call('GET', '/v1/brand/orders?status=SHIPPED', {
       token: f.tokens.acme,
     });

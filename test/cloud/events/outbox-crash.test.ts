@@ -14,6 +14,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEventConsumers } from '../../../cloud/core/events/consumers.ts';
+import { orderEventsSince } from '../../../cloud/core/events/order-events.ts';
+import { OrderTimerFiler } from '../../../cloud/core/events/order-timers.ts';
 import { type OrderChange, OutboxRelay } from '../../../cloud/core/events/outbox.ts';
 import type { OrderEvent } from '../../../cloud/core/model.ts';
 import type {
@@ -87,9 +89,14 @@ async function runScenario(world: World): Promise<void> {
   const second = world.device('btn-2');
   await second.press();
   await second.press('LONG');
-  // The commit relay writes the order items (the stack drains it after every press): the sweep
-  // finds the orders whose window ends by their items.
+  // The commit relay writes the order items (the stack drains it after every press).
   await world.commits.drain(world.store.commits);
+  // The sweep finds waiting orders by the timers a consumer files from their events; the
+  // events themselves stay in the outbox for the relay under test.
+  const pending = await world.store.outbox.pendingChanges(100);
+  await new OrderTimerFiler(world.store.orders).emit(
+    pending.flatMap((change) => orderEventsSince(change.order, change.published)),
+  );
   world.clock.advance(31 * 60_000);
   await world.orders.sweep();
 }
@@ -250,6 +257,7 @@ describe('in AWS: stream → order-event Lambda → notifications, statistics, w
         // Statistics and webhook queue run too (their own crash tests are in their contracts).
         stats: f.store.api.stats,
         webhooks: f.store.api.webhooks,
+        timers: f.store.orders,
         clock: f.world.clock,
         brandBus: new EventBridgeSink(
           crashes.wrap(bus.client) as unknown as EventBridgeClient,

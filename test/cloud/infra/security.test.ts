@@ -62,7 +62,7 @@ describe('IAM', () => {
     );
   });
 
-  it('lets no function scan the table, and only the API delete from it', () => {
+  it('lets no function scan the table, and only the API and the sweep (its handled order timers) delete from it', () => {
     const tableActions = (name: string) =>
       statementsOfRole(resources, roleIdOf(fnId(name)))
         .flatMap((s: Cfn) => asArray<string>(s.Action))
@@ -77,7 +77,7 @@ describe('IAM', () => {
       'dynamodb:UpdateItem',
     ];
     expect(tableActions('Press')).toEqual(readWrite);
-    expect(tableActions('Sweep')).toEqual(readWrite);
+    expect(tableActions('Sweep')).toEqual([...readWrite, 'dynamodb:DeleteItem'].sort());
     expect(tableActions('Api')).toEqual(
       [...readWrite, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(),
     );

@@ -1,7 +1,7 @@
 /**
  * The brand's orders: the feed with shipped/delivered actions, orders per day, all-time totals
  * and a look-up by order id. CONFIRMED orders come from the fulfilment list (with the address to
- * ship to), every other status from the brand's order list.
+ * ship to), the later statuses from the brand's order list.
  */
 import type { Api } from '../api.ts';
 import { ordersPerDay } from '../chart.ts';
@@ -12,7 +12,11 @@ import { orderTotal, statusBadge } from '../orders.ts';
 import type { BrandTotals, FulfilmentItem, Order } from '../types.ts';
 import type { Screen } from './screen.ts';
 
-const OTHER_STATUSES = ['NEEDS_CONFIRMATION', 'PLACED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
+/**
+ * Orders reach the brand when their cancel window closes: PLACED and NEEDS_CONFIRMATION orders
+ * are the household's and in no brand list (the totals still count them).
+ */
+const OTHER_STATUSES = ['SHIPPED', 'DELIVERED', 'CANCELLED'];
 
 export const ordersScreen: Screen = {
   id: 'orders',

@@ -1,0 +1,44 @@
+/**
+ * What a press costs in DynamoDB write units, as AWS bills them: the bench's fully guarded
+ * button stays under 1 KB with an open order on it, and the order item enters no index when it
+ * is created (the household list reads open orders from the button, the sweep its timer items).
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BillingMeter } from '../../bench/billing-meter.ts';
+import { deviceId, pipelineRow, seedButtons, signedPresses } from '../../bench/pipeline-rows.ts';
+import { type DynaliteServer, startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
+import { ensureTable, openTable, type Table } from '../../cloud/store/dynamo/table.ts';
+import { keys } from '../../cloud/store/dynamo/table-keys.ts';
+
+// As many as `npm run cost` presses: device ids as long as the bench's.
+const PRESSES = 200;
+
+let server: DynaliteServer;
+let table: Table;
+let meter: BillingMeter;
+beforeAll(async () => {
+  server = await startDynalite();
+  table = openTable({ tableName: 'press-units', endpoint: server.endpoint });
+  await ensureTable(table);
+  await seedButtons(table, PRESSES);
+  meter = new BillingMeter(openTable({ tableName: 'press-units', endpoint: server.endpoint }).raw);
+  meter.attach(table.raw);
+});
+afterAll(async () => {
+  table.raw.destroy();
+  await server.close();
+});
+
+it('an ordering press writes at most 2 units and no index entry', async () => {
+  const press = pipelineRow(table);
+  for (const payload of signedPresses(PRESSES)) await press(payload);
+  expect({
+    items: meter.writeUnits / PRESSES,
+    index: meter.indexWriteUnits / PRESSES,
+  }).toEqual({ items: 2, index: 0 });
+  const button = await table.doc.send(
+    new GetCommand({ TableName: table.name, Key: keys.button(deviceId(0)) }),
+  );
+  expect(button.Item?.open).toHaveLength(1);
+});
