@@ -31,7 +31,7 @@ import { DynamoOrderStore } from '../cloud/store/dynamo/dynamo-order-store.ts';
 import { DynamoPressStore } from '../cloud/store/dynamo/dynamo-press-store.ts';
 import { DynamoStatsStore } from '../cloud/store/dynamo/dynamo-stats-store.ts';
 import { DynamoWebhookStore } from '../cloud/store/dynamo/dynamo-webhook-store.ts';
-import { orderChangesOf } from '../cloud/store/dynamo/stream-changes.ts';
+import { buttonCommitsOf, orderChangesOf } from '../cloud/store/dynamo/stream-changes.ts';
 import { ensureTable, openTable } from '../cloud/store/dynamo/table.ts';
 import { keys } from '../cloud/store/dynamo/table-keys.ts';
 import { BillingMeter } from './billing-meter.ts';
@@ -236,7 +236,11 @@ async function meteredOrderLife() {
   meter.attach(table.raw);
   let acks = 0;
   const orderStore = new DynamoOrderStore(table);
-  const { presses, orders } = createPressPipeline({
+  const {
+    presses,
+    relay: commits,
+    orders,
+  } = createPressPipeline({
     store: new DynamoPressStore(table),
     orderStore,
     keys: new DerivedKeySource(new Map([[1, MASTER]]), nodeSha256),
@@ -284,6 +288,16 @@ async function meteredOrderLife() {
         }),
       )
     ).Item;
+  const buttonItem = async (i: number) =>
+    (
+      await images.raw.send(
+        new GetItemCommand({
+          TableName: table.name,
+          Key: { pk: { S: keys.button(deviceId(i)).pk }, sk: { S: keys.button(deviceId(i)).sk } },
+        }),
+      )
+    ).Item;
+  const buttonItems = () => Promise.all(Array.from({ length: BUTTONS }, (_, i) => buttonItem(i)));
   let streamRecords = 0;
   const streamFor = async (before: Awaited<ReturnType<typeof orderItem>>[]) => {
     const records = [];
@@ -303,11 +317,21 @@ async function meteredOrderLife() {
     phases[name] = { wru: meter.writeUnits, index: meter.indexWriteUnits, rru: meter.readUnits };
   };
   const payloads = signedPresses(BUTTONS);
+  const idle = await buttonItems();
   await phase('press', async () => {
     for (let i = 0; i < BUTTONS; i++) {
       const result = await presses.handle(pressEventFor(deviceId(i), payloads[i] as string, now));
       if (result.outcome !== 'ORDERED') throw new Error(`press ${i}: ${result.outcome}`);
     }
+  });
+  // The stream Lambda's commit relay writes the order items the claims owe.
+  const claimed = await buttonItems();
+  const claims = buttonCommitsOf(
+    claimed.map((NewImage, i) => ({ dynamodb: { NewImage, OldImage: idle[i] } })) as never,
+  );
+  streamRecords += claims.length;
+  await phase('commit relay', async () => {
+    await commits.publish(claims);
   });
   // As the stream delivers them at the assumed traffic: each batch files its own order timers.
   const inStreamBatches = async (changes: Awaited<ReturnType<typeof streamFor>>) => {

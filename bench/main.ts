@@ -12,6 +12,9 @@ import { measureFlood } from './flood.ts';
 import { closedLoop, openLoop, percentile } from './load.ts';
 import {
   baselineRow,
+  buttonOf,
+  claimedButtons,
+  commitRelay,
   floorRow,
   pipelineRow,
   type Row,
@@ -45,6 +48,11 @@ export interface RowFigures {
   store_calls_per_duplicate?: number;
 }
 
+/** How fast one process writes what the presses' commit points owe (the stream Lambda in AWS). */
+export interface CommitRelayFigures {
+  peak_presses_per_s: number;
+}
+
 /** Presses measured one at a time for the pipeline's per-press call counts. */
 const SEQUENTIAL_PRESSES = 50;
 
@@ -60,8 +68,17 @@ async function main() {
   await seedButtons(table, buttons);
   const payloads = signedPresses(buttons);
 
+  // The buttons the pipeline's closed loop pressed: the commit relay then writes their orders.
+  const pressed: number[] = [];
+  const pipeline = pipelineRow(table);
   const rows: [string, Row][] = [
-    ['pipeline', pipelineRow(table)],
+    [
+      'pipeline',
+      async (payload) => {
+        await pipeline(payload);
+        pressed.push(buttonOf(payload));
+      },
+    ],
     ['floor', floorRow(table)],
     ['baseline', await baselineRow(table, table.raw)],
   ];
@@ -88,6 +105,8 @@ async function main() {
       store_calls_per_press: round(meter.calls / closed.presses),
     };
   }
+  progress(`commit relay: the order items of the pipeline's ${pressed.length} presses…`);
+  const commitRelayFigures = await measureCommitRelay(table, pressed);
   progress(`pipeline: store calls of ${SEQUENTIAL_PRESSES} first presses and their duplicates…`);
   const sequential = payloads.slice(-SEQUENTIAL_PRESSES);
   const calls = await pipelineCalls(table, meter, sequential.slice(0, SEQUENTIAL_PRESSES / 2));
@@ -123,6 +142,7 @@ async function main() {
   const b = figures.baseline as RowFigures;
   const ratios = {
     pipeline_peak_vs_floor: round(p.peak_presses_per_s / fl.peak_presses_per_s),
+    pipeline_peak_vs_baseline: round(p.peak_presses_per_s / b.peak_presses_per_s),
     pipeline_p99_vs_baseline: round(p.p99_ms / b.p99_ms),
     pipeline_write_units_vs_baseline: round(p.write_units_per_press / b.write_units_per_press),
     offered_presses_per_s: offered,
@@ -133,6 +153,7 @@ async function main() {
         pipeline: p,
         floor: fl,
         baseline: b,
+        commit_relay: commitRelayFigures,
         ratios,
         e2e: e2eRows.e2e,
         e2e_floor: e2eRows.e2e_floor,
@@ -160,7 +181,11 @@ async function main() {
     );
   }
   console.log(
+    `${'relay'.padEnd(9)} ${String(commitRelayFigures.peak_presses_per_s).padStart(6)}   (commit relay: the order items the pipeline's presses owe, one process; in AWS the stream Lambda)`,
+  );
+  console.log(
     `\npipeline peak / floor peak: ${ratios.pipeline_peak_vs_floor} (target ≥ 0.45)` +
+      `\npipeline peak / baseline peak: ${ratios.pipeline_peak_vs_baseline} (target ≥ 1.3)` +
       `\npipeline p99 / baseline p99: ${ratios.pipeline_p99_vs_baseline} (target ≤ 0.7)` +
       `\npipeline write units / baseline: ${ratios.pipeline_write_units_vs_baseline} (target ≤ 0.7)` +
       `\npipeline p99: ${p.p99_ms} ms (target ≤ 50 ms); latencies at ${offered} presses/s offered to every row.`,
@@ -232,7 +257,27 @@ async function pipelineCalls(table: Table, meter: StoreMeter, presses: string[])
   };
 }
 
-/** Write units of first presses as DynamoDB bills them (index entries included). */
+/**
+ * The commit relay's peak: the buttons' new images read first (a stream record carries them),
+ * then their order items written by as many concurrent relays as the closed loop has workers.
+ */
+async function measureCommitRelay(table: Table, pressed: number[]): Promise<CommitRelayFigures> {
+  const commits = await claimedButtons(table, pressed);
+  const relay = commitRelay(table);
+  const run = await closedLoop(
+    async (i) => {
+      const commit = commits[i];
+      if (commit && (await relay(commit)) !== 1) throw new Error('the relay wrote no order item');
+    },
+    { workers: WORKERS, buttons: commits.length, durationMs: 600_000, firstButton: 0 },
+  );
+  return { peak_presses_per_s: Math.round(run.perSecond) };
+}
+
+/**
+ * Write units of first presses as DynamoDB bills them (index entries included): the handler's
+ * and the commit relay's writes after it.
+ */
 async function pipelineBill(endpoint: string, presses: string[]) {
   const metered = openTable({ tableName: 'restock-bench', endpoint });
   const images = openTable({ tableName: 'restock-bench', endpoint });
@@ -240,7 +285,13 @@ async function pipelineBill(endpoint: string, presses: string[]) {
   bill.attach(metered.raw);
   try {
     const row = pipelineRow(metered);
-    for (const payload of presses) await row(payload);
+    const relay = commitRelay(metered);
+    for (const payload of presses) {
+      await row(payload);
+      // Read on the unmetered client: the stream record brings the image.
+      const [commit] = await claimedButtons(images, [buttonOf(payload)]);
+      if (commit) await relay(commit);
+    }
     return {
       write_units_per_press: round((bill.writeUnits + bill.indexWriteUnits) / presses.length),
       index_write_units_per_press: round(bill.indexWriteUnits / presses.length),

@@ -1,6 +1,7 @@
 /**
  * The three ways of handling a press that `npm run bench` compares, all on one dynalite:
- * - pipeline: Restock's press service + DynamoDB stores (the real handler);
+ * - pipeline: Restock's press handler + DynamoDB stores, as the press Lambda runs it (the
+ *   commit relay that writes the order items after it runs in the stream Lambda: commitRelay);
  * - floor: one conditional PutItem per press, the least any exactly-once design needs;
  * - baseline: Powertools idempotency around a naive order write, as most teams would build it.
  */
@@ -21,8 +22,9 @@ import { wallClock } from '../cloud/core/guard/local-time.ts';
 import { DAY_MS } from '../cloud/core/guard/rhythm.ts';
 import { DerivedKeySource } from '../cloud/core/keys.ts';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
+import type { CommittedButton } from '../cloud/core/press/commit-relay.ts';
 import { pressEventFor } from '../cloud/core/press/press-event.ts';
-import { createPressPipeline } from '../cloud/core/press/press-pipeline.ts';
+import { createCommitRelay, createPressPipeline } from '../cloud/core/press/press-pipeline.ts';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
 import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
 import { DynamoOrderStore } from '../cloud/store/dynamo/dynamo-order-store.ts';
@@ -33,6 +35,10 @@ import type { Table } from '../cloud/store/dynamo/table.ts';
 export const MASTER = new Uint8Array(32).fill(42);
 
 export const deviceId = (i: number) => `bench-${i}`;
+
+/** The index of the bench button a signed payload comes from. */
+export const buttonOf = (payload: string) =>
+  Number((JSON.parse(payload).device as string).slice('bench-'.length));
 
 /** Devices sign ahead of time: the benchmark measures the cloud, not the virtual buttons. */
 export function signedPresses(count: number): string[] {
@@ -123,7 +129,10 @@ export type Row = (payload: string) => Promise<void>;
 /** How long the press path reuses a SKU read, as the press Lambda and the local stack do. */
 export const BENCH_SKU_CACHE_MS = 5_000;
 
-/** A fresh pipeline (cold caches); `onAck` runs as each ack is published. */
+/**
+ * A fresh pipeline (cold caches) as the press Lambda runs it: a table with a stream, so its
+ * claims mark nothing; `onAck` runs as each ack is published.
+ */
 export function pipelineRow(table: Table, onAck: () => void = () => {}): Row {
   const { presses: service } = createPressPipeline({
     store: new DynamoPressStore(table, { skuCacheMs: BENCH_SKU_CACHE_MS }),
@@ -136,6 +145,26 @@ export function pipelineRow(table: Table, onAck: () => void = () => {}): Row {
     const result = await service.handle(pressEventFor(device, payload, Date.now()));
     if (result.outcome !== 'ORDERED') throw new Error(`bench press answered ${result.outcome}`);
   };
+}
+
+/** The commit relay as the stream Lambda runs it: writes what each button's new claims owe. */
+export function commitRelay(table: Table): (commit: CommittedButton) => Promise<number> {
+  const { relay } = createCommitRelay({
+    store: new DynamoPressStore(table),
+    orderStore: new DynamoOrderStore(table),
+  });
+  return (commit) => relay.publish([commit]);
+}
+
+/** Buttons as a stream record's new image has them after their claims (read for the relay). */
+export async function claimedButtons(table: Table, indexes: number[]): Promise<CommittedButton[]> {
+  const store = new DynamoPressStore(table);
+  const commits: CommittedButton[] = [];
+  for (const i of indexes) {
+    const { button } = await store.loadContext(deviceId(i));
+    if (button) commits.push({ button, since: 0 });
+  }
+  return commits;
 }
 
 export function floorRow(table: Table): Row {

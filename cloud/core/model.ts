@@ -223,6 +223,8 @@ export interface PressTelemetry {
   batteryMv: number;
   keyVersion: number;
   firmware?: number;
+  /** Set for a DOUBLE press only (an order's press is SINGLE otherwise), for its press record. */
+  click?: 'DOUBLE';
 }
 
 /** A discount carried by an order; the amount is never more than the order's value. */

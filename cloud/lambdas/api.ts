@@ -11,7 +11,7 @@ import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { cognitoVerifier } from '../core/auth/token-verifier.ts';
 import { systemClock } from '../core/ports.ts';
-import { createPressPipeline } from '../core/press/press-pipeline.ts';
+import { createPressPipeline, relayingAtOnce } from '../core/press/press-pipeline.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { requireEnv } from './aws/environment.ts';
 import { awsOtaServices } from './aws/ota-services.ts';
@@ -22,14 +22,17 @@ const services = awsServices('restock-api');
 const updates = awsOtaServices(services.table);
 
 // Virtual test buttons press through the same pipeline as the press Lambda; a virtual button
-// has no radio, so its ack is not published (the HTTP answer carries the outcome).
-const { presses } = createPressPipeline({
-  store: new DynamoPressStore(services.table),
-  orderStore: services.orderStore,
-  keys: services.keySource,
-  acks: { publishAck: async () => {} },
-  log: services.log,
-});
+// has no radio, so its ack is not published (the HTTP answer carries the outcome), and the
+// brand lists its order right after, so its commit is relayed at once.
+const presses = relayingAtOnce(
+  createPressPipeline({
+    store: new DynamoPressStore(services.table),
+    orderStore: services.orderStore,
+    keys: services.keySource,
+    acks: { publishAck: async () => {} },
+    log: services.log,
+  }),
+);
 
 const app = createApiApp({
   stores: dynamoApiStores(services.table),

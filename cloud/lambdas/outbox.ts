@@ -1,7 +1,9 @@
 /**
- * Order-event Lambda: the table's stream hands it a batch of order changes (one invocation per
- * batch, not per event), and their events go to the consumers the local stack's outbox drain
- * feeds, with the same code: the household's notifications (SNS for the households that
+ * Stream Lambda: the table's stream hands it a batch of changes (one invocation per batch, not
+ * per event). First the commit relay writes what the batch's claims owe (a button whose
+ * high-water mark rose: the order item or press record its press's handler left to it), whose
+ * own records come back through the stream; then the order events go to the consumers the local
+ * stack's outbox drain feeds, with the same code: the household's notifications (SNS for the households that
  * subscribed), the brand statistics and the webhook queue — and, for the events a brand must
  * hear of, the order-event bus that brands' own rules read. An error fails the batch, which
  * Lambda retries (halving it to isolate a bad record) and finally reports to the dead-letter
@@ -18,13 +20,14 @@ import { FleetHealth } from '../core/health/fleet-health.ts';
 import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
+import { createCommitRelay } from '../core/press/press-pipeline.ts';
 import { WebhookEnqueuer } from '../core/webhooks/webhooks.ts';
 import { DynamoActivityStore } from '../store/dynamo/dynamo-activity-store.ts';
 import { DynamoNotificationStore } from '../store/dynamo/dynamo-notification-store.ts';
-import { DynamoOrderStore } from '../store/dynamo/dynamo-order-store.ts';
+import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { DynamoStatsStore } from '../store/dynamo/dynamo-stats-store.ts';
 import { DynamoWebhookStore } from '../store/dynamo/dynamo-webhook-store.ts';
-import { buttonEventsOf, orderChangesOf } from '../store/dynamo/stream-changes.ts';
+import { buttonCommitsOf, buttonEventsOf, orderChangesOf } from '../store/dynamo/stream-changes.ts';
 import { openTable } from '../store/dynamo/table.ts';
 import { requireEnv } from './aws/environment.ts';
 import { EventBridgeSink } from './aws/eventbridge-sink.ts';
@@ -36,11 +39,14 @@ const table = openTable({
   endpoint: process.env.DYNAMODB_ENDPOINT,
 });
 const brandBus = new EventBridgeSink(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME'));
-const health = new FleetHealth(
-  dynamoApiStores(table),
-  systemClock,
-  powertoolsLog('restock-outbox'),
-);
+const log = powertoolsLog('restock-outbox');
+const stores = dynamoApiStores(table);
+const { relay: commits } = createCommitRelay({
+  store: new DynamoPressStore(table),
+  orderStore: stores.orders,
+  log,
+});
+const health = new FleetHealth(stores, systemClock, log);
 const insight = new HouseholdInsight(new DynamoActivityStore(table));
 const relay = new OutboxRelay(
   orderEventConsumers({
@@ -50,7 +56,7 @@ const relay = new OutboxRelay(
     ),
     stats: new DynamoStatsStore(table),
     webhooks: new DynamoWebhookStore(table),
-    timers: new DynamoOrderStore(table),
+    timers: stores.orders,
     clock: systemClock,
     brandBus,
     more: [health, insight],
@@ -64,8 +70,12 @@ const buttonEventSink = fanOutButtonEvents([
   brandBus,
 ]);
 
-export async function handler(event: DynamoDBStreamEvent): Promise<{ published: number }> {
+export async function handler(
+  event: DynamoDBStreamEvent,
+): Promise<{ relayed: number; published: number }> {
+  const relayed = await commits.publish(buttonCommitsOf(event.Records));
   const buttonEvents = buttonEventsOf(event.Records);
   if (buttonEvents.length > 0) await buttonEventSink.emitButtonEvents(buttonEvents);
-  return { published: (await relay.publish(orderChangesOf(event.Records))) + buttonEvents.length };
+  const published = (await relay.publish(orderChangesOf(event.Records))) + buttonEvents.length;
+  return { relayed, published };
 }

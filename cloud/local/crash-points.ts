@@ -1,8 +1,9 @@
 /**
  * Fault injection for the outbox crash tests: with `RESTOCK_CRASH_AT=<step>`, `npm start` kills
  * itself with SIGKILL the first time its outbox drain reaches that step, so a test can stop the
- * real process exactly between an order write and the household's notification list, or
- * between a button's update report and its rollout, then start it again on the same data folder.
+ * real process exactly between a press's commit point and its order item, between an order
+ * write and the household's notification list, or between a button's update report and its
+ * rollout, then start it again on the same data folder.
  * Unset, every step is a no-op.
  */
 import { writeSync } from 'node:fs';
@@ -10,7 +11,17 @@ import type { OutboxStore } from '../core/events/outbox.ts';
 import type { OrderEvent } from '../core/model.ts';
 import type { UpdateReportOutbox } from '../core/ota/ports.ts';
 import type { EventSink } from '../core/ports.ts';
+import type { CommitOutbox } from '../core/press/commit-relay.ts';
 import { LocalConfigError } from '../dev/errors.ts';
+
+/** In the order a drain passes them, before the outbox steps. */
+export const COMMIT_STEPS = [
+  /** Buttons with claims not yet relayed were read (their presses acked); nothing written yet. */
+  'commits-read',
+  /** The order items and press records are written; the buttons' marks are not cleared yet. */
+  'commits-written',
+] as const;
+export type CommitStep = (typeof COMMIT_STEPS)[number];
 
 /** In the order a drain passes them. */
 export const OUTBOX_STEPS = [
@@ -34,9 +45,9 @@ export const UPDATE_REPORT_STEPS = [
 ] as const;
 export type UpdateReportStep = (typeof UPDATE_REPORT_STEPS)[number];
 
-export type CrashPoint = (step: OutboxStep | UpdateReportStep) => void;
+export type CrashPoint = (step: CommitStep | OutboxStep | UpdateReportStep) => void;
 
-const STEPS: readonly string[] = [...OUTBOX_STEPS, ...UPDATE_REPORT_STEPS];
+const STEPS: readonly string[] = [...COMMIT_STEPS, ...OUTBOX_STEPS, ...UPDATE_REPORT_STEPS];
 
 export const noCrash: CrashPoint = () => {};
 
@@ -61,6 +72,20 @@ export function householdStep(crash: CrashPoint, household: EventSink): EventSin
       crash('outbox-file');
       await household.emit(events);
       crash('household-list');
+    },
+  };
+}
+
+export function commitSteps(crash: CrashPoint, outbox: CommitOutbox): CommitOutbox {
+  return {
+    async pendingCommits(limit) {
+      const commits = await outbox.pendingCommits(limit);
+      if (commits.length > 0) crash('commits-read');
+      return commits;
+    },
+    async clearCommit(deviceId, highWaterMark) {
+      crash('commits-written');
+      await outbox.clearCommit(deviceId, highWaterMark);
     },
   };
 }

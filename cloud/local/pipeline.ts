@@ -3,10 +3,11 @@
  * PressService and OrderService the Lambdas run, on the DynamoDB stores, with acks through the
  * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep
  * (cancel windows, next-need reminders and silent buttons);
+ * the commit relay writing what each press's commit point owes (order items, press records), then
  * the outbox relay publishing order events to the brand statistics, fleet health, household
  * insight, the webhook queue, the console, the outbox file and the household's notifications in
  * the store, button events to health, insight and the webhook queue (the work DynamoDB
- * Streams and the order-event Lambda do in AWS), and buttons' update reports to their rollouts
+ * Streams and the stream Lambda do in AWS), and buttons' update reports to their rollouts
  * (the work of the job-execution events in AWS); webhook delivery on a timer.
  */
 import { randomUUID } from 'node:crypto';
@@ -24,7 +25,7 @@ import { HouseholdInsight } from '../core/insight/household-insight.ts';
 import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
-import { createPressPipeline } from '../core/press/press-pipeline.ts';
+import { createPressPipeline, relayingAtOnce } from '../core/press/press-pipeline.ts';
 import { Reminders } from '../core/reminders/reminders.ts';
 import { applyUpdateReports } from '../core/rollouts/report-relay.ts';
 import { Rollouts } from '../core/rollouts/rollouts.ts';
@@ -34,11 +35,13 @@ import {
   WebhookEnqueuer,
   type WebhookPoster,
 } from '../core/webhooks/webhooks.ts';
+import { DynamoCommitOutbox } from '../store/dynamo/dynamo-commit-outbox.ts';
 import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
 import {
   type CrashPoint,
+  commitSteps,
   householdStep,
   noCrash,
   outboxSteps,
@@ -47,14 +50,11 @@ import {
 import { seedDemo } from './demo.ts';
 import { answerClientError } from './http-client-errors.ts';
 import { LocalNotifier } from './notifications.ts';
-import { finishCommittedPresses } from './repair.ts';
 import type { PipelineFactory } from './stack.ts';
 import { recordedSubscriptions } from './subscriptions.ts';
 import { localWebApp } from './web.ts';
 
 const WEBHOOK_INTERVAL_MS = 500;
-/** Bounds the repair list when the store is down for long (a restart's repair covers the rest). */
-const MAX_UNFINISHED = 10_000;
 
 export interface LocalPipelineOptions {
   /** How webhooks are posted (default: node:https with the system's trusted CAs). */
@@ -68,13 +68,15 @@ export const localPipelineWith =
   async (context) => {
     const { table, log, config, keySource, ota } = context;
     const stores = dynamoApiStores(table);
-    const { presses, orders } = createPressPipeline({
-      store: new DynamoPressStore(table),
+    // dynalite has no stream: each claim marks its button for the commit relay.
+    const pipeline = createPressPipeline({
+      store: new DynamoPressStore(table, { noStream: true }),
       orderStore: stores.orders,
       keys: keySource,
       acks: context.ackPublisher,
       log,
     });
+    const { presses, relay: commits, orders } = pipeline;
     // Next-need reminders go to the household's notifications (the sweep logs each one).
     const reminders = new Reminders({
       store: new DynamoReminderStore(table),
@@ -119,7 +121,8 @@ export const localPipelineWith =
     const app = createApiApp({
       stores,
       orderService: orders,
-      presses,
+      // Virtual test buttons: the brand lists the order right after its press.
+      presses: relayingAtOnce(pipeline),
       clock: systemClock,
       keySource,
       tokens: issuer.verifier(),
@@ -141,30 +144,15 @@ export const localPipelineWith =
     // The API plus the web console's files and the development-only sign-in route.
     const web = localWebApp({ api: app, issuer });
 
-    // Buttons whose press failed, perhaps after its ack (then no retry comes): the sweep finishes
-    // what their committed presses still owe.
-    const unfinished = new Set<string>();
-    const finishCommitted = async () => {
-      for (const deviceId of [...unfinished]) {
-        await presses.finishCommitted(deviceId);
-        unfinished.delete(deviceId);
-      }
-    };
-
-    // Before the rule takes presses: whatever the last run acked but did not write is written.
-    await finishCommittedPresses(table, presses, log);
+    const commitOutbox = commitSteps(crash, new DynamoCommitOutbox(table));
 
     return {
       // The press service logs each decision itself.
-      handlePress: async (event: PressEvent) => {
-        try {
-          return await presses.handle(event);
-        } catch (error) {
-          if (unfinished.size < MAX_UNFINISHED) unfinished.add(String(event.clientId));
-          throw error;
-        }
-      },
+      handlePress: (event: PressEvent) => presses.handle(event),
+      // What committed presses owe first (also what a crash left owed before this start), so
+      // the order items whose events the relay then publishes exist.
       drainOutbox: async () =>
+        (await commits.drain(commitOutbox)) +
         (await relay.drain(outbox)) +
         (await drainButtonEvents(stores.buttonEvents, buttonEventSink)) +
         (await applyUpdateReports(updateReports, rollouts)),
@@ -179,7 +167,8 @@ export const localPipelineWith =
         },
       ],
       sweep: async () => {
-        await finishCommitted();
+        // The sweep finds orders by their items: the ones just committed get theirs first.
+        await commits.drain(commitOutbox);
         await rollouts.sweep();
         const result = {
           ...(await orders.sweep()),

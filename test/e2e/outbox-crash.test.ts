@@ -1,6 +1,7 @@
 /**
- * The outbox of `npm start` against SIGKILL: the real process is killed at each step between an
- * order write and the household's notification list (RESTOCK_CRASH_AT makes it kill itself
+ * The outbox of `npm start` against SIGKILL: the real process is killed at each step between a
+ * press's commit point and the household's notification list (the commit relay's order item
+ * write, then the order events) (RESTOCK_CRASH_AT makes it kill itself
  * exactly there), then started again on the same data folder and ports. The button retries as
  * the firmware does. Afterwards the household has exactly one notification per order event —
  * none lost, none doubled — and nothing is left unpublished.
@@ -9,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../cloud/core/notifications/notification-store.ts';
-import { OUTBOX_STEPS } from '../../cloud/local/crash-points.ts';
+import { COMMIT_STEPS, OUTBOX_STEPS } from '../../cloud/local/crash-points.ts';
 import { DEMO } from '../../cloud/local/demo.ts';
 import { OUTBOX_FILE } from '../../cloud/local/notifications.ts';
 import type { RuntimeInfo } from '../../cloud/local/stack.ts';
@@ -47,7 +48,7 @@ async function deliveredNotifications(runtime: RuntimeInfo, orderId: string, eve
 }
 
 describe('npm start killed inside its outbox', () => {
-  it.each(OUTBOX_STEPS)(
+  it.each([...COMMIT_STEPS, ...OUTBOX_STEPS])(
     'SIGKILL at %s, restart: one notification per event in the household list, none lost',
     async (step) => {
       const data = await tempDir();

@@ -105,7 +105,7 @@ export async function deliveredHistory(
   // order's window closed, weeks ago, as it did then.
   const timers = new OrderTimerFiler(orderStore);
   let sweepAt: number | null = null;
-  const { presses, orders } = createPressPipeline({
+  const { presses, relay, orders } = createPressPipeline({
     clock: { now: () => sweepAt ?? Date.now() },
     store: new DynamoPressStore(stack.table),
     orderStore,
@@ -128,6 +128,8 @@ export async function deliveredHistory(
     const at = Date.now() - days * 24 * 3_600_000;
     const result = await presses.handle(pressEventFor(deviceId, JSON.stringify(press), at));
     if (result.outcome !== 'ORDERED') throw new Error(`history press ${seq}: ${result.outcome}`);
+    // The order item, as the stack's commit relay writes it.
+    await relay.finishPress(deviceId, seq);
     const order = await orders.get(result.orderId as string);
     await timers.emit(orderEventsSince(order, 0));
     sweepAt = order.cancelDeadline;

@@ -20,11 +20,13 @@ import type {
   UpdateReportOutbox,
 } from '../../cloud/core/ota/ports.ts';
 import { systemClock } from '../../cloud/core/ports.ts';
+import type { CommitOutbox } from '../../cloud/core/press/commit-relay.ts';
 import type { PressStore } from '../../cloud/core/press/press-store.ts';
 import type { ReminderStore } from '../../cloud/core/reminders/reminder-store.ts';
 import { freePorts } from '../../cloud/local/tools/free-ports.ts';
 import { toButtonItem } from '../../cloud/store/dynamo/button-item.ts';
 import { startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
+import { DynamoCommitOutbox } from '../../cloud/store/dynamo/dynamo-commit-outbox.ts';
 import {
   DynamoDesiredSettingsStore,
   DynamoFirmwareImageStore,
@@ -52,7 +54,10 @@ import {
   MemoryUpdateAssignmentStore,
 } from '../../cloud/store/memory/memory-ota-stores.ts';
 import { MemoryOutboxStore } from '../../cloud/store/memory/memory-outbox-store.ts';
-import { MemoryPressStore } from '../../cloud/store/memory/memory-press-store.ts';
+import {
+  MemoryCommitOutbox,
+  MemoryPressStore,
+} from '../../cloud/store/memory/memory-press-store.ts';
 import { MemoryReminderStore } from '../../cloud/store/memory/memory-reminder-store.ts';
 import { MemoryRolloutStore } from '../../cloud/store/memory/memory-rollout-store.ts';
 import { MemorySandboxStore } from '../../cloud/store/memory/memory-sandbox-store.ts';
@@ -70,6 +75,8 @@ export interface StoreUnderTest {
   reminders: ReminderStore;
   /** The orders whose events the relay has not published yet. */
   outbox: OutboxStore;
+  /** The buttons whose claims the commit relay has not relayed yet (a table without streams). */
+  commits: CommitOutbox;
   /** The API's ports; `api.orders` is `orders`. */
   api: ApiStores;
   /** Firmware images, update assignments and settings (on the button item). */
@@ -100,6 +107,7 @@ export function memoryUnderTest(table = new MemoryTable()): StoreUnderTest {
     orders,
     reminders: new MemoryReminderStore(table),
     outbox: new MemoryOutboxStore(table),
+    commits: new MemoryCommitOutbox(table),
     api: {
       skus: new MemorySkuStore(table),
       buttons: new MemoryButtonStore(table),
@@ -153,10 +161,11 @@ export function dynamoUnderTest(table: Table): StoreUnderTest {
     table.doc.send(new PutCommand({ TableName: table.name, Item: item })).then(() => undefined);
   const api = dynamoApiStores(table);
   return {
-    press: new DynamoPressStore(table),
+    press: new DynamoPressStore(table, { noStream: true }),
     orders: api.orders,
     reminders: new DynamoReminderStore(table),
     outbox: new DynamoOutboxStore(table),
+    commits: new DynamoCommitOutbox(table),
     api,
     ota: {
       images: new DynamoFirmwareImageStore(table, systemClock),

@@ -1,7 +1,7 @@
 /**
  * A press pipeline wired to a store under test, with a manual clock, a recording ack publisher,
- * the outbox relay drained after every pipeline call (as the local stack does) into a recorded
- * event list, and virtual devices that sign exactly as the firmware does.
+ * the commit relay and then the outbox relay drained after every pipeline call (as the local
+ * stack does), the events into a recorded list, and virtual devices that sign exactly as the firmware does.
  */
 import {
   type Ack,
@@ -18,6 +18,7 @@ import type { Button, ButtonSettings, OrderEvent, Sku } from '../../cloud/core/m
 import { DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
 import type { OrderService } from '../../cloud/core/orders/order-service.ts';
 import type { EventSink, Log } from '../../cloud/core/ports.ts';
+import type { CommitRelay } from '../../cloud/core/press/commit-relay.ts';
 import { type PressEvent, pressEventFor } from '../../cloud/core/press/press-event.ts';
 import { createPressPipeline } from '../../cloud/core/press/press-pipeline.ts';
 import type { PressService } from '../../cloud/core/press/press-service.ts';
@@ -98,6 +99,8 @@ export class World {
   readonly keys = new DerivedKeySource(new Map([[1, MASTER_KEY]]), nodeSha256);
   readonly orders: OrderService;
   readonly service: PressService;
+  /** Writes what the presses' commit points owe (the stack's drain runs it first). */
+  readonly commits: CommitRelay;
 
   private readonly relay: OutboxRelay;
 
@@ -132,13 +135,20 @@ export class World {
     });
     this.orders = this.drainingAfter(pipeline.orders);
     this.service = pipeline.presses;
+    this.commits = pipeline.relay;
   }
 
   private draining: Promise<unknown> = Promise.resolve();
 
-  /** Publishes what the outbox holds, one drain at a time, as the stack's relay loop does. */
+  /**
+   * Writes what the commit points owe, then publishes what the outbox holds, one drain at a time,
+   * as the stack's relay loop does; returns how many events went out.
+   */
   drain(): Promise<number> {
-    const run = this.draining.then(() => this.relay.drain(this.store.outbox));
+    const run = this.draining.then(async () => {
+      await this.commits.drain(this.store.commits);
+      return this.relay.drain(this.store.outbox);
+    });
     this.draining = run.catch(() => undefined);
     return run;
   }

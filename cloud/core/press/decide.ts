@@ -23,12 +23,17 @@ export type Decision =
       flag?: OpenOrderRef;
     };
 
-/** The press's battery and versions, carried on the order so its events feed fleet health. */
+/**
+ * The press's battery and versions, carried on the order so its events feed fleet health, and
+ * a DOUBLE click (SINGLE when absent), so the press record the commit relay writes keeps it: the
+ * order rides on the button item, whose size is billed with every claim.
+ */
 export function telemetryOf(press: Press): PressTelemetry {
   return {
     batteryMv: press.battery_mv,
     keyVersion: press.kv,
     ...(press.fw === undefined ? {} : { firmware: press.fw }),
+    ...(press.click === 'DOUBLE' ? { click: press.click } : {}),
   };
 }
 

@@ -3,20 +3,21 @@
  *
  * Laid out in three steps:
  * - verify: input to a verified press or a refusal (no store call);
- * - settle: one read (the button, its SKU, and the item keyed by the press), the sequence
- *   number's state chosen by a pure function (press-state.ts), and for a fresh press one
- *   conditional update of the button that records the decision and any open order: the commit
- *   point. A duplicate of a settled press costs the read alone;
- * - answer: sign and publish the ack, then write what follows from the commit point (the order
- *   item, which is also the press record and the outbox of its events, or the press record).
+ * - settle: one read of the button (with its SKU when that is not cached), the sequence number's
+ *   state chosen by a pure function (press-state.ts), and for a fresh press one conditional
+ *   update of the button that records the decision and any open order: the commit point. A
+ *   duplicate of a recent press is answered from the button alone; only an older one costs a
+ *   second read (its order item or press record);
+ * - answer: sign and publish the ack, log, return. Nothing is written after the commit point:
+ *   the commit relay (commit-relay.ts) writes what follows from it (the order item, which is also
+ *   the press record and the outbox of its events, or the press record).
  *
- * A crash after the commit point leaves the decision on the button: a retry (or the repair of
- * unfinished presses) rolls it forward instead of deciding again, and until the order item
- * exists the order stores read the order from the button. So duplicates, retries and crashes
- * between any two calls end in the same outcome and at most one order, with no lock that a
- * timeout could leave stuck.
- * The first press of a burst also flags the order it repeats for support (one conditional
- * write, made before that press's record so a repair of the record repeats it).
+ * A LONG press is the exception: whether the order could still be cancelled decides its answer,
+ * so the cancel and its record are written before its ack.
+ *
+ * Until the order item exists the order stores read the order from the button. So duplicates,
+ * retries and crashes between any two calls end in the same outcome and at most one order, with
+ * no lock that a timeout could leave stuck.
  */
 
 import {
@@ -30,28 +31,23 @@ import {
   signAck,
   verifyPress,
 } from '#shared/index';
-import { ConflictError, IllegalTransitionError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import type { OpenOrderRef } from '../guard/guard.ts';
-import type { Order, PressLogEntry } from '../model.ts';
+import type { PressLogEntry } from '../model.ts';
 import { isOpen } from '../orders/lifecycle.ts';
-import type { OrderService } from '../orders/order-service.ts';
 import { pendingUpdates } from '../ota/pending.ts';
 import type { AckPublisher, Clock, KeySource, Log } from '../ports.ts';
+import { answerOf, type CommitRelay, orderAnswer } from './commit-relay.ts';
 import { decide } from './decide.ts';
 import { type PressEvent, payloadText } from './press-event.ts';
-import { pressState } from './press-state.ts';
-import {
-  committedPressEntry,
-  type LoadedButton,
-  type PressStore,
-  type RecentDecision,
-  type StoredPress,
-} from './press-store.ts';
+import { completesBeforeAck, pressState } from './press-state.ts';
+import type { LoadedButton, PressStore, RecentDecision } from './press-store.ts';
 import { RejectionBudget } from './rejection-budget.ts';
 
 export interface PressServiceDeps {
   store: PressStore;
-  orders: OrderService;
+  /** Completes a LONG press's cancel before its ack (the same code that finishes it after a crash). */
+  relay: CommitRelay;
   keys: KeySource;
   clock: Clock;
   acks: AckPublisher;
@@ -85,20 +81,11 @@ interface Verified {
   pending?: number;
 }
 
-/** What a press record keeps of the delivery that settled it. */
-type Delivery = Omit<PressLogEntry, 'outcome' | 'reason' | 'orderId'> & { seq: number };
-
-/** What a press writes after its ack: the commit point already made it durable. */
-type FollowUp =
-  | { kind: 'order'; order: Order; entry: PressLogEntry }
-  | { kind: 'record'; entry: PressLogEntry };
-
 interface Settled {
   outcome: Outcome;
   reason: PressLogReason;
   orderId: string | null;
   duplicate: boolean;
-  followUp?: FollowUp | undefined;
 }
 
 export class PressService {
@@ -132,19 +119,27 @@ export class PressService {
   }
 
   private async settle(v: Verified): Promise<Settled> {
+    const { device, seq } = v.press;
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      const context = await this.deps.store.loadContext(v.press.device, v.press.seq);
-      const { button, sku } = context;
+      const { button, sku } = await this.deps.store.loadContext(device);
       if (!button) return this.rejected(v, 'UNKNOWN_DEVICE');
       v.pending = pendingUpdates(button);
       if (button.keyVersion !== v.press.kv) return this.rejected(v, 'UNKNOWN_KEY_VERSION');
-      const state = pressState(button, context.stored, v.press.seq);
-      if (state.kind === 'settled') return fromStored(state.stored);
-      if (state.kind === 'pending-order') return this.orderFollows(delivery(v), state.order);
-      if (state.kind === 'pending-decision') {
-        return this.completeDecision(delivery(v), state.decision);
+      let state = pressState(button, seq);
+      if (state.kind === 'look-up') {
+        state = pressState(button, seq, await this.deps.store.findPress(device, seq));
       }
-      if (state.kind === 'replayed') return this.rejected(v, 'REPLAYED');
+      if (state.kind === 'settled') return answerOf(state.stored);
+      if (state.kind === 'pending-order') return orderAnswer(state.order, true);
+      if (state.kind === 'pending-decision') {
+        const { decision } = state;
+        if (completesBeforeAck(decision)) return this.completeCancel(v, decision);
+        const { outcome, reason, orderId } = decision;
+        return { outcome, reason, orderId, duplicate: true };
+      }
+      if (state.kind === 'replayed' || state.kind === 'look-up') {
+        return this.rejected(v, 'REPLAYED');
+      }
 
       const ordered =
         v.press.click === 'DOUBLE' && button.settings.secondAction
@@ -160,7 +155,7 @@ export class PressService {
       }
       const base = {
         deviceId: button.deviceId,
-        seq: v.press.seq,
+        seq,
         readHighWaterMark: button.highWaterMark,
         at: v.receivedAt,
         batteryMv: v.press.battery_mv,
@@ -173,58 +168,36 @@ export class PressService {
           order: { snapshot: decision.order, maxOpenOrders: button.settings.maxOpenOrders },
           acceptedPriceCents: decision.acceptedPriceCents,
         });
-        if (claimed) return this.orderFollows(delivery(v), decision.order);
+        if (claimed) return orderAnswer(decision.order, false);
         continue;
       }
-      const recent: RecentDecision =
-        decision.kind === 'cancel'
-          ? this.cancelDecision(button, v.press.seq)
+      const recent: RecentDecision = {
+        ...(decision.kind === 'cancel'
+          ? this.cancelDecision(button, seq)
           : {
-              seq: v.press.seq,
+              seq,
               outcome: decision.outcome,
               reason: decision.reason ?? null,
               orderId: null,
               ...flagOnce(button, decision.flag),
-            };
+            }),
+        at: v.receivedAt,
+        click: v.press.click,
+      };
       const recentList = [...button.recent, recent].slice(-RECENT_DECISIONS);
       if (await this.deps.store.claim({ ...base, recent: recentList })) {
-        return this.completeDecision(delivery(v), recent);
+        if (completesBeforeAck(recent)) return this.completeCancel(v, recent);
+        const { outcome, reason, orderId } = recent;
+        return { outcome, reason, orderId, duplicate: false };
       }
     }
-    throw new ConflictError(`press ${v.press.device}/${v.press.seq} kept losing its claim`);
+    throw new ConflictError(`press ${device}/${seq} kept losing its claim`);
   }
 
-  /**
-   * Writes what committed presses of a button still owe (order items, press records) when the
-   * delivery that committed them died after its ack, so no retry will come. Idempotent: every
-   * write is conditional on absence. Returns how many items it wrote.
-   */
-  async finishCommitted(deviceId: string): Promise<number> {
-    const { button } = await this.deps.store.loadContext(deviceId);
-    if (!button) return 0;
-    let written = 0;
-    const owed = [
-      ...button.open.map((order) => ({ seq: order.seq, order, decision: null })),
-      ...button.recent.map((decision) => ({ seq: decision.seq, order: null, decision })),
-    ];
-    for (const { seq, order, decision } of owed) {
-      if (await this.deps.store.findPress(deviceId, seq)) continue;
-      // The button keeps no click or attempt of the press: its record leaves them unknown.
-      const at = order?.placedAt ?? button.lastPressAt ?? this.deps.clock.now();
-      const unknown = {
-        deviceId,
-        seq,
-        click: null,
-        receivedAt: at,
-        batteryMv: null,
-        attempt: null,
-      };
-      const settled = order
-        ? this.orderFollows(unknown, order)
-        : await this.completeDecision(unknown, decision as RecentDecision);
-      if (settled.followUp && (await this.followUp(settled.followUp))) written++;
-    }
-    return written;
+  /** A LONG press's cancel and its record, written before its ack (the answer depends on them). */
+  private completeCancel(v: Verified, decision: RecentDecision): Promise<Settled> {
+    const entry = this.logEntry(v, decision.outcome, decision.reason, decision.orderId);
+    return this.deps.relay.completeDecision(entry, decision);
   }
 
   /**
@@ -253,90 +226,6 @@ export class PressService {
       : { seq, outcome: 'REJECTED', reason: 'NOTHING_TO_CANCEL', orderId: null };
   }
 
-  /** The order is on the button (committed); its item follows the ack. */
-  private orderFollows(delivery: Delivery, order: Order): Settled {
-    const outcome: Outcome =
-      order.history[0]?.status === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION';
-    const entry: PressLogEntry = { ...delivery, outcome, reason: null, orderId: order.orderId };
-    return {
-      outcome,
-      reason: null,
-      orderId: order.orderId,
-      duplicate: false,
-      followUp: { kind: 'order', order, entry },
-    };
-  }
-
-  /**
-   * A recorded non-order decision. Its press record follows the ack, except for a cancel: whether
-   * the order could still be cancelled decides the answer, so the cancel and its record come first.
-   */
-  private async completeDecision(delivery: Delivery, decision: RecentDecision): Promise<Settled> {
-    const { outcome: decided, reason: why, orderId: named } = decision;
-    const entry: PressLogEntry = { ...delivery, outcome: decided, reason: why, orderId: named };
-    if (decision.flag) await this.flagBurst(decision.flag, delivery.deviceId);
-    if (decision.outcome !== 'CANCELLED' || !decision.orderId) {
-      const { outcome, reason, orderId } = decision;
-      return { outcome, reason, orderId, duplicate: false, followUp: { kind: 'record', entry } };
-    }
-    let outcome: Outcome = decision.outcome;
-    let reason: PressLogReason = decision.reason;
-    if (!(await this.cancelOrder(decision.orderId, delivery.deviceId))) {
-      outcome = 'REJECTED';
-      reason = 'NOTHING_TO_CANCEL';
-    }
-    if (await this.deps.store.recordPress({ ...entry, outcome, reason })) {
-      return { outcome, reason, orderId: decision.orderId, duplicate: false };
-    }
-    const stored = await this.deps.store.findPress(delivery.deviceId, delivery.seq);
-    if (!stored)
-      throw new ConflictError(`press record ${delivery.deviceId}/${delivery.seq} vanished`);
-    return fromStored(stored);
-  }
-
-  /** Writes what follows the commit point (conditional on absence); false when it existed. */
-  private followUp(followUp: FollowUp): Promise<boolean> {
-    return followUp.kind === 'order'
-      ? this.deps.store.createOrder(followUp.order, followUp.entry)
-      : this.deps.store.recordPress(followUp.entry);
-  }
-
-  /**
-   * A burst shows its open order to support (reason BURST) with one conditional write, which a
-   * retry or a later press of the burst finds done; an order the guard already held or flagged
-   * keeps its reason.
-   */
-  private async flagBurst(order: OpenOrderRef, deviceId: string): Promise<void> {
-    const { orderId } = order;
-    const flagged = await this.deps.orders.flag(order, {
-      reason: 'BURST',
-      usualIntervalDays: null,
-      daysSinceLast: null,
-    });
-    if (flagged) this.deps.log.info('burst flagged for support', { orderId, device: deviceId });
-    // The order's item may still be owed by a delivery that died after its ack: write it, then flag.
-    else if (await this.writeOwedOrder(deviceId, orderId)) await this.flagBurst(order, deviceId);
-  }
-
-  /** Writes the item of an order committed on its button, if still owed; true when written. */
-  private async writeOwedOrder(deviceId: string, orderId: string): Promise<boolean> {
-    const { button } = await this.deps.store.loadContext(deviceId);
-    const order = button?.open.find((open) => open.orderId === orderId);
-    return order ? this.deps.store.createOrder(order, committedPressEntry(order)) : false;
-  }
-
-  /** True when the order is (now) cancelled; false when it had moved past cancelling. */
-  private async cancelOrder(orderId: string, deviceId: string): Promise<boolean> {
-    try {
-      await this.deps.orders.cancel(orderId, { kind: 'device', id: deviceId }, 'long press');
-      return true;
-    } catch (error) {
-      if (!(error instanceof IllegalTransitionError)) throw error;
-      const current = await this.deps.orders.get(orderId);
-      return current.status === 'CANCELLED';
-    }
-  }
-
   private async rejected(v: Verified, reason: RejectReason): Promise<Settled> {
     // Verified: the connection is the device itself (the client id matched the press).
     await this.recordRejection(this.logEntry(v, 'REJECTED', reason, null), v.press.device);
@@ -344,7 +233,7 @@ export class PressService {
   }
 
   private async answer(v: Verified, settled: Settled): Promise<PressResult> {
-    const { followUp, ...result } = settled;
+    const result = { ...settled };
     // Each press is answered in its own contract version: an old button gets an ack it verifies.
     const fields = {
       v: v.press.v,
@@ -357,7 +246,6 @@ export class PressService {
     };
     const ack = signAck(this.deps.sha256, v.key, fields);
     await this.deps.acks.publishAck(v.press.device, ack);
-    if (followUp && !(await this.followUp(followUp))) result.duplicate = true;
     this.deps.log.info('press', {
       device: v.press.device,
       seq: v.press.seq,
@@ -447,35 +335,10 @@ export class PressService {
   }
 }
 
-function delivery(v: Verified): Delivery {
-  return {
-    deviceId: v.press.device,
-    seq: v.press.seq,
-    click: v.press.click,
-    receivedAt: v.receivedAt,
-    batteryMv: v.press.battery_mv,
-    attempt: v.press.attempt,
-  };
-}
-
 /** Only the burst's first press flags: later ones find its decision among the recent ones. */
 function flagOnce(button: LoadedButton, order: OpenOrderRef | undefined) {
   if (order === undefined) return {};
   return button.recent.some((recent) => recent.flag?.orderId === order.orderId)
     ? {}
     : { flag: order };
-}
-
-function fromStored(stored: StoredPress): Settled {
-  if (stored.kind === 'order') {
-    const first = stored.order.history[0]?.status;
-    const outcome: Outcome = first === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION';
-    return { outcome, reason: 'DUPLICATE', orderId: stored.order.orderId, duplicate: true };
-  }
-  return {
-    outcome: stored.entry.outcome,
-    reason: stored.entry.reason,
-    orderId: stored.entry.orderId,
-    duplicate: true,
-  };
 }

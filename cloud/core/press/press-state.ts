@@ -1,12 +1,18 @@
 /**
- * Where a sequence number stands, chosen from what one read of the button (and the item keyed by
- * the press) returned. Pure: the service acts on the state, the store only reads and writes.
+ * Where a sequence number stands, chosen from one read of the button and, only when the button
+ * cannot tell, the item keyed by the press. Pure: the service acts on the state, the store only
+ * reads and writes.
  *
  * - fresh: above the high-water mark; decide it and claim it (the commit point).
- * - pending order: claimed with an order that has no order item yet; write it (after the ack).
- * - pending decision: claimed with another decision that has no press record yet; write it.
- * - settled: its order item or press record exists; answer from it, write nothing.
+ * - pending order: claimed with an order the button still holds; answer from it (its item is
+ *   written by the commit relay, or already was).
+ * - pending decision: claimed with another decision the button still holds; answer from it. A
+ *   cancel's answer depends on the cancel, so its press record is read first (`look-up`): when
+ *   there is none, the cancel is completed before answering.
+ * - settled: the button no longer holds it and its order item or press record exists; answer
+ *   from that.
  * - replayed: at or below the high-water mark and never claimed; refuse it.
+ * - look-up: the button cannot tell; read the item keyed by the press and ask again.
  */
 import type { Order } from '../model.ts';
 import type { LoadedButton, RecentDecision, StoredPress } from './press-store.ts';
@@ -16,18 +22,26 @@ export type PressState =
   | { kind: 'pending-order'; order: Order }
   | { kind: 'pending-decision'; decision: RecentDecision }
   | { kind: 'settled'; stored: StoredPress }
-  | { kind: 'replayed' };
+  | { kind: 'replayed' }
+  | { kind: 'look-up' };
 
+/** `stored` is undefined until the item keyed by the press has been read. */
 export function pressState(
   button: LoadedButton,
-  stored: StoredPress | null,
   seq: number,
+  stored?: StoredPress | null,
 ): PressState {
-  if (stored) return { kind: 'settled', stored };
   if (seq > button.highWaterMark) return { kind: 'fresh' };
   const order = button.open.find((open) => open.seq === seq);
   if (order) return { kind: 'pending-order', order };
   const decision = button.recent.find((recent) => recent.seq === seq);
-  if (decision) return { kind: 'pending-decision', decision };
-  return { kind: 'replayed' };
+  if (decision && !completesBeforeAck(decision)) return { kind: 'pending-decision', decision };
+  if (stored === undefined) return { kind: 'look-up' };
+  if (stored) return { kind: 'settled', stored };
+  return decision ? { kind: 'pending-decision', decision } : { kind: 'replayed' };
+}
+
+/** A cancel's answer depends on whether the order could still be cancelled. */
+export function completesBeforeAck(decision: RecentDecision): boolean {
+  return decision.outcome === 'CANCELLED' && decision.orderId !== null;
 }

@@ -1,8 +1,10 @@
 /**
  * The port the press pipeline writes through. Every method is one store call, so the number of
- * calls per press is visible here (and in the benchmark): load context, claim (the commit point;
- * the ack goes out after it), then one write that follows from the claim.
+ * calls per press is visible here (and in the benchmark): load the button, claim (the commit
+ * point; the ack goes out after it). What follows from the claim (the order item or press
+ * record) is written by the commit relay (commit-relay.ts), not by the handler.
  */
+import type { ClickType } from '#shared/index';
 import type { OpenOrderRef } from '../guard/guard.ts';
 import type { RhythmBook } from '../guard/rhythm.ts';
 import type { Button, Order, PressLogEntry, Sku } from '../model.ts';
@@ -15,6 +17,9 @@ export interface RecentDecision {
   orderId: string | null;
   /** A burst's open order, flagged BURST for support when the decision completes (idempotent). */
   flag?: OpenOrderRef;
+  /** When the press arrived and how it was clicked, for its press record (absent on old items). */
+  at?: number;
+  click?: ClickType;
 }
 
 /** The button as the press path reads it: with its recent decisions and the household's rhythm. */
@@ -24,8 +29,6 @@ export interface PressContext {
   button: LoadedButton | null;
   /** The SKU the button's SINGLE press orders, read in the same round trip where possible. */
   sku: Sku | null;
-  /** The order item or press record of the sequence number asked for, read in the same call. */
-  stored: StoredPress | null;
 }
 
 /** What a claim writes to the button in one conditional update. */
@@ -50,11 +53,8 @@ export interface Claim {
 export type StoredPress = { kind: 'order'; order: Order } | { kind: 'press'; entry: PressLogEntry };
 
 export interface PressStore {
-  /**
-   * The button, its SKU and, when `seq` is given, what is stored for (device, seq): one call when
-   * the SKU is known.
-   */
-  loadContext(deviceId: string, seq?: number): Promise<PressContext>;
+  /** The button and its SKU: one call when the SKU is cached or its binding known. */
+  loadContext(deviceId: string): Promise<PressContext>;
   getSku(brandId: string, skuId: string): Promise<Sku | null>;
   /** The order or press record stored for (device, seq), if any. */
   findPress(deviceId: string, seq: number): Promise<StoredPress | null>;
@@ -74,19 +74,20 @@ export interface PressStore {
 }
 
 /**
- * The press record of an order committed on its button, when the delivery that committed it is
- * gone: the button keeps no click, attempt or battery of the press, so these stay unknown.
+ * The press record of an order committed on its button, written by the commit relay or by the
+ * first change of the order, from what the order carries of its press: its battery and click
+ * (orders from before telemetry leave them unknown); the button keeps no delivery attempt.
  */
 export function committedPressEntry(order: Order): PressLogEntry {
   return {
     deviceId: order.deviceId,
     seq: order.seq,
-    click: null,
+    click: order.press ? (order.press.click ?? 'SINGLE') : null,
     outcome: order.history[0]?.status === 'PLACED' ? 'ORDERED' : 'NEEDS_CONFIRMATION',
     reason: null,
     orderId: order.orderId,
     receivedAt: order.placedAt,
-    batteryMv: null,
+    batteryMv: order.press?.batteryMv ?? null,
     attempt: null,
   };
 }

@@ -45,7 +45,7 @@ export class OrderEvents extends Construct {
     this.outbox = new RestockFunction(this, 'Outbox', {
       entry: 'outbox',
       description:
-        'Hands the order events of table changes to notifications, statistics, webhooks and the bus',
+        'Writes what claims owe, hands order events to notifications, statistics, webhooks and the bus',
       environment: {
         TABLE_NAME: table.tableName,
         NOTIFY_TOPIC_ARN: props.notifications.topicArn,
@@ -63,10 +63,11 @@ export class OrderEvents extends Construct {
       retryAttempts: 10,
       maxRecordAge: Duration.hours(24),
       onFailure: new SqsDlq(deadLetters),
-      // Only order items carry events; button and press-record changes never invoke it.
+      // Order items carry events, button items the claims the commit relay writes for;
+      // press-record and other changes never invoke it.
       filters: [
         FilterCriteria.filter({
-          dynamodb: { NewImage: { type: { S: FilterRule.or('order', 'button-event') } } },
+          dynamodb: { NewImage: { type: { S: FilterRule.or('order', 'button-event', 'button') } } },
         }),
       ],
     });
@@ -89,11 +90,18 @@ export class OrderEvents extends Construct {
         'ListStreams on this table only; stream labels are generated, so no exact ARN exists.',
     });
     // Notifications (put, the household's subscriptions queried), statistics buckets (read,
-    // conditional update), webhook endpoints (queried), deliveries and order timers (put): the
-    // table only.
+    // conditional update), webhook endpoints (queried), deliveries and order timers (put), and
+    // the commit relay's order items and press records (conditional put; a burst's flag, a LONG
+    // press's cancel finished after a crash, reading the button and its SKU): the table only.
     this.outbox.fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        actions: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
         resources: [table.tableArn],
       }),
     );

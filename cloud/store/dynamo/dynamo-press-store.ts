@@ -1,19 +1,14 @@
 /**
- * PressStore on DynamoDB. Each method is exactly one request, so a press costs: one BatchGet of
- * the button and the item keyed by the press (with the SKU when it is not in the SKU cache), one
- * conditional update of the button (the commit point), and after the ack one conditional put of
- * the order item or press record. A duplicate of a settled press costs the BatchGet alone.
+ * PressStore on DynamoDB. Each method is exactly one request, so a press costs: one read of the
+ * button (a GetItem, or a BatchGet with its SKU when the binding is known and the SKU not
+ * cached) and one conditional update of the button (the commit point). The commit relay's
+ * conditional put of the order item or press record follows, outside the handler. A duplicate of
+ * a recent press costs the read alone.
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order, PressLogEntry, Sku } from '../../core/model.ts';
-import type {
-  Claim,
-  LoadedButton,
-  PressContext,
-  PressStore,
-  StoredPress,
-} from '../../core/press/press-store.ts';
+import type { Claim, PressContext, PressStore, StoredPress } from '../../core/press/press-store.ts';
 import { batchGet } from './batch-get.ts';
 import { fromButtonItem, toOpenEntry } from './button-item.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
@@ -21,7 +16,7 @@ import { storedPressOf, toOrderItem, toPressItem, toRejectionItem } from './orde
 import { releaseSlot } from './release-slot.ts';
 import { fromSkuItem } from './sku-item.ts';
 import type { Table } from './table.ts';
-import { keys } from './table-keys.ts';
+import { COMMITS_PENDING, commitMark, keys } from './table-keys.ts';
 
 /** Bindings change rarely; remembering them lets one BatchGet fetch button and SKU together. */
 const BINDING_CACHE_SIZE = 10_000;
@@ -37,6 +32,11 @@ export interface DynamoPressStoreOptions {
   skuCacheMs?: number;
   /** Milliseconds since the epoch, for the SKU cache (default Date.now). */
   now?: () => number;
+  /**
+   * The table has no stream (dynalite): each claim also marks its button on the commit index,
+   * where the local commit relay finds it. Off in AWS, whose stream carries every claim.
+   */
+  noStream?: boolean;
 }
 
 export class DynamoPressStore implements PressStore {
@@ -44,6 +44,7 @@ export class DynamoPressStore implements PressStore {
   private readonly skus = new Map<string, { sku: Sku | null; until: number }>();
   private readonly skuCacheMs: number;
   private readonly now: () => number;
+  private readonly noStream: boolean;
 
   constructor(
     private readonly table: Table,
@@ -51,30 +52,45 @@ export class DynamoPressStore implements PressStore {
   ) {
     this.skuCacheMs = options.skuCacheMs ?? 0;
     this.now = options.now ?? Date.now;
+    this.noStream = options.noStream ?? false;
   }
 
-  async loadContext(deviceId: string, seq?: number): Promise<PressContext> {
+  async loadContext(deviceId: string): Promise<PressContext> {
     const binding = this.bindings.get(deviceId);
-    const cachedSku = binding ? this.cachedSku(binding.brandId, binding.skuId) : undefined;
-    const pressKey = seq === undefined ? null : keys.press(deviceId, seq);
-    const wanted = pressKey ? [keys.button(deviceId), pressKey] : [keys.button(deviceId)];
-    if (binding && cachedSku === undefined) wanted.push(keys.sku(binding.brandId, binding.skuId));
-    const items = await batchGet(this.table, 'loadContext', wanted);
+    const withSku =
+      binding && this.cachedSku(binding.brandId, binding.skuId) === undefined ? binding : null;
+    const items = withSku
+      ? await batchGet(this.table, 'loadContext', [
+          keys.button(deviceId),
+          keys.sku(withSku.brandId, withSku.skuId),
+        ])
+      : [await this.getButtonItem(deviceId)].filter((item) => item !== undefined);
     const buttonItem = items.find((item) => item.sk === 'META');
-    if (!buttonItem) return { button: null, sku: null, stored: null };
-    const button = fromButtonItem(buttonItem) as LoadedButton;
-    const pressItem = pressKey && items.find((item) => item.sk === pressKey.sk);
-    const stored = pressItem ? storedPressOf(pressItem) : null;
+    if (!buttonItem) return { button: null, sku: null };
+    const button = fromButtonItem(buttonItem);
     const skuId = button.settings.skuId;
-    if (skuId === null) return { button, sku: null, stored };
+    if (skuId === null) return { button, sku: null };
     this.remember(deviceId, button.brandId, skuId);
     const skuItem = items.find(
       (item) => item.sk === `SKU#${skuId}` && item.brandId === button.brandId,
     );
-    if (skuItem) return { button, sku: this.cacheSku(fromSkuItem(skuItem)), stored };
+    if (skuItem) return { button, sku: this.cacheSku(fromSkuItem(skuItem)) };
     const cached = this.cachedSku(button.brandId, skuId);
-    if (cached !== undefined) return { button, sku: cached, stored };
-    return { button, sku: await this.getSku(button.brandId, skuId), stored };
+    if (cached !== undefined) return { button, sku: cached };
+    return { button, sku: await this.getSku(button.brandId, skuId) };
+  }
+
+  private async getButtonItem(deviceId: string): Promise<Record<string, unknown> | undefined> {
+    const result = await guarded('loadContext', () =>
+      this.table.doc.send(
+        new GetCommand({
+          TableName: this.table.name,
+          Key: keys.button(deviceId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return result.Item;
   }
 
   async getSku(brandId: string, skuId: string): Promise<Sku | null> {
@@ -135,6 +151,12 @@ export class DynamoPressStore implements PressStore {
       values[':fw'] = claim.firmware;
       values[':cfg'] = claim.settingsVersion ?? 0;
       sets.push('fw = :fw', 'cfg = :cfg');
+    }
+    if (this.noStream) {
+      // The oldest claim not yet relayed stays in the mark (see table-keys.ts).
+      values[':commits'] = COMMITS_PENDING;
+      values[':mark'] = commitMark(claim.at, claim.seq);
+      sets.push('commitPk = :commits', 'commitSk = if_not_exists(commitSk, :mark)');
     }
     return conditional('claim', () =>
       this.table.doc.send(

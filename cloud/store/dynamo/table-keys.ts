@@ -179,3 +179,22 @@ export const OUTBOX_PENDING = 'PENDING';
 export function outboxMarker(at: number, orderId: string) {
   return { outboxPk: OUTBOX_PENDING, outboxSk: `${timeKey(at)}#${orderId}` };
 }
+
+/**
+ * The local commit relay's index (tables without streams only, like `outbox`; AWS does not
+ * declare it and its store writes no marker there: the stream carries each claim). A claim puts
+ * its button in the `COMMITS` partition; the mark's sort key keeps the oldest claim not yet
+ * relayed (`{at:013}#{seq:010}`), so the relay writes only what the claims since then owe. It is
+ * an index of its own because a button item may sit on the outbox index for its update report.
+ */
+export const COMMIT_INDEX = 'commits';
+export const COMMITS_PENDING = 'COMMITS';
+
+export function commitMark(at: number, seq: number): string {
+  return `${timeKey(at)}#${pad(seq, 10)}`;
+}
+
+/** The sequence number of the oldest claim a commit mark says is not relayed yet. */
+export function commitMarkSeq(mark: string): number {
+  return Number(mark.split('#')[1]);
+}

@@ -13,7 +13,13 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { OUTBOX_INDEX, TABLE_INDEXES } from './table-keys.ts';
+import { COMMIT_INDEX, OUTBOX_INDEX, TABLE_INDEXES } from './table-keys.ts';
+
+/** Indexes of tables without streams only (see table-keys.ts); AWS tables do not declare them. */
+const LOCAL_INDEXES = [
+  { name: OUTBOX_INDEX, pk: 'outboxPk', sk: 'outboxSk' },
+  { name: COMMIT_INDEX, pk: 'commitPk', sk: 'commitSk' },
+] as const;
 
 export interface TableConfig {
   tableName: string;
@@ -57,10 +63,12 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: `${index}sk`, AttributeType: 'S' },
     );
   }
-  attributes.push(
-    { AttributeName: 'outboxPk', AttributeType: 'S' },
-    { AttributeName: 'outboxSk', AttributeType: 'S' },
-  );
+  for (const local of LOCAL_INDEXES) {
+    attributes.push(
+      { AttributeName: local.pk, AttributeType: 'S' },
+      { AttributeName: local.sk, AttributeType: 'S' },
+    );
+  }
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -79,21 +87,23 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         // Keys only: writes on the press path never rewrite index entries (see index-query.ts).
         Projection: { ProjectionType: 'KEYS_ONLY' as const },
       }),
-    ).concat({
-      // Tables without streams only (see keys.ts): the orders whose events wait for the relay.
-      IndexName: OUTBOX_INDEX,
-      KeySchema: [
-        { AttributeName: 'outboxPk', KeyType: 'HASH' as const },
-        { AttributeName: 'outboxSk', KeyType: 'RANGE' as const },
-      ],
-      Projection: { ProjectionType: 'KEYS_ONLY' as const },
-    }),
+    ).concat(
+      // Tables without streams only (see table-keys.ts): what waits for the local relays.
+      LOCAL_INDEXES.map((local) => ({
+        IndexName: local.name,
+        KeySchema: [
+          { AttributeName: local.pk, KeyType: 'HASH' as const },
+          { AttributeName: local.sk, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' as const },
+      })),
+    ),
   };
 }
 
 /**
  * Creates the table where it is missing (local stores and tests); AWS tables come from CDK.
- * A table created by an older version lacks the outbox index; it gets it here.
+ * A table created by an older version lacks the local indexes; it gets them here.
  */
 export async function ensureTable(table: Table): Promise<'created' | 'existed'> {
   let existing: TableDescription | undefined;
@@ -103,8 +113,10 @@ export async function ensureTable(table: Table): Promise<'created' | 'existed'> 
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
   if (existing) {
-    if (!existing.GlobalSecondaryIndexes?.some((index) => index.IndexName === OUTBOX_INDEX)) {
-      await addOutboxIndex(table);
+    for (const { name } of LOCAL_INDEXES) {
+      if (!existing.GlobalSecondaryIndexes?.some((index) => index.IndexName === name)) {
+        await addLocalIndex(table, name);
+      }
     }
     return 'existed';
   }
@@ -113,9 +125,9 @@ export async function ensureTable(table: Table): Promise<'created' | 'existed'> 
   return 'created';
 }
 
-async function addOutboxIndex(table: Table): Promise<void> {
+async function addLocalIndex(table: Table, name: string): Promise<void> {
   const definition = tableDefinition(table.name);
-  const index = definition.GlobalSecondaryIndexes?.find((gsi) => gsi.IndexName === OUTBOX_INDEX);
+  const index = definition.GlobalSecondaryIndexes?.find((gsi) => gsi.IndexName === name);
   await table.raw.send(
     new UpdateTableCommand({
       TableName: table.name,

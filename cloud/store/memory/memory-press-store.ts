@@ -1,6 +1,10 @@
-/** PressStore on the MemoryTable, with the same conditions as DynamoPressStore. */
+/**
+ * PressStore on the MemoryTable, with the same conditions as DynamoPressStore; like the store on
+ * a table without streams, each claim marks its button for the commit relay (MemoryCommitOutbox).
+ */
 import { recordClosedOrder } from '../../core/guard/rhythm.ts';
 import type { Order, PressLogEntry, Sku } from '../../core/model.ts';
+import type { CommitOutbox, CommittedButton } from '../../core/press/commit-relay.ts';
 import type { Claim, PressContext, PressStore, StoredPress } from '../../core/press/press-store.ts';
 import { reminderArmedAt } from '../../core/reminders/reminder-store.ts';
 import { clone, type MemoryTable, pressKey, skuKey } from './memory-table.ts';
@@ -8,16 +12,11 @@ import { clone, type MemoryTable, pressKey, skuKey } from './memory-table.ts';
 export class MemoryPressStore implements PressStore {
   constructor(private readonly table: MemoryTable) {}
 
-  async loadContext(deviceId: string, seq?: number): Promise<PressContext> {
-    const record = this.table.buttons.get(deviceId);
-    if (!record) return { button: null, sku: null, stored: null };
-    const { claimHash: _claimHash, ...button } = clone(record);
+  async loadContext(deviceId: string): Promise<PressContext> {
+    const button = loadedButton(this.table, deviceId);
+    if (!button) return { button: null, sku: null };
     const skuId = button.settings.skuId;
-    return {
-      button,
-      sku: skuId === null ? null : await this.getSku(button.brandId, skuId),
-      stored: seq === undefined ? null : await this.findPress(deviceId, seq),
-    };
+    return { button, sku: skuId === null ? null : await this.getSku(button.brandId, skuId) };
   }
 
   async getSku(brandId: string, skuId: string): Promise<Sku | null> {
@@ -46,6 +45,9 @@ export class MemoryPressStore implements PressStore {
       button.firmware = claim.firmware;
       button.settingsVersion = claim.settingsVersion ?? 0;
     }
+    if (!this.table.commitMarks.has(claim.deviceId)) {
+      this.table.commitMarks.set(claim.deviceId, claim.seq);
+    }
     return true;
   }
 
@@ -71,6 +73,33 @@ export class MemoryPressStore implements PressStore {
   async recordRejection(entry: PressLogEntry): Promise<void> {
     this.table.rejections.push(clone(entry));
   }
+}
+
+/** CommitOutbox on the MemoryTable, with the same conditions as DynamoCommitOutbox. */
+export class MemoryCommitOutbox implements CommitOutbox {
+  constructor(private readonly table: MemoryTable) {}
+
+  async pendingCommits(limit: number): Promise<CommittedButton[]> {
+    const commits: CommittedButton[] = [];
+    for (const [deviceId, seq] of [...this.table.commitMarks].slice(0, limit)) {
+      const button = loadedButton(this.table, deviceId);
+      if (button) commits.push({ button, since: seq - 1 });
+    }
+    return commits;
+  }
+
+  async clearCommit(deviceId: string, highWaterMark: number): Promise<void> {
+    if (this.table.buttons.get(deviceId)?.highWaterMark === highWaterMark) {
+      this.table.commitMarks.delete(deviceId);
+    }
+  }
+}
+
+function loadedButton(table: MemoryTable, deviceId: string) {
+  const record = table.buttons.get(deviceId);
+  if (!record) return null;
+  const { claimHash: _claimHash, ...button } = clone(record);
+  return button;
 }
 
 /**

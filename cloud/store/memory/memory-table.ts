@@ -55,6 +55,8 @@ export class MemoryTable {
   readonly householdGuards = new Map<string, HouseholdGuardSettings>();
   readonly notifications: Notification[] = [];
   readonly subscriptions: Subscription[] = [];
+  /** The commit index: each button's oldest claim the commit relay has not relayed yet. */
+  readonly commitMarks = new Map<string, number>();
   /** The outbox: how many of each order's events are published (absent = none). */
   readonly published = new Map<string, number>();
   readonly audit: AuditEntry[] = [];

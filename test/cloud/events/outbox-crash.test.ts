@@ -89,6 +89,8 @@ async function runScenario(world: World): Promise<void> {
   const second = world.device('btn-2');
   await second.press();
   await second.press('LONG');
+  // The commit relay writes the order items (the stack drains it after every press).
+  await world.commits.drain(world.store.commits);
   // The sweep finds waiting orders by the timers a consumer files from their events; the
   // events themselves stay in the outbox for the relay under test.
   const pending = await world.store.outbox.pendingChanges(100);
@@ -104,11 +106,17 @@ async function notified(notes: NotificationStore): Promise<string[]> {
   return page.items.map((n) => `${n.notificationId} ${n.kind}`).sort();
 }
 
-/** The local stack's relay: outbox file and console, then the household's notifications. */
+/**
+ * The local stack's drain: the commit relay's order items, then the outbox relay's outbox file
+ * and console, then the household's notifications.
+ */
 function localRelay(f: Fixture, crashes: CrashSwitch) {
   const notifier = new HouseholdNotifier(crashes.wrap(f.notes));
   const relay = new OutboxRelay(new LocalNotifier(folder, new MemoryLog(), notifier));
-  return () => relay.drain(crashes.wrap(f.store.outbox));
+  return async () => {
+    await f.world.commits.drain(f.store.commits);
+    return relay.drain(crashes.wrap(f.store.outbox));
+  };
 }
 
 describe('on one machine: the stack drains the outbox into notifications', () => {

@@ -48,7 +48,7 @@ describe('order events: table stream → order-event Lambda, one invocation per 
     expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
   });
 
-  it('feeds only order items, in batches gathered for a few seconds, retries by halves, then dead-letters', () => {
+  it('feeds only order, button-event and button items, in batches gathered for a few seconds, retries by halves, then dead-letters', () => {
     const [, mapping] = single(ofType(resources, 'AWS::Lambda::EventSourceMapping'), 'mapping');
     const p = mapping.Properties;
     expect(p.FunctionName.Ref).toBe(fnId('OrderEventsOutbox'));
@@ -62,7 +62,7 @@ describe('order events: table stream → order-event Lambda, one invocation per 
     expect(p.BisectBatchOnFunctionError).toBe(true);
     expect(p.MaximumRetryAttempts).toBeGreaterThan(0);
     expect(JSON.parse(p.FilterCriteria.Filters[0].Pattern)).toEqual({
-      dynamodb: { NewImage: { type: { S: ['order', 'button-event'] } } },
+      dynamodb: { NewImage: { type: { S: ['order', 'button-event', 'button'] } } },
     });
     expect(p.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]).toBe(
       queueId('EventDeadLetters'),
@@ -71,6 +71,7 @@ describe('order events: table stream → order-event Lambda, one invocation per 
 
   it('lets the order-event Lambda read the stream, use table items, publish to households and the bus, nothing else', () => {
     expect(actionsOf('OrderEventsOutbox')).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:DescribeStream',
       'dynamodb:GetItem',
       'dynamodb:GetRecords',
@@ -88,7 +89,12 @@ describe('order events: table stream → order-event Lambda, one invocation per 
     expect(resourcesFor('OrderEventsOutbox', 'dynamodb:GetRecords')).toEqual([
       expect.stringMatching(/^\$\{DataTable\w+\.StreamArn\}$/),
     ]);
-    for (const action of ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']) {
+    for (const action of [
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]) {
       expect(resourcesFor('OrderEventsOutbox', action), action).toEqual([
         expect.stringMatching(/^\$\{DataTable\w+\.Arn\}$/),
       ]);

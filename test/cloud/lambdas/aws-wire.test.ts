@@ -1,9 +1,10 @@
 /**
  * The Lambda entry points as Lambda runs them, with their real AWS adapters (SDK v3 clients) on
  * the wire: Secrets Manager, the IoT data plane, EventBridge and SNS answer from a recording
- * loopback server in their wire formats; the table is dynalite. A press places an order, and
- * the order-event Lambda (the table's stream) writes the household's notification, publishes
- * the SNS message its subscribers receive, and puts the events a brand acts on on the bus.
+ * loopback server in their wire formats; the table is dynalite. A press commits an order on its
+ * button and is acked; the stream Lambda, handed the button's change, writes the order item; handed
+ * the order item's change, it writes the household's notification, publishes the SNS message its
+ * subscribers receive, and puts the events a brand acts on on the bus.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -139,8 +140,23 @@ describe('press → stream → order-event Lambda → notification, SNS, brand b
         ),
         Date.now(),
       );
+    const item = async (sk: string) =>
+      (
+        await table.raw.send(
+          new GetItemCommand({
+            TableName: table.name,
+            Key: { pk: { S: 'BTN#btn-1' }, sk: { S: sk } },
+          }),
+        )
+      ).Item;
+    const buttonItem = () => item(keys.button('btn-1').sk);
+    const orderItem = () => item(keys.press('btn-1', 1).sk);
+    const idle = await buttonItem();
     const result = await press.handler(pressOf(1, 'SINGLE'));
     expect(result).toEqual({ outcome: 'ORDERED', reason: null });
+    // The press Lambda wrote only its claim: the order is on the button, its item follows.
+    expect(await orderItem()).toBeUndefined();
+    const claimed = await buttonItem();
 
     const [secret] = aws.of('secretsmanager');
     expect(secret?.region).toBe(REGION);
@@ -163,18 +179,6 @@ describe('press → stream → order-event Lambda → notification, SNS, brand b
     expect(aws.of('events')).toEqual([]);
     expect(aws.of('sns')).toEqual([]);
 
-    // 2. DynamoDB Streams hands the order item's INSERT (wire format) to the order-event Lambda,
-    // twice: a stream batch is delivered at least once.
-    const orderItem = async () =>
-      (
-        await table.raw.send(
-          new GetItemCommand({
-            TableName: table.name,
-            Key: { pk: { S: 'BTN#btn-1' }, sk: { S: keys.press('btn-1', 1).sk } },
-          }),
-        )
-      ).Item;
-    const placed = await orderItem();
     const record = (NewImage: unknown, OldImage?: unknown) =>
       ({
         eventID: '1',
@@ -187,9 +191,18 @@ describe('press → stream → order-event Lambda → notification, SNS, brand b
           StreamViewType: 'NEW_AND_OLD_IMAGES',
         },
       }) as const;
+    // 2. DynamoDB Streams hands the button's MODIFY (wire format) to the stream Lambda, twice (a
+    // stream batch is delivered at least once): the commit relay writes the order item once.
+    const claim: DynamoDBStreamEvent = { Records: [record(claimed, idle)] };
+    expect(await outbox.handler(claim)).toEqual({ relayed: 1, published: 0 });
+    expect(await outbox.handler(claim)).toEqual({ relayed: 0, published: 0 });
+    const placed = await orderItem();
+    expect(placed?.type).toEqual({ S: 'order' });
+
+    // 3. Then the order item's INSERT, twice: the order events.
     const stream: DynamoDBStreamEvent = { Records: [record(placed)] };
-    expect(await outbox.handler(stream)).toEqual({ published: 1 });
-    expect(await outbox.handler(stream)).toEqual({ published: 1 });
+    expect(await outbox.handler(stream)).toEqual({ relayed: 0, published: 1 });
+    expect(await outbox.handler(stream)).toEqual({ relayed: 0, published: 1 });
 
     const notes = await new DynamoNotificationStore(table).listNotifications('hh-1', { limit: 10 });
     const at = notes.items[0]?.at;
@@ -225,12 +238,16 @@ describe('press → stream → order-event Lambda → notification, SNS, brand b
     // A placed order concerns the household only: nothing on the brand bus.
     expect(aws.of('events')).toEqual([]);
 
-    // 3. A LONG press cancels it; the stream's MODIFY carries OrderCancelled, which the brand
-    // must hear of: the bus gets it, as brands' rules read it.
+    // 4. A LONG press cancels it before its ack (the button's change owes nothing more); the
+    // order's MODIFY carries OrderCancelled, which the brand must hear of: the bus gets it, as
+    // brands' rules read it.
+    const beforeCancel = await buttonItem();
     expect(await press.handler(pressOf(2, 'LONG'))).toMatchObject({ outcome: 'CANCELLED' });
-    expect(await outbox.handler({ Records: [record(await orderItem(), placed)] })).toEqual({
-      published: 1,
-    });
+    expect(
+      await outbox.handler({
+        Records: [record(await buttonItem(), beforeCancel), record(await orderItem(), placed)],
+      }),
+    ).toEqual({ relayed: 0, published: 1 });
     const [put] = aws.of('events');
     expect(put?.headers['x-amz-target']).toBe('AWSEvents.PutEvents');
     const entries = (put?.json as { Entries?: Record<string, unknown>[] } | undefined)?.Entries;

@@ -23,7 +23,10 @@ import { pressEventFor } from '../../../cloud/core/press/press-event.ts';
 import { createPressPipeline } from '../../../cloud/core/press/press-pipeline.ts';
 import { nodeSha256 } from '../../../cloud/core/sha256.ts';
 import { MemoryOrderStore } from '../../../cloud/store/memory/memory-order-store.ts';
-import { MemoryPressStore } from '../../../cloud/store/memory/memory-press-store.ts';
+import {
+  MemoryCommitOutbox,
+  MemoryPressStore,
+} from '../../../cloud/store/memory/memory-press-store.ts';
 import { MemoryTable } from '../../../cloud/store/memory/memory-table.ts';
 
 export interface CloudOrder {
@@ -75,6 +78,7 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
   const publishTopics = new Map<string, string[]>();
   const table = new MemoryTable();
   const store = new MemoryPressStore(table);
+  const commits = new MemoryCommitOutbox(table);
   const orderStore = new MemoryOrderStore(table);
   const keys = new DerivedKeySource(new Map([[keyVersion, MASTER_KEY]]), nodeSha256);
   const received = new Map<string, CloudPress[]>();
@@ -120,7 +124,7 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     });
   };
 
-  const { presses: service } = createPressPipeline({
+  const { presses: service, relay } = createPressPipeline({
     store,
     orderStore,
     keys,
@@ -158,7 +162,9 @@ export async function startTestCloud(): Promise<CloudUnderTest> {
     const payload = Buffer.from(packet.payload);
     service
       .handle(pressEventFor(topic.deviceId, payload, Date.now(), clientId))
-      .then((result) => {
+      // The commit relay after every press, as the local stack's drain runs it.
+      .then(async (result) => {
+        await relay.drain(commits);
         const decoded = decodePress(payload.toString('utf8'));
         if (result.ack === null || !decoded.ok) return;
         const press = decoded.message;
