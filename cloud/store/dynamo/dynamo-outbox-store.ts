@@ -24,14 +24,27 @@ export class DynamoOutboxStore implements OutboxStore {
   async markPublished(orderId: string, count: number): Promise<void> {
     const id = parseOrderId(orderId);
     if (!id) return;
-    // Fails (and leaves the order pending) when a transition landed since the relay read it.
-    await conditional('markPublished', () =>
+    // A transition since the relay read the order keeps it pending (the marker stays), but what
+    // was published is recorded either way: the next drain must not publish those events again.
+    const published = await conditional('markPublished', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.press(id.deviceId, id.seq),
           UpdateExpression: 'SET published = :count REMOVE outboxPk, outboxSk',
           ConditionExpression: 'size(history) = :count',
+          ExpressionAttributeValues: { ':count': count },
+        }),
+      ),
+    );
+    if (published) return;
+    await conditional('markPublished.pending', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.press(id.deviceId, id.seq),
+          UpdateExpression: 'SET published = :count',
+          ConditionExpression: 'size(history) > :count AND published < :count',
           ExpressionAttributeValues: { ':count': count },
         }),
       ),

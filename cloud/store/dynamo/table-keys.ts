@@ -17,7 +17,7 @@
  * | button event      | BTNEVT#{eventId}   | META                   |                           |                                       |                               |
  * | button            | BTN#{device}       | META                   | HH#{hh} / BTN#{device}    | BRAND#{brand} / BTN#{device}          | REMIND / {at:013}#{device}    |
  * | press or order    | BTN#{device}       | PRESS#{seq:010}        | HH#{hh} / ORDER#{placedAt:013}#{id} (from its first transition) | BRAND#{brand}#{status} / {statusAt:013}#{id} (not while PLACED or NEEDS_CONFIRMATION; test orders from the start: BRAND#{brand}#TEST / {placedAt:013}#{id}) | previous version only: TIMER#{0..15} or TIMER / {deadline:013}#{id} |
- * | order timer       | TIMERS#{yyyy-mm-dd of due} | {due:013}#{first eventId} |                 |                                       |                               |
+ * | order timer       | TIMERS#{yyyy-mm-dd of due} | {due:013}#{first eventId}~{digest} |                 |                                       |                               |
  * | rejected press    | BTN#{device}       | REJ#{at:013}#{nonce}   |                           |                                       |                               |
  * | claim code        | CLAIM#{sha256(code)} | META                 |                           |                                       |                               |
  * | household         | HH#{hh}            | META                   |                           |                                       |                               |

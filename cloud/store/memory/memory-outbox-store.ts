@@ -17,9 +17,10 @@ export class MemoryOutboxStore implements OutboxStore {
   async markPublished(orderId: string, count: number): Promise<void> {
     const id = parseOrderId(orderId);
     const stored = id && this.table.presses.get(pressKey(id.deviceId, id.seq));
-    // As on DynamoDB: a transition since the relay read the order keeps it pending.
-    if (stored?.kind === 'order' && stored.order.history.length === count) {
-      this.table.published.set(orderId, count);
+    // As on DynamoDB: a transition since the relay read the order keeps it pending, with what
+    // was published recorded.
+    if (stored?.kind === 'order' && stored.order.history.length >= count) {
+      this.table.published.set(orderId, Math.max(count, this.table.published.get(orderId) ?? 0));
     }
   }
 }

@@ -132,6 +132,20 @@ it('every waiting order is confirmed or expired exactly once, whatever the batch
         expect(await store.orders.dueTimers(world.clock.now() + 30 * DAY, 100)).toEqual([]);
       },
     ),
-    { numRuns: 150 },
+    {
+      numRuns: 150,
+      // Two orders placed a minute apart, confirmed together (one deadline minute, one timer),
+      // then the first event redelivered alone: that timer must not replace the full one.
+      examples: [
+        [
+          [
+            { needsConfirmation: true, household: 'confirm' },
+            { needsConfirmation: true, household: 'confirm' },
+          ],
+          Array.from({ length: 12 }, () => false),
+          [{ kind: 'next' }, { kind: 'redeliver', from: 0, length: 1 }],
+        ],
+      ],
+    },
   );
 });
