@@ -36,6 +36,7 @@ import {
   VirtualButton,
 } from '../../cloud/local/tools/virtual-button.ts';
 import { openTable, type Table } from '../../cloud/store/dynamo/table.ts';
+import { COMMIT_INDEX, COMMITS_PENDING } from '../../cloud/store/dynamo/table-keys.ts';
 import { deviceIdFor, prepareCatalog, provisionButtons } from './provision.ts';
 import { rssOf, runtimeOf, type StackProcess, startStackProcess } from './stack-process.ts';
 
@@ -540,6 +541,9 @@ export async function runSoak(
     await sampleRss();
     await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
 
+    // An order item follows its ack through the stack's commit relay: reconcile once it caught up.
+    await commitsRelayed(table as Table);
+
     // Reconciliation: every button's partition, read back from the store.
     const sent = records.filter((r) => r.seq > 0);
     const byDevice = new Map<string, PressRecord[]>();
@@ -690,4 +694,21 @@ function longestAfter(records: PressRecord[], at: number | null): number | null 
     }
   }
   return Math.round(longest * 10) / 10;
+}
+
+/** Waits until no button is marked for the commit relay (every acked press has its items). */
+async function commitsRelayed(table: Table): Promise<void> {
+  for (;;) {
+    const marked = await table.doc.send(
+      new QueryCommand({
+        TableName: table.name,
+        IndexName: COMMIT_INDEX,
+        KeyConditionExpression: 'commitPk = :pending',
+        ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
+        Limit: 1,
+      }),
+    );
+    if ((marked.Items ?? []).length === 0) return;
+    await sleep(250);
+  }
 }
