@@ -7,9 +7,9 @@
  * start to its ack). The buttons run in a worker thread (sleepy-buttons.ts), so the stack's
  * event loop carries only the stack's work. Figures only; nothing is asserted.
  */
-import { Worker } from 'node:worker_threads';
 import { ensureDevCa, ensureDeviceCertificate } from '../cloud/dev/dev-ca.ts';
 import type { RunningStack } from '../cloud/local/stack.ts';
+import { startTsWorker } from '../cloud/local/ts-worker.ts';
 import type { SleepyFigures, SleepyWorkerData, SleepyWorkerMessage } from './sleepy-buttons.ts';
 
 export type { SleepyFigures } from './sleepy-buttons.ts';
@@ -62,18 +62,4 @@ export async function measureSleepy(
   } finally {
     await worker.terminate();
   }
-}
-
-/**
- * A worker thread running a TypeScript module: the thread registers tsx itself (a worker does not
- * inherit the loader of `tsx` or of vitest), then imports the module.
- */
-function startTsWorker(module: URL, workerData: unknown): Worker {
-  const code = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx).then(({ register }) => { register(); return import(workerData.module); });`;
-  return new Worker(code, {
-    eval: true,
-    execArgv: [],
-    workerData: { tsx: import.meta.resolve('tsx/esm/api'), module: module.href, data: workerData },
-  });
 }
