@@ -3,10 +3,11 @@
  * open list, and waiting orders in the household, brand and timer indexes (gsi3 `TIMER#…`).
  * They read back as they were, list, and the sweep confirms them from the old timer index.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Order } from '../../../cloud/core/model.ts';
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
+import { markUnrelayedClaims } from '../../../cloud/store/dynamo/mark-unrelayed-claims.ts';
 import { ensureTable, openTable, type Table } from '../../../cloud/store/dynamo/table.ts';
 import { keys, timeKey } from '../../../cloud/store/dynamo/table-keys.ts';
 import { dynamoUnderTest } from '../../helpers/stores.ts';
@@ -25,19 +26,19 @@ afterAll(async () => {
 });
 
 /** Rewrites a new order's items as the previous version wrote them. */
-async function asPreviousVersion(order: Order): Promise<void> {
-  await table.doc.send(
+async function asPreviousVersion(order: Order, on: Table = table): Promise<void> {
+  await on.doc.send(
     new UpdateCommand({
-      TableName: table.name,
+      TableName: on.name,
       Key: keys.button(order.deviceId),
       UpdateExpression: 'SET #open = :open',
       ExpressionAttributeNames: { '#open': 'open' },
       ExpressionAttributeValues: { ':open': [order] },
     }),
   );
-  await table.doc.send(
+  await on.doc.send(
     new UpdateCommand({
-      TableName: table.name,
+      TableName: on.name,
       Key: keys.press(order.deviceId, order.seq),
       UpdateExpression:
         'SET gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk, gsi3pk = :g3pk, gsi3sk = :g3sk',
@@ -76,4 +77,44 @@ it('orders and buttons written by the previous version read, list and confirm as
   const confirmed = await store.orders.listBrandOrders(BRAND, 'CONFIRMED', { limit: 10 });
   expect(confirmed.items.map((o) => o.orderId).sort()).toEqual(['btn-new-1', 'btn-old-1']);
   expect((await store.orders.listBrandOrders(BRAND, 'PLACED', { limit: 10 })).items).toEqual([]);
+});
+
+it("an order whose item the previous version's crash left unwritten is relayed once after the upgrade", async () => {
+  // A table of its own: the buttons above hold open orders too.
+  const upgraded = openTable({ tableName: 'previous-version-crash', endpoint: server.endpoint });
+  await ensureTable(upgraded);
+  const store = dynamoUnderTest(upgraded);
+  await store.putSku(sku());
+  await store.putButton(button('btn-crashed'));
+  await store.putButton(button('btn-fine'));
+  const world = new World(store);
+  const crashed = await store.orders.getOrder(
+    (await world.device('btn-crashed').press()).orderId ?? '',
+  );
+  const fine = await store.orders.getOrder((await world.device('btn-fine').press()).orderId ?? '');
+  await asPreviousVersion(crashed as Order, upgraded);
+  await asPreviousVersion(fine as Order, upgraded);
+  // The previous version's handler died between its claim and its order write.
+  await upgraded.doc.send(
+    new DeleteCommand({
+      TableName: upgraded.name,
+      Key: keys.press('btn-crashed', (crashed as Order).seq),
+    }),
+  );
+  const before = await store.snapshot();
+  expect(await world.drain()).toBe(0);
+  expect(await store.snapshot()).toEqual(before);
+
+  expect(await markUnrelayedClaims(upgraded)).toBe(2);
+  await world.drain();
+  expect(await store.orders.getOrder('btn-crashed-1')).toMatchObject({
+    orderId: 'btn-crashed-1',
+    status: 'PLACED',
+  });
+  expect(await store.orders.getOrder('btn-fine-1')).toEqual(fine);
+
+  world.clock.advance(31 * 60_000);
+  await world.orders.sweep();
+  expect(await store.orders.getOrder('btn-crashed-1')).toMatchObject({ status: 'CONFIRMED' });
+  upgraded.raw.destroy();
 });
