@@ -5,7 +5,7 @@
  * open orders (and no mark yet) hands them to the local commit relay once; its writes are
  * conditional on absence, so order items that exist stay as they are.
  *
- * A full scan: run it once per data folder (the local stack keeps a marker beside its store).
+ * A full scan: ensureTable runs it once, when it upgrades a table that lacks the commit index.
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditional, guarded } from './dynamo-errors.ts';
