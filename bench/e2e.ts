@@ -42,6 +42,7 @@ import { DynamoWebhookStore } from '../cloud/store/dynamo/dynamo-webhook-store.t
 import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
 import { type E2eFigures, startConnectedButtons } from './e2e-connected.ts';
 import { measureSleepy, type SleepyFigures } from './e2e-sleepy.ts';
+import { mainThreadCpuMs } from './thread-cpu.ts';
 
 export type { E2eFigures } from './e2e-connected.ts';
 
@@ -56,7 +57,7 @@ export interface E2eBenchOptions {
 }
 
 export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
-  e2e: E2eFigures;
+  e2e: E2eFigures & BrokerCpu;
   e2e_slow_webhook: E2eFigures & {
     webhook_requests_held: number;
     deliveries_pending: number;
@@ -110,7 +111,7 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
     // Unmeasured: the first presses of a fresh stack compile code paths and fill caches.
     await connected.loop('press', Math.min(durationMs, WARM_UP_MS));
     await stack.drainOutbox();
-    const e2e = await connected.loop('press', durationMs);
+    const e2e = await withBrokerCpu(() => connected.loop('press', durationMs));
 
     // Sleepy buttons of their own: a connected button's client id would be taken over.
     const sleepyIds = Array.from({ length: count * SLEEPY_POOL }, (_, i) => `sleepy-${i + 1}`);
@@ -177,6 +178,28 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+export interface BrokerCpu {
+  /**
+   * CPU time of the broker's thread (this process's main thread: broker, topic rule, press
+   * handler) per press in the row, or null where /proc does not say. 1000 divided by it is the
+   * most presses per second that thread can take; unlike the row's rate it hardly moves when
+   * other programs share the cores.
+   */
+  broker_cpu_ms_per_press: number | null;
+}
+
+/** A connected row with the CPU the broker's thread spent on it. */
+async function withBrokerCpu(row: () => Promise<E2eFigures>): Promise<E2eFigures & BrokerCpu> {
+  const before = mainThreadCpuMs();
+  const figures = await row();
+  const after = mainThreadCpuMs();
+  const perPress =
+    before === null || after === null || figures.presses === 0
+      ? null
+      : Math.round(((after - before) / figures.presses) * 1000) / 1000;
+  return { ...figures, broker_cpu_ms_per_press: perPress };
 }
 
 const SLOW_RECEIVER_MS = 30_000;
