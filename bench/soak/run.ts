@@ -38,6 +38,7 @@ import {
 import { openTable, type Table } from '../../cloud/store/dynamo/table.ts';
 import { COMMIT_INDEX, COMMITS_PENDING } from '../../cloud/store/dynamo/table-keys.ts';
 import { deviceIdFor, prepareCatalog, provisionButtons } from './provision.ts';
+import { openSleepySession } from './sleepy-transport.ts';
 import { rssOf, runtimeOf, type StackProcess, startStackProcess } from './stack-process.ts';
 
 export interface SoakOptions {
@@ -90,6 +91,19 @@ const PROVISION_CHUNKS_AT_ONCE = 4;
  */
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 4_000;
+/** The firmware's limits for one wake: CONNECT → CONNACK, and publishes of one press. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const SENDS_PER_WAKE = 2;
+
+/** A button on one connection: a sleepy button's wake, or a connection kept open. */
+interface Session {
+  button: VirtualButton;
+  transport: ButtonTransport;
+  /** Settles when the connection is gone (never, for a connection that reconnects itself). */
+  lost: Promise<void>;
+  /** The wake is over: its VirtualButton no longer writes the button's state. */
+  end(): void;
+}
 
 export interface SoakResult {
   sent: number;
@@ -249,38 +263,53 @@ export async function runSoak(
       const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 8));
       await sleep(Math.floor(rand() * cap));
     };
-    const connect = async (id: string) => {
+    /** A button's connection: mqtt.js kept open (connected mode), or one wake (sleepy). */
+    const connect = async (id: string): Promise<ButtonTransport & { closed?: Promise<void> }> => {
+      const password = mqttPasswordFor(nodeSha256, keys.get(id) as Uint8Array);
       for (let failures = 0; ; failures++) {
         try {
+          if (options.sleepy) {
+            return await openSleepySession({
+              host: '127.0.0.1',
+              port: runtime.mqttPort,
+              clientId: id,
+              password,
+              timeoutMs: CONNECT_TIMEOUT_MS,
+            });
+          }
           return await connectLocalTransport({
             url: `mqtt://127.0.0.1:${runtime.mqttPort}`,
             clientId: id,
             username: id,
-            password: mqttPasswordFor(nodeSha256, keys.get(id) as Uint8Array),
+            password,
             connectTimeoutMs: 60_000,
-            ...(options.sleepy ? {} : { reconnectMs: 1_000 + Math.floor(rand() * 1_000) }),
+            reconnectMs: 1_000 + Math.floor(rand() * 1_000),
           });
         } catch {
           await backoff(failures); // the stack is down (a fault): try again, as a button would
         }
       }
     };
-    const openSession = async (id: string) => {
+    const openSession = async (id: string): Promise<Session> => {
       for (let failures = 0; ; failures++) {
         const transport = await connect(id);
-        const button = buttonOn(id, transport);
+        const session = sessionOn(id, transport);
         try {
           // A connection lost before SUBACK never answers the subscribe: give up on it in time.
-          await within(button.start(), options.ackTimeoutMs);
+          await within(session.button.start(), options.ackTimeoutMs);
           if (!options.sleepy) transports.push(transport);
-          return { button, transport };
+          return session;
         } catch {
+          session.end();
           await transport.close().catch(() => undefined);
           await backoff(failures);
         }
       }
     };
-    const buttonOn = (id: string, transport: ButtonTransport) => {
+    const sessionOn = (
+      id: string,
+      transport: ButtonTransport & { closed?: Promise<void> },
+    ): Session => {
       // Every ack any delivery of a press produced: they must all name the same order.
       transport.onMessage((topic, payload) => {
         if (topic !== ackTopic(id)) return;
@@ -299,36 +328,54 @@ export async function runSoak(
         state = new MemoryButtonStateStore();
         states.set(id, state);
       }
-      return new VirtualButton({
+      // A wake that ended (its connection lost) may still have a VirtualButton waiting out its
+      // ack timeout: from then on it neither writes the button's flash nor counts as an attempt.
+      const flash = state;
+      let awake = true;
+      const button = new VirtualButton({
         deviceId: id,
         deviceKey: keys.get(id) as Uint8Array,
         keyVersion: 1,
         sha256: nodeSha256,
         transport,
-        state,
+        state: {
+          load: (deviceId) => flash.load(deviceId),
+          save: async (deviceId, next) => {
+            if (awake) await flash.save(deviceId, next);
+          },
+        },
         ackTimeoutMs: options.ackTimeoutMs,
-        maxAttempts: 3,
+        maxAttempts: options.sleepy ? SENDS_PER_WAKE : 3,
         onEvent: (event) => {
-          if (event.kind === 'attempt') attemptListeners.get(id)?.(event.seq);
+          if (awake && event.kind === 'attempt') attemptListeners.get(id)?.(event.seq);
         },
       });
+      return {
+        button,
+        transport,
+        lost: transport.closed ?? new Promise<never>(() => {}),
+        end: () => {
+          awake = false;
+        },
+      };
     };
     const connectButton = async (id: string) => {
       buttons.set(id, await openSession(id));
     };
-    type Session = { button: VirtualButton; transport: ButtonTransport };
-    /** The button for one press: its open connection, or (sleepy) a session of its own. */
+    /** The button for one press: its open connection, or (sleepy) a wake of its own. */
     const sessionFor = async (id: string): Promise<Session> =>
       options.sleepy ? openSession(id) : (buttons.get(id) as Session);
     /** After a press got no ack: a sleepy button disconnects, backs off and wakes again. */
     const renew = async (id: string, session: Session): Promise<Session> => {
       if (!options.sleepy) return session;
-      await session.transport.close().catch(() => undefined);
+      await endSession(session);
       await backoff(0);
       return openSession(id);
     };
     const endSession = async (session: Session) => {
-      if (options.sleepy) await session.transport.close().catch(() => undefined);
+      if (!options.sleepy) return;
+      session.end();
+      await session.transport.close().catch(() => undefined);
     };
 
     // The plan: each button gets its share of the presses, handed out round-robin. Buttons are
@@ -411,19 +458,23 @@ export async function runSoak(
     const deliverUntilAcked = async (
       id: string,
       session: { current: Session },
-      first: (button: VirtualButton) => Promise<PressReport>,
+      first: (button: VirtualButton) => Promise<PressReport | null>,
     ): Promise<PressReport | null> => {
       let attemptFn = first;
       for (;;) {
-        try {
-          return await attemptFn(session.current.button);
-        } catch (error) {
-          if (!(error instanceof VirtualButtonError) || error.code !== 'NO_ACK') throw error;
-          // Past the budget the press stays pending (a real button would retry on its next wake).
-          if (performance.now() > budgetEnd + 60_000) return null;
-          session.current = await renew(id, session.current);
-          attemptFn = async (button) => (await button.resendPending()) as PressReport;
-        }
+        const attempt = attemptFn(session.current.button);
+        // As the firmware does, a wake whose connection is lost ends there (no ack can come).
+        const lost = session.current.lost.then(() => 'lost' as const);
+        const report = await Promise.race([attempt, lost]).catch((error: unknown) => {
+          if (error instanceof VirtualButtonError && error.code === 'NO_ACK') return 'no ack';
+          throw error;
+        });
+        if (typeof report === 'object') return report; // null: nothing pending (acked already)
+        attempt.catch(() => undefined);
+        // Past the budget the press stays pending (a real button would retry on its next wake).
+        if (performance.now() > budgetEnd + 60_000) return null;
+        session.current = await renew(id, session.current);
+        attemptFn = (button) => button.resendPending();
       }
     };
 
@@ -495,11 +546,7 @@ export async function runSoak(
                 attempt: report.attempt,
               },
             });
-            const again = await deliverUntilAcked(
-              id,
-              session,
-              async (button) => (await button.resendPending()) as PressReport,
-            );
+            const again = await deliverUntilAcked(id, session, (button) => button.resendPending());
             if (again && (again.outcome !== report.outcome || again.orderId !== report.orderId)) {
               mismatches++;
             }
