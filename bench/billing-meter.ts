@@ -94,7 +94,10 @@ function indexWrites(index: string, before: Item | undefined, after: Item | unde
   return old === null || next === null ? 1 : 2;
 }
 
-/** DynamoDB's item size: attribute names plus values (strings UTF-8, numbers ~ digits / 2 + 1). */
+/**
+ * DynamoDB's item size: attribute names plus values (strings UTF-8, binaries their bytes, numbers
+ * ~ digits / 2 + 1).
+ */
 function size(item: Item | undefined): number {
   if (!item) return 0;
   let total = 0;
@@ -107,6 +110,7 @@ function size(item: Item | undefined): number {
 function valueSize(value: AttributeValue): number {
   if (value.S !== undefined) return Buffer.byteLength(value.S);
   if (value.N !== undefined) return Math.ceil(value.N.replace(/[-.]/g, '').length / 2) + 1;
+  if (value.B !== undefined) return value.B.byteLength;
   if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
   if (value.L !== undefined) return 3 + value.L.reduce((sum, v) => sum + 1 + valueSize(v), 0);
   if (value.M !== undefined) return 3 + size(value.M) + Object.keys(value.M).length;

@@ -46,6 +46,12 @@ export interface RowFigures {
   store_calls_per_press: number;
   /** Pipeline only: store calls to answer a transport duplicate of a settled press. */
   store_calls_per_duplicate?: number;
+  /**
+   * CPU time of this process per press in the closed loop, the store's included (dynalite runs
+   * in this process): the cost behind peak_presses_per_s, and steadier than it when other
+   * programs share the cores.
+   */
+  cpu_ms_per_press: number;
 }
 
 /** How fast one process writes what the presses' commit points owe (the stream Lambda in AWS). */
@@ -89,12 +95,14 @@ async function main() {
   for (const [name, row] of rows) {
     progress(`${name}: closed loop, ${WORKERS} buttons pressing concurrently for ${seconds}s…`);
     meter.reset();
+    const cpu = process.cpuUsage();
     const closed = await closedLoop((i) => row(payloads[i] as string), {
       workers: WORKERS,
       buttons: Math.floor(buttons / 3),
       durationMs: seconds * 1000,
       firstButton: 0,
     });
+    const used = process.cpuUsage(cpu);
     peaks[name] = closed.perSecond;
     cursors[name] = closed.nextButton;
     figures[name] = {
@@ -103,6 +111,7 @@ async function main() {
       p99_ms: Number.NaN,
       write_units_per_press: round(meter.writeUnits / closed.presses),
       store_calls_per_press: round(meter.calls / closed.presses),
+      cpu_ms_per_press: round((used.user + used.system) / 1000 / closed.presses, 3),
     };
   }
   progress(`commit relay: the order items of the pipeline's ${pressed.length} presses…`);
@@ -143,6 +152,9 @@ async function main() {
   const ratios = {
     pipeline_peak_vs_floor: round(p.peak_presses_per_s / fl.peak_presses_per_s),
     pipeline_peak_vs_baseline: round(p.peak_presses_per_s / b.peak_presses_per_s),
+    // The same two ratios in CPU time per press (the inverse of cost: higher is better).
+    pipeline_cpu_vs_floor: round(fl.cpu_ms_per_press / p.cpu_ms_per_press),
+    pipeline_cpu_vs_baseline: round(b.cpu_ms_per_press / p.cpu_ms_per_press),
     pipeline_p99_vs_baseline: round(p.p99_ms / b.p99_ms),
     pipeline_write_units_vs_baseline: round(p.write_units_per_press / b.write_units_per_press),
     offered_presses_per_s: offered,
@@ -173,11 +185,13 @@ async function main() {
     return;
   }
   console.log('\nPress pipeline on dynalite (one process, loopback)\n');
-  console.log('row       peak/s   p50 ms   p99 ms   write units/press   store calls/press');
+  console.log(
+    'row       peak/s   p50 ms   p99 ms   write units/press   store calls/press   CPU ms/press',
+  );
   for (const [name] of rows) {
     const r = figures[name] as RowFigures;
     console.log(
-      `${name.padEnd(9)} ${String(r.peak_presses_per_s).padStart(6)}   ${r.p50_ms.toFixed(1).padStart(6)}   ${r.p99_ms.toFixed(1).padStart(6)}   ${r.write_units_per_press.toFixed(2).padStart(17)}   ${r.store_calls_per_press.toFixed(2).padStart(17)}`,
+      `${name.padEnd(9)} ${String(r.peak_presses_per_s).padStart(6)}   ${r.p50_ms.toFixed(1).padStart(6)}   ${r.p99_ms.toFixed(1).padStart(6)}   ${r.write_units_per_press.toFixed(2).padStart(17)}   ${r.store_calls_per_press.toFixed(2).padStart(17)}   ${r.cpu_ms_per_press.toFixed(3).padStart(12)}`,
     );
   }
   console.log(
@@ -186,6 +200,7 @@ async function main() {
   console.log(
     `\npipeline peak / floor peak: ${ratios.pipeline_peak_vs_floor} (target ≥ 0.45)` +
       `\npipeline peak / baseline peak: ${ratios.pipeline_peak_vs_baseline} (target ≥ 1.3)` +
+      `\nin CPU time per press: floor / pipeline ${ratios.pipeline_cpu_vs_floor}, baseline / pipeline ${ratios.pipeline_cpu_vs_baseline}` +
       `\npipeline p99 / baseline p99: ${ratios.pipeline_p99_vs_baseline} (target ≤ 0.7)` +
       `\npipeline write units / baseline: ${ratios.pipeline_write_units_vs_baseline} (target ≤ 0.7)` +
       `\npipeline p99: ${p.p99_ms} ms (target ≤ 50 ms); latencies at ${offered} presses/s offered to every row.`,
@@ -302,8 +317,9 @@ async function pipelineBill(endpoint: string, presses: string[]) {
   }
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
+function round(value: number, digits = 2): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
 }
 
 main().catch((error) => {

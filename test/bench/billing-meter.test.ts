@@ -74,4 +74,24 @@ describe('billing meter', () => {
       index: 0,
     });
   });
+
+  it('bills a binary attribute by its bytes', async () => {
+    meter.reset();
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: { pk: 'BIN#b', sk: '1', payload: new Uint8Array(1000) },
+      }),
+    );
+    expect(meter.writeUnits).toBe(1);
+
+    meter.reset();
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: { pk: 'BIN#b', sk: '1', payload: new Uint8Array(1100) },
+      }),
+    );
+    expect(meter.writeUnits).toBe(2);
+  });
 });

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Aedes } from 'aedes';
+import { freePorts } from '../../../cloud/local/tools/free-ports.ts';
 
 export interface Broker {
   name: string;
@@ -37,14 +38,6 @@ export function mosquittoBinary(): string | null {
   return null;
 }
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}`);
@@ -66,7 +59,7 @@ export async function startMosquitto(): Promise<Broker> {
   const binary = mosquittoBinary();
   if (!binary) throw new Error('mosquitto not installed: apt-get install -y mosquitto');
   const dir = mkdtempSync(join(tmpdir(), 'restock-mosquitto-'));
-  const port = await freePort();
+  const [port] = (await freePorts(1)) as [number];
   const config = join(dir, 'mosquitto.conf');
   writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
   const child = spawn(binary, ['-c', config], { stdio: 'ignore' });
