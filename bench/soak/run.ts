@@ -129,7 +129,11 @@ export interface SoakResult {
   max_ms: number;
   /** The longest press (start → ack) among those still under way at a fault or started after. */
   max_after_fault_ms: number | null;
+  /** Per fault, the longest press under way at it or started after it and before the next. */
+  max_after_each_fault_ms: number[];
   press_rate_per_s: number;
+  /** Acks per second before the first fault, between faults, and after the last. */
+  press_rates_per_s: number[];
   faults: string[];
   phases_s: Record<string, number>;
   data_dir?: string;
@@ -137,7 +141,8 @@ export interface SoakResult {
 
 export type SoakProgress =
   | {
-      phase: 'start' | 'connect' | 'provision' | 'reconcile' | 'stop';
+      /** relay: the stack's commit relay writing the items acked presses owe (buttons left). */
+      phase: 'start' | 'connect' | 'provision' | 'relay' | 'reconcile' | 'stop';
       done: number;
       total: number;
     }
@@ -149,7 +154,9 @@ export type SoakProgress =
       inFlight: number;
       online: number;
     }
-  | { phase: 'fault'; message: string };
+  | { phase: 'fault'; message: string }
+  /** What the buttons saw, as JSON, before the stack's relay and stop (which may take long). */
+  | { phase: 'pressed'; message: string };
 
 interface PressRecord {
   deviceId: string;
@@ -428,9 +435,10 @@ export async function runSoak(
         ]
       : [];
     let faultRunning: Promise<void> = Promise.resolve();
-    let firstFaultAt: number | null = null;
+    /** When each fault struck, and how many acks the buttons had by then. */
+    const faultMarks: { at: number; acked: number }[] = [];
     const fire = (kind: 'broker' | 'kill') => {
-      firstFaultAt ??= performance.now();
+      faultMarks.push({ at: performance.now(), acked });
       faultRunning = (async () => {
         const t0 = performance.now();
         if (kind === 'broker') {
@@ -588,11 +596,50 @@ export async function runSoak(
     await sampleRss();
     await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
 
+    // What the buttons saw, told now: what follows waits for the stack and may take long.
+    const sent = records.filter((r) => r.seq > 0);
+    const latencies = sent
+      .map((r) => r.latencyMs)
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => a - b);
+    const at = (p: number) =>
+      latencies.length === 0
+        ? Number.NaN
+        : (latencies[
+            Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)
+          ] as number);
+    const round = (v: number) => Math.round(v * 10) / 10;
+    const pressing = {
+      sent: sent.length,
+      acked,
+      p50_ms: round(at(50)),
+      p99_ms: round(at(99)),
+      max_ms: round(latencies.at(-1) ?? Number.NaN),
+      max_after_fault_ms: longestAfter(sent, faultMarks[0]?.at ?? null),
+      max_after_each_fault_ms: faultMarks.map((mark, i) =>
+        longestBetween(sent, mark.at, faultMarks[i + 1]?.at ?? Number.POSITIVE_INFINITY),
+      ),
+      press_rate_per_s: Math.round((acked / pressElapsed) * 1000),
+      press_rates_per_s: ratesBetween([
+        { at: pressStart, acked: 0 },
+        ...faultMarks,
+        { at: pressStart + pressElapsed, acked },
+      ]),
+    };
+    progress({
+      phase: 'pressed',
+      message: `${JSON.stringify({ ...pressing, peak_rss_mb: Math.round(peakRss), peak_rss_anon_mb: Math.round(peakAnon) })}`,
+    });
+
     // An order item follows its ack through the stack's commit relay: reconcile once it caught up.
-    await commitsRelayed(table as Table);
+    let owedAtFirst: number | null = null;
+    await commitsRelayed(table as Table, (owed) => {
+      owedAtFirst ??= owed;
+      progress({ phase: 'relay', done: owedAtFirst - owed, total: owedAtFirst });
+    });
+    phaseDone('relay');
 
     // Reconciliation: every button's partition, read back from the store.
-    const sent = records.filter((r) => r.seq > 0);
     const byDevice = new Map<string, PressRecord[]>();
     for (const r of sent) {
       let list = byDevice.get(r.deviceId);
@@ -647,31 +694,17 @@ export async function runSoak(
     duplicateOrders += ackConflicts;
     phaseDone('reconcile');
 
-    const latencies = sent
-      .map((r) => r.latencyMs)
-      .filter((v): v is number => v !== null)
-      .sort((a, b) => a - b);
-    const at = (p: number) =>
-      latencies.length === 0
-        ? Number.NaN
-        : (latencies[
-            Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)
-          ] as number);
     const outcomes: Record<string, number> = {};
     for (const r of sent) {
       const k = r.outcome ?? 'NO_ACK';
       outcomes[k] = (outcomes[k] ?? 0) + 1;
     }
-    const round = (v: number) => Math.round(v * 10) / 10;
     const result: SoakResult = {
-      sent: sent.length,
-      acked,
+      ...pressing,
       orders,
       duplicate_orders: duplicateOrders,
       lost,
       orders_without_ack: ordersWithoutAck,
-      p50_ms: round(at(50)),
-      p99_ms: round(at(99)),
       peak_rss_mb: Math.round(peakRss),
       peak_rss_anon_mb: Math.round(peakAnon),
       devices: options.devices,
@@ -682,9 +715,6 @@ export async function runSoak(
       acked_not_recorded: ackedNotRecorded,
       ack_conflicts: ackConflicts,
       outcomes,
-      max_ms: round(latencies.at(-1) ?? Number.NaN),
-      max_after_fault_ms: longestAfter(sent, firstFaultAt),
-      press_rate_per_s: Math.round((acked / pressElapsed) * 1000),
       faults,
       phases_s: phases,
     };
@@ -733,29 +763,53 @@ async function partition(table: Table, deviceId: string): Promise<Record<string,
 
 /** The longest press among those that ended after `at` (null: no fault happened). */
 function longestAfter(records: PressRecord[], at: number | null): number | null {
-  if (at === null) return null;
+  return at === null ? null : longestBetween(records, at, Number.POSITIVE_INFINITY);
+}
+
+/** The longest press that ended after `from` and started before `to`. */
+function longestBetween(records: PressRecord[], from: number, to: number): number {
   let longest = 0;
   for (const r of records) {
-    if (r.latencyMs !== null && r.startedAt + r.latencyMs >= at) {
+    if (r.latencyMs !== null && r.startedAt + r.latencyMs >= from && r.startedAt < to) {
       longest = Math.max(longest, r.latencyMs);
     }
   }
   return Math.round(longest * 10) / 10;
 }
 
-/** Waits until no button is marked for the commit relay (every acked press has its items). */
-async function commitsRelayed(table: Table): Promise<void> {
+/** Acks per second between consecutive marks. */
+function ratesBetween(marks: { at: number; acked: number }[]): number[] {
+  return marks.slice(1).map((mark, i) => {
+    const previous = marks[i] as { at: number; acked: number };
+    const seconds = (mark.at - previous.at) / 1000;
+    return seconds > 0 ? Math.round((mark.acked - previous.acked) / seconds) : 0;
+  });
+}
+
+/**
+ * Waits until no button is marked for the commit relay (every acked press has its items),
+ * reporting how many buttons it still owes.
+ */
+async function commitsRelayed(table: Table, report: (owed: number) => void): Promise<void> {
   for (;;) {
-    const marked = await table.doc.send(
-      new QueryCommand({
-        TableName: table.name,
-        IndexName: COMMIT_INDEX,
-        KeyConditionExpression: 'commitPk = :pending',
-        ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
-        Limit: 1,
-      }),
-    );
-    if ((marked.Items ?? []).length === 0) return;
-    await sleep(250);
+    let owed = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await table.doc.send(
+        new QueryCommand({
+          TableName: table.name,
+          IndexName: COMMIT_INDEX,
+          KeyConditionExpression: 'commitPk = :pending',
+          ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      owed += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    report(owed);
+    if (owed === 0) return;
+    await sleep(1_000);
   }
 }
