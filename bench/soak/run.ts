@@ -99,8 +99,8 @@ const SENDS_PER_WAKE = 2;
 interface Session {
   button: VirtualButton;
   transport: ButtonTransport;
-  /** Settles when the connection is gone (never, for a connection that reconnects itself). */
-  lost: Promise<void>;
+  /** Settles when the connection is gone; null for a connection that reconnects itself. */
+  lost: Promise<void> | null;
   /** The wake is over: its VirtualButton no longer writes the button's state. */
   end(): void;
 }
@@ -360,7 +360,7 @@ export async function runSoak(
       return {
         button,
         transport,
-        lost: transport.closed ?? new Promise<never>(() => {}),
+        lost: transport.closed ?? null,
         end: () => {
           awake = false;
         },
@@ -472,11 +472,13 @@ export async function runSoak(
       for (;;) {
         const attempt = attemptFn(session.current.button);
         // As the firmware does, a wake whose connection is lost ends there (no ack can come).
-        const lost = session.current.lost.then(() => 'lost' as const);
-        const report = await Promise.race([attempt, lost]).catch((error: unknown) => {
-          if (error instanceof VirtualButtonError && error.code === 'NO_ACK') return 'no ack';
-          throw error;
-        });
+        const lost = session.current.lost?.then(() => 'lost' as const);
+        const report = await (lost ? Promise.race([attempt, lost]) : attempt).catch(
+          (error: unknown) => {
+            if (error instanceof VirtualButtonError && error.code === 'NO_ACK') return 'no ack';
+            throw error;
+          },
+        );
         if (typeof report === 'object') return report; // null: nothing pending (acked already)
         attempt.catch(() => undefined);
         // Past the budget the press stays pending (a real button would retry on its next wake).
@@ -628,7 +630,11 @@ export async function runSoak(
     };
     progress({
       phase: 'pressed',
-      message: `${JSON.stringify({ ...pressing, peak_rss_mb: Math.round(peakRss), peak_rss_anon_mb: Math.round(peakAnon) })}`,
+      message: JSON.stringify({
+        ...pressing,
+        peak_rss_mb: Math.round(peakRss),
+        peak_rss_anon_mb: Math.round(peakAnon),
+      }),
     });
 
     // An order item follows its ack through the stack's commit relay: reconcile once it caught up.
