@@ -9,7 +9,7 @@
  * broker is restarted and the whole stack process SIGKILLed and started again mid-run.
  * Afterwards every press sent is reconciled against the store.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -243,6 +243,12 @@ export async function runSoak(
     peakAnon = Math.max(peakAnon, rss.anonMb);
   };
   const rssTimer = setInterval(() => void sampleRss(), 500);
+  // The stack's store can grow by tens of GB in a default run (bench/PERFORMANCE.md), on a disk
+  // other programs share: the run is stopped, and the stack with it, before the disk is full.
+  const disk = watchDisk(root, () => {
+    for (const c of children) c.child.kill('SIGKILL');
+  });
+  const unlessDiskFull = <T>(work: Promise<T>) => Promise.race([work, disk.full]);
   const transports: ButtonTransport[] = [];
   let table: Table | undefined;
 
@@ -586,9 +592,9 @@ export async function runSoak(
       250,
     );
     try {
-      await Promise.all(Array.from({ length: options.concurrency }, worker));
-      await provisioner;
-      await faultRunning;
+      await unlessDiskFull(Promise.all(Array.from({ length: options.concurrency }, worker)));
+      await unlessDiskFull(provisioner);
+      await unlessDiskFull(faultRunning);
     } finally {
       clearInterval(ticker);
     }
@@ -639,10 +645,12 @@ export async function runSoak(
 
     // An order item follows its ack through the stack's commit relay: reconcile once it caught up.
     let owedAtFirst: number | null = null;
-    await commitsRelayed(table as Table, (owed) => {
-      owedAtFirst ??= owed;
-      progress({ phase: 'relay', done: owedAtFirst - owed, total: owedAtFirst });
-    });
+    await unlessDiskFull(
+      commitsRelayed(table as Table, (owed) => {
+        owedAtFirst ??= owed;
+        progress({ phase: 'relay', done: owedAtFirst - owed, total: owedAtFirst });
+      }),
+    );
     phaseDone('relay');
 
     // Reconciliation: every button's partition, read back from the store.
@@ -730,7 +738,7 @@ export async function runSoak(
     // waiting in its outbox first, so the stop is a phase of its own (and RSS is sampled on).
     progress({ phase: 'stop', done: 0, total: 1 });
     stack.child.kill('SIGTERM');
-    const exit = await stack.exited;
+    const exit = await unlessDiskFull(stack.exited);
     if (exit.code !== 0) faults.push(`stack exited with ${exit.code ?? exit.signal} on SIGTERM`);
     phaseDone('stop');
     result.peak_rss_mb = Math.round(peakRss);
@@ -739,6 +747,7 @@ export async function runSoak(
     return result;
   } finally {
     clearInterval(rssTimer);
+    disk.stop();
     await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
     table?.raw.destroy();
     for (const c of children)
@@ -765,6 +774,35 @@ async function partition(table: Table, deviceId: string): Promise<Record<string,
     start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
   } while (start);
   return items;
+}
+
+/** Free space on the disk of `folder` below which a run is stopped. */
+const MIN_FREE_DISK_MB = 2_048;
+
+/**
+ * Checks the free space of `folder`'s disk every few seconds; below MIN_FREE_DISK_MB it calls
+ * `stopStack` and `full` rejects, saying so.
+ */
+function watchDisk(folder: string, stopStack: () => void) {
+  let reject: (error: Error) => void = () => {};
+  const full = new Promise<never>((_, fail) => {
+    reject = fail;
+  });
+  full.catch(() => undefined); // rejected only while someone races it
+  const timer = setInterval(async () => {
+    const disk = await statfs(folder).catch(() => null);
+    if (!disk) return;
+    const freeMb = (disk.bavail * disk.bsize) / 2 ** 20;
+    if (freeMb >= MIN_FREE_DISK_MB) return;
+    clearInterval(timer);
+    stopStack();
+    reject(
+      new Error(
+        `stopped: ${Math.round(freeMb)} MiB left on the disk of ${folder} (the stack's store grows fast at this size): free some space, or run a smaller --devices/--presses`,
+      ),
+    );
+  }, 5_000);
+  return { full, stop: () => clearInterval(timer) };
 }
 
 /** The longest press among those that ended after `at` (null: no fault happened). */
