@@ -145,7 +145,7 @@ export async function startStack(
     }
     const table = openTable({ tableName: config.tableName, endpoint });
     closers.push(async () => table.raw.destroy());
-    const created = await ensureTable(table);
+    const created = await ensureTable(table, (step) => log.info(step));
     log.info('store ready', { table: config.tableName, table_was: created });
 
     const policy = createBrokerPolicy({

@@ -3,16 +3,21 @@
  * dynalite (local and tests), DynamoDB Local, or AWS — only the endpoint differs.
  */
 import {
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   type GlobalSecondaryIndex,
   ResourceNotFoundException,
+  ScanCommand,
   type TableDescription,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { markUnrelayedClaims } from './mark-unrelayed-claims.ts';
 import { COMMIT_INDEX, OUTBOX_INDEX, TABLE_INDEXES } from './table-keys.ts';
 
 /** Indexes of tables without streams only (see table-keys.ts); AWS tables do not declare them. */
@@ -103,44 +108,168 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
 
 /**
  * Creates the table where it is missing (local stores and tests); AWS tables come from CDK.
- * A table created by an older version lacks the local indexes; it gets them here.
+ * A table created by an older version lacks local indexes; it gets them here (see upgradeTable).
+ * `progress` hears about an upgrade's steps, which can take a while on a large table.
  */
-export async function ensureTable(table: Table): Promise<'created' | 'existed'> {
-  let existing: TableDescription | undefined;
-  try {
-    existing = (await table.raw.send(new DescribeTableCommand({ TableName: table.name }))).Table;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-  if (existing) {
-    for (const { name } of LOCAL_INDEXES) {
-      if (!existing.GlobalSecondaryIndexes?.some((index) => index.IndexName === name)) {
-        await addLocalIndex(table, name);
-      }
-    }
+export async function ensureTable(
+  table: Table,
+  progress: (message: string) => void = () => {},
+): Promise<'created' | 'existed'> {
+  const existing = await describe(table.raw, table.name);
+  const spare = await describe(table.raw, spareName(table.name));
+  if (spare) {
+    await resumeRebuild(table, existing, progress);
     return 'existed';
   }
-  await table.raw.send(new CreateTableCommand(tableDefinition(table.name)));
-  await waitUntilActive(table);
+  if (existing) {
+    await upgradeTable(table, existing, progress);
+    return 'existed';
+  }
+  await createTable(table.raw, table.name);
   return 'created';
+}
+
+const missingIndexes = (description: TableDescription) =>
+  LOCAL_INDEXES.filter(
+    ({ name }) => !description.GlobalSecondaryIndexes?.some((index) => index.IndexName === name),
+  );
+
+/**
+ * A table from before a local index existed. Its buttons' open orders are first marked for the
+ * commit relay if the commit index is the one missing: that version wrote each order item in the
+ * press handler, so a crash between the claim and that write left an order only the relay can
+ * now complete (marking first, so an upgrade cut short marks again). Then the indexes: DynamoDB
+ * and DynamoDB Local add them to the table as it is; dynalite ignores such a request, so its
+ * table is rebuilt under the full definition (rebuild).
+ */
+async function upgradeTable(
+  table: Table,
+  existing: TableDescription,
+  progress: (message: string) => void,
+): Promise<void> {
+  const missing = missingIndexes(existing);
+  if (missing.length === 0) return;
+  progress(`upgrading the table: adding the ${missing.map((m) => m.name).join(', ')} index`);
+  if (missing.some(({ name }) => name === COMMIT_INDEX)) {
+    const marked = await markUnrelayedClaims(table);
+    progress(`upgrading the table: ${marked} buttons with open orders handed to the commit relay`);
+  }
+  for (const { name } of missing) await addLocalIndex(table, name);
+  const after = await describe(table.raw, table.name);
+  if (after && missingIndexes(after).length > 0) await rebuild(table, progress);
 }
 
 async function addLocalIndex(table: Table, name: string): Promise<void> {
   const definition = tableDefinition(table.name);
   const index = definition.GlobalSecondaryIndexes?.find((gsi) => gsi.IndexName === name);
-  await table.raw.send(
-    new UpdateTableCommand({
-      TableName: table.name,
-      AttributeDefinitions: definition.AttributeDefinitions,
-      GlobalSecondaryIndexUpdates: [{ Create: index }],
-    }),
-  );
-  await waitUntilActive(table);
+  try {
+    await table.raw.send(
+      new UpdateTableCommand({
+        TableName: table.name,
+        AttributeDefinitions: definition.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  } catch (error) {
+    // dynalite refuses (or ignores) creating an index on an existing table: rebuilt instead.
+    if ((error as { name?: string }).name !== 'ValidationException') throw error;
+  }
+  await waitUntilActive(table.raw, table.name);
 }
 
-async function waitUntilActive(table: Table): Promise<void> {
+/** The copy of a table being rebuilt, while its original is replaced. */
+const spareName = (name: string) => `${name}-rebuild`;
+
+/**
+ * Copies every item to a spare table, recreates the table under the full definition and copies
+ * them back. Each step can be cut: resumeRebuild finishes from what it finds.
+ */
+async function rebuild(table: Table, progress: (message: string) => void): Promise<void> {
+  const spare = spareName(table.name);
+  await createTable(table.raw, spare);
+  await copyItems(table.raw, table.name, spare, progress);
+  await replaceWithSpare(table, progress);
+}
+
+async function resumeRebuild(
+  table: Table,
+  existing: TableDescription | null,
+  progress: (message: string) => void,
+): Promise<void> {
+  if (existing && missingIndexes(existing).length > 0) {
+    // Cut while copying out: the original is whole; start again.
+    await deleteTable(table.raw, spareName(table.name));
+    await upgradeTable(table, existing, progress);
+    return;
+  }
+  await replaceWithSpare(table, progress);
+}
+
+/** From a complete spare: the table (re)created under the full definition, filled, spare gone. */
+async function replaceWithSpare(table: Table, progress: (message: string) => void) {
+  const spare = spareName(table.name);
+  const current = await describe(table.raw, table.name);
+  if (current && missingIndexes(current).length > 0) await deleteTable(table.raw, table.name);
+  if (!current || missingIndexes(current).length > 0) await createTable(table.raw, table.name);
+  await copyItems(table.raw, spare, table.name, progress);
+  await deleteTable(table.raw, spare);
+  progress('upgrading the table: done');
+}
+
+async function copyItems(
+  client: DynamoDBClient,
+  from: string,
+  to: string,
+  progress: (message: string) => void,
+): Promise<void> {
+  let copied = 0;
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: from, ExclusiveStartKey: start, Limit: 500 }),
+    );
+    const items = page.Items ?? [];
+    for (let i = 0; i < items.length; i += 25) {
+      let requests: Record<string, { PutRequest: { Item: Record<string, AttributeValue> } }[]> = {
+        [to]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      };
+      while (Object.keys(requests).length > 0) {
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: requests }));
+        requests = (out.UnprocessedItems ?? {}) as typeof requests;
+      }
+    }
+    copied += items.length;
+    start = page.LastEvaluatedKey;
+    if (copied > 0 && (copied % 10_000 < items.length || !start)) {
+      progress(`upgrading the table: ${copied} items copied to ${to}`);
+    }
+  } while (start);
+}
+
+async function describe(client: DynamoDBClient, name: string): Promise<TableDescription | null> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: name }))).Table ?? null;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return null;
+    throw error;
+  }
+}
+
+async function createTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(new CreateTableCommand(tableDefinition(name)));
+  await waitUntilActive(client, name);
+}
+
+async function deleteTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(new DeleteTableCommand({ TableName: name }));
+  for (let i = 0; i < 600 && (await describe(client, name)); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function waitUntilActive(client: DynamoDBClient, name: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const described = await table.raw.send(new DescribeTableCommand({ TableName: table.name }));
+    const described = await client.send(new DescribeTableCommand({ TableName: name }));
     const indexes = described.Table?.GlobalSecondaryIndexes ?? [];
     if (
       described.Table?.TableStatus === 'ACTIVE' &&
@@ -150,5 +279,5 @@ async function waitUntilActive(table: Table): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`table ${table.name} did not become ACTIVE`);
+  throw new Error(`table ${name} did not become ACTIVE`);
 }
