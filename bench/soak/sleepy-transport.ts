@@ -136,21 +136,31 @@ export function openSleepySession(options: SleepySessionOptions): Promise<Sleepy
   };
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
-      exchange(connectPacket, 'connack').then((connack) => {
-        if (connack.cmd !== 'connack' || connack.returnCode !== 0) {
-          socket.destroy();
-          const returnCode = connack.cmd === 'connack' ? connack.returnCode : null;
-          reject(
-            new VirtualButtonError('NOT_CONNECTED', `${options.clientId}: CONNACK ${returnCode}`, {
-              clientId: options.clientId,
-              returnCode,
-            }),
-          );
-          return;
-        }
-        subscribed = connack.sessionPresent;
-        resolve(session);
-      }, reject);
+      exchange(connectPacket, 'connack').then(
+        (connack) => {
+          if (connack.cmd !== 'connack' || connack.returnCode !== 0) {
+            socket.destroy();
+            const returnCode = connack.cmd === 'connack' ? connack.returnCode : null;
+            reject(
+              new VirtualButtonError(
+                'NOT_CONNECTED',
+                `${options.clientId}: CONNACK ${returnCode}`,
+                {
+                  clientId: options.clientId,
+                  returnCode,
+                },
+              ),
+            );
+            return;
+          }
+          subscribed = connack.sessionPresent;
+          resolve(session);
+        },
+        (error: unknown) => {
+          socket.destroy(); // no CONNACK in time: this wake is over
+          reject(error);
+        },
+      );
     });
     socket.once('close', () =>
       reject(
