@@ -87,10 +87,10 @@ export async function provisionButtons(
         const current = await stores.buttons.getButton(r.deviceId);
         if (current?.householdId !== householdId) await fleet.claim(householdId, r.claimCode);
         // The brand's SKU binding, the household's settings and its acceptance of the price in
-        // one settings write: through bindSku, updateSettings, terms and acceptTerms each reads
-        // the button and the SKU again (12 store calls per button, and as many LevelDB
-        // rewrites of the item) for the same item. Presses in quick succession each order:
-        // the soak counts orders per press.
+        // one settings write: bindSku, updateSettings, terms and acceptTerms each read the
+        // button and the SKU again (14 store calls per button, three of them rewrites of the
+        // item) to reach the same item. Presses in quick succession each order: the soak counts
+        // orders per press.
         const settled = await stores.buttons.patchSettings(
           r.deviceId,
           { householdId },
