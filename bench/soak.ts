@@ -97,9 +97,9 @@ function progressBar(): { update(p: SoakProgress): void; end(): void } {
   return {
     update(p) {
       const t = `${Math.round((Date.now() - started) / 1000)}s`;
-      if (p.phase === 'fault') {
+      if (p.phase === 'fault' || p.phase === 'pressed') {
         if (tty) process.stderr.write('\n');
-        process.stderr.write(`soak: fault: ${p.message}\n`);
+        process.stderr.write(`soak: ${p.phase}: ${p.message}\n`);
         return;
       }
       const newPhase = p.phase !== lastPhase;

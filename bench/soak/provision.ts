@@ -1,9 +1,9 @@
 /**
- * Puts the soak's fleet into the store through the same services the HTTP API and `npm run
- * provision` use: a brand's catalog (Catalog), its buttons registered in batches and bound to a
- * SKU (Fleet.registerBatch, Fleet.bindSku), households created and each button claimed with its
- * claim code (Fleet.claim), and the household allowing as many open orders as the API permits
- * (Fleet.updateSettings) so every press of the default run orders.
+ * Puts the soak's fleet into the store as brands and households do: a brand's catalog (Catalog),
+ * its buttons registered in batches (Fleet.registerBatch), households created and each button
+ * claimed with its claim code (Fleet.claim), then the button bound to the SKU with the household
+ * allowing as many open orders as the API permits and the price accepted, in one settings write
+ * of the button store, so every press of the default run orders.
  */
 import { dynamoApiStores } from '../../cloud/api/stores.ts';
 import { Catalog } from '../../cloud/core/catalog/catalog.ts';
@@ -14,6 +14,7 @@ import type { Table } from '../../cloud/store/dynamo/table.ts';
 
 export const SOAK_BRAND = 'soak';
 export const SOAK_SKU = 'soak-coffee';
+const SOAK_PRICE_CENTS = 1299;
 /** The API's upper limit for a household's open orders per button. */
 export const MAX_OPEN_ORDERS = 10;
 const BUTTONS_PER_HOUSEHOLD = 100;
@@ -30,7 +31,7 @@ export async function prepareCatalog(table: Table, devices: number): Promise<voi
     await catalog.create(SOAK_BRAND, {
       skuId: SOAK_SKU,
       name: 'Soak coffee 1 kg',
-      priceCents: 1299,
+      priceCents: SOAK_PRICE_CENTS,
       currency: 'EUR',
       maxQuantity: 5,
       inStock: true,
@@ -83,16 +84,24 @@ export async function provisionButtons(
       );
       for (const [k, r] of registered.entries()) {
         const householdId = householdFor(chunk[k] as number);
-        await fleet.bindSku(SOAK_BRAND, r.deviceId, SOAK_SKU);
         const current = await stores.buttons.getButton(r.deviceId);
         if (current?.householdId !== householdId) await fleet.claim(householdId, r.claimCode);
-        // Presses in quick succession each order here: the soak counts orders per press.
-        await fleet.updateSettings(householdId, r.deviceId, {
-          maxOpenOrders: MAX_OPEN_ORDERS,
-          burstWindowSeconds: 0,
-        });
-        const terms = await fleet.terms(householdId, r.deviceId);
-        await fleet.acceptTerms(householdId, r.deviceId, terms.unitPriceCents);
+        // The brand's SKU binding, the household's settings and its acceptance of the price in
+        // one settings write: bindSku, updateSettings, terms and acceptTerms each read the
+        // button and the SKU again (14 store calls per button, three of them rewrites of the
+        // item) to reach the same item. Presses in quick succession each order: the soak counts
+        // orders per press.
+        const settled = await stores.buttons.patchSettings(
+          r.deviceId,
+          { householdId },
+          {
+            skuId: SOAK_SKU,
+            acceptedPriceCents: SOAK_PRICE_CENTS,
+            maxOpenOrders: MAX_OPEN_ORDERS,
+            burstWindowSeconds: 0,
+          },
+        );
+        if (!settled) throw new Error(`${r.deviceId} is not ${householdId}'s after its claim`);
       }
     }
   };

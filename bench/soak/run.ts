@@ -9,7 +9,7 @@
  * broker is restarted and the whole stack process SIGKILLed and started again mid-run.
  * Afterwards every press sent is reconciled against the store.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,6 +38,7 @@ import {
 import { openTable, type Table } from '../../cloud/store/dynamo/table.ts';
 import { COMMIT_INDEX, COMMITS_PENDING } from '../../cloud/store/dynamo/table-keys.ts';
 import { deviceIdFor, prepareCatalog, provisionButtons } from './provision.ts';
+import { openSleepySession } from './sleepy-transport.ts';
 import { rssOf, runtimeOf, type StackProcess, startStackProcess } from './stack-process.ts';
 
 export interface SoakOptions {
@@ -90,6 +91,19 @@ const PROVISION_CHUNKS_AT_ONCE = 4;
  */
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 4_000;
+/** The firmware's limits for one wake: CONNECT → CONNACK, and publishes of one press. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const SENDS_PER_WAKE = 2;
+
+/** A button on one connection: a sleepy button's wake, or a connection kept open. */
+interface Session {
+  button: VirtualButton;
+  transport: ButtonTransport;
+  /** Settles when the connection is gone; null for a connection that reconnects itself. */
+  lost: Promise<void> | null;
+  /** The wake is over: its VirtualButton no longer writes the button's state. */
+  end(): void;
+}
 
 export interface SoakResult {
   sent: number;
@@ -115,7 +129,11 @@ export interface SoakResult {
   max_ms: number;
   /** The longest press (start → ack) among those still under way at a fault or started after. */
   max_after_fault_ms: number | null;
+  /** Per fault, the longest press under way at it or started after it and before the next. */
+  max_after_each_fault_ms: number[];
   press_rate_per_s: number;
+  /** Acks per second before the first fault, between faults, and after the last. */
+  press_rates_per_s: number[];
   faults: string[];
   phases_s: Record<string, number>;
   data_dir?: string;
@@ -123,7 +141,8 @@ export interface SoakResult {
 
 export type SoakProgress =
   | {
-      phase: 'start' | 'connect' | 'provision' | 'reconcile' | 'stop';
+      /** relay: the stack's commit relay writing the items acked presses owe (buttons left). */
+      phase: 'start' | 'connect' | 'provision' | 'relay' | 'reconcile' | 'stop';
       done: number;
       total: number;
     }
@@ -135,7 +154,9 @@ export type SoakProgress =
       inFlight: number;
       online: number;
     }
-  | { phase: 'fault'; message: string };
+  | { phase: 'fault'; message: string }
+  /** What the buttons saw, as JSON, before the stack's relay and stop (which may take long). */
+  | { phase: 'pressed'; message: string };
 
 interface PressRecord {
   deviceId: string;
@@ -222,6 +243,12 @@ export async function runSoak(
     peakAnon = Math.max(peakAnon, rss.anonMb);
   };
   const rssTimer = setInterval(() => void sampleRss(), 500);
+  // The stack's store can grow by tens of GB in a default run (bench/PERFORMANCE.md), on a disk
+  // other programs share: the run is stopped, and the stack with it, before the disk is full.
+  const disk = watchDisk(root, () => {
+    for (const c of children) c.child.kill('SIGKILL');
+  });
+  const unlessDiskFull = <T>(work: Promise<T>) => Promise.race([work, disk.full]);
   const transports: ButtonTransport[] = [];
   let table: Table | undefined;
 
@@ -249,38 +276,53 @@ export async function runSoak(
       const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 8));
       await sleep(Math.floor(rand() * cap));
     };
-    const connect = async (id: string) => {
+    /** A button's connection: mqtt.js kept open (connected mode), or one wake (sleepy). */
+    const connect = async (id: string): Promise<ButtonTransport & { closed?: Promise<void> }> => {
+      const password = mqttPasswordFor(nodeSha256, keys.get(id) as Uint8Array);
       for (let failures = 0; ; failures++) {
         try {
+          if (options.sleepy) {
+            return await openSleepySession({
+              host: '127.0.0.1',
+              port: runtime.mqttPort,
+              clientId: id,
+              password,
+              timeoutMs: CONNECT_TIMEOUT_MS,
+            });
+          }
           return await connectLocalTransport({
             url: `mqtt://127.0.0.1:${runtime.mqttPort}`,
             clientId: id,
             username: id,
-            password: mqttPasswordFor(nodeSha256, keys.get(id) as Uint8Array),
+            password,
             connectTimeoutMs: 60_000,
-            ...(options.sleepy ? {} : { reconnectMs: 1_000 + Math.floor(rand() * 1_000) }),
+            reconnectMs: 1_000 + Math.floor(rand() * 1_000),
           });
         } catch {
           await backoff(failures); // the stack is down (a fault): try again, as a button would
         }
       }
     };
-    const openSession = async (id: string) => {
+    const openSession = async (id: string): Promise<Session> => {
       for (let failures = 0; ; failures++) {
         const transport = await connect(id);
-        const button = buttonOn(id, transport);
+        const session = sessionOn(id, transport);
         try {
           // A connection lost before SUBACK never answers the subscribe: give up on it in time.
-          await within(button.start(), options.ackTimeoutMs);
+          await within(session.button.start(), options.ackTimeoutMs);
           if (!options.sleepy) transports.push(transport);
-          return { button, transport };
+          return session;
         } catch {
+          session.end();
           await transport.close().catch(() => undefined);
           await backoff(failures);
         }
       }
     };
-    const buttonOn = (id: string, transport: ButtonTransport) => {
+    const sessionOn = (
+      id: string,
+      transport: ButtonTransport & { closed?: Promise<void> },
+    ): Session => {
       // Every ack any delivery of a press produced: they must all name the same order.
       transport.onMessage((topic, payload) => {
         if (topic !== ackTopic(id)) return;
@@ -299,36 +341,54 @@ export async function runSoak(
         state = new MemoryButtonStateStore();
         states.set(id, state);
       }
-      return new VirtualButton({
+      // A wake that ended (its connection lost) may still have a VirtualButton waiting out its
+      // ack timeout: from then on it neither writes the button's flash nor counts as an attempt.
+      const flash = state;
+      let awake = true;
+      const button = new VirtualButton({
         deviceId: id,
         deviceKey: keys.get(id) as Uint8Array,
         keyVersion: 1,
         sha256: nodeSha256,
         transport,
-        state,
+        state: {
+          load: (deviceId) => flash.load(deviceId),
+          save: async (deviceId, next) => {
+            if (awake) await flash.save(deviceId, next);
+          },
+        },
         ackTimeoutMs: options.ackTimeoutMs,
-        maxAttempts: 3,
+        maxAttempts: options.sleepy ? SENDS_PER_WAKE : 3,
         onEvent: (event) => {
-          if (event.kind === 'attempt') attemptListeners.get(id)?.(event.seq);
+          if (awake && event.kind === 'attempt') attemptListeners.get(id)?.(event.seq);
         },
       });
+      return {
+        button,
+        transport,
+        lost: transport.closed ?? null,
+        end: () => {
+          awake = false;
+        },
+      };
     };
     const connectButton = async (id: string) => {
       buttons.set(id, await openSession(id));
     };
-    type Session = { button: VirtualButton; transport: ButtonTransport };
-    /** The button for one press: its open connection, or (sleepy) a session of its own. */
+    /** The button for one press: its open connection, or (sleepy) a wake of its own. */
     const sessionFor = async (id: string): Promise<Session> =>
       options.sleepy ? openSession(id) : (buttons.get(id) as Session);
     /** After a press got no ack: a sleepy button disconnects, backs off and wakes again. */
     const renew = async (id: string, session: Session): Promise<Session> => {
       if (!options.sleepy) return session;
-      await session.transport.close().catch(() => undefined);
+      await endSession(session);
       await backoff(0);
       return openSession(id);
     };
     const endSession = async (session: Session) => {
-      if (options.sleepy) await session.transport.close().catch(() => undefined);
+      if (!options.sleepy) return;
+      session.end();
+      await session.transport.close().catch(() => undefined);
     };
 
     // The plan: each button gets its share of the presses, handed out round-robin. Buttons are
@@ -381,9 +441,10 @@ export async function runSoak(
         ]
       : [];
     let faultRunning: Promise<void> = Promise.resolve();
-    let firstFaultAt: number | null = null;
+    /** When each fault struck, and how many acks the buttons had by then. */
+    const faultMarks: { at: number; acked: number }[] = [];
     const fire = (kind: 'broker' | 'kill') => {
-      firstFaultAt ??= performance.now();
+      faultMarks.push({ at: performance.now(), acked });
       faultRunning = (async () => {
         const t0 = performance.now();
         if (kind === 'broker') {
@@ -411,19 +472,25 @@ export async function runSoak(
     const deliverUntilAcked = async (
       id: string,
       session: { current: Session },
-      first: (button: VirtualButton) => Promise<PressReport>,
+      first: (button: VirtualButton) => Promise<PressReport | null>,
     ): Promise<PressReport | null> => {
       let attemptFn = first;
       for (;;) {
-        try {
-          return await attemptFn(session.current.button);
-        } catch (error) {
-          if (!(error instanceof VirtualButtonError) || error.code !== 'NO_ACK') throw error;
-          // Past the budget the press stays pending (a real button would retry on its next wake).
-          if (performance.now() > budgetEnd + 60_000) return null;
-          session.current = await renew(id, session.current);
-          attemptFn = async (button) => (await button.resendPending()) as PressReport;
-        }
+        const attempt = attemptFn(session.current.button);
+        // As the firmware does, a wake whose connection is lost ends there (no ack can come).
+        const lost = session.current.lost?.then(() => 'lost' as const);
+        const report = await (lost ? Promise.race([attempt, lost]) : attempt).catch(
+          (error: unknown) => {
+            if (error instanceof VirtualButtonError && error.code === 'NO_ACK') return 'no ack';
+            throw error;
+          },
+        );
+        if (typeof report === 'object') return report; // null: nothing pending (acked already)
+        attempt.catch(() => undefined);
+        // Past the budget the press stays pending (a real button would retry on its next wake).
+        if (performance.now() > budgetEnd + 60_000) return null;
+        session.current = await renew(id, session.current);
+        attemptFn = (button) => button.resendPending();
       }
     };
 
@@ -495,11 +562,7 @@ export async function runSoak(
                 attempt: report.attempt,
               },
             });
-            const again = await deliverUntilAcked(
-              id,
-              session,
-              async (button) => (await button.resendPending()) as PressReport,
-            );
+            const again = await deliverUntilAcked(id, session, (button) => button.resendPending());
             if (again && (again.outcome !== report.outcome || again.orderId !== report.orderId)) {
               mismatches++;
             }
@@ -529,9 +592,9 @@ export async function runSoak(
       250,
     );
     try {
-      await Promise.all(Array.from({ length: options.concurrency }, worker));
-      await provisioner;
-      await faultRunning;
+      await unlessDiskFull(Promise.all(Array.from({ length: options.concurrency }, worker)));
+      await unlessDiskFull(provisioner);
+      await unlessDiskFull(faultRunning);
     } finally {
       clearInterval(ticker);
     }
@@ -541,11 +604,56 @@ export async function runSoak(
     await sampleRss();
     await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
 
+    // What the buttons saw, told now: what follows waits for the stack and may take long.
+    const sent = records.filter((r) => r.seq > 0);
+    const latencies = sent
+      .map((r) => r.latencyMs)
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => a - b);
+    const at = (p: number) =>
+      latencies.length === 0
+        ? Number.NaN
+        : (latencies[
+            Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)
+          ] as number);
+    const round = (v: number) => Math.round(v * 10) / 10;
+    const pressing = {
+      sent: sent.length,
+      acked,
+      p50_ms: round(at(50)),
+      p99_ms: round(at(99)),
+      max_ms: round(latencies.at(-1) ?? Number.NaN),
+      max_after_fault_ms: longestAfter(sent, faultMarks[0]?.at ?? null),
+      max_after_each_fault_ms: faultMarks.map((mark, i) =>
+        longestBetween(sent, mark.at, faultMarks[i + 1]?.at ?? Number.POSITIVE_INFINITY),
+      ),
+      press_rate_per_s: Math.round((acked / pressElapsed) * 1000),
+      press_rates_per_s: ratesBetween([
+        { at: pressStart, acked: 0 },
+        ...faultMarks,
+        { at: pressStart + pressElapsed, acked },
+      ]),
+    };
+    progress({
+      phase: 'pressed',
+      message: JSON.stringify({
+        ...pressing,
+        peak_rss_mb: Math.round(peakRss),
+        peak_rss_anon_mb: Math.round(peakAnon),
+      }),
+    });
+
     // An order item follows its ack through the stack's commit relay: reconcile once it caught up.
-    await commitsRelayed(table as Table);
+    let owedAtFirst: number | null = null;
+    await unlessDiskFull(
+      commitsRelayed(table as Table, (owed) => {
+        owedAtFirst ??= owed;
+        progress({ phase: 'relay', done: owedAtFirst - owed, total: owedAtFirst });
+      }),
+    );
+    phaseDone('relay');
 
     // Reconciliation: every button's partition, read back from the store.
-    const sent = records.filter((r) => r.seq > 0);
     const byDevice = new Map<string, PressRecord[]>();
     for (const r of sent) {
       let list = byDevice.get(r.deviceId);
@@ -600,31 +708,17 @@ export async function runSoak(
     duplicateOrders += ackConflicts;
     phaseDone('reconcile');
 
-    const latencies = sent
-      .map((r) => r.latencyMs)
-      .filter((v): v is number => v !== null)
-      .sort((a, b) => a - b);
-    const at = (p: number) =>
-      latencies.length === 0
-        ? Number.NaN
-        : (latencies[
-            Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)
-          ] as number);
     const outcomes: Record<string, number> = {};
     for (const r of sent) {
       const k = r.outcome ?? 'NO_ACK';
       outcomes[k] = (outcomes[k] ?? 0) + 1;
     }
-    const round = (v: number) => Math.round(v * 10) / 10;
     const result: SoakResult = {
-      sent: sent.length,
-      acked,
+      ...pressing,
       orders,
       duplicate_orders: duplicateOrders,
       lost,
       orders_without_ack: ordersWithoutAck,
-      p50_ms: round(at(50)),
-      p99_ms: round(at(99)),
       peak_rss_mb: Math.round(peakRss),
       peak_rss_anon_mb: Math.round(peakAnon),
       devices: options.devices,
@@ -635,9 +729,6 @@ export async function runSoak(
       acked_not_recorded: ackedNotRecorded,
       ack_conflicts: ackConflicts,
       outcomes,
-      max_ms: round(latencies.at(-1) ?? Number.NaN),
-      max_after_fault_ms: longestAfter(sent, firstFaultAt),
-      press_rate_per_s: Math.round((acked / pressElapsed) * 1000),
       faults,
       phases_s: phases,
     };
@@ -647,7 +738,7 @@ export async function runSoak(
     // waiting in its outbox first, so the stop is a phase of its own (and RSS is sampled on).
     progress({ phase: 'stop', done: 0, total: 1 });
     stack.child.kill('SIGTERM');
-    const exit = await stack.exited;
+    const exit = await unlessDiskFull(stack.exited);
     if (exit.code !== 0) faults.push(`stack exited with ${exit.code ?? exit.signal} on SIGTERM`);
     phaseDone('stop');
     result.peak_rss_mb = Math.round(peakRss);
@@ -656,6 +747,7 @@ export async function runSoak(
     return result;
   } finally {
     clearInterval(rssTimer);
+    disk.stop();
     await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
     table?.raw.destroy();
     for (const c of children)
@@ -684,31 +776,84 @@ async function partition(table: Table, deviceId: string): Promise<Record<string,
   return items;
 }
 
+/** Free space on the disk of `folder` below which a run is stopped. */
+const MIN_FREE_DISK_MB = 2_048;
+
+/**
+ * Checks the free space of `folder`'s disk every few seconds; below MIN_FREE_DISK_MB it calls
+ * `stopStack` and `full` rejects, saying so.
+ */
+function watchDisk(folder: string, stopStack: () => void) {
+  let reject: (error: Error) => void = () => {};
+  const full = new Promise<never>((_, fail) => {
+    reject = fail;
+  });
+  full.catch(() => undefined); // rejected only while someone races it
+  const timer = setInterval(async () => {
+    const disk = await statfs(folder).catch(() => null);
+    if (!disk) return;
+    const freeMb = (disk.bavail * disk.bsize) / 2 ** 20;
+    if (freeMb >= MIN_FREE_DISK_MB) return;
+    clearInterval(timer);
+    stopStack();
+    reject(
+      new Error(
+        `stopped: ${Math.round(freeMb)} MiB left on the disk of ${folder} (the stack's store grows fast at this size): free some space, or run a smaller --devices/--presses`,
+      ),
+    );
+  }, 5_000);
+  return { full, stop: () => clearInterval(timer) };
+}
+
 /** The longest press among those that ended after `at` (null: no fault happened). */
 function longestAfter(records: PressRecord[], at: number | null): number | null {
-  if (at === null) return null;
+  return at === null ? null : longestBetween(records, at, Number.POSITIVE_INFINITY);
+}
+
+/** The longest press that ended after `from` and started before `to`. */
+function longestBetween(records: PressRecord[], from: number, to: number): number {
   let longest = 0;
   for (const r of records) {
-    if (r.latencyMs !== null && r.startedAt + r.latencyMs >= at) {
+    if (r.latencyMs !== null && r.startedAt + r.latencyMs >= from && r.startedAt < to) {
       longest = Math.max(longest, r.latencyMs);
     }
   }
   return Math.round(longest * 10) / 10;
 }
 
-/** Waits until no button is marked for the commit relay (every acked press has its items). */
-async function commitsRelayed(table: Table): Promise<void> {
+/** Acks per second between consecutive marks. */
+function ratesBetween(marks: { at: number; acked: number }[]): number[] {
+  return marks.slice(1).map((mark, i) => {
+    const previous = marks[i] as { at: number; acked: number };
+    const seconds = (mark.at - previous.at) / 1000;
+    return seconds > 0 ? Math.round((mark.acked - previous.acked) / seconds) : 0;
+  });
+}
+
+/**
+ * Waits until no button is marked for the commit relay (every acked press has its items),
+ * reporting how many buttons it still owes.
+ */
+async function commitsRelayed(table: Table, report: (owed: number) => void): Promise<void> {
   for (;;) {
-    const marked = await table.doc.send(
-      new QueryCommand({
-        TableName: table.name,
-        IndexName: COMMIT_INDEX,
-        KeyConditionExpression: 'commitPk = :pending',
-        ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
-        Limit: 1,
-      }),
-    );
-    if ((marked.Items ?? []).length === 0) return;
-    await sleep(250);
+    let owed = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await table.doc.send(
+        new QueryCommand({
+          TableName: table.name,
+          IndexName: COMMIT_INDEX,
+          KeyConditionExpression: 'commitPk = :pending',
+          ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      owed += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    report(owed);
+    if (owed === 0) return;
+    await sleep(1_000);
   }
 }
