@@ -4,13 +4,19 @@
  * mutual TLS (device certificate). Per transport: the peak (closed loop, every slot starting its
  * next session as soon as the last one ended) and p50/p99 at 50 % of that peak (open loop:
  * sessions start on a schedule, each on a device not in a session, timed from its scheduled
- * start to its ack). The buttons run in a worker thread (sleepy-buttons.ts), so the stack's
+ * start to its ack). Each phase starts once the stack has caught up with what the presses before
+ * it left for after their acks, so it is not timed against the peak's backlog. The buttons run in a worker thread (sleepy-buttons.ts), so the stack's
  * event loop carries only the stack's work. Figures only; nothing is asserted.
  */
-import { Worker } from 'node:worker_threads';
 import { ensureDevCa, ensureDeviceCertificate } from '../cloud/dev/dev-ca.ts';
 import type { RunningStack } from '../cloud/local/stack.ts';
-import type { SleepyFigures, SleepyWorkerData, SleepyWorkerMessage } from './sleepy-buttons.ts';
+import { startTsWorker } from '../cloud/local/ts-worker.ts';
+import type {
+  SleepyFigures,
+  SleepyWorkerData,
+  SleepyWorkerMessage,
+  SleepyWorkerRequest,
+} from './sleepy-buttons.ts';
 
 export type { SleepyFigures } from './sleepy-buttons.ts';
 
@@ -52,7 +58,14 @@ export async function measureSleepy(
     return await new Promise((resolve, reject) => {
       worker.on('message', (message: SleepyWorkerMessage) => {
         if (message.kind === 'progress') options.progress(message.message);
-        else resolve({ e2e_sleepy: message.e2e_sleepy, e2e_sleepy_tls: message.e2e_sleepy_tls });
+        else if (message.kind === 'catch-up') {
+          stack
+            .drainOutbox()
+            .then(
+              () => worker.postMessage({ kind: 'caught-up' } satisfies SleepyWorkerRequest),
+              reject,
+            );
+        } else resolve({ e2e_sleepy: message.e2e_sleepy, e2e_sleepy_tls: message.e2e_sleepy_tls });
       });
       worker.once('error', reject);
       worker.once('exit', (code) =>
@@ -62,18 +75,4 @@ export async function measureSleepy(
   } finally {
     await worker.terminate();
   }
-}
-
-/**
- * A worker thread running a TypeScript module: the thread registers tsx itself (a worker does not
- * inherit the loader of `tsx` or of vitest), then imports the module.
- */
-function startTsWorker(module: URL, workerData: unknown): Worker {
-  const code = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx).then(({ register }) => { register(); return import(workerData.module); });`;
-  return new Worker(code, {
-    eval: true,
-    execArgv: [],
-    workerData: { tsx: import.meta.resolve('tsx/esm/api'), module: module.href, data: workerData },
-  });
 }

@@ -1,11 +1,13 @@
 /**
  * The end-to-end benchmark rows for `npm run bench`: press → signed ack through the embedded
  * broker, topic rule and press pipeline on dynalite, with many virtual buttons pressing
- * concurrently (closed loop: each button waits for its ack before pressing again, as a real
- * button does) — and, in the same run on the same broker, a floor: a bare MQTT echo (a service
- * client republishes each press to the device's ack topic; no rule, no store) — and the e2e
- * row again while every order goes to a webhook receiver that answers after 30 s, timed only
- * once the receiver holds requests and compared with a window just before with no endpoint.
+ * concurrently from a thread of their own (e2e-connected.ts; closed loop: each button waits for
+ * its ack before pressing again, as a real button does) — and, in the same run on the same
+ * broker, a floor: a bare MQTT echo (a service client republishes each press to the device's ack
+ * topic; no rule, no store) — and the e2e row again while every order goes to a webhook receiver
+ * that answers after 30 s, timed only once the receiver holds requests and compared with a
+ * window just before with no endpoint. The connected row follows an unmeasured warm-up, and each
+ * row starts once the stack has caught up with what earlier presses left for after their acks.
  * Figures only; nothing is asserted. bench/main.ts prints them and puts them in the JSON under
  * "e2e", "e2e_slow_webhook", "webhook_slow_receiver" and "e2e_floor".
  */
@@ -19,15 +21,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { connect } from 'mqtt';
-import {
-  ackTopic,
-  deriveDeviceKey,
-  encodePress,
-  mqttPasswordFor,
-  parseTopic,
-  pressTopic,
-  signPress,
-} from '#shared/index';
+import { ackTopic, mqttPasswordFor, parseTopic } from '#shared/index';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
 import { silentLog, systemClock } from '../cloud/core/ports.ts';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
@@ -46,15 +40,11 @@ import { MemoryButtonStateStore, VirtualButton } from '../cloud/local/tools/virt
 import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
 import { DynamoWebhookStore } from '../cloud/store/dynamo/dynamo-webhook-store.ts';
 import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
+import { type E2eFigures, startConnectedButtons } from './e2e-connected.ts';
 import { measureSleepy, type SleepyFigures } from './e2e-sleepy.ts';
+import { mainThreadCpuMs } from './thread-cpu.ts';
 
-export interface E2eFigures {
-  buttons: number;
-  presses: number;
-  presses_per_s: number;
-  p50_ms: number;
-  p99_ms: number;
-}
+export type { E2eFigures } from './e2e-connected.ts';
 
 export interface E2eBenchOptions {
   /** Concurrent virtual buttons (default 64). */
@@ -67,7 +57,7 @@ export interface E2eBenchOptions {
 }
 
 export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
-  e2e: E2eFigures;
+  e2e: E2eFigures & BrokerCpu;
   e2e_slow_webhook: E2eFigures & {
     webhook_requests_held: number;
     deliveries_pending: number;
@@ -108,18 +98,20 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
       };
     },
   });
-  const transports: ButtonTransport[] = [];
+  let buttons: Awaited<ReturnType<typeof startConnectedButtons>> | null = null;
   try {
     const deviceIds = Array.from({ length: count }, (_, i) => `bench-${i + 1}`);
     progress(`e2e: registering ${count} buttons…`);
     await registerButtons(stack, deviceIds);
-    const buttons = await connectButtons(stack, deviceIds, transports);
+    buttons = await startConnectedButtons(stack, deviceIds);
+    const connected = buttons;
     progress(
       `e2e: ${count} virtual buttons pressing through broker, rule and pipeline for ${durationMs} ms…`,
     );
-    const e2e = await closedLoop(count, durationMs, (i) =>
-      (buttons[i] as VirtualButton).press('SINGLE'),
-    );
+    // Unmeasured: the first presses of a fresh stack compile code paths and fill caches.
+    await connected.loop('press', Math.min(durationMs, WARM_UP_MS));
+    await stack.drainOutbox();
+    const e2e = await withBrokerCpu(() => connected.loop('press', durationMs));
 
     // Sleepy buttons of their own: a connected button's client id would be taken over.
     const sleepyIds = Array.from({ length: count * SLEEPY_POOL }, (_, i) => `sleepy-${i + 1}`);
@@ -134,9 +126,8 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
       `e2e with a slow webhook: every order posted to a receiver that answers after ${SLOW_RECEIVER_MS / 1000} s…`,
     );
     // The baseline right before, warm like the row it is compared with: no endpoint at all.
-    const noReceiver = await closedLoop(count, durationMs, (i) =>
-      (buttons[i] as VirtualButton).press('SINGLE'),
-    );
+    await stack.drainOutbox();
+    const noReceiver = await connected.loop('press', durationMs);
     const receiver = await startSlowReceiver(ca.server);
     let e2eSlowWebhook: E2eFigures;
     let webhookRequests = 0;
@@ -148,14 +139,12 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
       const warm = performance.now();
       const warmUpLimit = options.warmUpLimitMs ?? WARM_UP_LIMIT_MS;
       while (receiver.held.size === 0 && performance.now() - warm < warmUpLimit) {
-        await closedLoop(count, 250, (i) => (buttons[i] as VirtualButton).press('SINGLE'));
+        await connected.loop('press', 250);
       }
       progress(
         `e2e with a slow webhook: ${receiver.held.size} webhook requests held open after ${Math.round(performance.now() - warm)} ms of warm-up; measuring…`,
       );
-      e2eSlowWebhook = await closedLoop(count, durationMs, (i) =>
-        (buttons[i] as VirtualButton).press('SINGLE'),
-      );
+      e2eSlowWebhook = await connected.loop('press', durationMs);
       webhookRequests = receiver.held.size;
       deliveriesPending = await pendingDeliveries(stack);
     } finally {
@@ -168,12 +157,7 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
     pipelineOn = false;
     const echoClient = await startEcho(stack, echo);
     try {
-      const floorButtons = deviceIds.map((id, i) =>
-        rawButton(id, transports[i] as ButtonTransport),
-      );
-      const floor = await closedLoop(count, durationMs, (i) =>
-        (floorButtons[i] as () => Promise<void>)(),
-      );
+      const floor = await connected.loop('echo', durationMs);
       return {
         e2e,
         e2e_slow_webhook: {
@@ -189,17 +173,40 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
       await echoClient.endAsync(true);
     }
   } finally {
-    await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
+    await buttons?.close();
     await stack.close();
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
+export interface BrokerCpu {
+  /**
+   * CPU time of the broker's thread (this process's main thread: broker, topic rule, press
+   * handler) per press in the row, or null where /proc does not say. 1000 divided by it is the
+   * most presses per second that thread can take; unlike the row's rate it hardly moves when
+   * other programs share the cores.
+   */
+  broker_cpu_ms_per_press: number | null;
+}
+
+/** A connected row with the CPU the broker's thread spent on it. */
+async function withBrokerCpu(row: () => Promise<E2eFigures>): Promise<E2eFigures & BrokerCpu> {
+  const before = mainThreadCpuMs();
+  const figures = await row();
+  const after = mainThreadCpuMs();
+  const perPress =
+    before === null || after === null || figures.presses === 0
+      ? null
+      : Math.round(((after - before) / figures.presses) * 1000) / 1000;
+  return { ...figures, broker_cpu_ms_per_press: perPress };
+}
+
 const SLOW_RECEIVER_MS = 30_000;
 /** Sleepy buttons per concurrent session: the open loop's sessions always find a free device. */
 const SLEEPY_POOL = 4;
 const WARM_UP_LIMIT_MS = 20_000;
+const WARM_UP_MS = 1_000;
 
 /** Deliveries still waiting: queued, or held by the slow receiver. */
 async function pendingDeliveries(stack: RunningStack): Promise<number> {
@@ -351,63 +358,4 @@ async function startEcho(stack: RunningStack, echo: ServiceIdentity) {
   });
   await client.subscribeAsync('restock/v1/+/press', { qos: 1 });
   return client;
-}
-
-/** Publishes a press-sized payload and waits for whatever comes back on its ack topic. */
-function rawButton(deviceId: string, transport: ButtonTransport): () => Promise<void> {
-  let waiting: (() => void) | null = null;
-  transport.onMessage((topic) => {
-    if (topic === ackTopic(deviceId) && waiting) waiting();
-  });
-  const payload = encodePress(
-    signPress(nodeSha256, deriveDeviceKey(nodeSha256, new Uint8Array(32), deviceId, 1), {
-      device: deviceId,
-      seq: 1,
-      click: 'SINGLE',
-      battery_mv: 3000,
-      attempt: 1,
-      kv: 1,
-    }),
-  );
-  return () =>
-    new Promise<void>((resolve) => {
-      waiting = () => {
-        waiting = null;
-        resolve();
-      };
-      void transport.publish(pressTopic(deviceId), payload);
-    });
-}
-
-async function closedLoop(
-  buttons: number,
-  durationMs: number,
-  press: (button: number) => Promise<unknown>,
-): Promise<E2eFigures> {
-  const latencies: number[] = [];
-  const start = performance.now();
-  const deadline = start + durationMs;
-  await Promise.all(
-    Array.from({ length: buttons }, async (_, i) => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        await press(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = performance.now() - start;
-  const sorted = latencies.sort((a, b) => a - b);
-  const at = (p: number) =>
-    sorted.length === 0
-      ? Number.NaN
-      : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
-  const round = (v: number) => Math.round(v * 100) / 100;
-  return {
-    buttons,
-    presses: latencies.length,
-    presses_per_s: Math.round((latencies.length / elapsed) * 1000),
-    p50_ms: round(at(50)),
-    p99_ms: round(at(99)),
-  };
 }

@@ -30,6 +30,8 @@ export interface SleepyWorkerData {
 
 export type SleepyWorkerMessage =
   | { kind: 'progress'; message: string }
+  /** Asks the stack to catch up with what earlier presses left for after their acks. */
+  | { kind: 'catch-up' }
   | { kind: 'done'; e2e_sleepy: SleepyFigures; e2e_sleepy_tls: SleepyFigures };
 
 /** As long as the ack wait: on a loaded machine a CONNECT's answer is part of the latency. */
@@ -38,8 +40,23 @@ const CONNECT_TIMEOUT_MS = 30_000;
 /** One press as a whole session; resolves (after the disconnect) with when its ack came. */
 type Session = (deviceId: string) => Promise<number>;
 
+/** The main thread's answer to a catch-up request. */
+export type SleepyWorkerRequest = { kind: 'caught-up' };
+
+const post = (message: SleepyWorkerMessage) => parentPort?.postMessage(message);
+
+/**
+ * Resolves once the stack has drained what the presses so far left behind: a row's figures are
+ * then its own, not the backlog of the peak (or of the row) before it.
+ */
+function catchUp(): Promise<void> {
+  return new Promise((resolve) => {
+    parentPort?.once('message', (_: SleepyWorkerRequest) => resolve());
+    post({ kind: 'catch-up' });
+  });
+}
+
 async function main(data: SleepyWorkerData): Promise<void> {
-  const post = (message: SleepyWorkerMessage) => parentPort?.postMessage(message);
   const deviceIds = data.devices.map((d) => d.deviceId);
   post({
     kind: 'progress',
@@ -57,7 +74,9 @@ async function measureRow(
   data: SleepyWorkerData,
 ): Promise<SleepyFigures> {
   const pool = new DevicePool(deviceIds);
+  await catchUp();
   const peak = await closedLoop(session, pool, data.concurrency, data.durationMs);
+  await catchUp();
   const latencies = await openLoop(session, pool, peak / 2, data.durationMs);
   return {
     peak_presses_per_s: Math.round(peak),

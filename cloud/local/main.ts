@@ -6,7 +6,6 @@ import { RestockError } from '../core/errors.ts';
 import { bannerFor } from './banner.ts';
 import { parseStackConfig } from './config.ts';
 import { atLevel, createConsoleLog } from './console-log.ts';
-import { crashPointFrom } from './crash-points.ts';
 import { localPipelineWith } from './pipeline.ts';
 import { startStack } from './stack.ts';
 
@@ -15,8 +14,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 async function main(): Promise<number> {
   const log = atLevel(createConsoleLog(), process.env.RESTOCK_LOG_LEVEL);
   const config = parseStackConfig(process.argv.slice(2), process.env, process.cwd());
-  const crashPoint = crashPointFrom(process.env.RESTOCK_CRASH_AT);
-  const stack = await startStack(config, { log, pipeline: localPipelineWith({ crashPoint }) });
+  const stack = await startStack(config, {
+    log,
+    pipeline: localPipelineWith({ crashAt: process.env.RESTOCK_CRASH_AT }),
+  });
   process.stdout.write(`${bannerFor(stack, process.cwd())}\n`);
 
   return new Promise<number>((resolve) => {

@@ -2,13 +2,10 @@
  * What the local stack runs on top of broker and store — the same code as in AWS: the
  * PressService and OrderService the Lambdas run, on the DynamoDB stores, with acks through the
  * embedded broker; the HTTP API (createApiApp) with tokens from the local issuer; the sweep
- * (cancel windows, next-need reminders and silent buttons);
- * the commit relay writing what each press's commit point owes (order items, press records), then
- * the outbox relay publishing order events to the brand statistics, fleet health, household
- * insight, the webhook queue, the console, the outbox file and the household's notifications in
- * the store, button events to health, insight and the webhook queue (the work DynamoDB
- * Streams and the stream Lambda do in AWS), and buttons' update reports to their rollouts
- * (the work of the job-execution events in AWS); webhook delivery on a timer.
+ * (cancel windows, next-need reminders and silent buttons); the outbox drain — what presses
+ * leave for after their ack (event-drain.ts: the work DynamoDB Streams and the stream Lambda do
+ * in AWS), by default on a thread of its own (drain-thread.ts) — and buttons' update reports to
+ * their rollouts (the work of the job-execution events in AWS); webhook delivery on a timer.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -17,12 +14,7 @@ import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '../api/app.ts';
 import { dynamoApiStores } from '../api/stores.ts';
 import { LocalIssuer } from '../core/auth/local-issuer.ts';
-import { drainButtonEvents, fanOutButtonEvents } from '../core/events/button-events.ts';
-import { orderEventConsumers } from '../core/events/consumers.ts';
-import { OutboxRelay } from '../core/events/outbox.ts';
 import { FleetHealth } from '../core/health/fleet-health.ts';
-import { HouseholdInsight } from '../core/insight/household-insight.ts';
-import { HouseholdNotifier } from '../core/notifications/notify.ts';
 import { systemClock } from '../core/ports.ts';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline, relayingAtOnce } from '../core/press/press-pipeline.ts';
@@ -30,26 +22,15 @@ import { Reminders } from '../core/reminders/reminders.ts';
 import { applyUpdateReports } from '../core/rollouts/report-relay.ts';
 import { Rollouts } from '../core/rollouts/rollouts.ts';
 import { httpsPoster } from '../core/webhooks/https-poster.ts';
-import {
-  WebhookDispatcher,
-  WebhookEnqueuer,
-  type WebhookPoster,
-} from '../core/webhooks/webhooks.ts';
+import { WebhookDispatcher, type WebhookPoster } from '../core/webhooks/webhooks.ts';
 import { DynamoCommitOutbox } from '../store/dynamo/dynamo-commit-outbox.ts';
-import { DynamoOutboxStore } from '../store/dynamo/dynamo-outbox-store.ts';
 import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
 import { DynamoReminderStore } from '../store/dynamo/dynamo-reminder-store.ts';
-import {
-  type CrashPoint,
-  commitSteps,
-  householdStep,
-  noCrash,
-  outboxSteps,
-  updateReportSteps,
-} from './crash-points.ts';
+import { commitSteps, crashPointFrom, updateReportSteps } from './crash-points.ts';
 import { seedDemo } from './demo.ts';
+import { startDrainThread } from './drain-thread.ts';
+import { eventDrain } from './event-drain.ts';
 import { answerClientError } from './http-client-errors.ts';
-import { LocalNotifier } from './notifications.ts';
 import type { PipelineFactory } from './stack.ts';
 import { recordedSubscriptions } from './subscriptions.ts';
 import { localWebApp } from './web.ts';
@@ -59,8 +40,16 @@ const WEBHOOK_INTERVAL_MS = 500;
 export interface LocalPipelineOptions {
   /** How webhooks are posted (default: node:https with the system's trusted CAs). */
   webhookPoster?: WebhookPoster;
-  /** Where the outbox drain may be killed (the crash test); by default nowhere. */
-  crashPoint?: CrashPoint;
+  /**
+   * The step of crash-points.ts where the outbox drain kills the process (the crash tests'
+   * RESTOCK_CRASH_AT); by default none.
+   */
+  crashAt?: string | undefined;
+  /**
+   * The outbox drain on a thread of its own (default), or on the broker's event loop (false;
+   * RESTOCK_DRAIN_THREAD=0 for `npm start`).
+   */
+  drainThread?: boolean;
 }
 
 export const localPipelineWith =
@@ -83,32 +72,9 @@ export const localPipelineWith =
       clock: systemClock,
       log,
     });
+    // The sweep's silent-button check.
     const health = new FleetHealth(stores, systemClock, log);
-    const insight = new HouseholdInsight(stores.activity);
-    // The consumers the order-event Lambda feeds in AWS, each batch to all at once, with the
-    // household's notifications also on the console and in the outbox file. Brands hear
-    // through webhooks (no bus here). A failing one fails the batch; the next drain repeats it.
-    const crash = options.crashPoint ?? noCrash;
-    const relay = new OutboxRelay(
-      orderEventConsumers({
-        household: new LocalNotifier(
-          config.dataDir,
-          log,
-          householdStep(crash, new HouseholdNotifier(stores.notifications)),
-        ),
-        stats: stores.stats,
-        webhooks: stores.webhooks,
-        timers: stores.orders,
-        clock: systemClock,
-        more: [health, insight],
-      }),
-    );
-    const buttonEventSink = fanOutButtonEvents([
-      health,
-      insight,
-      new WebhookEnqueuer(stores.webhooks, systemClock),
-    ]);
-    const outbox = outboxSteps(crash, new DynamoOutboxStore(table));
+    const crash = crashPointFrom(options.crashAt);
     const updateReports = updateReportSteps(crash, ota.updates);
     // Webhooks go out on their own timer: a slow or failing receiver never holds up a press.
     const webhooks = new WebhookDispatcher({
@@ -145,20 +111,32 @@ export const localPipelineWith =
     const web = localWebApp({ api: app, issuer });
 
     const commitOutbox = commitSteps(crash, new DynamoCommitOutbox(table));
+    const drainThread = options.drainThread ?? drainThreadFrom(process.env.RESTOCK_DRAIN_THREAD);
+    const events = drainThread
+      ? await startDrainThread(
+          {
+            tableName: table.name,
+            endpoint: context.endpoint,
+            dataDir: config.dataDir,
+            crashAt: options.crashAt,
+          },
+          log,
+        )
+      : null;
+    const drainEvents = events?.drain ?? eventDrain({ table, dataDir: config.dataDir, log, crash });
 
     return {
       // The press service logs each decision itself.
       handlePress: (event: PressEvent) => presses.handle(event),
-      // What committed presses owe first (also what a crash left owed before this start), so
-      // the order items whose events the relay then publishes exist.
+      // Update reports stay here: their rollouts are few, and run by the sweep too.
       drainOutbox: async () =>
-        (await commits.drain(commitOutbox)) +
-        (await relay.drain(outbox)) +
-        (await drainButtonEvents(stores.buttonEvents, buttonEventSink)) +
-        (await applyUpdateReports(updateReports, rollouts)),
+        (await drainEvents()) + (await applyUpdateReports(updateReports, rollouts)),
       // Webhook rounds run detached from their timer: a stop waits for those in flight, so
       // none writes to the store after it is gone.
-      close: () => webhooks.idle(),
+      close: async () => {
+        await events?.close();
+        await webhooks.idle();
+      },
       timers: [
         {
           name: 'webhook delivery',
@@ -223,3 +201,7 @@ export const localPipelineWith =
   };
 
 export const localPipeline: PipelineFactory = localPipelineWith();
+
+function drainThreadFrom(value: string | undefined): boolean {
+  return value !== '0' && value !== 'false';
+}

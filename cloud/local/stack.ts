@@ -38,6 +38,8 @@ import { type HandlePress, type RunningTopicRule, startTopicRule } from './iot/t
 export interface PipelineContext {
   config: StackConfig;
   table: Table;
+  /** The table's endpoint (undefined: AWS), for store clients of the stack's other threads. */
+  endpoint: string | undefined;
   keySource: KeySource;
   masterKeys: MasterKeys;
   ackPublisher: BrokerAckPublisher;
@@ -175,6 +177,7 @@ export async function startStack(
     const pipeline = await options.pipeline({
       config,
       table,
+      endpoint,
       keySource,
       masterKeys,
       ackPublisher,

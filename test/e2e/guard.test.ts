@@ -180,7 +180,9 @@ describe('accidental orders caught before they ship, end to end', () => {
       'IN_PROGRESS',
     ]);
     expect(await ordersOf('guard-burst')).toHaveLength(1);
-    // Support sees the order the burst repeated, once, with the reason.
+    // Support sees the order the burst repeated, once, with the reason: the flag follows the
+    // ack, written by the commit relay.
+    await stack.drainOutbox();
     const supportToken = await (await LocalIssuer.open(data.dir, systemClock)).sign({
       role: 'support',
       tenant: 'support',
