@@ -196,8 +196,9 @@ async function resumeRebuild(
   existing: TableDescription | null,
   progress: (message: string) => void,
 ): Promise<void> {
-  if (existing && missingIndexes(existing).length > 0) {
-    // Cut while copying out: the original is whole; start again.
+  // The original is deleted only once the copy is complete: while it is still there, and not
+  // being deleted, the upgrade was cut while copying out, and the copy may be partial.
+  if (existing && existing.TableStatus !== 'DELETING' && missingIndexes(existing).length > 0) {
     await deleteTable(table.raw, spareName(table.name));
     await upgradeTable(table, existing, progress);
     return;
@@ -208,9 +209,11 @@ async function resumeRebuild(
 /** From a complete spare: the table (re)created under the full definition, filled, spare gone. */
 async function replaceWithSpare(table: Table, progress: (message: string) => void) {
   const spare = spareName(table.name);
-  const current = await describe(table.raw, table.name);
-  if (current && missingIndexes(current).length > 0) await deleteTable(table.raw, table.name);
-  if (!current || missingIndexes(current).length > 0) await createTable(table.raw, table.name);
+  let current = await describe(table.raw, table.name);
+  if (current?.TableStatus === 'DELETING') current = await gone(table.raw, table.name);
+  if (current && missingIndexes(current).length > 0)
+    current = await deleteTable(table.raw, table.name);
+  if (!current) await createTable(table.raw, table.name);
   await copyItems(table.raw, spare, table.name, progress);
   await deleteTable(table.raw, spare);
   progress('upgrading the table: done');
@@ -260,11 +263,18 @@ async function createTable(client: DynamoDBClient, name: string): Promise<void> 
   await waitUntilActive(client, name);
 }
 
-async function deleteTable(client: DynamoDBClient, name: string): Promise<void> {
+async function deleteTable(client: DynamoDBClient, name: string): Promise<null> {
   await client.send(new DeleteTableCommand({ TableName: name }));
-  for (let i = 0; i < 600 && (await describe(client, name)); i++) {
+  return gone(client, name);
+}
+
+/** Waits until a table being deleted is gone. */
+async function gone(client: DynamoDBClient, name: string): Promise<null> {
+  for (let i = 0; i < 600; i++) {
+    if (!(await describe(client, name))) return null;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  throw new Error(`table ${name} was not deleted in 30 s`);
 }
 
 async function waitUntilActive(client: DynamoDBClient, name: string): Promise<void> {

@@ -108,6 +108,18 @@ function previousDefinition(name: string) {
   };
 }
 
+/** dynalite creates a table a moment after it answers. */
+async function createTable(on: Table, definition: ReturnType<typeof tableDefinition>) {
+  await on.raw.send(new CreateTableCommand(definition));
+  for (;;) {
+    const described = await on.raw.send(
+      new DescribeTableCommand({ TableName: definition.TableName }),
+    );
+    if (described.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function scanAll(on: Table, name = on.name) {
   const items = [];
   let start: Record<string, never> | undefined;
@@ -152,7 +164,7 @@ async function previousVersionTable(name: string): Promise<{ on: Table; fine: Or
   );
   built.raw.destroy();
   const on = openTable({ tableName: name, endpoint: server.endpoint });
-  await on.raw.send(new CreateTableCommand(previousDefinition(name)));
+  await createTable(on, previousDefinition(name));
   await putAll(on, name, items);
   return { on, fine };
 }
@@ -190,7 +202,7 @@ it('finishes an upgrade cut after the table was deleted, and restarts one cut wh
   // Cut after the original was deleted: only the complete copy is left.
   const deleted = await previousVersionTable('upgrade-deleted');
   const spare = 'upgrade-deleted-rebuild';
-  await deleted.on.raw.send(new CreateTableCommand(tableDefinition(spare)));
+  await createTable(deleted.on, tableDefinition(spare));
   await putAll(deleted.on, spare, await scanAll(deleted.on));
   await deleted.on.raw.send(new DeleteTableCommand({ TableName: deleted.on.name }));
   expect(await ensureTable(deleted.on)).toBe('existed');
@@ -199,7 +211,7 @@ it('finishes an upgrade cut after the table was deleted, and restarts one cut wh
   // Cut while copying out: the original is whole, the copy is not.
   const copying = await previousVersionTable('upgrade-copying');
   const partial = 'upgrade-copying-rebuild';
-  await copying.on.raw.send(new CreateTableCommand(tableDefinition(partial)));
+  await createTable(copying.on, tableDefinition(partial));
   await putAll(copying.on, partial, (await scanAll(copying.on)).slice(0, 2));
   expect(await ensureTable(copying.on)).toBe('existed');
   await expectUpgraded(copying.on, copying.fine);
