@@ -6,21 +6,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  ackTopic,
-  deriveDeviceKey,
-  encodePress,
-  mqttPasswordFor,
-  pressTopic,
-  signPress,
-} from '#shared/index';
+import { ackTopic, deriveDeviceKey, encodePress, pressTopic, signPress } from '#shared/index';
 import { nodeSha256 } from '../cloud/core/sha256.ts';
-import { connectLocalTransport } from '../cloud/local/tools/button-transport.ts';
-import {
-  type ButtonTransport,
-  MemoryButtonStateStore,
-  VirtualButton,
-} from '../cloud/local/tools/virtual-button.ts';
+import type { ButtonTransport, VirtualButton } from '../cloud/local/tools/virtual-button.ts';
+import { connectedButton } from './connected-button.ts';
 
 export interface E2eFigures {
   buttons: number;
@@ -54,25 +43,7 @@ async function main(data: ConnectedWorkerData): Promise<void> {
   const transports: ButtonTransport[] = [];
   const buttons: VirtualButton[] = [];
   for (const { deviceId, deviceKey } of data.devices) {
-    const transport = await connectLocalTransport({
-      url: data.mqttUrl,
-      clientId: deviceId,
-      username: deviceId,
-      password: mqttPasswordFor(nodeSha256, deviceKey),
-    });
-    transports.push(transport);
-    const button = new VirtualButton({
-      deviceId,
-      deviceKey,
-      keyVersion: 1,
-      sha256: nodeSha256,
-      transport,
-      state: new MemoryButtonStateStore(),
-      ackTimeoutMs: 30_000,
-      maxAttempts: 1,
-    });
-    await button.start();
-    buttons.push(button);
+    buttons.push(await connectedButton(data.mqttUrl, deviceId, deviceKey, transports));
   }
   // Created on first use: a raw listener on a button's transport sees its acks too.
   let echoes: (() => Promise<void>)[] | null = null;

@@ -21,10 +21,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { connect } from 'mqtt';
-import { ackTopic, mqttPasswordFor, parseTopic } from '#shared/index';
+import { ackTopic, parseTopic } from '#shared/index';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
 import { silentLog, systemClock } from '../cloud/core/ports.ts';
-import { nodeSha256 } from '../cloud/core/sha256.ts';
 import { httpsPoster } from '../cloud/core/webhooks/https-poster.ts';
 import { WEBHOOK_EVENT_TYPES, Webhooks } from '../cloud/core/webhooks/webhooks.ts';
 import { ensureDevCa } from '../cloud/dev/dev-ca.ts';
@@ -34,12 +33,11 @@ import { startDynaliteThread } from '../cloud/local/dynalite-thread.ts';
 import type { ServiceIdentity } from '../cloud/local/iot/policy.ts';
 import { localPipelineWith } from '../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../cloud/local/stack.ts';
-import { connectLocalTransport } from '../cloud/local/tools/button-transport.ts';
-import type { ButtonTransport } from '../cloud/local/tools/virtual-button.ts';
-import { MemoryButtonStateStore, VirtualButton } from '../cloud/local/tools/virtual-button.ts';
+import type { ButtonTransport, VirtualButton } from '../cloud/local/tools/virtual-button.ts';
 import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
 import { DynamoWebhookStore } from '../cloud/store/dynamo/dynamo-webhook-store.ts';
 import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
+import { connectedButton } from './connected-button.ts';
 import { type E2eFigures, startConnectedButtons } from './e2e-connected.ts';
 import { measureSleepy, type SleepyFigures } from './e2e-sleepy.ts';
 import { mainThreadCpuMs } from './thread-cpu.ts';
@@ -279,25 +277,8 @@ export async function connectButtons(
   const buttons: VirtualButton[] = [];
   for (const deviceId of deviceIds) {
     const deviceKey = (await stack.keySource.deviceKey(deviceId, 1)) as Uint8Array;
-    const transport = await connectLocalTransport({
-      url: `mqtt://127.0.0.1:${stack.runtime.mqttPort}`,
-      clientId: deviceId,
-      username: deviceId,
-      password: mqttPasswordFor(nodeSha256, deviceKey),
-    });
-    transports.push(transport);
-    const button = new VirtualButton({
-      deviceId,
-      deviceKey,
-      keyVersion: 1,
-      sha256: nodeSha256,
-      transport,
-      state: new MemoryButtonStateStore(),
-      ackTimeoutMs: 30_000,
-      maxAttempts: 1,
-    });
-    await button.start();
-    buttons.push(button);
+    const url = `mqtt://127.0.0.1:${stack.runtime.mqttPort}`;
+    buttons.push(await connectedButton(url, deviceId, deviceKey, transports));
   }
   return buttons;
 }
