@@ -21,9 +21,21 @@ export async function queryIndexItems(
   const result = await guarded(operation, () =>
     table.doc.send(new QueryCommand({ ...input, TableName: table.name })),
   );
-  const keys = (result.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
-  return { items: await getItems(table, operation, keys), lastKey: result.LastEvaluatedKey };
+  // dynalite writes an item and its index entries one after the other: a kill between the two
+  // can leave an item's old entry beside its new one, so the same item may be listed twice (and
+  // a read of duplicate keys is refused as a whole).
+  const keys = new Map<string, { pk: unknown; sk: unknown }>();
+  for (const item of result.Items ?? []) {
+    const key = { pk: item.pk, sk: item.sk };
+    if (!keys.has(id(key))) keys.set(id(key), key);
+  }
+  return {
+    items: await getItems(table, operation, [...keys.values()]),
+    lastKey: result.LastEvaluatedKey,
+  };
 }
+
+const id = (key: Record<string, unknown>) => `${key.pk}\u0000${key.sk}`;
 
 /** The items in query order; an item deleted since the index saw it is skipped. */
 async function getItems(
@@ -31,7 +43,6 @@ async function getItems(
   operation: string,
   keys: { pk: unknown; sk: unknown }[],
 ): Promise<Record<string, unknown>[]> {
-  const id = (key: Record<string, unknown>) => `${key.pk}\u0000${key.sk}`;
   const found = new Map((await batchGet(table, operation, keys)).map((item) => [id(item), item]));
   const items: Record<string, unknown>[] = [];
   for (const key of keys) {
