@@ -35,6 +35,7 @@ import {
   type PressReport,
   VirtualButton,
 } from '../../cloud/local/tools/virtual-button.ts';
+import { queryIndexItems } from '../../cloud/store/dynamo/index-query.ts';
 import { openTable, type Table } from '../../cloud/store/dynamo/table.ts';
 import { COMMIT_INDEX, COMMITS_PENDING } from '../../cloud/store/dynamo/table-keys.ts';
 import { deviceIdFor, prepareCatalog, provisionButtons } from './provision.ts';
@@ -832,25 +833,22 @@ function ratesBetween(marks: { at: number; acked: number }[]): number[] {
 
 /**
  * Waits until no button is marked for the commit relay (every acked press has its items),
- * reporting how many buttons it still owes.
+ * reporting how many buttons it still owes. It reads the buttons, not just the index: after a
+ * SIGKILL dynalite can keep an index entry whose button was relayed since.
  */
 async function commitsRelayed(table: Table, report: (owed: number) => void): Promise<void> {
   for (;;) {
     let owed = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await table.doc.send(
-        new QueryCommand({
-          TableName: table.name,
-          IndexName: COMMIT_INDEX,
-          KeyConditionExpression: 'commitPk = :pending',
-          ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      owed += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
+      const page = await queryIndexItems(table, 'soakCommitsOwed', {
+        IndexName: COMMIT_INDEX,
+        KeyConditionExpression: 'commitPk = :pending',
+        ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
+        ExclusiveStartKey: start,
+      });
+      owed += page.items.filter((item) => item.commitPk === COMMITS_PENDING).length;
+      start = page.lastKey;
     } while (start);
     report(owed);
     if (owed === 0) return;
