@@ -4,7 +4,9 @@
  * the consumer dying before or after any store call — and the counts equal what reading every
  * order gives.
  */
+import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { orderEventsSince } from '../../cloud/core/events/order-events.ts';
 import {
   bucketOf,
   contribution,
@@ -12,13 +14,14 @@ import {
   totalsOf,
 } from '../../cloud/core/insight/brand-stats.ts';
 import type { StatsBucketKey, StatsStore } from '../../cloud/core/insight/stats-store.ts';
-import type { OrderEvent } from '../../cloud/core/model.ts';
+import type { Order, OrderEvent, OrderStatus } from '../../cloud/core/model.ts';
 import { CrashSwitch } from '../helpers/crashing-store.ts';
 import { describeOnEveryStore, type StoreUnderTest } from '../helpers/stores.ts';
-import { BRAND, button, sku, World } from '../helpers/world.ts';
+import { BRAND, button, START, sku, World } from '../helpers/world.ts';
 
 const KEY: StatsBucketKey = { brandId: BRAND, day: '2026-11-23', skuId: 'coffee', shard: 1 };
 const ONE = { orders: 1, units: 0, byStatus: { PLACED: 1 }, revenueCents: {} };
+const NONE = { counted: 0, marked: false, epoch: 0 };
 const brandActor = { kind: 'brand' as const, id: BRAND };
 
 /** Real orders and their events: delivered, cancelled by the household, still placed, and confirmed. */
@@ -57,25 +60,84 @@ async function collectOrders(store: StoreUnderTest) {
   return orders;
 }
 
+/** The lives an order can have, as its statuses in turn. */
+const LIVES: OrderStatus[][] = [
+  ['PLACED'],
+  ['PLACED', 'CANCELLED'],
+  ['PLACED', 'CONFIRMED'],
+  ['PLACED', 'CONFIRMED', 'SHIPPED', 'DELIVERED'],
+  ['NEEDS_CONFIRMATION', 'CONFIRMED', 'CANCELLED'],
+];
+
+/** An order of the same day and SKU as every other, so that all of them share few buckets. */
+function orderWith(index: number, statuses: OrderStatus[]): Order {
+  return {
+    orderId: `btn-${index}-1`,
+    deviceId: `btn-${index}`,
+    seq: 1,
+    householdId: 'hh-1',
+    brandId: BRAND,
+    skuId: 'coffee',
+    skuName: 'Coffee',
+    quantity: 2,
+    unitPriceCents: 1299,
+    currency: 'EUR',
+    acceptedPriceCents: null,
+    status: statuses[statuses.length - 1] as OrderStatus,
+    placedAt: START,
+    cancelWindowMinutes: 30,
+    cancelDeadline: START + 30 * 60_000,
+    history: statuses.map((status, i) => ({
+      status,
+      at: START + i * 60_000,
+      actor: { kind: 'system', id: 'test' },
+    })),
+  };
+}
+
+const totalsOfOrders = (orders: Order[]) =>
+  totalsOf(
+    BRAND,
+    orders.map((order) => ({ ...bucketOf(order), counts: contribution(order, order.status) })),
+  );
+
 const totalsIn = async (stats: StatsStore) => totalsOf(BRAND, await stats.buckets(BRAND));
 
 describeOnEveryStore('StatsStore', (open) => {
-  it('adds only when the order’s counted events are as expected, counts and marker together', async () => {
+  it('adds only while the order’s progress is as read; settling moves its count out of the bucket', async () => {
     const { api } = await open();
-    expect(await api.stats.counted(KEY, 'btn-1-1')).toBe(0);
-    expect(await api.stats.add(KEY, 'btn-1-1', 0, 1, ONE)).toBe(true);
-    expect(await api.stats.add(KEY, 'btn-1-1', 0, 1, ONE)).toBe(false);
-    expect(await api.stats.add(KEY, 'btn-1-1', 2, 3, ONE)).toBe(false);
-    expect(await api.stats.counted(KEY, 'btn-1-1')).toBe(1);
+    const fresh = await api.stats.progress(KEY, 'btn-1-1');
+    expect(fresh).toEqual(NONE);
+    expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(true);
+    expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(false);
+    expect(await api.stats.progress(KEY, 'btn-1-1')).toEqual({
+      counted: 1,
+      marked: true,
+      epoch: 0,
+    });
+    const wrong = { counted: 2, marked: true, epoch: 0 };
+    expect(await api.stats.add(KEY, 'btn-1-1', wrong, 3, ONE)).toBe(false);
+    await api.stats.settle(KEY, 'btn-1-1', 1);
+    const settled = await api.stats.progress(KEY, 'btn-1-1');
+    expect(settled).toEqual({ counted: 1, marked: false, epoch: 1 });
+    // Read before the settle, with no marker: the epoch has moved, so it cannot count again.
+    expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(false);
     const confirm = {
       orders: 0,
       units: 2,
       byStatus: { PLACED: -1, CONFIRMED: 1 },
       revenueCents: { EUR: 2598 },
     };
-    expect(await api.stats.add(KEY, 'btn-1-1', 1, 2, confirm)).toBe(true);
-    expect(await api.stats.add(KEY, 'btn-2-1', 0, 1, ONE)).toBe(true);
-    expect(await api.stats.counted(KEY, 'btn-1-1')).toBe(2);
+    expect(await api.stats.add(KEY, 'btn-1-1', settled, 2, confirm)).toBe(true);
+    await api.stats.settle(KEY, 'btn-1-1', 2);
+    await api.stats.settle(KEY, 'btn-1-1', 2);
+    await api.stats.settle(KEY, 'btn-1-1', 1);
+    expect(await api.stats.progress(KEY, 'btn-1-1')).toEqual({
+      counted: 2,
+      marked: false,
+      epoch: 2,
+    });
+    expect(await api.stats.add(KEY, 'btn-2-1', NONE, 1, ONE)).toBe(true);
     const [bucket, ...rest] = await api.stats.buckets(BRAND);
     expect(rest).toEqual([]);
     expect(bucket).toEqual({
@@ -92,9 +154,9 @@ describeOnEveryStore('StatsStore', (open) => {
   it('lists a brand’s buckets by day range, never another brand’s', async () => {
     const { api } = await open();
     for (const day of ['2026-11-20', '2026-11-21', '2026-11-23']) {
-      expect(await api.stats.add({ ...KEY, day }, `o-${day}`, 0, 1, ONE)).toBe(true);
+      expect(await api.stats.add({ ...KEY, day }, `o-${day}`, NONE, 1, ONE)).toBe(true);
     }
-    expect(await api.stats.add({ ...KEY, brandId: 'other' }, 'o-x', 0, 1, ONE)).toBe(true);
+    expect(await api.stats.add({ ...KEY, brandId: 'other' }, 'o-x', NONE, 1, ONE)).toBe(true);
     const days = async (range?: { from: string; to: string }) =>
       (await api.stats.buckets(BRAND, range)).map((b) => b.day).sort();
     expect(await days()).toEqual(['2026-11-20', '2026-11-21', '2026-11-23']);
@@ -142,5 +204,65 @@ describeOnEveryStore('StatsStore', (open) => {
       }
     }
     expect(crashes).toBeGreaterThanOrEqual(2 * events.length);
+  });
+});
+
+describeOnEveryStore('StatsStore under a busy day', (open) => {
+  it('leaves no order behind in its bucket once counted, however many the day brings', async () => {
+    const store = await open();
+    const orders = Array.from({ length: 120 }, (_, i) =>
+      orderWith(i, LIVES[i % LIVES.length] ?? []),
+    );
+    const counter = new StatsCounter(store.api.stats);
+    await counter.emit(orders.flatMap((order) => orderEventsSince(order, 0)));
+    expect(await totalsIn(store.api.stats)).toEqual(totalsOfOrders(orders));
+    for (const order of orders) {
+      const progress = await store.api.stats.progress(bucketOf(order), order.orderId);
+      expect(progress).toMatchObject({ counted: order.history.length, marked: false });
+    }
+  });
+
+  it('counts every event once whatever the deliveries: repeated, reordered, concurrent, cut short', async () => {
+    const store = await open();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(LIVES.length - 1), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.record({
+            order: fc.nat(100),
+            concurrent: fc.boolean(),
+            crashAt: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        async (lives, deliveries) => {
+          run++;
+          // Fresh order ids per run: the store is shared across runs.
+          const orders = lives.map((life, i) => ({
+            ...orderWith(run * 10 + i, LIVES[life] ?? []),
+            skuId: `sku-${run}`,
+          }));
+          const events = orders.flatMap((order) => orderEventsSince(order, 0));
+          for (const delivery of deliveries) {
+            const seed = delivery.order % events.length;
+            const batch = [...events.slice(seed), ...events.slice(0, seed)];
+            const crash = new CrashSwitch();
+            if (delivery.crashAt !== undefined) crash.arm(delivery.crashAt, 'after');
+            const dying = new StatsCounter(crash.wrap(store.api.stats)).emit(batch).catch(() => {});
+            if (delivery.concurrent)
+              await Promise.all([dying, new StatsCounter(store.api.stats).emit(events)]);
+            else await dying;
+          }
+          // The last delivery gets through, as redelivery does until it does.
+          await new StatsCounter(store.api.stats).emit(events);
+          const mine = (await store.api.stats.buckets(BRAND)).filter(
+            (b) => b.skuId === `sku-${run}`,
+          );
+          expect(totalsOf(BRAND, mine)).toEqual(totalsOfOrders(orders));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

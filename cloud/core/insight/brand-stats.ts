@@ -2,16 +2,21 @@
  * Brand statistics maintained from order events instead of computed by reading orders.
  *
  * An order counts in the bucket of its brand, placement day (UTC) and SKU, spread over
- * STATS_SHARDS shards by order id so no bucket item grows with a brand's busiest day. Its
- * contribution follows its status: one order in `byStatus[status]`, and units and revenue
- * while it is confirmed, shipped or delivered. Event n of an order (its n-th transition) moves
- * the bucket from the order's contribution after k counted events to the one after n, and
- * records n — in one conditional write that holds only if k are still counted. So:
+ * STATS_SHARDS shards by order id. Its contribution follows its status: one order in
+ * `byStatus[status]`, and units and revenue while it is confirmed, shipped or delivered. Event
+ * n of an order (its n-th transition) moves the bucket from the order's contribution after k
+ * counted events to the one after n, in one conditional write that holds only if k are still
+ * counted, and that marks n in the bucket; then the order's own record takes n and the marker
+ * leaves (stats-store.ts). So:
  * - a redelivered event (n ≤ k) changes nothing;
  * - events may arrive out of order: event n applies everything up to n, earlier ones are then
  *   no-ops (each event carries the order's history up to itself);
- * - a crash between any two store calls leaves either nothing or the whole step written;
- * - concurrent consumers race on the condition; the loser re-reads and retries.
+ * - a crash between any two store calls leaves either nothing or the whole count written, and
+ *   the next delivery finishes settling it;
+ * - concurrent consumers race on the condition; the loser re-reads and retries;
+ * - a bucket item holds the counts and the markers of orders being counted at that moment,
+ *   never one per order of its day: its size, and each write's cost, stay the same however
+ *   many orders a day brings.
  * Both the local outbox drain and the AWS event path run this same sink.
  */
 import { RestockError } from '../errors.ts';
@@ -52,10 +57,23 @@ export function dayOf(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-export function shardOf(orderId: string): number {
+function hashOf(orderId: string): number {
   let hash = 0;
   for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) >>> 0;
-  return hash % STATS_SHARDS;
+  return hash;
+}
+
+export function shardOf(orderId: string): number {
+  return hashOf(orderId) % STATS_SHARDS;
+}
+
+/**
+ * Which of its bucket's epochs an order's settling raises: a few per bucket, so that a settle
+ * makes only the orders sharing its epoch re-read, not every order of a busy bucket.
+ */
+export const STATS_EPOCHS = 16;
+export function epochOf(orderId: string): number {
+  return hashOf(orderId) % STATS_EPOCHS;
 }
 
 export function bucketOf(order: Order): StatsBucketKey {
@@ -123,8 +141,19 @@ export function deltaBetween(order: Order, from: number, to: number): StatsCount
 export class StatsCounter implements EventSink {
   constructor(private readonly store: StatsStore) {}
 
+  /** Orders are counted side by side; each order's events one after the other, in order. */
   async emit(events: OrderEvent[]): Promise<void> {
-    for (const event of events) await this.count(event);
+    const byOrder = new Map<string, OrderEvent[]>();
+    for (const event of events) {
+      const mine = byOrder.get(event.orderId) ?? [];
+      mine.push(event);
+      byOrder.set(event.orderId, mine);
+    }
+    await Promise.all(
+      [...byOrder.values()].map(async (mine) => {
+        for (const event of mine) await this.count(event);
+      }),
+    );
   }
 
   private async count(event: OrderEvent): Promise<void> {
@@ -134,14 +163,18 @@ export class StatsCounter implements EventSink {
     const n = order.history.length;
     if (n === 0) return;
     const bucket = bucketOf(order);
-    // Events usually arrive in order: try "n−1 counted" first, read only when that is wrong.
-    let from = n - 1;
     for (let race = 0; race < MAX_RACES; race++) {
-      if (await this.store.add(bucket, order.orderId, from, n, deltaBetween(order, from, n))) {
+      const progress = await this.store.progress(bucket, order.orderId);
+      if (progress.counted >= n) {
+        // Counted already; a marker left means a crash came before settling: settle it now.
+        if (progress.marked) await this.store.settle(bucket, order.orderId, progress.counted);
         return;
       }
-      from = await this.store.counted(bucket, order.orderId);
-      if (from >= n) return;
+      const delta = deltaBetween(order, progress.counted, n);
+      if (await this.store.add(bucket, order.orderId, progress, n, delta)) {
+        await this.store.settle(bucket, order.orderId, n);
+        return;
+      }
     }
     throw new StatsContentionError(event.eventId);
   }

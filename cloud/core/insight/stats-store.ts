@@ -1,8 +1,13 @@
 /**
  * Where brand statistics live: buckets of counts per brand × placement day × SKU (× shard),
- * each carrying, for every order it counts, how many of that order's events are counted. The
- * counts and that marker change in one conditional write, so an event is counted exactly once
- * however often it is delivered and wherever a retry starts.
+ * and, per order, how many of its events the bucket counts. That number lives in two places
+ * so that a bucket holds only the orders being counted right now, however busy its day:
+ * - while an event is being counted, a marker in the bucket, written in the same conditional
+ *   write as the counts (the commit point of counting; a crash after it loses nothing);
+ * - once settled, the order's own small record; the marker then leaves the bucket.
+ * The bucket also keeps epochs (a few counters, by a hash of the order id) that settling
+ * raises: a count based on the order's record holds only if no settle of its epoch came in
+ * between, so a consumer that read a record just before it changed cannot count twice.
  */
 import type { OrderStatus } from '../model.ts';
 
@@ -34,20 +39,35 @@ export interface DayRange {
   to: string;
 }
 
+/** How far a bucket has counted an order, as read; `add` holds only if it is still so. */
+export interface StatsProgress {
+  /** Events counted (0: none). */
+  counted: number;
+  /** True when that number is the bucket's marker (an event being counted), not the order's record. */
+  marked: boolean;
+  /** The order's epoch in the bucket when read (0: never raised). */
+  epoch: number;
+}
+
 export interface StatsStore {
-  /** How many of the order's events the bucket has counted (0: none). */
-  counted(bucket: StatsBucketKey, orderId: string): Promise<number>;
+  /** Reads the bucket's marker and epoch for the order, then (without a marker) its record. */
+  progress(bucket: StatsBucketKey, orderId: string): Promise<StatsProgress>;
   /**
-   * Adds `delta` to the bucket and records `to` events counted for the order — only if exactly
-   * `from` are counted now, in one conditional write. False when the condition failed.
+   * Adds `delta` to the bucket and marks `to` events counted for the order — only if `from` is
+   * still how far it is counted, in one conditional write. False when the condition failed.
    */
   add(
     bucket: StatsBucketKey,
     orderId: string,
-    from: number,
+    from: StatsProgress,
     to: number,
     delta: StatsCounts,
   ): Promise<boolean>;
+  /**
+   * Records `to` counted events on the order's record (never lowering it), then takes the
+   * marker out of the bucket if it still says `to`, raising the order's epoch. Repeatable.
+   */
+  settle(bucket: StatsBucketKey, orderId: string, to: number): Promise<void>;
   /** The brand's buckets, those of the days in `range` when given; never reads orders. */
   buckets(brandId: string, range?: DayRange): Promise<StatsBucket[]>;
 }

@@ -1,16 +1,22 @@
 /**
- * StatsStore on the table: one item per bucket in the brand's partition
- * (`BRAND#{brand}` / `STATS#{day}#{sku}#{shard}`). Counts are top-level numbers (`n_orders`,
- * `n_units`, `s_{status}`, `r_{currency}`) and each counted order has a marker `c_{orderId}`
- * with its number of counted events; one UpdateItem changes both under a condition on the
- * marker, so no transaction is needed (dynalite has none).
+ * StatsStore on the table. Each bucket is one item in the brand's partition
+ * (`BRAND#{brand}` / `STATS#{day}#{sku}#{shard}`): counts as top-level numbers (`n_orders`,
+ * `n_units`, `s_{status}`, `r_{currency}`), a marker `c_{orderId}` per order being counted,
+ * and epochs `e_{0..15}`. Each order's settled count is an item of its own beside them
+ * (`COUNTED#{orderId}`). Every write is one conditional UpdateItem, so no transaction is
+ * needed (dynalite has none).
+ *
+ * A bucket written by the previous version carries a marker for every order it counted; such a
+ * marker is read like any other, and the order's next event settles it out of the bucket.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { epochOf } from '../../core/insight/brand-stats.ts';
 import type {
   DayRange,
   StatsBucket,
   StatsBucketKey,
   StatsCounts,
+  StatsProgress,
   StatsStore,
 } from '../../core/insight/stats-store.ts';
 import type { OrderStatus } from '../../core/model.ts';
@@ -20,30 +26,44 @@ import { keys } from './table-keys.ts';
 
 const PREFIX = 'STATS#';
 const marker = (orderId: string) => `c_${orderId}`;
+const epoch = (orderId: string) => `e_${epochOf(orderId)}`;
 
 export class DynamoStatsStore implements StatsStore {
   constructor(private readonly table: Table) {}
 
-  async counted(bucket: StatsBucketKey, orderId: string): Promise<number> {
-    const out = await guarded('statsCounted', () =>
+  async progress(bucket: StatsBucketKey, orderId: string): Promise<StatsProgress> {
+    // The bucket first: a settle that raced this read has then written the order's count.
+    const out = await guarded('statsProgress', () =>
       this.table.doc.send(
         new GetCommand({
           TableName: this.table.name,
           Key: keys.stats(bucket),
-          ProjectionExpression: '#c',
-          ExpressionAttributeNames: { '#c': marker(orderId) },
+          ProjectionExpression: '#c, #e',
+          ExpressionAttributeNames: { '#c': marker(orderId), '#e': epoch(orderId) },
           ConsistentRead: true,
         }),
       ),
     );
-    const value = out.Item?.[marker(orderId)];
-    return typeof value === 'number' ? value : 0;
+    const marked = out.Item?.[marker(orderId)];
+    const epochNow = Number(out.Item?.[epoch(orderId)] ?? 0);
+    if (typeof marked === 'number') return { counted: marked, marked: true, epoch: epochNow };
+    const settled = await guarded('statsCounted', () =>
+      this.table.doc.send(
+        new GetCommand({
+          TableName: this.table.name,
+          Key: keys.statsCounted(bucket.brandId, orderId),
+          ProjectionExpression: 'counted',
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return { counted: Number(settled.Item?.counted ?? 0), marked: false, epoch: epochNow };
   }
 
   async add(
     bucket: StatsBucketKey,
     orderId: string,
-    from: number,
+    from: StatsProgress,
     to: number,
     delta: StatsCounts,
   ): Promise<boolean> {
@@ -86,16 +106,56 @@ export class DynamoStatsStore implements StatsStore {
       sets.push(`#n${i} = if_not_exists(#n${i}, :zero) + :n${i}`);
     });
     if (sets.length === 6) delete values[':zero'];
-    if (from > 0) values[':from'] = from;
+    let condition: string;
+    if (from.marked) {
+      condition = '#c = :from';
+      values[':from'] = from.counted;
+    } else {
+      names['#e'] = epoch(orderId);
+      condition = 'attribute_not_exists(#c) AND ';
+      if (from.epoch === 0) condition += 'attribute_not_exists(#e)';
+      else {
+        condition += '#e = :epoch';
+        values[':epoch'] = from.epoch;
+      }
+    }
     return conditional('statsAdd', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.stats(bucket),
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: from === 0 ? 'attribute_not_exists(#c)' : '#c = :from',
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  async settle(bucket: StatsBucketKey, orderId: string, to: number): Promise<void> {
+    // Order matters: the record holds `to` before the marker goes, so no reader sees neither.
+    await conditional('statsSettleOrder', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.statsCounted(bucket.brandId, orderId),
+          UpdateExpression: 'SET counted = :to, #type = :type',
+          ConditionExpression: 'attribute_not_exists(counted) OR counted < :to',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':to': to, ':type': 'statsCounted' },
+        }),
+      ),
+    );
+    await conditional('statsSettleBucket', () =>
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.stats(bucket),
+          UpdateExpression: 'REMOVE #c SET #e = if_not_exists(#e, :zero) + :one',
+          ConditionExpression: '#c = :to',
+          ExpressionAttributeNames: { '#c': marker(orderId), '#e': epoch(orderId) },
+          ExpressionAttributeValues: { ':to': to, ':zero': 0, ':one': 1 },
         }),
       ),
     );

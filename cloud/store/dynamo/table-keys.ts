@@ -12,6 +12,7 @@
  * | webhook secrets   | BRAND#{brand}      | HOOKSECRETS            |                           |                                       |                               |
  * | webhook delivery  | HOOKDLV#{brand}    | {delivery}             | BRAND#{brand}#HOOKDLV / {createdAt:013}#{id} | BRAND#{brand}#HOOKDEAD / {deadAt:013}#{id} (dead only) | HOOKDUE / {nextAttemptAt:013}#{id} (pending only) |
  * | brand statistics  | BRAND#{brand}      | STATS#{day}#{sku}#{shard} |                        |                                       |                               |
+ * | order's stats count | BRAND#{brand}    | COUNTED#{order}        |                           |                                       |                               |
  * | button health     | BRAND#{brand}      | HEALTH#{device}        |                           |                                       | HEALTHDUE / {checkAt:013}#{device} (while a check is due) |
  * | household activity| BRAND#{brand}      | HHACT#{pseudonym}      |                           |                                       |                               |
  * | button event      | BTNEVT#{eventId}   | META                   |                           |                                       |                               |
@@ -60,7 +61,8 @@
  *   (`FLAGGED` / `{placedAt:013}#{id}`): the support queue across households, oldest first.
  * - Brand statistics (core/insight) are buckets per placement day × SKU × shard in the brand's
  *   partition, maintained from order events; totals and insight query that range and never
- *   read orders.
+ *   read orders. A bucket holds markers only for orders being counted at that moment; each
+ *   order's settled count is its own `COUNTED#` item (dynamo-stats-store.ts).
  * - Fleet health (core/health) is one record per button in the brand's partition, kept from
  *   events; gsi3's `HEALTHDUE` partition holds the records the sweep must look at (silence
  *   checks), by due time. Household activity records (core/insight), one per pseudonymous
@@ -87,6 +89,10 @@ export const keys = {
   stats: (b: { brandId: string; day: string; skuId: string; shard: number }) => ({
     pk: `BRAND#${b.brandId}`,
     sk: `STATS#${b.day}#${b.skuId}#${b.shard}`,
+  }),
+  statsCounted: (brandId: string, orderId: string) => ({
+    pk: `BRAND#${brandId}`,
+    sk: `COUNTED#${orderId}`,
   }),
   button: (deviceId: string) => ({ pk: `BTN#${deviceId}`, sk: 'META' }),
   press: (deviceId: string, seq: number) => ({ pk: `BTN#${deviceId}`, sk: seqKey(seq) }),

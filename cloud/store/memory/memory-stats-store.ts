@@ -1,36 +1,52 @@
-/** StatsStore on the MemoryTable: one record per bucket, counts and per-order markers together. */
+/**
+ * StatsStore on the MemoryTable: one record per bucket (counts, markers of orders being
+ * counted, epochs) and one settled count per order.
+ */
+import { epochOf } from '../../core/insight/brand-stats.ts';
 import type {
   DayRange,
   StatsBucket,
   StatsBucketKey,
   StatsCounts,
+  StatsProgress,
   StatsStore,
 } from '../../core/insight/stats-store.ts';
-import { clone, type MemoryTable } from './memory-table.ts';
+import { clone, type MemoryStatsBucket, type MemoryTable } from './memory-table.ts';
 
 const bucketKey = (b: StatsBucketKey) => `${b.brandId}/${b.day}/${b.skuId}/${b.shard}`;
+const orderKey = (b: StatsBucketKey, orderId: string) => `${b.brandId}/${orderId}`;
 
 export class MemoryStatsStore implements StatsStore {
   constructor(private readonly table: MemoryTable) {}
 
-  async counted(bucket: StatsBucketKey, orderId: string): Promise<number> {
-    return this.table.stats.get(bucketKey(bucket))?.counted[orderId] ?? 0;
+  async progress(bucket: StatsBucketKey, orderId: string): Promise<StatsProgress> {
+    const record = this.table.stats.get(bucketKey(bucket));
+    const epoch = record?.epochs[epochOf(orderId)] ?? 0;
+    const marker = record?.marked[orderId];
+    if (marker !== undefined) return { counted: marker, marked: true, epoch };
+    const counted = this.table.statsCounted.get(orderKey(bucket, orderId)) ?? 0;
+    return { counted, marked: false, epoch };
   }
 
   async add(
     bucket: StatsBucketKey,
     orderId: string,
-    from: number,
+    from: StatsProgress,
     to: number,
     delta: StatsCounts,
   ): Promise<boolean> {
     const key = bucketKey(bucket);
-    const record = this.table.stats.get(key) ?? {
+    const record: MemoryStatsBucket = this.table.stats.get(key) ?? {
       ...bucket,
       counts: { orders: 0, units: 0, byStatus: {}, revenueCents: {} },
-      counted: {},
+      marked: {},
+      epochs: {},
     };
-    if ((record.counted[orderId] ?? 0) !== from) return false;
+    const marker = record.marked[orderId];
+    const holds = from.marked
+      ? marker === from.counted
+      : marker === undefined && (record.epochs[epochOf(orderId)] ?? 0) === from.epoch;
+    if (!holds) return false;
     const { counts } = record;
     counts.orders += delta.orders;
     counts.units += delta.units;
@@ -46,9 +62,19 @@ export class MemoryStatsStore implements StatsStore {
     for (const [currency, n] of Object.entries(delta.revenueCents)) {
       counts.revenueCents[currency] = (counts.revenueCents[currency] ?? 0) + n;
     }
-    record.counted[orderId] = to;
+    record.marked[orderId] = to;
     this.table.stats.set(key, record);
     return true;
+  }
+
+  async settle(bucket: StatsBucketKey, orderId: string, to: number): Promise<void> {
+    const counted = orderKey(bucket, orderId);
+    this.table.statsCounted.set(counted, Math.max(this.table.statsCounted.get(counted) ?? 0, to));
+    const record = this.table.stats.get(bucketKey(bucket));
+    if (record?.marked[orderId] !== to) return;
+    delete record.marked[orderId];
+    const epoch = epochOf(orderId);
+    record.epochs[epoch] = (record.epochs[epoch] ?? 0) + 1;
   }
 
   async buckets(brandId: string, range?: DayRange): Promise<StatsBucket[]> {
@@ -57,6 +83,6 @@ export class MemoryStatsStore implements StatsStore {
         (b) => b.brandId === brandId && (!range || (b.day >= range.from && b.day <= range.to)),
       )
       .sort((a, b) => bucketKey(a).localeCompare(bucketKey(b)))
-      .map(({ counted: _counted, ...bucket }) => clone(bucket));
+      .map(({ marked: _marked, epochs: _epochs, ...bucket }) => clone(bucket));
   }
 }

@@ -39,6 +39,12 @@ export type ButtonRecord = LoadedButton & { claimHash: string | null };
 
 export const clone = <T>(value: T): T => structuredClone(value);
 
+/** A statistics bucket with the orders being counted (order id → events) and its epochs. */
+export type MemoryStatsBucket = StatsBucket & {
+  marked: Record<string, number>;
+  epochs: Record<number, number>;
+};
+
 export const skuKey = (brandId: string, skuId: string) => `${brandId}/${skuId}`;
 export const pressKey = (deviceId: string, seq: number | null) => `${deviceId}#${seq}`;
 
@@ -61,8 +67,10 @@ export class MemoryTable {
   readonly published = new Map<string, number>();
   readonly audit: AuditEntry[] = [];
   readonly idempotency = new Map<string, IdempotencyRecord>();
-  /** Brand statistics buckets, each with the events counted per order. */
-  readonly stats = new Map<string, StatsBucket & { counted: Record<string, number> }>();
+  /** Brand statistics buckets, with the orders being counted and the epochs settling raises. */
+  readonly stats = new Map<string, MemoryStatsBucket>();
+  /** How many events of each order (by `{brand}/{order}`) its bucket counts, once settled. */
+  readonly statsCounted = new Map<string, number>();
   /** Webhook endpoints by `{brand}/{endpoint}`, secrets by brand, deliveries by `{brand}/{id}`. */
   readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
   readonly webhookSecrets = new Map<string, WebhookSecrets>();
@@ -132,6 +140,7 @@ export class MemoryTable {
       ['orderTimer', this.orderTimers],
       ['published', this.published],
       ['stats', this.stats],
+      ['statsCounted', this.statsCounted],
       ['webhookEndpoint', this.webhookEndpoints],
       ['webhookSecrets', this.webhookSecrets],
       ['webhookDelivery', this.webhookDeliveries],
