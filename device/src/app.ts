@@ -2,6 +2,7 @@ import { type Click, ClickDetector } from './click.ts';
 import { type DeviceConfig, loadConfig } from './config.ts';
 import { C } from './constants.ts';
 import { Delivery } from './delivery.ts';
+import { jitterDraw } from './jitter.ts';
 import { Led } from './led.ts';
 import type { Platform } from './platform.ts';
 import { PressQueue } from './queue.ts';
@@ -151,7 +152,8 @@ export class Button {
       return;
     }
     this.asleep = true;
-    this.p.deepSleep(this.queue.size() > 0 ? this.queue.backoffMs() : 0);
+    const device = this.config ? this.config.device : '';
+    this.p.deepSleep(this.queue.size() > 0 ? this.queue.backoffMs(jitterDraw(this.p, device)) : 0);
   }
 }
 

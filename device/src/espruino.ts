@@ -57,7 +57,7 @@ interface EspGlobals {
     deepSleepExt0(pin: unknown, level: number): void;
     deepSleep(us: number): void;
   };
-  E: { on(event: string, fn: () => void): void };
+  E: { on(event: string, fn: () => void): void; hwRand(): number };
   console: { log(message: string): void };
   atob(text: string): string;
   [name: string]: unknown;
@@ -138,6 +138,8 @@ export function createEspruinoPlatform(): Platform {
 
   return {
     now: () => g.getTime(),
+    // hwRand returns an int32; the port promises an unsigned word.
+    randomWord: () => g.E.hwRand() >>> 0,
     setTimer: startTimer,
     clearTimer: stopTimer,
     setRepeat: (fn, ms) => g.setInterval(fn, ms),

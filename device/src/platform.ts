@@ -53,6 +53,12 @@ export type HttpRespond = (status: number, contentType: string, body: string) =>
 export interface Platform {
   /** Seconds, same clock as ButtonEdge.time. */
   now(): number;
+  /**
+   * 32 random bits (an unsigned integer) from `E.hwRand()`. Noise from the hardware on nRF5x
+   * and STM32; on the ESP32 it is Espruino's own generator, which starts from the same fixed
+   * seed at every boot (a deep sleep is a reboot), so it alone never tells two buttons apart.
+   */
+  randomWord(): number;
   /** The handle may be cleared after its timer fired: that does nothing. */
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(id: unknown): void;

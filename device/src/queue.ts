@@ -80,12 +80,17 @@ export class PressQueue {
     this.save();
   }
 
-  /** Records a wake that could not deliver; returns how long to sleep before the next try. */
-  backoffMs(): number {
+  /**
+   * Records a wake that could not deliver; returns how long to sleep before the next try. The
+   * step doubles per failed wake from BACKOFF_BASE_MS up to BACKOFF_MAX_MS, and the sleep is
+   * between half and all of it ("equal jitter"), as `draw` in [0, 1) says: buttons that failed
+   * together (a broker outage) come back spread out, and none sleeps past the cap.
+   */
+  backoffMs(draw: number): number {
     this.state.fails++;
     this.save();
-    let ms = C.BACKOFF_BASE_MS;
-    for (let i = 1; i < this.state.fails && ms < C.BACKOFF_MAX_MS; i++) ms *= 2;
-    return Math.min(ms, C.BACKOFF_MAX_MS);
+    // biome-ignore lint/style/useExponentiationOperator: Espruino cannot parse `**`
+    const step = Math.min(C.BACKOFF_BASE_MS * Math.pow(2, this.state.fails - 1), C.BACKOFF_MAX_MS);
+    return Math.floor((step * (1 + draw)) / 2);
   }
 }

@@ -14,6 +14,8 @@ export interface FactCase {
   expected: string[];
   /** The sleep the chip was asked for, as its native code receives it, where it matters. */
   sleepMs?: number;
+  /** Fresh boots the script runs on, each printing `expected` (1 when absent). */
+  boots?: number;
   real: boolean;
 }
 
@@ -142,6 +144,18 @@ export const IMITATION_CASES: FactCase[] = [
       '@too long: Too much data for file size',
       '@erased undefined',
     ],
+    real: true,
+  },
+  {
+    // The ESP32 port seeds nothing at start-up either and its E.hwRand() is the same rand()
+    // (targets/esp32/jshardware.c): no random source there tells two buttons or two wakes apart.
+    fact: 'Math.random() and E.hwRand() draw from one generator that starts from the same seed at every boot',
+    script: `
+      console.log('@' + Math.floor(Math.random() * 1e9) + ' ' + E.hwRand() + ' ' + Math.floor(Math.random() * 1e9));
+      ${sleep}`,
+    boot: {},
+    expected: ['@932552738 1519824769 255626291'],
+    boots: 2,
     real: true,
   },
   {

@@ -57,7 +57,9 @@ describe('field defects, on the faithful vm harness', () => {
       expect(ms).toBeGreaterThan(0);
       expect(ms).toBeLessThanOrEqual(MAX_SLEEP_MS);
     }
-    expect(sleeps[sleeps.length - 1]).toBe(C.BACKOFF_MAX_MS);
+    // By the ninth the back-off step is at its cap: half to all of it.
+    expect(sleeps[sleeps.length - 1]).toBeGreaterThanOrEqual(C.BACKOFF_MAX_MS / 2);
+    expect(sleeps[sleeps.length - 1]).toBeLessThanOrEqual(C.BACKOFF_MAX_MS);
     const last = chip.boot({ cause: 'timer' });
     await last.sleep;
     expect(await cloud.orders(id)).toMatchObject([{ seq: 1 }]);

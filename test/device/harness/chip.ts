@@ -9,7 +9,9 @@
  * parameters are int32, so ESP32.deepSleep(us) wraps past ~35.8 min; net/tls.connect throw
  * synchronously on a refused port or an unknown host; after an upload (`load(".bootcde")`)
  * E.on('init') handlers do not run; Wifi.connect reads only options.password and getDetails()
- * has no channel or BSSID; an exception in a callback is printed and the program carries on.
+ * has no channel or BSSID; an exception in a callback is printed and the program carries on;
+ * Math.random() and E.hwRand() draw from one generator that starts from the same fixed seed at
+ * every boot (espruino-random.ts).
  * A wake that neither sleeps nor has anything left to run (no timer, socket or server) is a
  * chip that stays awake until its battery is flat: its `sleep` promise rejects.
  *
@@ -25,6 +27,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import vm from 'node:vm';
 import { PATTERNS, type PatternName } from '../../../device/src/led.ts';
+import { EspruinoRandom } from './espruino-random.ts';
 import { EspruinoTimers } from './espruino-timers.ts';
 
 export type WakeCause = 'button' | 'timer' | 'power';
@@ -137,9 +140,11 @@ export class Wake {
     this.httpPort = new Promise((resolve) => {
       this.resolveHttp = resolve;
     });
-    const context = vm.createContext(this.globals());
+    const random = new EspruinoRandom();
+    const context = vm.createContext(this.globals(random));
     // Espruino may lack ES2022's Object.hasOwn: run without it, as the firmware must.
     vm.runInContext('delete Object.hasOwn;', context);
+    (vm.runInContext('Math', context) as Math).random = () => random.random();
     const inits: Fn[] = [];
     (context as { E: { on: (e: string, f: Fn) => void } }).E.on = (event, fn) => {
       if (event === 'init') inits.push(fn);
@@ -249,7 +254,7 @@ export class Wake {
     return true;
   }
 
-  private globals(): Record<string, unknown> {
+  private globals(random: EspruinoRandom): Record<string, unknown> {
     const g: Record<string, unknown> = {
       console: { log: (...a: unknown[]) => this.logs.push(a.join(' ')) },
       setTimeout: (fn: Fn, ms: number) => this.timers.setTimeout(fn, ms),
@@ -259,7 +264,7 @@ export class Wake {
       getTime: () => this.now(),
       atob,
       btoa,
-      E: {},
+      E: { hwRand: () => random.next() },
       setWatch: (fn: Fn, pin: unknown) => this.watches.push({ fn, pin }),
       clearWatch: (id?: number) => {
         if (id === undefined) this.watches = [];

@@ -4,6 +4,7 @@
  * in-memory MQTT peer. Fast and exact; the vm harness and the real interpreter prove the
  * Espruino side.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ackTopic,
@@ -106,15 +107,42 @@ describe('ClickDetector on a manual clock', () => {
 });
 
 describe('PressQueue', () => {
-  it('backs off 30 s doubling, never past 30 min, and persists every step', () => {
-    const p = new FakePlatform();
-    const queue = new PressQueue(p);
-    queue.add('SINGLE', 3900);
-    const sleeps = Array.from({ length: 10 }, () => queue.backoffMs());
-    expect(sleeps).toEqual(
-      [30, 60, 120, 240, 480, 960, 1800, 1800, 1800, 1800].map((s) => s * 1000),
+  it('backs off between half and all of a step that doubles from 30 s, never past 30 min, and persists every step', () => {
+    const steps = [30, 60, 120, 240, 480, 960, 1800, 1800, 1800, 1800].map((s) => s * 1000);
+    const backoffs = (draw: number) => {
+      const p = new FakePlatform();
+      const queue = new PressQueue(p);
+      queue.add('SINGLE', 3900);
+      const sleeps = steps.map(() => queue.backoffMs(draw));
+      expect(JSON.parse(p.files.get(C.FILES.QUEUE) ?? '{}').fails).toBe(steps.length);
+      return sleeps;
+    };
+    expect(backoffs(0)).toEqual(steps.map((step) => step / 2));
+    expect(backoffs(0.5)).toEqual(steps.map((step) => step * 0.75));
+    expect(backoffs(1 - 2 ** -32)).toEqual(steps.map((step) => step - 1));
+  });
+
+  it('for any draws, each failed wake sleeps a whole number of ms within its doubling step', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+          minLength: 1,
+          maxLength: 14,
+        }),
+        (draws) => {
+          const queue = new PressQueue(new FakePlatform());
+          queue.add('SINGLE', 3900);
+          let step = C.BACKOFF_BASE_MS;
+          for (const draw of draws) {
+            const ms = queue.backoffMs(draw);
+            expect(ms).toBeGreaterThanOrEqual(step / 2);
+            expect(ms).toBeLessThanOrEqual(step);
+            expect(Number.isInteger(ms)).toBe(true);
+            step = Math.min(step * 2, C.BACKOFF_MAX_MS);
+          }
+        },
+      ),
     );
-    expect(JSON.parse(p.files.get(C.FILES.QUEUE) ?? '{}').fails).toBe(10);
   });
 
   it('hands out each sequence number once, written before it is returned', () => {
@@ -126,10 +154,10 @@ describe('PressQueue', () => {
 });
 
 /** A button flashed with its config, whose broker acks every press with `outcome`. */
-function provisioned(outcome = 'ORDERED'): FakePlatform {
+function provisioned(outcome = 'ORDERED', device = DEVICE): FakePlatform {
   const p = new FakePlatform();
   for (const f of flashFiles({
-    device: DEVICE,
+    device,
     kv: 1,
     secret: SECRET,
     broker: { host: '127.0.0.1', port: 1883, tls: false },
@@ -140,14 +168,20 @@ function provisioned(outcome = 'ORDERED'): FakePlatform {
     const decoded = decodePress(payload);
     if (!decoded.ok) return null;
     const ack = signAck(nodeSha256, fromHex(SECRET) as Uint8Array, {
-      device: DEVICE,
+      device,
       seq: decoded.message.seq,
       outcome: outcome as 'ORDERED',
       kv: 1,
     });
-    return { topic: `restock/v1/${DEVICE}/ack`, payload: encodeAck(ack) };
+    return { topic: `restock/v1/${device}/ack`, payload: encodeAck(ack) };
   };
   return p;
+}
+
+/** The sleep after a first failed wake: between half and all of the first back-off step. */
+function expectFirstBackoff(ms: number | null): void {
+  expect(ms).toBeGreaterThanOrEqual(C.BACKOFF_BASE_MS / 2);
+  expect(ms).toBeLessThanOrEqual(C.BACKOFF_BASE_MS);
 }
 
 const shown = (p: FakePlatform) =>
@@ -235,7 +269,7 @@ describe('Button and Delivery through the Platform seam', () => {
     new Button(p).boot();
     p.advance(30_000);
     expect(shown(p)).toEqual(['noBroker']);
-    expect(p.sleptMs).toBe(C.BACKOFF_BASE_MS);
+    expectFirstBackoff(p.sleptMs);
     expect(JSON.parse(p.files.get(C.FILES.QUEUE) ?? '{}').items).toHaveLength(1);
   });
 
@@ -245,7 +279,7 @@ describe('Button and Delivery through the Platform seam', () => {
     new Button(p).boot();
     p.advance(5000);
     expect(shown(p)).toEqual(['noBroker']);
-    expect(p.sleptMs).toBe(C.BACKOFF_BASE_MS);
+    expectFirstBackoff(p.sleptMs);
 
     const next = provisioned();
     next.files.set(C.FILES.QUEUE, p.files.get(C.FILES.QUEUE) as string);
@@ -254,5 +288,56 @@ describe('Button and Delivery through the Platform seam', () => {
     next.advance(10_000);
     expect(published(next).map((x) => x.seq)).toEqual([1]);
     expect(next.sleptMs).toBe(0);
+  });
+});
+
+/**
+ * One wake with the broker down that fails to deliver the press waiting in flash (the
+ * `before` wake's flash, or a new press when there is none); returns the sleep it asks for.
+ */
+function failedWake(options: { device?: string; word?: number; before?: FakePlatform }) {
+  const p = provisioned('ORDERED', options.device);
+  p.brokerUp = false;
+  if (options.word !== undefined) p.word = options.word;
+  const queue = options.before?.files.get(C.FILES.QUEUE);
+  if (queue !== undefined) {
+    p.files.set(C.FILES.QUEUE, queue);
+    p.cause = 'timer';
+  }
+  new Button(p).boot();
+  p.advance(30_000);
+  return p;
+}
+
+describe('back-off after a broker outage', () => {
+  it('buttons that failed in the same outage sleep different times, though the ESP32 gives each the same random word', () => {
+    const sleeps = Array.from({ length: 8 }, (_, i) => failedWake({ device: `unit-${i}` }).sleptMs);
+    for (const ms of sleeps) expectFirstBackoff(ms);
+    expect(new Set(sleeps).size).toBe(sleeps.length);
+  });
+
+  it('a button with a different hardware random word sleeps a different time', () => {
+    const first = failedWake({ word: 1 }).sleptMs;
+    const second = failedWake({ word: 2 }).sleptMs;
+    expectFirstBackoff(first);
+    expectFirstBackoff(second);
+    expect(first).not.toBe(second);
+  });
+
+  it('failed wakes in a row: each sleeps within its doubling step, never past 30 min, the press kept', () => {
+    let wake = failedWake({});
+    const sleeps = [wake.sleptMs as number];
+    for (let i = 1; i < 10; i++) {
+      wake = failedWake({ before: wake });
+      sleeps.push(wake.sleptMs as number);
+    }
+    let step = C.BACKOFF_BASE_MS;
+    for (const ms of sleeps) {
+      expect(ms).toBeGreaterThanOrEqual(step / 2);
+      expect(ms).toBeLessThanOrEqual(step);
+      step = Math.min(step * 2, C.BACKOFF_MAX_MS);
+    }
+    expect(step).toBe(C.BACKOFF_MAX_MS);
+    expect(JSON.parse(wake.files.get(C.FILES.QUEUE) ?? '{}').items).toMatchObject([{ seq: 1 }]);
   });
 });

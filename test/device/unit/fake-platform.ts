@@ -37,6 +37,8 @@ export class FakePlatform implements Platform {
   cause: WakeCause = 'button';
   pressed = false;
   battery = 3900;
+  /** What randomWord() returns: as on the ESP32, the same after every boot unless set. */
+  word = 548953282;
   wifiJoinMs = 1000;
   brokerUp = true;
   /** What the broker's CONNACK says: it resumed the chip's persistent session. */
@@ -62,6 +64,7 @@ export class FakePlatform implements Platform {
   private onEdge: ((edge: ButtonEdge) => void) | null = null;
 
   now = () => this.ms / 1000;
+  randomWord = () => this.word;
   setTimer = (fn: () => void, ms: number) => this.add(fn, ms, 0);
   clearTimer = (handle: unknown) => {
     if (handle) (handle as Timer).live = false;
