@@ -65,6 +65,19 @@ describe('field defects, on the faithful vm harness', () => {
     expect(await cloud.orders(id)).toMatchObject([{ seq: 1 }]);
   });
 
+  it('buttons that failed in one outage come back apart, though Math.random and E.hwRand draw the same on each', async () => {
+    const sleeps: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const wake = provisionedChip(cloud, newDevice()).boot({ cause: 'button', brokerDown: true });
+      const ms = (await wake.sleep).timerMs;
+      expect(ms).toBeGreaterThanOrEqual(C.BACKOFF_BASE_MS / 2);
+      expect(ms).toBeLessThanOrEqual(C.BACKOFF_BASE_MS);
+      sleeps.push(ms);
+    }
+    // Lock-step would be one moment for all (two may share a millisecond by chance).
+    expect(new Set(sleeps).size).toBeGreaterThan(1);
+  });
+
   it.each([
     ['a refused port', { brokerDown: true }, '127.0.0.1'],
     ['an unknown host', {}, 'broker.invalid'],
