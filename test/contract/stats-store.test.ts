@@ -13,7 +13,11 @@ import {
   StatsCounter,
   totalsOf,
 } from '../../cloud/core/insight/brand-stats.ts';
-import type { StatsBucketKey, StatsStore } from '../../cloud/core/insight/stats-store.ts';
+import type {
+  StatsBucketKey,
+  StatsProgress,
+  StatsStore,
+} from '../../cloud/core/insight/stats-store.ts';
 import type { Order, OrderEvent, OrderStatus } from '../../cloud/core/model.ts';
 import { CrashSwitch } from '../helpers/crashing-store.ts';
 import { describeOnEveryStore, type StoreUnderTest } from '../helpers/stores.ts';
@@ -101,16 +105,19 @@ const totalsOfOrders = (orders: Order[]) =>
     orders.map((order) => ({ ...bucketOf(order), counts: contribution(order, order.status) })),
   );
 
+const progressOf = async (stats: StatsStore, bucket: StatsBucketKey, orderId: string) =>
+  (await stats.progress([{ bucket, orderId }]))[0] as StatsProgress;
+
 const totalsIn = async (stats: StatsStore) => totalsOf(BRAND, await stats.buckets(BRAND));
 
 describeOnEveryStore('StatsStore', (open) => {
   it('adds only while the order’s progress is as read; settling moves its count out of the bucket', async () => {
     const { api } = await open();
-    const fresh = await api.stats.progress(KEY, 'btn-1-1');
+    const fresh = await progressOf(api.stats, KEY, 'btn-1-1');
     expect(fresh).toEqual(NONE);
     expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(true);
     expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(false);
-    expect(await api.stats.progress(KEY, 'btn-1-1')).toEqual({
+    expect(await progressOf(api.stats, KEY, 'btn-1-1')).toEqual({
       counted: 1,
       marked: true,
       epoch: 0,
@@ -118,7 +125,7 @@ describeOnEveryStore('StatsStore', (open) => {
     const wrong = { counted: 2, marked: true, epoch: 0 };
     expect(await api.stats.add(KEY, 'btn-1-1', wrong, 3, ONE)).toBe(false);
     await api.stats.settle(KEY, 'btn-1-1', 1);
-    const settled = await api.stats.progress(KEY, 'btn-1-1');
+    const settled = await progressOf(api.stats, KEY, 'btn-1-1');
     expect(settled).toEqual({ counted: 1, marked: false, epoch: 1 });
     // Read before the settle, with no marker: the epoch has moved, so it cannot count again.
     expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(false);
@@ -132,7 +139,7 @@ describeOnEveryStore('StatsStore', (open) => {
     await api.stats.settle(KEY, 'btn-1-1', 2);
     await api.stats.settle(KEY, 'btn-1-1', 2);
     await api.stats.settle(KEY, 'btn-1-1', 1);
-    expect(await api.stats.progress(KEY, 'btn-1-1')).toEqual({
+    expect(await progressOf(api.stats, KEY, 'btn-1-1')).toEqual({
       counted: 2,
       marked: false,
       epoch: 2,
@@ -149,6 +156,29 @@ describeOnEveryStore('StatsStore', (open) => {
         revenueCents: { EUR: 2598 },
       },
     });
+  });
+
+  it('reads where many orders stand at once, in the order asked, across buckets', async () => {
+    const { api } = await open();
+    const other = { ...KEY, day: '2026-11-24' };
+    expect(await api.stats.add(KEY, 'o-marked', NONE, 1, ONE)).toBe(true);
+    expect(await api.stats.add(other, 'o-settled', NONE, 1, ONE)).toBe(true);
+    await api.stats.settle(other, 'o-settled', 1);
+    const asked = [
+      { bucket: other, orderId: 'o-settled' },
+      { bucket: KEY, orderId: 'o-new' },
+      { bucket: KEY, orderId: 'o-marked' },
+      { bucket: other, orderId: 'o-settled' },
+    ];
+    const settled = await progressOf(api.stats, other, 'o-settled');
+    expect(settled).toMatchObject({ counted: 1, marked: false });
+    expect(await api.stats.progress(asked)).toEqual([
+      settled,
+      NONE,
+      { counted: 1, marked: true, epoch: 0 },
+      settled,
+    ]);
+    expect(await api.stats.progress([])).toEqual([]);
   });
 
   it('lists a brand’s buckets by day range, never another brand’s', async () => {
@@ -217,7 +247,7 @@ describeOnEveryStore('StatsStore under a busy day', (open) => {
     await counter.emit(orders.flatMap((order) => orderEventsSince(order, 0)));
     expect(await totalsIn(store.api.stats)).toEqual(totalsOfOrders(orders));
     for (const order of orders) {
-      const progress = await store.api.stats.progress(bucketOf(order), order.orderId);
+      const progress = await progressOf(store.api.stats, bucketOf(order), order.orderId);
       expect(progress).toMatchObject({ counted: order.history.length, marked: false });
     }
   });

@@ -27,6 +27,7 @@ import type {
   StatsBucket,
   StatsBucketKey,
   StatsCounts,
+  StatsProgress,
   StatsStore,
 } from './stats-store.ts';
 
@@ -141,30 +142,44 @@ export function deltaBetween(order: Order, from: number, to: number): StatsCount
 export class StatsCounter implements EventSink {
   constructor(private readonly store: StatsStore) {}
 
-  /** Orders are counted side by side; each order's events one after the other, in order. */
+  /**
+   * Orders are counted side by side, each order's events one after the other, in order. Where
+   * every order stands is read for the whole batch at once; a retry reads its order alone.
+   */
   async emit(events: OrderEvent[]): Promise<void> {
     const byOrder = new Map<string, OrderEvent[]>();
+    // Test orders (the brand's sandbox) never count in totals or insight.
     for (const event of events) {
+      if (event.order.test || event.order.history.length === 0) continue;
       const mine = byOrder.get(event.orderId) ?? [];
       mine.push(event);
       byOrder.set(event.orderId, mine);
     }
+    const orders = [...byOrder.values()];
+    const read = await this.store.progress(
+      orders.map((mine) => {
+        const { order } = mine[0] as OrderEvent;
+        return { bucket: bucketOf(order), orderId: order.orderId };
+      }),
+    );
     await Promise.all(
-      [...byOrder.values()].map(async (mine) => {
-        for (const event of mine) await this.count(event);
+      orders.map(async (mine, i) => {
+        let known: StatsProgress | undefined = read[i];
+        for (const event of mine) {
+          await this.count(event, known);
+          known = undefined;
+        }
       }),
     );
   }
 
-  private async count(event: OrderEvent): Promise<void> {
+  private async count(event: OrderEvent, known: StatsProgress | undefined): Promise<void> {
     const { order } = event;
-    // Test orders (the brand's sandbox) never count in totals or insight.
-    if (order.test) return;
     const n = order.history.length;
-    if (n === 0) return;
     const bucket = bucketOf(order);
-    for (let race = 0; race < MAX_RACES; race++) {
-      const progress = await this.store.progress(bucket, order.orderId);
+    const place = [{ bucket, orderId: order.orderId }];
+    let progress = known ?? (await this.store.progress(place))[0];
+    for (let race = 0; race < MAX_RACES && progress; race++) {
       if (progress.counted >= n) {
         // Counted already; a marker left means a crash came before settling: settle it now.
         if (progress.marked) await this.store.settle(bucket, order.orderId, progress.counted);
@@ -175,6 +190,7 @@ export class StatsCounter implements EventSink {
         await this.store.settle(bucket, order.orderId, n);
         return;
       }
+      progress = (await this.store.progress(place))[0];
     }
     throw new StatsContentionError(event.eventId);
   }
