@@ -13,15 +13,12 @@ import {
   StatsCounter,
   totalsOf,
 } from '../../cloud/core/insight/brand-stats.ts';
-import type {
-  StatsBucketKey,
-  StatsProgress,
-  StatsStore,
-} from '../../cloud/core/insight/stats-store.ts';
-import type { Order, OrderEvent, OrderStatus } from '../../cloud/core/model.ts';
+import type { StatsBucketKey, StatsStore } from '../../cloud/core/insight/stats-store.ts';
+import type { OrderEvent, OrderStatus } from '../../cloud/core/model.ts';
 import { CrashSwitch } from '../helpers/crashing-store.ts';
+import { orderThrough, progressOf, totalsOfOrders } from '../helpers/stats.ts';
 import { describeOnEveryStore, type StoreUnderTest } from '../helpers/stores.ts';
-import { BRAND, button, START, sku, World } from '../helpers/world.ts';
+import { BRAND, button, sku, World } from '../helpers/world.ts';
 
 const KEY: StatsBucketKey = { brandId: BRAND, day: '2026-11-23', skuId: 'coffee', shard: 1 };
 const ONE = { orders: 1, units: 0, byStatus: { PLACED: 1 }, revenueCents: {} };
@@ -72,41 +69,6 @@ const LIVES: OrderStatus[][] = [
   ['PLACED', 'CONFIRMED', 'SHIPPED', 'DELIVERED'],
   ['NEEDS_CONFIRMATION', 'CONFIRMED', 'CANCELLED'],
 ];
-
-/** An order of the same day and SKU as every other, so that all of them share few buckets. */
-function orderWith(index: number, statuses: OrderStatus[]): Order {
-  return {
-    orderId: `btn-${index}-1`,
-    deviceId: `btn-${index}`,
-    seq: 1,
-    householdId: 'hh-1',
-    brandId: BRAND,
-    skuId: 'coffee',
-    skuName: 'Coffee',
-    quantity: 2,
-    unitPriceCents: 1299,
-    currency: 'EUR',
-    acceptedPriceCents: null,
-    status: statuses[statuses.length - 1] as OrderStatus,
-    placedAt: START,
-    cancelWindowMinutes: 30,
-    cancelDeadline: START + 30 * 60_000,
-    history: statuses.map((status, i) => ({
-      status,
-      at: START + i * 60_000,
-      actor: { kind: 'system', id: 'test' },
-    })),
-  };
-}
-
-const totalsOfOrders = (orders: Order[]) =>
-  totalsOf(
-    BRAND,
-    orders.map((order) => ({ ...bucketOf(order), counts: contribution(order, order.status) })),
-  );
-
-const progressOf = async (stats: StatsStore, bucket: StatsBucketKey, orderId: string) =>
-  (await stats.progress([{ bucket, orderId }]))[0] as StatsProgress;
 
 const totalsIn = async (stats: StatsStore) => totalsOf(BRAND, await stats.buckets(BRAND));
 
@@ -241,7 +203,7 @@ describeOnEveryStore('StatsStore under a busy day', (open) => {
   it('leaves no order behind in its bucket once counted, however many the day brings', async () => {
     const store = await open();
     const orders = Array.from({ length: 120 }, (_, i) =>
-      orderWith(i, LIVES[i % LIVES.length] ?? []),
+      orderThrough(`btn-${i}-1`, LIVES[i % LIVES.length] ?? []),
     );
     const counter = new StatsCounter(store.api.stats);
     await counter.emit(orders.flatMap((order) => orderEventsSince(order, 0)));
@@ -269,10 +231,9 @@ describeOnEveryStore('StatsStore under a busy day', (open) => {
         async (lives, deliveries) => {
           run++;
           // Fresh order ids per run: the store is shared across runs.
-          const orders = lives.map((life, i) => ({
-            ...orderWith(run * 10 + i, LIVES[life] ?? []),
-            skuId: `sku-${run}`,
-          }));
+          const orders = lives.map((life, i) =>
+            orderThrough(`btn-${run * 10 + i}-1`, LIVES[life] ?? [], { skuId: `sku-${run}` }),
+          );
           const events = orders.flatMap((order) => orderEventsSince(order, 0));
           for (const delivery of deliveries) {
             const seed = delivery.order % events.length;
