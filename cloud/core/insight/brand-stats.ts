@@ -20,6 +20,7 @@
  * Both the local outbox drain and the AWS event path run this same sink.
  */
 import { RestockError } from '../errors.ts';
+import { inOrderPerKey } from '../events/in-order-per-key.ts';
 import { ORDER_STATUSES, type Order, type OrderEvent, type OrderStatus } from '../model.ts';
 import type { EventSink } from '../ports.ts';
 import type {
@@ -147,29 +148,21 @@ export class StatsCounter implements EventSink {
    * every order stands is read for the whole batch at once; a retry reads its order alone.
    */
   async emit(events: OrderEvent[]): Promise<void> {
-    const byOrder = new Map<string, OrderEvent[]>();
     // Test orders (the brand's sandbox) never count in totals or insight.
-    for (const event of events) {
-      if (event.order.test || event.order.history.length === 0) continue;
-      const mine = byOrder.get(event.orderId) ?? [];
-      mine.push(event);
-      byOrder.set(event.orderId, mine);
-    }
-    const orders = [...byOrder.values()];
-    const read = await this.store.progress(
-      orders.map((mine) => {
-        const { order } = mine[0] as OrderEvent;
-        return { bucket: bucketOf(order), orderId: order.orderId };
-      }),
-    );
-    await Promise.all(
-      orders.map(async (mine, i) => {
-        let known: StatsProgress | undefined = read[i];
-        for (const event of mine) {
-          await this.count(event, known);
-          known = undefined;
-        }
-      }),
+    const counted = events.filter((e) => !e.order.test && e.order.history.length > 0);
+    const firsts = new Map<string, OrderEvent>();
+    for (const event of counted) if (!firsts.has(event.orderId)) firsts.set(event.orderId, event);
+    const places = [...firsts.values()].map(({ order }) => ({
+      bucket: bucketOf(order),
+      orderId: order.orderId,
+    }));
+    const read = await this.store.progress(places);
+    const known = new Map(places.map((place, i) => [place.orderId, read[i]]));
+    // An order's first event starts from what was read; its later ones read afresh.
+    await inOrderPerKey(
+      counted,
+      (event) => event.orderId,
+      (event, i) => this.count(event, i === 0 ? known.get(event.orderId) : undefined),
     );
   }
 
