@@ -8,8 +8,9 @@
  * the broker's.
  */
 import { dynamoApiStores } from '../api/stores.ts';
-import { drainButtonEvents, fanOutButtonEvents } from '../core/events/button-events.ts';
+import { drainButtonEventBatch, fanOutButtonEvents } from '../core/events/button-events.ts';
 import { orderEventConsumers } from '../core/events/consumers.ts';
+import { drainInTurn } from '../core/events/drain-batches.ts';
 import { OutboxRelay } from '../core/events/outbox.ts';
 import { FleetHealth } from '../core/health/fleet-health.ts';
 import { HouseholdInsight } from '../core/insight/household-insight.ts';
@@ -70,10 +71,14 @@ export function eventDrain({ table, dataDir, log, crash }: EventDrainDeps): Even
   ]);
   const commitOutbox = commitSteps(crash, new DynamoCommitOutbox(table));
   const outbox = outboxSteps(crash, new DynamoOutboxStore(table));
-  // What committed presses owe first (also what a crash left owed before this start), so the
-  // order items whose events the relay then publishes exist.
-  return async () =>
-    (await commits.drain(commitOutbox)) +
-    (await relay.drain(outbox)) +
-    (await drainButtonEvents(stores.buttonEvents, buttonEventSink));
+  // A batch of each in turn, as the stream Lambda takes a batch of records: what committed
+  // presses owe first (also what a crash left owed before this start), so the order items whose
+  // events the relay then publishes exist; and under a steady stream of presses the order items
+  // never wait for the whole event backlog, nor the events for all the commits.
+  return () =>
+    drainInTurn([
+      () => commits.drainBatch(commitOutbox),
+      () => relay.drainBatch(outbox),
+      () => drainButtonEventBatch(stores.buttonEvents, buttonEventSink),
+    ]);
 }

@@ -14,10 +14,11 @@ import {
   totalsOf,
 } from '../../cloud/core/insight/brand-stats.ts';
 import type { StatsBucketKey, StatsStore } from '../../cloud/core/insight/stats-store.ts';
-import type { Order, OrderEvent, OrderStatus } from '../../cloud/core/model.ts';
+import type { OrderEvent, OrderStatus } from '../../cloud/core/model.ts';
 import { CrashSwitch } from '../helpers/crashing-store.ts';
+import { orderThrough, progressOf, totalsOfOrders } from '../helpers/stats.ts';
 import { describeOnEveryStore, type StoreUnderTest } from '../helpers/stores.ts';
-import { BRAND, button, START, sku, World } from '../helpers/world.ts';
+import { BRAND, button, sku, World } from '../helpers/world.ts';
 
 const KEY: StatsBucketKey = { brandId: BRAND, day: '2026-11-23', skuId: 'coffee', shard: 1 };
 const ONE = { orders: 1, units: 0, byStatus: { PLACED: 1 }, revenueCents: {} };
@@ -69,48 +70,16 @@ const LIVES: OrderStatus[][] = [
   ['NEEDS_CONFIRMATION', 'CONFIRMED', 'CANCELLED'],
 ];
 
-/** An order of the same day and SKU as every other, so that all of them share few buckets. */
-function orderWith(index: number, statuses: OrderStatus[]): Order {
-  return {
-    orderId: `btn-${index}-1`,
-    deviceId: `btn-${index}`,
-    seq: 1,
-    householdId: 'hh-1',
-    brandId: BRAND,
-    skuId: 'coffee',
-    skuName: 'Coffee',
-    quantity: 2,
-    unitPriceCents: 1299,
-    currency: 'EUR',
-    acceptedPriceCents: null,
-    status: statuses[statuses.length - 1] as OrderStatus,
-    placedAt: START,
-    cancelWindowMinutes: 30,
-    cancelDeadline: START + 30 * 60_000,
-    history: statuses.map((status, i) => ({
-      status,
-      at: START + i * 60_000,
-      actor: { kind: 'system', id: 'test' },
-    })),
-  };
-}
-
-const totalsOfOrders = (orders: Order[]) =>
-  totalsOf(
-    BRAND,
-    orders.map((order) => ({ ...bucketOf(order), counts: contribution(order, order.status) })),
-  );
-
 const totalsIn = async (stats: StatsStore) => totalsOf(BRAND, await stats.buckets(BRAND));
 
 describeOnEveryStore('StatsStore', (open) => {
   it('adds only while the order’s progress is as read; settling moves its count out of the bucket', async () => {
     const { api } = await open();
-    const fresh = await api.stats.progress(KEY, 'btn-1-1');
+    const fresh = await progressOf(api.stats, KEY, 'btn-1-1');
     expect(fresh).toEqual(NONE);
     expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(true);
     expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(false);
-    expect(await api.stats.progress(KEY, 'btn-1-1')).toEqual({
+    expect(await progressOf(api.stats, KEY, 'btn-1-1')).toEqual({
       counted: 1,
       marked: true,
       epoch: 0,
@@ -118,7 +87,7 @@ describeOnEveryStore('StatsStore', (open) => {
     const wrong = { counted: 2, marked: true, epoch: 0 };
     expect(await api.stats.add(KEY, 'btn-1-1', wrong, 3, ONE)).toBe(false);
     await api.stats.settle(KEY, 'btn-1-1', 1);
-    const settled = await api.stats.progress(KEY, 'btn-1-1');
+    const settled = await progressOf(api.stats, KEY, 'btn-1-1');
     expect(settled).toEqual({ counted: 1, marked: false, epoch: 1 });
     // Read before the settle, with no marker: the epoch has moved, so it cannot count again.
     expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(false);
@@ -132,7 +101,7 @@ describeOnEveryStore('StatsStore', (open) => {
     await api.stats.settle(KEY, 'btn-1-1', 2);
     await api.stats.settle(KEY, 'btn-1-1', 2);
     await api.stats.settle(KEY, 'btn-1-1', 1);
-    expect(await api.stats.progress(KEY, 'btn-1-1')).toEqual({
+    expect(await progressOf(api.stats, KEY, 'btn-1-1')).toEqual({
       counted: 2,
       marked: false,
       epoch: 2,
@@ -149,6 +118,29 @@ describeOnEveryStore('StatsStore', (open) => {
         revenueCents: { EUR: 2598 },
       },
     });
+  });
+
+  it('reads where many orders stand at once, in the order asked, across buckets', async () => {
+    const { api } = await open();
+    const other = { ...KEY, day: '2026-11-24' };
+    expect(await api.stats.add(KEY, 'o-marked', NONE, 1, ONE)).toBe(true);
+    expect(await api.stats.add(other, 'o-settled', NONE, 1, ONE)).toBe(true);
+    await api.stats.settle(other, 'o-settled', 1);
+    const asked = [
+      { bucket: other, orderId: 'o-settled' },
+      { bucket: KEY, orderId: 'o-new' },
+      { bucket: KEY, orderId: 'o-marked' },
+      { bucket: other, orderId: 'o-settled' },
+    ];
+    const settled = await progressOf(api.stats, other, 'o-settled');
+    expect(settled).toMatchObject({ counted: 1, marked: false });
+    expect(await api.stats.progress(asked)).toEqual([
+      settled,
+      NONE,
+      { counted: 1, marked: true, epoch: 0 },
+      settled,
+    ]);
+    expect(await api.stats.progress([])).toEqual([]);
   });
 
   it('lists a brand’s buckets by day range, never another brand’s', async () => {
@@ -211,13 +203,13 @@ describeOnEveryStore('StatsStore under a busy day', (open) => {
   it('leaves no order behind in its bucket once counted, however many the day brings', async () => {
     const store = await open();
     const orders = Array.from({ length: 120 }, (_, i) =>
-      orderWith(i, LIVES[i % LIVES.length] ?? []),
+      orderThrough(`btn-${i}-1`, LIVES[i % LIVES.length] ?? []),
     );
     const counter = new StatsCounter(store.api.stats);
     await counter.emit(orders.flatMap((order) => orderEventsSince(order, 0)));
     expect(await totalsIn(store.api.stats)).toEqual(totalsOfOrders(orders));
     for (const order of orders) {
-      const progress = await store.api.stats.progress(bucketOf(order), order.orderId);
+      const progress = await progressOf(store.api.stats, bucketOf(order), order.orderId);
       expect(progress).toMatchObject({ counted: order.history.length, marked: false });
     }
   });
@@ -239,10 +231,9 @@ describeOnEveryStore('StatsStore under a busy day', (open) => {
         async (lives, deliveries) => {
           run++;
           // Fresh order ids per run: the store is shared across runs.
-          const orders = lives.map((life, i) => ({
-            ...orderWith(run * 10 + i, LIVES[life] ?? []),
-            skuId: `sku-${run}`,
-          }));
+          const orders = lives.map((life, i) =>
+            orderThrough(`btn-${run * 10 + i}-1`, LIVES[life] ?? [], { skuId: `sku-${run}` }),
+          );
           const events = orders.flatMap((order) => orderEventsSince(order, 0));
           for (const delivery of deliveries) {
             const seed = delivery.order % events.length;

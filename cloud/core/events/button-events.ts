@@ -6,6 +6,8 @@
  * table's stream publishes each new event item; on one machine the relay drains the pending ones.
  */
 
+import { DRAIN_BATCH, type DrainedBatch, drainAll } from './drain-batches.ts';
+
 export const BUTTON_EVENT_TYPES = [
   'ButtonClaimed',
   'ButtonReleased',
@@ -69,20 +71,19 @@ export function fanOutButtonEvents(sinks: readonly ButtonEventSink[]): ButtonEve
   };
 }
 
-const DRAIN_BATCH = 100;
-
 /** Publishes pending button events to the sink, then marks them; returns how many went out. */
-export async function drainButtonEvents(
+export function drainButtonEvents(store: ButtonEventStore, sink: ButtonEventSink): Promise<number> {
+  return drainAll(() => drainButtonEventBatch(store, sink));
+}
+
+/** Publishes and marks one batch of pending button events. */
+export async function drainButtonEventBatch(
   store: ButtonEventStore,
   sink: ButtonEventSink,
-): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const events = await store.pendingEvents(DRAIN_BATCH);
-    if (events.length === 0) return total;
-    await sink.emitButtonEvents(events);
-    for (const event of events) await store.markEventPublished(event.eventId);
-    total += events.length;
-    if (events.length < DRAIN_BATCH) return total;
-  }
+): Promise<DrainedBatch> {
+  const events = await store.pendingEvents(DRAIN_BATCH);
+  if (events.length === 0) return { count: 0, more: false };
+  await sink.emitButtonEvents(events);
+  for (const event of events) await store.markEventPublished(event.eventId);
+  return { count: events.length, more: events.length === DRAIN_BATCH };
 }

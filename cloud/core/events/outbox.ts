@@ -6,6 +6,7 @@
  */
 import type { Order } from '../model.ts';
 import type { EventSink } from '../ports.ts';
+import { DRAIN_BATCH, type DrainedBatch, drainAll } from './drain-batches.ts';
 import { orderEventsSince } from './order-events.ts';
 
 /** An order whose history entries from `published` on have not been published yet. */
@@ -20,8 +21,6 @@ export interface OutboxStore {
   /** Marks the first `count` history entries published; a newer transition keeps the order pending. */
   markPublished(orderId: string, count: number): Promise<void>;
 }
-
-const DRAIN_BATCH = 100;
 
 /**
  * One sink that hands every batch to all of `sinks` at once: a slow one (the webhook queue on a
@@ -49,20 +48,22 @@ export class OutboxRelay {
   }
 
   /** Publishes and marks everything pending in the store; returns how many events went out. */
-  async drain(outbox: OutboxStore): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const changes = await outbox.pendingChanges(DRAIN_BATCH);
-      if (changes.length === 0) return total;
-      total += await this.publish(changes);
-      // All at once: one at a time, a busy store kept the relay (and every consumer, the
-      // webhook queue among them) seconds behind the orders.
-      await Promise.all(
-        changes.map((change) =>
-          outbox.markPublished(change.order.orderId, change.order.history.length),
-        ),
-      );
-      if (changes.length < DRAIN_BATCH) return total;
-    }
+  drain(outbox: OutboxStore): Promise<number> {
+    return drainAll(() => this.drainBatch(outbox));
+  }
+
+  /** Publishes and marks one batch of pending orders. */
+  async drainBatch(outbox: OutboxStore): Promise<DrainedBatch> {
+    const changes = await outbox.pendingChanges(DRAIN_BATCH);
+    if (changes.length === 0) return { count: 0, more: false };
+    const count = await this.publish(changes);
+    // All at once: one at a time, a busy store kept the relay (and every consumer, the
+    // webhook queue among them) seconds behind the orders.
+    await Promise.all(
+      changes.map((change) =>
+        outbox.markPublished(change.order.orderId, change.order.history.length),
+      ),
+    );
+    return { count, more: changes.length === DRAIN_BATCH };
   }
 }

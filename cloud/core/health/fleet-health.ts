@@ -17,6 +17,7 @@ import {
   type ButtonEventStore,
   buttonEventId,
 } from '../events/button-events.ts';
+import { inOrderPerKey } from '../events/in-order-per-key.ts';
 import type { ButtonStore } from '../fleet/button-store.ts';
 import type { OrderEvent } from '../model.ts';
 import type { PageRequest } from '../page.ts';
@@ -85,42 +86,49 @@ export class FleetHealth implements EventSink, ButtonEventSink {
 
   /** Order events: the first event of each order is its press (battery, versions, time). */
   async emit(events: OrderEvent[]): Promise<void> {
-    for (const event of events) {
-      const { order } = event;
-      if (order.history.length !== 1 || !order.press) continue;
-      const press = {
-        seq: order.seq,
-        at: order.placedAt,
-        batteryMv: order.press.batteryMv,
-        keyVersion: order.press.keyVersion,
-        firmware: order.press.firmware ?? null,
-        skuId: order.skuId,
-      };
-      await this.change(order.brandId, order.deviceId, (health) => {
-        const next = afterPress(health, press);
-        if (!startsLowBattery(next)) return { next };
-        const newest = next.samples[next.samples.length - 1];
-        const estimate = estimateBattery(next.samples);
-        next.lowBatterySince = order.placedAt;
-        return {
-          next,
-          event: {
-            eventId: buttonEventId(order.deviceId, 'low_battery', newest?.seq ?? order.seq),
-            type: 'ButtonLowBattery',
-            deviceId: order.deviceId,
-            brandId: order.brandId,
-            householdKey: null,
-            at: order.placedAt,
-            data: {
-              skuId: next.skuId,
-              batteryMv: estimate.batteryMv,
-              pressesLeft: estimate.pressesLeft,
-              daysLeft: estimate.daysLeft,
-            },
+    const placed = events.filter((e) => e.order.history.length === 1 && e.order.press);
+    await inOrderPerKey(
+      placed,
+      (e) => e.order.deviceId,
+      (event) => this.afterOrder(event),
+    );
+  }
+
+  private async afterOrder(event: OrderEvent): Promise<void> {
+    const { order } = event;
+    if (!order.press) return;
+    const press = {
+      seq: order.seq,
+      at: order.placedAt,
+      batteryMv: order.press.batteryMv,
+      keyVersion: order.press.keyVersion,
+      firmware: order.press.firmware ?? null,
+      skuId: order.skuId,
+    };
+    await this.change(order.brandId, order.deviceId, (health) => {
+      const next = afterPress(health, press);
+      if (!startsLowBattery(next)) return { next };
+      const newest = next.samples[next.samples.length - 1];
+      const estimate = estimateBattery(next.samples);
+      next.lowBatterySince = order.placedAt;
+      return {
+        next,
+        event: {
+          eventId: buttonEventId(order.deviceId, 'low_battery', newest?.seq ?? order.seq),
+          type: 'ButtonLowBattery',
+          deviceId: order.deviceId,
+          brandId: order.brandId,
+          householdKey: null,
+          at: order.placedAt,
+          data: {
+            skuId: next.skuId,
+            batteryMv: estimate.batteryMv,
+            pressesLeft: estimate.pressesLeft,
+            daysLeft: estimate.daysLeft,
           },
-        };
-      });
-    }
+        },
+      };
+    });
   }
 
   async emitButtonEvents(events: ButtonEvent[]): Promise<void> {

@@ -20,6 +20,7 @@
  * Both the local outbox drain and the AWS event path run this same sink.
  */
 import { RestockError } from '../errors.ts';
+import { inOrderPerKey } from '../events/in-order-per-key.ts';
 import { ORDER_STATUSES, type Order, type OrderEvent, type OrderStatus } from '../model.ts';
 import type { EventSink } from '../ports.ts';
 import type {
@@ -27,6 +28,7 @@ import type {
   StatsBucket,
   StatsBucketKey,
   StatsCounts,
+  StatsProgress,
   StatsStore,
 } from './stats-store.ts';
 
@@ -141,30 +143,36 @@ export function deltaBetween(order: Order, from: number, to: number): StatsCount
 export class StatsCounter implements EventSink {
   constructor(private readonly store: StatsStore) {}
 
-  /** Orders are counted side by side; each order's events one after the other, in order. */
+  /**
+   * Orders are counted side by side, each order's events one after the other, in order. Where
+   * every order stands is read for the whole batch at once; a retry reads its order alone.
+   */
   async emit(events: OrderEvent[]): Promise<void> {
-    const byOrder = new Map<string, OrderEvent[]>();
-    for (const event of events) {
-      const mine = byOrder.get(event.orderId) ?? [];
-      mine.push(event);
-      byOrder.set(event.orderId, mine);
-    }
-    await Promise.all(
-      [...byOrder.values()].map(async (mine) => {
-        for (const event of mine) await this.count(event);
-      }),
+    // Test orders (the brand's sandbox) never count in totals or insight.
+    const counted = events.filter((e) => !e.order.test && e.order.history.length > 0);
+    const firsts = new Map<string, OrderEvent>();
+    for (const event of counted) if (!firsts.has(event.orderId)) firsts.set(event.orderId, event);
+    const places = [...firsts.values()].map(({ order }) => ({
+      bucket: bucketOf(order),
+      orderId: order.orderId,
+    }));
+    const read = await this.store.progress(places);
+    const known = new Map(places.map((place, i) => [place.orderId, read[i]]));
+    // An order's first event starts from what was read; its later ones read afresh.
+    await inOrderPerKey(
+      counted,
+      (event) => event.orderId,
+      (event, i) => this.count(event, i === 0 ? known.get(event.orderId) : undefined),
     );
   }
 
-  private async count(event: OrderEvent): Promise<void> {
+  private async count(event: OrderEvent, known: StatsProgress | undefined): Promise<void> {
     const { order } = event;
-    // Test orders (the brand's sandbox) never count in totals or insight.
-    if (order.test) return;
     const n = order.history.length;
-    if (n === 0) return;
     const bucket = bucketOf(order);
-    for (let race = 0; race < MAX_RACES; race++) {
-      const progress = await this.store.progress(bucket, order.orderId);
+    const place = [{ bucket, orderId: order.orderId }];
+    let progress = known ?? (await this.store.progress(place))[0];
+    for (let race = 0; race < MAX_RACES && progress; race++) {
       if (progress.counted >= n) {
         // Counted already; a marker left means a crash came before settling: settle it now.
         if (progress.marked) await this.store.settle(bucket, order.orderId, progress.counted);
@@ -175,6 +183,7 @@ export class StatsCounter implements EventSink {
         await this.store.settle(bucket, order.orderId, n);
         return;
       }
+      progress = (await this.store.progress(place))[0];
     }
     throw new StatsContentionError(event.eventId);
   }

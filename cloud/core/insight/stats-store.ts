@@ -49,9 +49,18 @@ export interface StatsProgress {
   epoch: number;
 }
 
+/** An order in its bucket. */
+export interface StatsOrder {
+  bucket: StatsBucketKey;
+  orderId: string;
+}
+
 export interface StatsStore {
-  /** Reads the bucket's marker and epoch for the order, then (without a marker) its record. */
-  progress(bucket: StatsBucketKey, orderId: string): Promise<StatsProgress>;
+  /**
+   * Where each order stands, in the order asked: the buckets' markers and epochs are read first,
+   * then the records of the orders without a marker.
+   */
+  progress(orders: readonly StatsOrder[]): Promise<StatsProgress[]>;
   /**
    * Adds `delta` to the bucket and marks `to` events counted for the order — only if `from` is
    * still how far it is counted, in one conditional write. False when the condition failed.

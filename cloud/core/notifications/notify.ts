@@ -4,6 +4,8 @@
  * stack prints and writes to its outbox. The same code runs in the order-event Lambda (the
  * table's stream) and the local stack's outbox relay.
  */
+
+import { inOrderPerKey } from '../events/in-order-per-key.ts';
 import type { OrderEvent, OrderEventType } from '../model.ts';
 import type { EventSink } from '../ports.ts';
 import type { Notification, NotificationStore } from './notification-store.ts';
@@ -53,21 +55,29 @@ export class HouseholdNotifier implements EventSink {
     private readonly announcer?: Announcer,
   ) {}
 
+  /** Households side by side; each household's notifications in the order of their events. */
   async emit(events: OrderEvent[]): Promise<void> {
     const subscribed = new Map<string, Promise<boolean>>();
-    for (const event of events) {
-      if (event.order.history.at(-1)?.actor.kind === 'household') continue;
+    const heard = events.filter(
       // A test order is the brand's sandbox: no household hears of it as if it were real.
-      if (event.order.test) continue;
-      const notification = notificationFor(event, event.eventId);
-      await this.store.addNotification(notification);
-      if (!this.announcer) continue;
-      let heard = subscribed.get(event.householdId);
-      if (!heard) {
-        heard = this.store.listSubscriptions(event.householdId).then((list) => list.length > 0);
-        subscribed.set(event.householdId, heard);
-      }
-      if (await heard) await this.announcer.announce(notification);
-    }
+      (event) => event.order.history.at(-1)?.actor.kind !== 'household' && !event.order.test,
+    );
+    await inOrderPerKey(
+      heard,
+      (event) => event.householdId,
+      async (event) => {
+        const notification = notificationFor(event, event.eventId);
+        await this.store.addNotification(notification);
+        if (!this.announcer) return;
+        let listening = subscribed.get(event.householdId);
+        if (!listening) {
+          listening = this.store
+            .listSubscriptions(event.householdId)
+            .then((list) => list.length > 0);
+          subscribed.set(event.householdId, listening);
+        }
+        if (await listening) await this.announcer.announce(notification);
+      },
+    );
   }
 }

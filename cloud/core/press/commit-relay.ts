@@ -11,6 +11,7 @@
  */
 import type { Outcome } from '#shared/index';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
+import { DRAIN_BATCH, type DrainedBatch, drainAll } from '../events/drain-batches.ts';
 import type { OpenOrderRef } from '../guard/guard.ts';
 import type { Order, PressLogEntry } from '../model.ts';
 import type { OrderService } from '../orders/order-service.ts';
@@ -53,8 +54,6 @@ export interface CompletedDecision {
   duplicate: boolean;
 }
 
-const DRAIN_BATCH = 100;
-
 export class CommitRelay {
   constructor(private readonly deps: CommitRelayDeps) {}
 
@@ -71,17 +70,19 @@ export class CommitRelay {
   }
 
   /** Relays and clears every marked button in the store; returns how many items it wrote. */
-  async drain(outbox: CommitOutbox): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const commits = await outbox.pendingCommits(DRAIN_BATCH);
-      if (commits.length === 0) return total;
-      total += await this.publish(commits);
-      await Promise.all(
-        commits.map(({ button }) => outbox.clearCommit(button.deviceId, button.highWaterMark)),
-      );
-      if (commits.length < DRAIN_BATCH) return total;
-    }
+  drain(outbox: CommitOutbox): Promise<number> {
+    return drainAll(() => this.drainBatch(outbox));
+  }
+
+  /** Relays and clears one batch of marked buttons. */
+  async drainBatch(outbox: CommitOutbox): Promise<DrainedBatch> {
+    const commits = await outbox.pendingCommits(DRAIN_BATCH);
+    if (commits.length === 0) return { count: 0, more: false };
+    const count = await this.publish(commits);
+    await Promise.all(
+      commits.map(({ button }) => outbox.clearCommit(button.deviceId, button.highWaterMark)),
+    );
+    return { count, more: commits.length === DRAIN_BATCH };
   }
 
   private async finish({ button, since }: CommittedButton): Promise<number> {

@@ -89,8 +89,8 @@ export class OrderEvents extends Construct {
       reason:
         'ListStreams on this table only; stream labels are generated, so no exact ARN exists.',
     });
-    // Notifications (put, the household's subscriptions queried), statistics buckets (read,
-    // conditional update), webhook endpoints (queried), deliveries and order timers (put), and
+    // Notifications (put, the household's subscriptions queried), statistics buckets and
+    // orders' counts (batch read, conditional update), webhook endpoints (queried), deliveries and order timers (put), and
     // the commit relay's order items and press records (conditional put; a burst's flag, a LONG
     // press's cancel finished after a crash, reading the button and its SKU): the table only.
     this.outbox.fn.addToRolePolicy(

@@ -9,55 +9,66 @@
  * A bucket written by the previous version carries a marker for every order it counted; such a
  * marker is read like any other, and the order's next event settles it out of the bucket.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { epochOf } from '../../core/insight/brand-stats.ts';
 import type {
   DayRange,
   StatsBucket,
   StatsBucketKey,
   StatsCounts,
+  StatsOrder,
   StatsProgress,
   StatsStore,
 } from '../../core/insight/stats-store.ts';
 import type { OrderStatus } from '../../core/model.ts';
+import { batchGet } from './batch-get.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
 
 const PREFIX = 'STATS#';
+const keyOf = (key: { pk: string; sk: string }) => `${key.pk}\u0000${key.sk}`;
 const marker = (orderId: string) => `c_${orderId}`;
 const epoch = (orderId: string) => `e_${epochOf(orderId)}`;
 
 export class DynamoStatsStore implements StatsStore {
   constructor(private readonly table: Table) {}
 
-  async progress(bucket: StatsBucketKey, orderId: string): Promise<StatsProgress> {
-    // The bucket first: a settle that raced this read has then written the order's count.
-    const out = await guarded('statsProgress', () =>
-      this.table.doc.send(
-        new GetCommand({
-          TableName: this.table.name,
-          Key: keys.stats(bucket),
-          ProjectionExpression: '#c, #e',
-          ExpressionAttributeNames: { '#c': marker(orderId), '#e': epoch(orderId) },
-          ConsistentRead: true,
-        }),
-      ),
+  async progress(orders: readonly StatsOrder[]): Promise<StatsProgress[]> {
+    // The buckets first: a settle that raced this read has then written the order's record.
+    const buckets = await this.items(
+      'statsProgress',
+      orders.map(({ bucket }) => keys.stats(bucket)),
     );
-    const marked = out.Item?.[marker(orderId)];
-    const epochNow = Number(out.Item?.[epoch(orderId)] ?? 0);
-    if (typeof marked === 'number') return { counted: marked, marked: true, epoch: epochNow };
-    const settled = await guarded('statsCounted', () =>
-      this.table.doc.send(
-        new GetCommand({
-          TableName: this.table.name,
-          Key: keys.statsCounted(bucket.brandId, orderId),
-          ProjectionExpression: 'counted',
-          ConsistentRead: true,
-        }),
-      ),
+    const seen = orders.map(({ bucket, orderId }) => {
+      const item = buckets.get(keyOf(keys.stats(bucket)));
+      const marked = item?.[marker(orderId)];
+      return {
+        marker: typeof marked === 'number' ? marked : null,
+        epoch: Number(item?.[epoch(orderId)] ?? 0),
+      };
+    });
+    const unmarked = orders.filter((_, i) => seen[i]?.marker === null);
+    const records = await this.items(
+      'statsCounted',
+      unmarked.map(({ bucket, orderId }) => keys.statsCounted(bucket.brandId, orderId)),
     );
-    return { counted: Number(settled.Item?.counted ?? 0), marked: false, epoch: epochNow };
+    return orders.map(({ bucket, orderId }, i) => {
+      const { marker: marked, epoch: epochNow } = seen[i] as {
+        marker: number | null;
+        epoch: number;
+      };
+      if (marked !== null) return { counted: marked, marked: true, epoch: epochNow };
+      const record = records.get(keyOf(keys.statsCounted(bucket.brandId, orderId)));
+      return { counted: Number(record?.counted ?? 0), marked: false, epoch: epochNow };
+    });
+  }
+
+  /** Consistent reads of the distinct keys, by key. */
+  private async items(operation: string, wanted: { pk: string; sk: string }[]) {
+    const distinct = new Map(wanted.map((key) => [keyOf(key), key]));
+    const found = await batchGet(this.table, operation, [...distinct.values()]);
+    return new Map(found.map((item) => [keyOf(item as { pk: string; sk: string }), item]));
   }
 
   async add(

@@ -8,6 +8,7 @@ import type {
   StatsBucket,
   StatsBucketKey,
   StatsCounts,
+  StatsOrder,
   StatsProgress,
   StatsStore,
 } from '../../core/insight/stats-store.ts';
@@ -19,13 +20,15 @@ const orderKey = (b: StatsBucketKey, orderId: string) => `${b.brandId}/${orderId
 export class MemoryStatsStore implements StatsStore {
   constructor(private readonly table: MemoryTable) {}
 
-  async progress(bucket: StatsBucketKey, orderId: string): Promise<StatsProgress> {
-    const record = this.table.stats.get(bucketKey(bucket));
-    const epoch = record?.epochs[epochOf(orderId)] ?? 0;
-    const marker = record?.marked[orderId];
-    if (marker !== undefined) return { counted: marker, marked: true, epoch };
-    const counted = this.table.statsCounted.get(orderKey(bucket, orderId)) ?? 0;
-    return { counted, marked: false, epoch };
+  async progress(orders: readonly StatsOrder[]): Promise<StatsProgress[]> {
+    return orders.map(({ bucket, orderId }) => {
+      const record = this.table.stats.get(bucketKey(bucket));
+      const epoch = record?.epochs[epochOf(orderId)] ?? 0;
+      const marker = record?.marked[orderId];
+      if (marker !== undefined) return { counted: marker, marked: true, epoch };
+      const counted = this.table.statsCounted.get(orderKey(bucket, orderId)) ?? 0;
+      return { counted, marked: false, epoch };
+    });
   }
 
   async add(

@@ -7,19 +7,14 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { orderEventsSince } from '../../../cloud/core/events/order-events.ts';
-import {
-  bucketOf,
-  contribution,
-  StatsCounter,
-  totalsOf,
-} from '../../../cloud/core/insight/brand-stats.ts';
-import type { Order, OrderStatus } from '../../../cloud/core/model.ts';
+import { bucketOf, StatsCounter, totalsOf } from '../../../cloud/core/insight/brand-stats.ts';
 import { type DynaliteServer, startDynalite } from '../../../cloud/store/dynamo/dynalite-server.ts';
 import { DynamoStatsStore } from '../../../cloud/store/dynamo/dynamo-stats-store.ts';
 import { ensureTable, openTable, type Table } from '../../../cloud/store/dynamo/table.ts';
 import { keys } from '../../../cloud/store/dynamo/table-keys.ts';
+import { orderThrough, progressOf, totalsOfOrders } from '../../helpers/stats.ts';
 import { dynamoUnderTest } from '../../helpers/stores.ts';
-import { BRAND, START } from '../../helpers/world.ts';
+import { BRAND } from '../../helpers/world.ts';
 
 let server: DynaliteServer;
 let table: Table;
@@ -33,37 +28,6 @@ afterAll(async () => {
   await server.close();
 });
 
-function order(id: string, skuId: string, statuses: OrderStatus[]): Order {
-  return {
-    orderId: id,
-    deviceId: id,
-    seq: 1,
-    householdId: 'hh-1',
-    brandId: BRAND,
-    skuId,
-    skuName: 'Coffee',
-    quantity: 1,
-    unitPriceCents: 899,
-    currency: 'EUR',
-    acceptedPriceCents: null,
-    status: statuses[statuses.length - 1] as OrderStatus,
-    placedAt: START,
-    cancelWindowMinutes: 30,
-    cancelDeadline: START + 30 * 60_000,
-    history: statuses.map((status, i) => ({
-      status,
-      at: START + i,
-      actor: { kind: 'system', id: 'test' },
-    })),
-  };
-}
-
-const totalsOfOrders = (orders: Order[]) =>
-  totalsOf(
-    BRAND,
-    orders.map((o) => ({ ...bucketOf(o), counts: contribution(o, o.status) })),
-  );
-
 async function bucketItems(skuId: string) {
   const items = (await dynamoUnderTest(table).snapshot()) as Record<string, unknown>[];
   return items.filter((item) => String(item.sk).startsWith(`STATS#`) && item.skuId === skuId);
@@ -72,7 +36,7 @@ async function bucketItems(skuId: string) {
 it('keeps every bucket item under one write unit after a day of 800 orders of one SKU', async () => {
   const stats = new DynamoStatsStore(table);
   const orders = Array.from({ length: 800 }, (_, i) =>
-    order(`busy-${i}-1`, 'busy', i % 2 ? ['PLACED', 'CONFIRMED'] : ['PLACED']),
+    orderThrough(`busy-${i}-1`, i % 2 ? ['PLACED', 'CONFIRMED'] : ['PLACED'], { skuId: 'busy' }),
   );
   await new StatsCounter(stats).emit(orders.flatMap((o) => orderEventsSince(o, 0)));
   expect(totalsOf(BRAND, await stats.buckets(BRAND)).orders).toBeGreaterThanOrEqual(800);
@@ -88,7 +52,7 @@ it('keeps every bucket item under one write unit after a day of 800 orders of on
 
 it('goes on counting, once, from a bucket the previous version wrote with an entry per order', async () => {
   const stats = new DynamoStatsStore(table);
-  const placed = order('old-1', 'legacy', ['PLACED', 'CONFIRMED']);
+  const placed = orderThrough('old-1', ['PLACED', 'CONFIRMED'], { skuId: 'legacy' });
   // The previous version: the order's first event counted, its marker kept in the bucket.
   await table.doc.send(
     new UpdateCommand({
@@ -118,7 +82,7 @@ it('goes on counting, once, from a bucket the previous version wrote with an ent
   await counter.emit(events);
   const legacy = (await stats.buckets(BRAND)).filter((b) => b.skuId === 'legacy');
   expect(totalsOf(BRAND, legacy)).toEqual(totalsOfOrders([placed]));
-  expect(await stats.progress(bucketOf(placed), 'old-1')).toMatchObject({
+  expect(await progressOf(stats, bucketOf(placed), 'old-1')).toMatchObject({
     counted: 2,
     marked: false,
   });

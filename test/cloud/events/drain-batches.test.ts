@@ -1,0 +1,29 @@
+/**
+ * The local drain takes a batch of each outbox in turn: a backlog of order events does not hold
+ * up the order items the commit relay writes, and every outbox is drained to its end.
+ */
+import { expect, it } from 'vitest';
+import { drainAll, drainInTurn } from '../../../cloud/core/events/drain-batches.ts';
+
+function outbox(name: string, batches: number, log: string[]) {
+  let left = batches;
+  return async () => {
+    if (left === 0) return { count: 0, more: false };
+    left--;
+    log.push(name);
+    return { count: 100, more: left > 0 };
+  };
+}
+
+it('takes one batch of each in turn, so a long backlog never starves a short one', async () => {
+  const log: string[] = [];
+  const total = await drainInTurn([outbox('commits', 2, log), outbox('events', 5, log)]);
+  expect(log).toEqual(['commits', 'events', 'commits', 'events', 'events', 'events', 'events']);
+  expect(total).toBe(700);
+});
+
+it('drains one outbox until a batch comes back short', async () => {
+  const log: string[] = [];
+  expect(await drainAll(outbox('events', 3, log))).toBe(300);
+  expect(log).toEqual(['events', 'events', 'events']);
+});
