@@ -1,7 +1,7 @@
 /**
  * Facts about Espruino as the real interpreter behaves, each as a small script and the lines
  * it prints (every line starts with `@`). espruino-imitation.test.ts runs them in the vm
- * harness; espruino/imitation.test.ts runs those marked `real` on the real interpreter (the
+ * harness; espruino/real-interpreter.test.ts runs those marked `real` on the real interpreter (the
  * others are about ESP32 parts the Linux port lacks, which its prelude fakes).
  */
 import type { BootOptions } from './harness/chip.ts';

@@ -1,7 +1,7 @@
 /**
  * The vm harness's imitation of Espruino, tested on its own with small scripts: each fact seen
  * on the real interpreter (ESP32 pool, Espruino 2v29) must hold in the imitation too, or the
- * firmware tests prove nothing about the chip. espruino/imitation.test.ts runs the same
+ * firmware tests prove nothing about the chip. espruino/real-interpreter.test.ts runs the same
  * scripts on the real interpreter where one is installed.
  */
 import { describe, expect, it } from 'vitest';

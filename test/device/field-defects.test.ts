@@ -2,7 +2,7 @@
  * What the real Espruino interpreter does differently from a naive imitation, and what each
  * difference did to a button in the hand: the built firmware on the faithful vm harness
  * (harness/chip.ts), against a real broker and the real press pipeline. The same cases run
- * on the real interpreter in espruino/field-defects.test.ts.
+ * on the real interpreter in espruino/real-interpreter.test.ts ("the field defects stay fixed").
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { C } from '../../device/src/constants.ts';
