@@ -4,7 +4,7 @@
  * ALL projection would bill every claim again for each index the button is in).
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { batchGet } from './batch-get.ts';
+import { batchGetInOrder } from './batch-get.ts';
 import { guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 
@@ -43,11 +43,6 @@ async function getItems(
   operation: string,
   keys: { pk: unknown; sk: unknown }[],
 ): Promise<Record<string, unknown>[]> {
-  const found = new Map((await batchGet(table, operation, keys)).map((item) => [id(item), item]));
-  const items: Record<string, unknown>[] = [];
-  for (const key of keys) {
-    const item = found.get(id(key));
-    if (item) items.push(item);
-  }
-  return items;
+  const items = await batchGetInOrder(table, operation, keys);
+  return items.filter((item) => item !== null);
 }
