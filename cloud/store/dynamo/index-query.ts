@@ -4,7 +4,7 @@
  * ALL projection would bill every claim again for each index the button is in).
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { batchGetInOrder } from './batch-get.ts';
+import { batchGetInOrder, keyIdOf } from './batch-get.ts';
 import { guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 
@@ -27,15 +27,13 @@ export async function queryIndexItems(
   const keys = new Map<string, { pk: unknown; sk: unknown }>();
   for (const item of result.Items ?? []) {
     const key = { pk: item.pk, sk: item.sk };
-    if (!keys.has(id(key))) keys.set(id(key), key);
+    if (!keys.has(keyIdOf(key))) keys.set(keyIdOf(key), key);
   }
   return {
     items: await getItems(table, operation, [...keys.values()]),
     lastKey: result.LastEvaluatedKey,
   };
 }
-
-const id = (key: Record<string, unknown>) => `${key.pk}\u0000${key.sk}`;
 
 /** The items in query order; an item deleted since the index saw it is skipped. */
 async function getItems(
