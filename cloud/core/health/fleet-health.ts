@@ -92,16 +92,14 @@ export class FleetHealth implements EventSink, ButtonEventSink {
   async emit(events: OrderEvent[]): Promise<void> {
     const placed = events.filter((e) => e.order.history.length === 1 && e.order.press);
     if (placed.length === 0) return;
-    const buttons = [
-      ...new Map(
-        placed.map(({ order: { brandId, deviceId } }) => [
-          healthId({ brandId, deviceId }),
-          { brandId, deviceId },
-        ]),
-      ).values(),
-    ];
-    const read = await this.deps.health.getHealthMany(buttons);
-    const readOf = new Map(buttons.map((b, i) => [healthId(b), read[i] ?? null]));
+    const buttons = new Map(
+      placed.map(({ order: { brandId, deviceId } }) => [
+        healthId({ brandId, deviceId }),
+        { brandId, deviceId },
+      ]),
+    );
+    const read = await this.deps.health.getHealthMany([...buttons.values()]);
+    const readOf = new Map([...buttons.keys()].map((id, i) => [id, read[i] ?? null]));
     await inOrderPerKey(
       placed,
       (e) => e.order.deviceId,

@@ -34,10 +34,11 @@ export async function batchGet(
   return found;
 }
 
-type Key = Record<string, unknown> & { pk: unknown; sk: unknown };
+/** An item, or its key: what the table is keyed by. */
+export type Keyed = Record<string, unknown> & { pk: unknown; sk: unknown };
 
 /** One string per item key (a batch refuses a request that names a key twice). */
-export const keyIdOf = (key: Key) => `${key.pk}\u0000${key.sk}`;
+export const keyIdOf = (key: Keyed) => `${key.pk}\u0000${key.sk}`;
 
 /**
  * The items of `keys` in the order asked, null where there is none. A key named twice is read
@@ -46,10 +47,10 @@ export const keyIdOf = (key: Key) => `${key.pk}\u0000${key.sk}`;
 export async function batchGetInOrder(
   table: Table,
   operation: string,
-  keys: readonly Key[],
+  keys: readonly Keyed[],
 ): Promise<(Record<string, unknown> | null)[]> {
   const distinct = [...new Map(keys.map((key) => [keyIdOf(key), key])).values()];
   const found = distinct.length === 0 ? [] : await batchGet(table, operation, distinct);
-  const byId = new Map(found.map((item) => [keyIdOf(item as Key), item]));
+  const byId = new Map(found.map((item) => [keyIdOf(item as Keyed), item]));
   return keys.map((key) => byId.get(keyIdOf(key)) ?? null);
 }

@@ -1,6 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { keyIdOf } from './batch-get.ts';
+import { type Keyed, keyIdOf } from './batch-get.ts';
 import { BatchUnprocessedError, guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 
@@ -8,8 +8,6 @@ const ITEMS_PER_REQUEST = 25;
 const ROUNDS = 6;
 /** Doubled each round: unprocessed items mean the table is throttling, so wait before asking again. */
 const FIRST_PAUSE_MS = 20;
-
-type Item = Record<string, unknown> & { pk: unknown; sk: unknown };
 
 /**
  * Unconditional puts, in requests of up to 25 items side by side, retrying the items DynamoDB
@@ -20,17 +18,17 @@ type Item = Record<string, unknown> & { pk: unknown; sk: unknown };
 export async function batchPut(
   table: Table,
   operation: string,
-  items: readonly Item[],
+  items: readonly Keyed[],
 ): Promise<void> {
   const distinct = [...new Map(items.map((item) => [keyIdOf(item), item])).values()];
-  const requests: Item[][] = [];
+  const requests: Keyed[][] = [];
   for (let i = 0; i < distinct.length; i += ITEMS_PER_REQUEST) {
     requests.push(distinct.slice(i, i + ITEMS_PER_REQUEST));
   }
   await Promise.all(requests.map((request) => putRequest(table, operation, request)));
 }
 
-async function putRequest(table: Table, operation: string, items: Item[]): Promise<void> {
+async function putRequest(table: Table, operation: string, items: Keyed[]): Promise<void> {
   let pending = items.map((Item) => ({ PutRequest: { Item } }));
   for (let round = 0; pending.length > 0; round++) {
     if (round >= ROUNDS) throw new BatchUnprocessedError(operation, pending.length, ROUNDS);

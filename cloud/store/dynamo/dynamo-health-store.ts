@@ -10,9 +10,20 @@ import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { queryIndexItems } from './index-query.ts';
 import type { Table } from './table.ts';
 import { HEALTH_DUE_PARTITION, keys, timeKey } from './table-keys.ts';
-import { getVersioned, getVersionedMany, putVersioned, queryBodies } from './versioned-item.ts';
+import {
+  getVersioned,
+  getVersionedMany,
+  putVersioned,
+  queryBodies,
+  type Versioned,
+} from './versioned-item.ts';
 
 const PREFIX = 'HEALTH#';
+
+const storedOf = (found: Versioned<ButtonHealth>): StoredHealth => ({
+  health: found.body,
+  version: found.version,
+});
 
 export class DynamoHealthStore implements HealthStore {
   constructor(private readonly table: Table) {}
@@ -23,7 +34,7 @@ export class DynamoHealthStore implements HealthStore {
       'getHealth',
       keys.health(brandId, deviceId),
     );
-    return found && { health: found.body, version: found.version };
+    return found && storedOf(found);
   }
 
   async getHealthMany(buttons: readonly HealthKey[]): Promise<(StoredHealth | null)[]> {
@@ -32,7 +43,7 @@ export class DynamoHealthStore implements HealthStore {
       'getHealthMany',
       buttons.map((b) => keys.health(b.brandId, b.deviceId)),
     );
-    return found.map((f) => f && { health: f.body, version: f.version });
+    return found.map((f) => f && storedOf(f));
   }
 
   putHealth(health: ButtonHealth, expectedVersion: number): Promise<boolean> {
