@@ -241,8 +241,9 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
         orderId: null,
         message: 'm',
       });
-      for (const at of [T + 1, T + 3, T + 2]) await notifications.addNotification(note('hh-1', at));
-      await notifications.addNotification(note('hh-2', T));
+      for (const at of [T + 1, T + 3, T + 2])
+        await notifications.addNotifications([note('hh-1', at)]);
+      await notifications.addNotifications([note('hh-2', T)]);
       const first = await notifications.listNotifications('hh-1', { limit: 2 });
       const second = await notifications.listNotifications('hh-1', {
         limit: 2,
@@ -252,6 +253,38 @@ export function apiStoreContract(open: () => Promise<ContractStores>): void {
       expect(await notifications.deleteNotifications('hh-1')).toBe(3);
       expect((await notifications.listNotifications('hh-1', { limit: 10 })).items).toEqual([]);
       expect((await notifications.listNotifications('hh-2', { limit: 10 })).items).toHaveLength(1);
+    });
+
+    it('writes a batch of any size across households; one written again under its id stays one', async () => {
+      const { notifications } = await open();
+      const note = (householdId: string, at: number, message = 'm') => ({
+        householdId,
+        notificationId: `n${at}`,
+        at,
+        kind: 'OrderPlaced',
+        orderId: `o${at}`,
+        message,
+      });
+      await notifications.addNotifications([]);
+      // More than one batched write takes (25 items), for three households.
+      const batch = Array.from({ length: 60 }, (_, i) => note(`hh-${i % 3}`, T + i));
+      await notifications.addNotifications(batch);
+      // Delivered again, one of them twice in the same batch: rewritten, never added.
+      const again = [
+        note('hh-0', T + 3, 'again'),
+        ...batch.slice(0, 30),
+        note('hh-0', T + 3, 'again'),
+      ];
+      await notifications.addNotifications(again);
+      for (const householdId of ['hh-0', 'hh-1', 'hh-2']) {
+        const page = await notifications.listNotifications(householdId, { limit: 100 });
+        const mine = batch.filter((n) => n.householdId === householdId).reverse();
+        expect(page.items.map((n) => n.notificationId)).toEqual(mine.map((n) => n.notificationId));
+        expect(page.items).toContainEqual(mine[mine.length - 1]);
+      }
+      const page = await notifications.listNotifications('hh-0', { limit: 100 });
+      expect(page.items.find((n) => n.notificationId === `n${T + 3}`)?.message).toBe('again');
+      expect(await notifications.deleteNotifications('hh-1')).toBe(20);
     });
 
     it('keeps a household’s subscriptions oldest first, apart from notifications and other households', async () => {

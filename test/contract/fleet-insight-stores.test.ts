@@ -43,6 +43,35 @@ describeOnEveryStore('HealthStore', (open) => {
     expect((await api.health.getHealth('acme', 'btn-1'))?.version).toBe(2);
   });
 
+  it('reads many records at once, in the order asked, with their versions and null where there is none', async () => {
+    const { api } = await open();
+    expect(await api.health.getHealthMany([])).toEqual([]);
+    // More buttons than one batch read takes (100 keys).
+    const stored = Array.from({ length: 120 }, (_, i) => `btn-${i}`);
+    await Promise.all(stored.map((id) => api.health.putHealth(health(id, 'acme', null), 0)));
+    await api.health.putHealth(health('btn-7', 'acme', 5), 1);
+    const asked = [
+      { brandId: 'acme', deviceId: 'btn-7' },
+      { brandId: 'acme', deviceId: 'btn-none' },
+      { brandId: 'globex', deviceId: 'btn-3' },
+      ...stored.map((deviceId) => ({ brandId: 'acme', deviceId })).reverse(),
+      { brandId: 'acme', deviceId: 'btn-7' },
+    ];
+    const found = await api.health.getHealthMany(asked);
+    expect(found.slice(0, 3)).toEqual([
+      { health: health('btn-7', 'acme', 5), version: 2 },
+      null,
+      null,
+    ]);
+    expect(found.slice(3, -1).map((f) => f?.health.deviceId)).toEqual([...stored].reverse());
+    expect(
+      found.slice(3, -1).every((f) => f?.version === (f?.health.deviceId === 'btn-7' ? 2 : 1)),
+    ).toBe(true);
+    expect(found.at(-1)).toEqual(found[0]);
+    // What a batch read found is what a single read finds.
+    expect(found[0]).toEqual(await api.health.getHealth('acme', 'btn-7'));
+  });
+
   it('lists a brand’s records by device, in pages, and never another brand’s', async () => {
     const { api } = await open();
     for (const id of ['btn-3', 'btn-1', 'btn-2']) {

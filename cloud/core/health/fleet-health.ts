@@ -37,7 +37,7 @@ import {
   silentAfterDays,
   startsLowBattery,
 } from './button-health.ts';
-import type { HealthStore } from './health-store.ts';
+import type { HealthKey, HealthStore, StoredHealth } from './health-store.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_RACES = 20;
@@ -84,17 +84,37 @@ export class FleetHealth implements EventSink, ButtonEventSink {
     this.deps = { ...pick(stores), clock, log };
   }
 
-  /** Order events: the first event of each order is its press (battery, versions, time). */
+  /**
+   * Order events: the first event of each order is its press (battery, versions, time). The
+   * records of the batch's buttons are read in one call; each button's first change starts from
+   * that read, and only a lost race or a further order of the same button reads again.
+   */
   async emit(events: OrderEvent[]): Promise<void> {
     const placed = events.filter((e) => e.order.history.length === 1 && e.order.press);
+    if (placed.length === 0) return;
+    const buttons = [
+      ...new Map(
+        placed.map(({ order: { brandId, deviceId } }) => [
+          healthId({ brandId, deviceId }),
+          { brandId, deviceId },
+        ]),
+      ).values(),
+    ];
+    const read = await this.deps.health.getHealthMany(buttons);
+    const readOf = new Map(buttons.map((b, i) => [healthId(b), read[i] ?? null]));
     await inOrderPerKey(
       placed,
       (e) => e.order.deviceId,
-      (event) => this.afterOrder(event),
+      (event, index) =>
+        this.afterOrder(event, index === 0 ? readOf.get(healthId(event.order)) : undefined),
     );
   }
 
-  private async afterOrder(event: OrderEvent): Promise<void> {
+  /** `read`: the record as the batch read found it (undefined: read it now). */
+  private async afterOrder(
+    event: OrderEvent,
+    read: StoredHealth | null | undefined,
+  ): Promise<void> {
     const { order } = event;
     if (!order.press) return;
     const press = {
@@ -105,7 +125,7 @@ export class FleetHealth implements EventSink, ButtonEventSink {
       firmware: order.press.firmware ?? null,
       skuId: order.skuId,
     };
-    await this.change(order.brandId, order.deviceId, (health) => {
+    await this.change(order.brandId, order.deviceId, read, (health) => {
       const next = afterPress(health, press);
       if (!startsLowBattery(next)) return { next };
       const newest = next.samples[next.samples.length - 1];
@@ -134,11 +154,11 @@ export class FleetHealth implements EventSink, ButtonEventSink {
   async emitButtonEvents(events: ButtonEvent[]): Promise<void> {
     for (const event of events) {
       if (event.type === 'ButtonClaimed') {
-        await this.change(event.brandId, event.deviceId, (health) => ({
+        await this.change(event.brandId, event.deviceId, undefined, (health) => ({
           next: afterClaim(health, event.at, event.data.keyVersion ?? null),
         }));
       } else if (event.type === 'ButtonReleased') {
-        await this.change(event.brandId, event.deviceId, (health) => ({
+        await this.change(event.brandId, event.deviceId, undefined, (health) => ({
           next: afterRelease(health),
         }));
       }
@@ -174,7 +194,7 @@ export class FleetHealth implements EventSink, ButtonEventSink {
   private async checkSilence(record: ButtonHealth, now: number): Promise<boolean> {
     const button = await this.deps.buttons.getButton(record.deviceId);
     if (!button || button.householdId === null) {
-      await this.change(record.brandId, record.deviceId, (health) => ({
+      await this.change(record.brandId, record.deviceId, undefined, (health) => ({
         next: afterRelease(health),
       }));
       return false;
@@ -184,7 +204,7 @@ export class FleetHealth implements EventSink, ButtonEventSink {
         ? null
         : await this.deps.skus.getSku(button.brandId, button.settings.skuId);
     let silent = false;
-    await this.change(record.brandId, record.deviceId, (health) => {
+    await this.change(record.brandId, record.deviceId, undefined, (health) => {
       silent = false;
       if (health.checkAt === null || health.checkAt > now) return null;
       // The button item sees every press, also those that made no order.
@@ -227,10 +247,21 @@ export class FleetHealth implements EventSink, ButtonEventSink {
     return silent;
   }
 
-  /** Reads, changes and writes one record under its version; the event goes first. */
-  private async change(brandId: string, deviceId: string, change: Change): Promise<void> {
+  /**
+   * Reads, changes and writes one record under its version; the event goes first. `read`, when
+   * given, stands in for the first read (a lost race reads again).
+   */
+  private async change(
+    brandId: string,
+    deviceId: string,
+    read: StoredHealth | null | undefined,
+    change: Change,
+  ): Promise<void> {
     for (let race = 0; race < MAX_RACES; race++) {
-      const stored = await this.deps.health.getHealth(brandId, deviceId);
+      const stored =
+        race === 0 && read !== undefined
+          ? read
+          : await this.deps.health.getHealth(brandId, deviceId);
       const current = stored?.health ?? newHealth(deviceId, brandId);
       const changed = change(current);
       if (!changed || same(changed.next, current)) return;
@@ -244,6 +275,8 @@ export class FleetHealth implements EventSink, ButtonEventSink {
 function pick({ health, buttonEvents, buttons, skus }: FleetHealthStores): FleetHealthStores {
   return { health, buttonEvents, buttons, skus };
 }
+
+const healthId = (button: HealthKey) => `${button.brandId}/${button.deviceId}`;
 
 function maxOf(a: number | null, b: number | null): number | null {
   if (a === null) return b;

@@ -11,8 +11,15 @@ export interface StoredHealth {
   version: number;
 }
 
+export interface HealthKey {
+  brandId: string;
+  deviceId: string;
+}
+
 export interface HealthStore {
   getHealth(brandId: string, deviceId: string): Promise<StoredHealth | null>;
+  /** Many buttons' records at once, in the order asked; null where a button has none. */
+  getHealthMany(buttons: readonly HealthKey[]): Promise<(StoredHealth | null)[]>;
   /** Writes the record only if its version is still `expectedVersion`; false otherwise. */
   putHealth(health: ButtonHealth, expectedVersion: number): Promise<boolean>;
   /** The brand's records by device id. */

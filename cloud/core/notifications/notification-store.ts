@@ -16,7 +16,11 @@ export interface Notification {
 }
 
 export interface NotificationStore {
-  addNotification(notification: Notification): Promise<void>;
+  /**
+   * Writes each notification, unconditionally: one written again under its id (its event's)
+   * stays one. Fails as a whole when any could not be written; some may be written by then.
+   */
+  addNotifications(notifications: readonly Notification[]): Promise<void>;
   listNotifications(householdId: string, page: PageRequest): Promise<Page<Notification>>;
   /** Erasure; returns how many were deleted. */
   deleteNotifications(householdId: string): Promise<number>;

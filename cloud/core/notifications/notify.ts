@@ -45,9 +45,11 @@ export function notificationFor(event: OrderEvent, notificationId: string): Noti
 /**
  * Every event about a household's order becomes one notification, except changes the household
  * made itself and test orders. Events arrive at least once: the notification's id is the event
- * id, so a redelivery rewrites the same item instead of adding a second one. It is announced
- * only to a household with a subscription (a query costs less than a publish nobody receives);
- * an announcement may repeat when a delivery dies after it and before the event is acknowledged.
+ * id, so a redelivery rewrites the same item instead of adding a second one — which also makes
+ * writing a whole batch's notifications in batched puts as safe as writing them one by one.
+ * Each is announced only once it is written, and only to a household with a subscription (a
+ * query costs less than a publish nobody receives); an announcement may repeat when a delivery
+ * dies after it and before the event is acknowledged.
  */
 export class HouseholdNotifier implements EventSink {
   constructor(
@@ -55,28 +57,28 @@ export class HouseholdNotifier implements EventSink {
     private readonly announcer?: Announcer,
   ) {}
 
-  /** Households side by side; each household's notifications in the order of their events. */
+  /** All written first; then announced, households side by side, each in its events' order. */
   async emit(events: OrderEvent[]): Promise<void> {
-    const subscribed = new Map<string, Promise<boolean>>();
-    const heard = events.filter(
+    const notifications = events
       // A test order is the brand's sandbox: no household hears of it as if it were real.
-      (event) => event.order.history.at(-1)?.actor.kind !== 'household' && !event.order.test,
-    );
+      .filter((e) => e.order.history.at(-1)?.actor.kind !== 'household' && !e.order.test)
+      .map((event) => notificationFor(event, event.eventId));
+    if (notifications.length === 0) return;
+    await this.store.addNotifications(notifications);
+    const announcer = this.announcer;
+    if (!announcer) return;
+    const subscribed = new Map<string, Promise<boolean>>();
     await inOrderPerKey(
-      heard,
-      (event) => event.householdId,
-      async (event) => {
-        const notification = notificationFor(event, event.eventId);
-        await this.store.addNotification(notification);
-        if (!this.announcer) return;
-        let listening = subscribed.get(event.householdId);
+      notifications,
+      (notification) => notification.householdId,
+      async (notification) => {
+        const { householdId } = notification;
+        let listening = subscribed.get(householdId);
         if (!listening) {
-          listening = this.store
-            .listSubscriptions(event.householdId)
-            .then((list) => list.length > 0);
-          subscribed.set(event.householdId, listening);
+          listening = this.store.listSubscriptions(householdId).then((list) => list.length > 0);
+          subscribed.set(householdId, listening);
         }
-        if (await listening) await this.announcer.announce(notification);
+        if (await listening) await announcer.announce(notification);
       },
     );
   }

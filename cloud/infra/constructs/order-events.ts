@@ -89,7 +89,7 @@ export class OrderEvents extends Construct {
       reason:
         'ListStreams on this table only; stream labels are generated, so no exact ARN exists.',
     });
-    // Notifications (put, the household's subscriptions queried), statistics buckets and
+    // Notifications (batched puts, the household's subscriptions queried), statistics buckets and
     // orders' counts (batch read, conditional update), webhook endpoints (queried), deliveries and order timers (put), and
     // the commit relay's order items and press records (conditional put; a burst's flag, a LONG
     // press's cancel finished after a crash, reading the button and its SKU): the table only.
@@ -97,6 +97,7 @@ export class OrderEvents extends Construct {
       new PolicyStatement({
         actions: [
           'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
           'dynamodb:GetItem',
           'dynamodb:PutItem',
           'dynamodb:Query',

@@ -1,5 +1,5 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { guarded } from './dynamo-errors.ts';
+import { BatchUnprocessedError, guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 
 const KEYS_PER_REQUEST = 100;
@@ -18,7 +18,7 @@ export async function batchGet(
   for (let i = 0; i < keys.length; i += KEYS_PER_REQUEST) {
     let pending = keys.slice(i, i + KEYS_PER_REQUEST);
     for (let round = 0; pending.length > 0; round++) {
-      if (round >= ROUNDS) throw new Error('BatchGet kept returning unprocessed keys');
+      if (round >= ROUNDS) throw new BatchUnprocessedError(operation, pending.length, ROUNDS);
       const request = pending;
       const result = await guarded(operation, () =>
         table.doc.send(
@@ -32,4 +32,24 @@ export async function batchGet(
     }
   }
   return found;
+}
+
+type Key = Record<string, unknown> & { pk: unknown; sk: unknown };
+
+/** One string per item key (a batch refuses a request that names a key twice). */
+export const keyIdOf = (key: Key) => `${key.pk}\u0000${key.sk}`;
+
+/**
+ * The items of `keys` in the order asked, null where there is none. A key named twice is read
+ * once (a batch read refuses a request that names a key twice).
+ */
+export async function batchGetInOrder(
+  table: Table,
+  operation: string,
+  keys: readonly Key[],
+): Promise<(Record<string, unknown> | null)[]> {
+  const distinct = [...new Map(keys.map((key) => [keyIdOf(key), key])).values()];
+  const found = distinct.length === 0 ? [] : await batchGet(table, operation, distinct);
+  const byId = new Map(found.map((item) => [keyIdOf(item as Key), item]));
+  return keys.map((key) => byId.get(keyIdOf(key)) ?? null);
 }

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../../core/errors.ts';
+import { RestockError, StoreUnavailableError } from '../../core/errors.ts';
 
 /** True for a conditional write that lost (the expected outcome of a race, not a failure). */
 export function isConditionFailure(error: unknown): boolean {
@@ -24,5 +24,17 @@ export async function guarded<T>(operation: string, call: () => Promise<T>): Pro
     return await call();
   } catch (error) {
     throw new StoreUnavailableError(operation, error);
+  }
+}
+
+/** A batch read or write still had unprocessed keys or items after every retry round. */
+export class BatchUnprocessedError extends RestockError {
+  override readonly name = 'BatchUnprocessedError';
+  constructor(operation: string, unprocessed: number, rounds: number) {
+    super(
+      'BATCH_UNPROCESSED',
+      `store call ${operation} left ${unprocessed} unprocessed after ${rounds} rounds`,
+      { details: { operation, unprocessed, rounds } },
+    );
   }
 }

@@ -4,13 +4,13 @@
  * sweep has something to look at.
  */
 import type { ButtonHealth } from '../../core/health/button-health.ts';
-import type { HealthStore, StoredHealth } from '../../core/health/health-store.ts';
+import type { HealthKey, HealthStore, StoredHealth } from '../../core/health/health-store.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
 import { queryIndexItems } from './index-query.ts';
 import type { Table } from './table.ts';
 import { HEALTH_DUE_PARTITION, keys, timeKey } from './table-keys.ts';
-import { getVersioned, putVersioned, queryBodies } from './versioned-item.ts';
+import { getVersioned, getVersionedMany, putVersioned, queryBodies } from './versioned-item.ts';
 
 const PREFIX = 'HEALTH#';
 
@@ -24,6 +24,15 @@ export class DynamoHealthStore implements HealthStore {
       keys.health(brandId, deviceId),
     );
     return found && { health: found.body, version: found.version };
+  }
+
+  async getHealthMany(buttons: readonly HealthKey[]): Promise<(StoredHealth | null)[]> {
+    const found = await getVersionedMany<ButtonHealth>(
+      this.table,
+      'getHealthMany',
+      buttons.map((b) => keys.health(b.brandId, b.deviceId)),
+    );
+    return found.map((f) => f && { health: f.body, version: f.version });
   }
 
   putHealth(health: ButtonHealth, expectedVersion: number): Promise<boolean> {

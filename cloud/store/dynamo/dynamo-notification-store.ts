@@ -7,6 +7,7 @@ import type {
 import type { Subscription } from '../../core/notifications/subscriptions.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { decodeKeyCursor, encodeCursor } from '../page-cursor.ts';
+import { batchPut } from './batch-write.ts';
 import { guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
@@ -17,19 +18,15 @@ const SUBSCRIPTION_PREFIX = 'SUB#';
 export class DynamoNotificationStore implements NotificationStore {
   constructor(private readonly table: Table) {}
 
-  async addNotification(notification: Notification): Promise<void> {
-    const key = keys.notification(
-      notification.householdId,
-      notification.at,
-      notification.notificationId,
-    );
-    await guarded('addNotification', () =>
-      this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.name,
-          Item: { ...key, type: 'notification', ...notification },
-        }),
-      ),
+  async addNotifications(notifications: readonly Notification[]): Promise<void> {
+    await batchPut(
+      this.table,
+      'addNotifications',
+      notifications.map((n) => ({
+        ...keys.notification(n.householdId, n.at, n.notificationId),
+        type: 'notification',
+        ...n,
+      })),
     );
   }
 

@@ -4,7 +4,7 @@
  * ALL projection would bill every claim again for each index the button is in).
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { batchGet } from './batch-get.ts';
+import { batchGetInOrder, keyIdOf } from './batch-get.ts';
 import { guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 
@@ -27,7 +27,7 @@ export async function queryIndexItems(
   const keys = new Map<string, { pk: unknown; sk: unknown }>();
   for (const item of result.Items ?? []) {
     const key = { pk: item.pk, sk: item.sk };
-    if (!keys.has(id(key))) keys.set(id(key), key);
+    if (!keys.has(keyIdOf(key))) keys.set(keyIdOf(key), key);
   }
   return {
     items: await getItems(table, operation, [...keys.values()]),
@@ -35,19 +35,12 @@ export async function queryIndexItems(
   };
 }
 
-const id = (key: Record<string, unknown>) => `${key.pk}\u0000${key.sk}`;
-
 /** The items in query order; an item deleted since the index saw it is skipped. */
 async function getItems(
   table: Table,
   operation: string,
   keys: { pk: unknown; sk: unknown }[],
 ): Promise<Record<string, unknown>[]> {
-  const found = new Map((await batchGet(table, operation, keys)).map((item) => [id(item), item]));
-  const items: Record<string, unknown>[] = [];
-  for (const key of keys) {
-    const item = found.get(id(key));
-    if (item) items.push(item);
-  }
-  return items;
+  const items = await batchGetInOrder(table, operation, keys);
+  return items.filter((item) => item !== null);
 }

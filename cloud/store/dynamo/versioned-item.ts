@@ -3,21 +3,40 @@
  * the whole item only if the version is still the one read (0: no item yet).
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetInOrder } from './batch-get.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 
 type Key = { pk: string; sk: string };
 
+export interface Versioned<T> {
+  body: T;
+  version: number;
+}
+
 export async function getVersioned<T>(
   table: Table,
   operation: string,
   key: Key,
-): Promise<{ body: T; version: number } | null> {
+): Promise<Versioned<T> | null> {
   const out = await guarded(operation, () =>
     table.doc.send(new GetCommand({ TableName: table.name, Key: key, ConsistentRead: true })),
   );
-  if (!out.Item) return null;
-  return { body: out.Item.body as T, version: Number(out.Item.version) };
+  return out.Item ? versionedOf<T>(out.Item) : null;
+}
+
+/** Consistent reads of many records, in the order of `keys`; null where there is none. */
+export async function getVersionedMany<T>(
+  table: Table,
+  operation: string,
+  keys: readonly Key[],
+): Promise<(Versioned<T> | null)[]> {
+  const items = await batchGetInOrder(table, operation, keys);
+  return items.map((item) => item && versionedOf<T>(item));
+}
+
+function versionedOf<T>(item: Record<string, unknown>): Versioned<T> {
+  return { body: item.body as T, version: Number(item.version) };
 }
 
 export function putVersioned(

@@ -1,6 +1,6 @@
 /** HealthStore on the MemoryTable. */
 import type { ButtonHealth } from '../../core/health/button-health.ts';
-import type { HealthStore, StoredHealth } from '../../core/health/health-store.ts';
+import type { HealthKey, HealthStore, StoredHealth } from '../../core/health/health-store.ts';
 import type { Page, PageRequest } from '../../core/page.ts';
 import { byKey, pageOf } from './memory-page.ts';
 import { clone, type MemoryTable } from './memory-table.ts';
@@ -12,6 +12,10 @@ export class MemoryHealthStore implements HealthStore {
 
   async getHealth(brandId: string, deviceId: string): Promise<StoredHealth | null> {
     return clone(this.table.health.get(key(brandId, deviceId)) ?? null);
+  }
+
+  async getHealthMany(buttons: readonly HealthKey[]): Promise<(StoredHealth | null)[]> {
+    return Promise.all(buttons.map((b) => this.getHealth(b.brandId, b.deviceId)));
   }
 
   async putHealth(health: ButtonHealth, expectedVersion: number): Promise<boolean> {

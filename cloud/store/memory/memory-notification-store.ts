@@ -13,12 +13,14 @@ const sortKey = (n: Notification) => `${timeKey(n.at)}#${n.notificationId}`;
 export class MemoryNotificationStore implements NotificationStore {
   constructor(private readonly table: MemoryTable) {}
 
-  async addNotification(notification: Notification): Promise<void> {
-    const same = (n: Notification) =>
-      n.householdId === notification.householdId && sortKey(n) === sortKey(notification);
-    const at = this.table.notifications.findIndex(same);
-    if (at >= 0) this.table.notifications.splice(at, 1);
-    this.table.notifications.push({ ...notification });
+  async addNotifications(notifications: readonly Notification[]): Promise<void> {
+    for (const notification of notifications) {
+      const same = (n: Notification) =>
+        n.householdId === notification.householdId && sortKey(n) === sortKey(notification);
+      const at = this.table.notifications.findIndex(same);
+      if (at >= 0) this.table.notifications.splice(at, 1);
+      this.table.notifications.push({ ...notification });
+    }
   }
 
   async listNotifications(householdId: string, page: PageRequest): Promise<Page<Notification>> {

@@ -128,7 +128,8 @@ describe('on one machine: the stack drains the outbox into notifications', () =>
     await localRelay(reference, counting)();
     const steps = counting.calls;
     expect(await notified(reference.notes)).toEqual(EXPECTED);
-    expect(steps).toBeGreaterThan(EXPECTED.length);
+    // Steps to crash at: the outbox read, the notifications' (batched) write, each order's mark.
+    expect(steps).toBeGreaterThanOrEqual(3);
 
     for (const mode of ['before', 'after'] as const) {
       for (let k = 1; k <= steps; k++) {

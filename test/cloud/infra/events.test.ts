@@ -72,6 +72,7 @@ describe('order events: table stream → order-event Lambda, one invocation per 
   it('lets the order-event Lambda read the stream, use table items, publish to households and the bus, nothing else', () => {
     expect(actionsOf('OrderEventsOutbox')).toEqual([
       'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
       'dynamodb:DescribeStream',
       'dynamodb:GetItem',
       'dynamodb:GetRecords',
@@ -91,6 +92,7 @@ describe('order events: table stream → order-event Lambda, one invocation per 
     ]);
     for (const action of [
       'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
