@@ -77,36 +77,48 @@ describeOnEveryStore('StatsStore', (open) => {
     const { api } = await open();
     const fresh = await progressOf(api.stats, KEY, 'btn-1-1');
     expect(fresh).toEqual(NONE);
-    expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(true);
-    expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(false);
+    expect(await api.stats.add(KEY, [{ orderId: 'btn-1-1', from: fresh, to: 1, delta: ONE }])).toBe(
+      true,
+    );
+    expect(await api.stats.add(KEY, [{ orderId: 'btn-1-1', from: fresh, to: 1, delta: ONE }])).toBe(
+      false,
+    );
     expect(await progressOf(api.stats, KEY, 'btn-1-1')).toEqual({
       counted: 1,
       marked: true,
       epoch: 0,
     });
     const wrong = { counted: 2, marked: true, epoch: 0 };
-    expect(await api.stats.add(KEY, 'btn-1-1', wrong, 3, ONE)).toBe(false);
-    await api.stats.settle(KEY, 'btn-1-1', 1);
+    expect(await api.stats.add(KEY, [{ orderId: 'btn-1-1', from: wrong, to: 3, delta: ONE }])).toBe(
+      false,
+    );
+    await api.stats.settle(KEY, [{ orderId: 'btn-1-1', to: 1 }]);
     const settled = await progressOf(api.stats, KEY, 'btn-1-1');
     expect(settled).toEqual({ counted: 1, marked: false, epoch: 1 });
     // Read before the settle, with no marker: the epoch has moved, so it cannot count again.
-    expect(await api.stats.add(KEY, 'btn-1-1', fresh, 1, ONE)).toBe(false);
+    expect(await api.stats.add(KEY, [{ orderId: 'btn-1-1', from: fresh, to: 1, delta: ONE }])).toBe(
+      false,
+    );
     const confirm = {
       orders: 0,
       units: 2,
       byStatus: { PLACED: -1, CONFIRMED: 1 },
       revenueCents: { EUR: 2598 },
     };
-    expect(await api.stats.add(KEY, 'btn-1-1', settled, 2, confirm)).toBe(true);
-    await api.stats.settle(KEY, 'btn-1-1', 2);
-    await api.stats.settle(KEY, 'btn-1-1', 2);
-    await api.stats.settle(KEY, 'btn-1-1', 1);
+    expect(
+      await api.stats.add(KEY, [{ orderId: 'btn-1-1', from: settled, to: 2, delta: confirm }]),
+    ).toBe(true);
+    await api.stats.settle(KEY, [{ orderId: 'btn-1-1', to: 2 }]);
+    await api.stats.settle(KEY, [{ orderId: 'btn-1-1', to: 2 }]);
+    await api.stats.settle(KEY, [{ orderId: 'btn-1-1', to: 1 }]);
     expect(await progressOf(api.stats, KEY, 'btn-1-1')).toEqual({
       counted: 2,
       marked: false,
       epoch: 2,
     });
-    expect(await api.stats.add(KEY, 'btn-2-1', NONE, 1, ONE)).toBe(true);
+    expect(await api.stats.add(KEY, [{ orderId: 'btn-2-1', from: NONE, to: 1, delta: ONE }])).toBe(
+      true,
+    );
     const [bucket, ...rest] = await api.stats.buckets(BRAND);
     expect(rest).toEqual([]);
     expect(bucket).toEqual({
@@ -120,12 +132,61 @@ describeOnEveryStore('StatsStore', (open) => {
     });
   });
 
+  it('adds many orders in one write, all or none, and settles them together', async () => {
+    const { api } = await open();
+    const ids = ['o-1', 'o-2', 'o-3'];
+    const fresh = (orderId: string) => ({ orderId, from: NONE, to: 1, delta: ONE });
+    expect(await api.stats.add(KEY, ids.slice(0, 2).map(fresh))).toBe(true);
+    // o-2 is counted already: the write would count it twice, so o-3 is not counted either.
+    expect(await api.stats.add(KEY, ids.slice(1).map(fresh))).toBe(false);
+    expect(await api.stats.progress(ids.map((orderId) => ({ bucket: KEY, orderId })))).toEqual([
+      { counted: 1, marked: true, epoch: 0 },
+      { counted: 1, marked: true, epoch: 0 },
+      NONE,
+    ]);
+    expect((await api.stats.buckets(BRAND))[0]?.counts.orders).toBe(2);
+    // o-2's next event is being counted meanwhile: its marker stays, o-1's goes.
+    const marked = { counted: 1, marked: true, epoch: 0 };
+    const confirm = {
+      orders: 0,
+      units: 0,
+      byStatus: { PLACED: -1, CONFIRMED: 1 },
+      revenueCents: {},
+    };
+    expect(
+      await api.stats.add(KEY, [{ orderId: 'o-2', from: marked, to: 2, delta: confirm }]),
+    ).toBe(true);
+    await api.stats.settle(KEY, [
+      { orderId: 'o-1', to: 1 },
+      { orderId: 'o-2', to: 1 },
+    ]);
+    const [one, two] = await api.stats.progress(
+      ['o-1', 'o-2'].map((orderId) => ({ bucket: KEY, orderId })),
+    );
+    expect(one).toMatchObject({ counted: 1, marked: false });
+    expect(one?.epoch).toBeGreaterThan(0);
+    expect(two).toMatchObject({ counted: 2, marked: true });
+    await api.stats.settle(KEY, [{ orderId: 'o-2', to: 2 }]);
+    expect(await progressOf(api.stats, KEY, 'o-2')).toMatchObject({ counted: 2, marked: false });
+    const [bucket] = await api.stats.buckets(BRAND);
+    expect(bucket?.counts).toEqual({
+      orders: 2,
+      units: 0,
+      byStatus: { PLACED: 1, CONFIRMED: 1 },
+      revenueCents: {},
+    });
+  });
+
   it('reads where many orders stand at once, in the order asked, across buckets', async () => {
     const { api } = await open();
     const other = { ...KEY, day: '2026-11-24' };
-    expect(await api.stats.add(KEY, 'o-marked', NONE, 1, ONE)).toBe(true);
-    expect(await api.stats.add(other, 'o-settled', NONE, 1, ONE)).toBe(true);
-    await api.stats.settle(other, 'o-settled', 1);
+    expect(await api.stats.add(KEY, [{ orderId: 'o-marked', from: NONE, to: 1, delta: ONE }])).toBe(
+      true,
+    );
+    expect(
+      await api.stats.add(other, [{ orderId: 'o-settled', from: NONE, to: 1, delta: ONE }]),
+    ).toBe(true);
+    await api.stats.settle(other, [{ orderId: 'o-settled', to: 1 }]);
     const asked = [
       { bucket: other, orderId: 'o-settled' },
       { bucket: KEY, orderId: 'o-new' },
@@ -146,9 +207,17 @@ describeOnEveryStore('StatsStore', (open) => {
   it('lists a brand’s buckets by day range, never another brand’s', async () => {
     const { api } = await open();
     for (const day of ['2026-11-20', '2026-11-21', '2026-11-23']) {
-      expect(await api.stats.add({ ...KEY, day }, `o-${day}`, NONE, 1, ONE)).toBe(true);
+      expect(
+        await api.stats.add({ ...KEY, day }, [
+          { orderId: `o-${day}`, from: NONE, to: 1, delta: ONE },
+        ]),
+      ).toBe(true);
     }
-    expect(await api.stats.add({ ...KEY, brandId: 'other' }, 'o-x', NONE, 1, ONE)).toBe(true);
+    expect(
+      await api.stats.add({ ...KEY, brandId: 'other' }, [
+        { orderId: 'o-x', from: NONE, to: 1, delta: ONE },
+      ]),
+    ).toBe(true);
     const days = async (range?: { from: string; to: string }) =>
       (await api.stats.buckets(BRAND, range)).map((b) => b.day).sort();
     expect(await days()).toEqual(['2026-11-20', '2026-11-21', '2026-11-23']);

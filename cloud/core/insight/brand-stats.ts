@@ -23,13 +23,15 @@ import { RestockError } from '../errors.ts';
 import { inOrderPerKey } from '../events/in-order-per-key.ts';
 import { ORDER_STATUSES, type Order, type OrderEvent, type OrderStatus } from '../model.ts';
 import type { EventSink } from '../ports.ts';
-import type {
-  DayRange,
-  StatsBucket,
-  StatsBucketKey,
-  StatsCounts,
-  StatsProgress,
-  StatsStore,
+import {
+  type DayRange,
+  STATS_ORDERS_PER_WRITE,
+  type StatsAddition,
+  type StatsBucket,
+  type StatsBucketKey,
+  type StatsCounts,
+  type StatsProgress,
+  type StatsStore,
 } from './stats-store.ts';
 
 export const STATS_SHARDS = 4;
@@ -144,8 +146,11 @@ export class StatsCounter implements EventSink {
   constructor(private readonly store: StatsStore) {}
 
   /**
-   * Orders are counted side by side, each order's events one after the other, in order. Where
-   * every order stands is read for the whole batch at once; a retry reads its order alone.
+   * Where every order stands is read for the whole batch at once. The orders' first events are
+   * then counted together, one write per bucket (the busy case: a batch of new orders of one
+   * SKU and day); what that leaves — later events, lost races, redeliveries — is counted order
+   * by order, each order's events one after the other, in order, and a retry reads its order
+   * alone.
    */
   async emit(events: OrderEvent[]): Promise<void> {
     // Test orders (the brand's sandbox) never count in totals or insight.
@@ -157,36 +162,93 @@ export class StatsCounter implements EventSink {
       orderId: order.orderId,
     }));
     const read = await this.store.progress(places);
-    const known = new Map(places.map((place, i) => [place.orderId, read[i]]));
-    // An order's first event starts from what was read; its later ones read afresh.
+    const known = new Map(places.map((place, i) => [place.orderId, read[i] as StatsProgress]));
+    const done = await this.countTogether([...firsts.values()], known);
     await inOrderPerKey(
       counted,
       (event) => event.orderId,
-      (event, i) => this.count(event, i === 0 ? known.get(event.orderId) : undefined),
+      async (event, i) => {
+        if (i === 0 && done.has(event.orderId)) return;
+        await this.count(event, i === 0 ? known.get(event.orderId) : undefined);
+      },
     );
+  }
+
+  /**
+   * Counts the events that move their order past what was read, a write per bucket for up to
+   * STATS_ORDERS_PER_WRITE orders, the buckets side by side; returns the orders counted. Every
+   * add comes before any settle: a settle raises epochs that the other adds' conditions read.
+   */
+  private async countTogether(
+    events: OrderEvent[],
+    known: Map<string, StatsProgress>,
+  ): Promise<Set<string>> {
+    const groups = new Map<string, { bucket: StatsBucketKey; additions: StatsAddition[] }>();
+    for (const { order } of events) {
+      const from = known.get(order.orderId);
+      const to = order.history.length;
+      if (!from || from.counted >= to) continue;
+      const bucket = bucketOf(order);
+      const id = `${bucket.brandId}\u0000${bucket.day}\u0000${bucket.skuId}\u0000${bucket.shard}`;
+      const group = groups.get(id) ?? { bucket, additions: [] };
+      group.additions.push({
+        orderId: order.orderId,
+        from,
+        to,
+        delta: deltaBetween(order, from.counted, to),
+      });
+      groups.set(id, group);
+    }
+    const writes = [...groups.values()].flatMap(({ bucket, additions }) =>
+      chunks(additions, STATS_ORDERS_PER_WRITE).map((chunk) => ({ bucket, chunk })),
+    );
+    const added = await Promise.all(
+      writes.map(({ bucket, chunk }) => this.store.add(bucket, chunk)),
+    );
+    const done = new Set<string>();
+    await Promise.all(
+      writes.map(async ({ bucket, chunk }, i) => {
+        if (!added[i]) return;
+        await this.store.settle(
+          bucket,
+          chunk.map(({ orderId, to }) => ({ orderId, to })),
+        );
+        for (const { orderId } of chunk) done.add(orderId);
+      }),
+    );
+    return done;
   }
 
   private async count(event: OrderEvent, known: StatsProgress | undefined): Promise<void> {
     const { order } = event;
+    const { orderId } = order;
     const n = order.history.length;
     const bucket = bucketOf(order);
-    const place = [{ bucket, orderId: order.orderId }];
+    const place = [{ bucket, orderId }];
     let progress = known ?? (await this.store.progress(place))[0];
     for (let race = 0; race < MAX_RACES && progress; race++) {
       if (progress.counted >= n) {
         // Counted already; a marker left means a crash came before settling: settle it now.
-        if (progress.marked) await this.store.settle(bucket, order.orderId, progress.counted);
+        if (progress.marked) {
+          await this.store.settle(bucket, [{ orderId, to: progress.counted }]);
+        }
         return;
       }
       const delta = deltaBetween(order, progress.counted, n);
-      if (await this.store.add(bucket, order.orderId, progress, n, delta)) {
-        await this.store.settle(bucket, order.orderId, n);
+      if (await this.store.add(bucket, [{ orderId, from: progress, to: n, delta }])) {
+        await this.store.settle(bucket, [{ orderId, to: n }]);
         return;
       }
       progress = (await this.store.progress(place))[0];
     }
     throw new StatsContentionError(event.eventId);
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 export interface BrandTotals {

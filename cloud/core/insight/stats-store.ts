@@ -55,6 +55,28 @@ export interface StatsOrder {
   orderId: string;
 }
 
+/** One order's part of an `add`. */
+export interface StatsAddition {
+  orderId: string;
+  /** How far the order was counted when read; the write holds only if it still is. */
+  from: StatsProgress;
+  /** Events counted once written. */
+  to: number;
+  delta: StatsCounts;
+}
+
+/** One order's part of a `settle`: `to` events counted. */
+export interface StatsSettlement {
+  orderId: string;
+  to: number;
+}
+
+/**
+ * Orders one `add` or `settle` takes at most: a write of a busy bucket covers the orders of a
+ * delivered batch, yet its condition stays well inside DynamoDB's 4 KB expression limit.
+ */
+export const STATS_ORDERS_PER_WRITE = 25;
+
 export interface StatsStore {
   /**
    * Where each order stands, in the order asked: the buckets' markers and epochs are read first,
@@ -62,21 +84,17 @@ export interface StatsStore {
    */
   progress(orders: readonly StatsOrder[]): Promise<StatsProgress[]>;
   /**
-   * Adds `delta` to the bucket and marks `to` events counted for the order — only if `from` is
-   * still how far it is counted, in one conditional write. False when the condition failed.
+   * Adds the orders' deltas to the bucket and marks each order's `to` — only if every order's
+   * `from` is still how far it is counted, in one conditional write: all or none. False when
+   * the condition failed. Distinct orders, at most STATS_ORDERS_PER_WRITE.
    */
-  add(
-    bucket: StatsBucketKey,
-    orderId: string,
-    from: StatsProgress,
-    to: number,
-    delta: StatsCounts,
-  ): Promise<boolean>;
+  add(bucket: StatsBucketKey, additions: readonly StatsAddition[]): Promise<boolean>;
   /**
-   * Records `to` counted events on the order's record (never lowering it), then takes the
-   * marker out of the bucket if it still says `to`, raising the order's epoch. Repeatable.
+   * Records each order's `to` on its record (never lowering it), then takes out of the bucket
+   * the markers that still say `to`, raising those orders' epochs. Repeatable. Distinct orders,
+   * at most STATS_ORDERS_PER_WRITE.
    */
-  settle(bucket: StatsBucketKey, orderId: string, to: number): Promise<void>;
+  settle(bucket: StatsBucketKey, settlements: readonly StatsSettlement[]): Promise<void>;
   /** The brand's buckets, those of the days in `range` when given; never reads orders. */
   buckets(brandId: string, range?: DayRange): Promise<StatsBucket[]>;
 }

@@ -3,8 +3,8 @@
  * (`BRAND#{brand}` / `STATS#{day}#{sku}#{shard}`): counts as top-level numbers (`n_orders`,
  * `n_units`, `s_{status}`, `r_{currency}`), a marker `c_{orderId}` per order being counted,
  * and epochs `e_{0..15}`. Each order's settled count is an item of its own beside them
- * (`COUNTED#{orderId}`). Every write is one conditional UpdateItem, so no transaction is
- * needed (dynalite has none).
+ * (`COUNTED#{orderId}`). Every write is one conditional UpdateItem — a bucket's covers up to
+ * STATS_ORDERS_PER_WRITE orders at once — so no transaction is needed (dynalite has none).
  *
  * A bucket written by the previous version carries a marker for every order it counted; such a
  * marker is read like any other, and the order's next event settles it out of the bucket.
@@ -13,11 +13,13 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { epochOf } from '../../core/insight/brand-stats.ts';
 import type {
   DayRange,
+  StatsAddition,
   StatsBucket,
   StatsBucketKey,
   StatsCounts,
   StatsOrder,
   StatsProgress,
+  StatsSettlement,
   StatsStore,
 } from '../../core/insight/stats-store.ts';
 import type { OrderStatus } from '../../core/model.ts';
@@ -71,64 +73,38 @@ export class DynamoStatsStore implements StatsStore {
     return new Map(found.map((item) => [keyOf(item as { pk: string; sk: string }), item]));
   }
 
-  async add(
-    bucket: StatsBucketKey,
-    orderId: string,
-    from: StatsProgress,
-    to: number,
-    delta: StatsCounts,
-  ): Promise<boolean> {
-    const names: Record<string, string> = {
-      '#c': marker(orderId),
-      '#type': 'type',
-      '#brand': 'brandId',
-      '#day': 'day',
-      '#sku': 'skuId',
-      '#shard': 'shard',
-    };
-    const values: Record<string, unknown> = {
-      ':to': to,
-      ':zero': 0,
-      ':type': 'stats',
-      ':brand': bucket.brandId,
-      ':day': bucket.day,
-      ':sku': bucket.skuId,
-      ':shard': bucket.shard,
-    };
-    const sets = [
-      '#c = :to',
-      '#type = :type',
-      '#brand = :brand',
-      '#day = :day',
-      '#sku = :sku',
-      '#shard = :shard',
-    ];
-    const counters: [string, number][] = [
-      ['n_orders', delta.orders],
-      ['n_units', delta.units],
-      ['n_accidental', delta.accidental ?? 0],
-      ...Object.entries(delta.byStatus).map(([s, n]): [string, number] => [`s_${s}`, n]),
-      ...Object.entries(delta.revenueCents).map(([c, n]): [string, number] => [`r_${c}`, n]),
-    ];
-    counters.forEach(([attribute, n], i) => {
-      if (n === 0) return;
-      names[`#n${i}`] = attribute;
-      values[`:n${i}`] = n;
-      sets.push(`#n${i} = if_not_exists(#n${i}, :zero) + :n${i}`);
-    });
-    if (sets.length === 6) delete values[':zero'];
-    let condition: string;
-    if (from.marked) {
-      condition = '#c = :from';
-      values[':from'] = from.counted;
-    } else {
-      names['#e'] = epoch(orderId);
-      condition = 'attribute_not_exists(#c) AND ';
-      if (from.epoch === 0) condition += 'attribute_not_exists(#e)';
-      else {
-        condition += '#e = :epoch';
-        values[':epoch'] = from.epoch;
+  async add(bucket: StatsBucketKey, additions: readonly StatsAddition[]): Promise<boolean> {
+    if (additions.length === 0) return true;
+    const x = new Expression();
+    const sets = Object.entries({
+      type: 'stats',
+      brandId: bucket.brandId,
+      day: bucket.day,
+      skuId: bucket.skuId,
+      shard: bucket.shard,
+    }).map(([attribute, value]) => `${x.name(attribute)} = ${x.value(value)}`);
+    const counters = new Map<string, number>();
+    const conditions: string[] = [];
+    for (const { orderId, from, to, delta } of additions) {
+      for (const [attribute, n] of countersOf(delta)) {
+        counters.set(attribute, (counters.get(attribute) ?? 0) + n);
       }
+      const c = x.name(marker(orderId));
+      sets.push(`${c} = ${x.value(to)}`);
+      if (from.marked) conditions.push(`${c} = ${x.value(from.counted)}`);
+      else {
+        const e = x.name(epoch(orderId));
+        conditions.push(
+          `attribute_not_exists(${c})`,
+          from.epoch === 0 ? `attribute_not_exists(${e})` : `${e} = ${x.value(from.epoch)}`,
+        );
+      }
+    }
+    const moved = [...counters].filter(([, n]) => n !== 0);
+    const zero = moved.length > 0 ? x.value(0) : '';
+    for (const [attribute, n] of moved) {
+      const a = x.name(attribute);
+      sets.push(`${a} = if_not_exists(${a}, ${zero}) + ${x.value(n)}`);
     }
     return conditional('statsAdd', () =>
       this.table.doc.send(
@@ -136,21 +112,30 @@ export class DynamoStatsStore implements StatsStore {
           TableName: this.table.name,
           Key: keys.stats(bucket),
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ConditionExpression: conditions.join(' AND '),
+          ...x.attributes(),
         }),
       ),
     );
   }
 
-  async settle(bucket: StatsBucketKey, orderId: string, to: number): Promise<void> {
-    // Order matters: the record holds `to` before the marker goes, so no reader sees neither.
-    await conditional('statsSettleOrder', () =>
+  async settle(bucket: StatsBucketKey, settlements: readonly StatsSettlement[]): Promise<void> {
+    if (settlements.length === 0) return;
+    // Order matters: the records hold `to` before the markers go, so no reader sees neither.
+    await Promise.all(settlements.map((s) => this.settleRecord(bucket.brandId, s)));
+    if (await this.removeMarkers(bucket, settlements)) return;
+    // A marker moved on (a later event of its order is being counted): the others still go.
+    if (settlements.length > 1) {
+      await Promise.all(settlements.map((s) => this.removeMarkers(bucket, [s])));
+    }
+  }
+
+  private settleRecord(brandId: string, { orderId, to }: StatsSettlement): Promise<boolean> {
+    return conditional('statsSettleOrder', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
-          Key: keys.statsCounted(bucket.brandId, orderId),
+          Key: keys.statsCounted(brandId, orderId),
           UpdateExpression: 'SET counted = :to, #type = :type',
           ConditionExpression: 'attribute_not_exists(counted) OR counted < :to',
           ExpressionAttributeNames: { '#type': 'type' },
@@ -158,15 +143,31 @@ export class DynamoStatsStore implements StatsStore {
         }),
       ),
     );
-    await conditional('statsSettleBucket', () =>
+  }
+
+  /** Takes the markers out if every one still says its `to`, raising their epochs; all or none. */
+  private removeMarkers(
+    bucket: StatsBucketKey,
+    settlements: readonly StatsSettlement[],
+  ): Promise<boolean> {
+    const x = new Expression();
+    const conditions = settlements.map(
+      ({ orderId, to }) => `${x.name(marker(orderId))} = ${x.value(to)}`,
+    );
+    const removed = [...new Set(settlements.map(({ orderId }) => x.name(marker(orderId))))];
+    const zero = x.value(0);
+    const one = x.value(1);
+    const raised = [...new Set(settlements.map(({ orderId }) => x.name(epoch(orderId))))].map(
+      (e) => `${e} = if_not_exists(${e}, ${zero}) + ${one}`,
+    );
+    return conditional('statsSettleBucket', () =>
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.stats(bucket),
-          UpdateExpression: 'REMOVE #c SET #e = if_not_exists(#e, :zero) + :one',
-          ConditionExpression: '#c = :to',
-          ExpressionAttributeNames: { '#c': marker(orderId), '#e': epoch(orderId) },
-          ExpressionAttributeValues: { ':to': to, ':zero': 0, ':one': 1 },
+          UpdateExpression: `REMOVE ${removed.join(', ')} SET ${raised.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ...x.attributes(),
         }),
       ),
     );
@@ -197,6 +198,48 @@ export class DynamoStatsStore implements StatsStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return buckets;
+  }
+}
+
+/** The bucket's counter attributes a delta moves, and by how much. */
+function countersOf(delta: StatsCounts): [string, number][] {
+  return [
+    ['n_orders', delta.orders],
+    ['n_units', delta.units],
+    ['n_accidental', delta.accidental ?? 0],
+    ...Object.entries(delta.byStatus).map(([s, n]): [string, number] => [`s_${s}`, n]),
+    ...Object.entries(delta.revenueCents).map(([c, n]): [string, number] => [`r_${c}`, n]),
+  ];
+}
+
+/** Placeholders for an update's attribute names and values; one name per attribute. */
+class Expression {
+  private readonly names = new Map<string, string>();
+  private readonly values: Record<string, unknown> = {};
+  private count = 0;
+
+  name(attribute: string): string {
+    let placeholder = this.names.get(attribute);
+    if (!placeholder) {
+      placeholder = `#a${this.names.size}`;
+      this.names.set(attribute, placeholder);
+    }
+    return placeholder;
+  }
+
+  value(value: unknown): string {
+    const placeholder = `:v${this.count++}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+
+  attributes() {
+    return {
+      ExpressionAttributeNames: Object.fromEntries(
+        [...this.names].map(([attribute, placeholder]) => [placeholder, attribute]),
+      ),
+      ExpressionAttributeValues: this.values,
+    };
   }
 }
 

@@ -5,11 +5,13 @@
 import { epochOf } from '../../core/insight/brand-stats.ts';
 import type {
   DayRange,
+  StatsAddition,
   StatsBucket,
   StatsBucketKey,
   StatsCounts,
   StatsOrder,
   StatsProgress,
+  StatsSettlement,
   StatsStore,
 } from '../../core/insight/stats-store.ts';
 import { clone, type MemoryStatsBucket, type MemoryTable } from './memory-table.ts';
@@ -31,13 +33,8 @@ export class MemoryStatsStore implements StatsStore {
     });
   }
 
-  async add(
-    bucket: StatsBucketKey,
-    orderId: string,
-    from: StatsProgress,
-    to: number,
-    delta: StatsCounts,
-  ): Promise<boolean> {
+  async add(bucket: StatsBucketKey, additions: readonly StatsAddition[]): Promise<boolean> {
+    if (additions.length === 0) return true;
     const key = bucketKey(bucket);
     const record: MemoryStatsBucket = this.table.stats.get(key) ?? {
       ...bucket,
@@ -45,39 +42,33 @@ export class MemoryStatsStore implements StatsStore {
       marked: {},
       epochs: {},
     };
-    const marker = record.marked[orderId];
-    const holds = from.marked
-      ? marker === from.counted
-      : marker === undefined && (record.epochs[epochOf(orderId)] ?? 0) === from.epoch;
+    const holds = additions.every(({ orderId, from }) => {
+      const marker = record.marked[orderId];
+      return from.marked
+        ? marker === from.counted
+        : marker === undefined && (record.epochs[epochOf(orderId)] ?? 0) === from.epoch;
+    });
     if (!holds) return false;
-    const { counts } = record;
-    counts.orders += delta.orders;
-    counts.units += delta.units;
-    const accidental = (counts.accidental ?? 0) + (delta.accidental ?? 0);
-    if (accidental !== 0) counts.accidental = accidental;
-    else delete counts.accidental;
-    for (const [status, n] of Object.entries(delta.byStatus) as [
-      keyof StatsCounts['byStatus'],
-      number,
-    ][]) {
-      counts.byStatus[status] = (counts.byStatus[status] ?? 0) + n;
+    for (const { orderId, to, delta } of additions) {
+      addTo(record.counts, delta);
+      record.marked[orderId] = to;
     }
-    for (const [currency, n] of Object.entries(delta.revenueCents)) {
-      counts.revenueCents[currency] = (counts.revenueCents[currency] ?? 0) + n;
-    }
-    record.marked[orderId] = to;
     this.table.stats.set(key, record);
     return true;
   }
 
-  async settle(bucket: StatsBucketKey, orderId: string, to: number): Promise<void> {
-    const counted = orderKey(bucket, orderId);
-    this.table.statsCounted.set(counted, Math.max(this.table.statsCounted.get(counted) ?? 0, to));
+  async settle(bucket: StatsBucketKey, settlements: readonly StatsSettlement[]): Promise<void> {
+    for (const { orderId, to } of settlements) {
+      const counted = orderKey(bucket, orderId);
+      this.table.statsCounted.set(counted, Math.max(this.table.statsCounted.get(counted) ?? 0, to));
+    }
     const record = this.table.stats.get(bucketKey(bucket));
-    if (record?.marked[orderId] !== to) return;
-    delete record.marked[orderId];
-    const epoch = epochOf(orderId);
-    record.epochs[epoch] = (record.epochs[epoch] ?? 0) + 1;
+    if (!record) return;
+    const removed = settlements.filter(({ orderId, to }) => record.marked[orderId] === to);
+    for (const { orderId } of removed) delete record.marked[orderId];
+    for (const epoch of new Set(removed.map(({ orderId }) => epochOf(orderId)))) {
+      record.epochs[epoch] = (record.epochs[epoch] ?? 0) + 1;
+    }
   }
 
   async buckets(brandId: string, range?: DayRange): Promise<StatsBucket[]> {
@@ -87,5 +78,22 @@ export class MemoryStatsStore implements StatsStore {
       )
       .sort((a, b) => bucketKey(a).localeCompare(bucketKey(b)))
       .map(({ marked: _marked, epochs: _epochs, ...bucket }) => clone(bucket));
+  }
+}
+
+function addTo(counts: StatsCounts, delta: StatsCounts): void {
+  counts.orders += delta.orders;
+  counts.units += delta.units;
+  const accidental = (counts.accidental ?? 0) + (delta.accidental ?? 0);
+  if (accidental !== 0) counts.accidental = accidental;
+  else delete counts.accidental;
+  for (const [status, n] of Object.entries(delta.byStatus) as [
+    keyof StatsCounts['byStatus'],
+    number,
+  ][]) {
+    counts.byStatus[status] = (counts.byStatus[status] ?? 0) + n;
+  }
+  for (const [currency, n] of Object.entries(delta.revenueCents)) {
+    counts.revenueCents[currency] = (counts.revenueCents[currency] ?? 0) + n;
   }
 }
