@@ -11,7 +11,12 @@ import { TABLE_INDEXES } from '../cloud/store/dynamo/table-keys.ts';
 
 type Item = Record<string, AttributeValue>;
 
-const WRITES = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand'];
+const WRITES = [
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+];
 
 export class BillingMeter {
   writeUnits = 0;
@@ -36,10 +41,7 @@ export class BillingMeter {
       (next, context) => async (args) => {
         const input = args.input as Record<string, unknown>;
         const command = String(context.commandName);
-        const write = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand'].includes(
-          command,
-        );
-        if (!write) {
+        if (!WRITES.includes(command)) {
           input.ReturnConsumedCapacity ??= 'TOTAL';
           const result = await next(args);
           const consumed = ([] as { CapacityUnits?: number }[]).concat(
@@ -48,16 +50,20 @@ export class BillingMeter {
           this.readUnits += consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
           return result;
         }
-        const table = String(input.TableName);
-        const key = (input.Key ?? keyOf(input.Item as Item)) as Item;
-        const before = await this.image(table, key);
+        // A batch write bills each of its puts and deletes as the single write would.
+        const written = writtenKeys(command, input);
+        const before = await Promise.all(written.map(({ table, key }) => this.image(table, key)));
         try {
           return await next(args);
         } finally {
-          const after = await this.image(table, key);
-          this.writeUnits += Math.max(1, Math.ceil(Math.max(size(before), size(after)) / 1024));
-          for (const index of TABLE_INDEXES)
-            this.indexWriteUnits += indexWrites(index, before, after);
+          for (const [i, { table, key }] of written.entries()) {
+            const after = await this.image(table, key);
+            const old = before[i];
+            this.writeUnits += Math.max(1, Math.ceil(Math.max(size(old), size(after)) / 1024));
+            for (const index of TABLE_INDEXES) {
+              this.indexWriteUnits += indexWrites(index, old, after);
+            }
+          }
         }
       },
       { step: 'serialize', name: 'restockBillingMeter' },
@@ -76,6 +82,28 @@ export class BillingMeter {
     );
     return out.Item;
   }
+}
+
+/** The items a write command writes, by table and key (in wire format). */
+function writtenKeys(
+  command: string,
+  input: Record<string, unknown>,
+): { table: string; key: Item }[] {
+  if (command !== 'BatchWriteItemCommand') {
+    return [
+      { table: String(input.TableName), key: (input.Key ?? keyOf(input.Item as Item)) as Item },
+    ];
+  }
+  const requests = input.RequestItems as Record<
+    string,
+    { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]
+  >;
+  return Object.entries(requests).flatMap(([table, writes]) =>
+    writes.map((write) => ({
+      table,
+      key: write.PutRequest ? keyOf(write.PutRequest.Item) : (write.DeleteRequest?.Key as Item),
+    })),
+  );
 }
 
 function keyOf(item: Item): Item {

@@ -1,5 +1,5 @@
 /** The cost model's meter counts what DynamoDB bills and dynalite does not report. */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BillingMeter } from '../../bench/billing-meter.ts';
 import { type DynaliteServer, startDynalite } from '../../cloud/store/dynamo/dynalite-server.ts';
@@ -73,6 +73,30 @@ describe('billing meter', () => {
       items: 1,
       index: 0,
     });
+  });
+
+  it('bills each put and delete of a batch write as the single write, never as a read', async () => {
+    meter.reset();
+    const note = (i: number) => ({ pk: 'HH#h', sk: `NOTE#${i}`, text: 'x'.repeat(1100 * i) });
+    await table.doc.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [table.name]: [
+            { PutRequest: { Item: note(1) } },
+            { PutRequest: { Item: { ...note(2), gsi1pk: 'HH#h', gsi1sk: '2' } } },
+          ],
+        },
+      }),
+    );
+    expect(meter).toMatchObject({ writeUnits: 2 + 3, indexWriteUnits: 1, readUnits: 0 });
+
+    meter.reset();
+    await table.doc.send(
+      new BatchWriteCommand({
+        RequestItems: { [table.name]: [{ DeleteRequest: { Key: { pk: 'HH#h', sk: 'NOTE#2' } } }] },
+      }),
+    );
+    expect(meter).toMatchObject({ writeUnits: 3, indexWriteUnits: 1, readUnits: 0 });
   });
 
   it('bills a binary attribute by its bytes', async () => {
