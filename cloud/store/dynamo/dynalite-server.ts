@@ -38,7 +38,7 @@ export async function startDynalite(
  * to a few hundred MB; a closed file is opened again when read (the block cache keeps the hot
  * blocks meanwhile).
  */
-export const OPEN_TABLE_FILES = 128;
+const OPEN_TABLE_FILES = 128;
 
 type Iterator = { close(): Promise<void>; return?: () => Promise<void> };
 type Open = (this: unknown, options: object) => Promise<void>;

@@ -23,13 +23,12 @@ import type {
   StatsStore,
 } from '../../core/insight/stats-store.ts';
 import type { OrderStatus } from '../../core/model.ts';
-import { batchGet } from './batch-get.ts';
+import { batchGetInOrder } from './batch-get.ts';
 import { conditional, guarded } from './dynamo-errors.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-keys.ts';
 
 const PREFIX = 'STATS#';
-const keyOf = (key: { pk: string; sk: string }) => `${key.pk}\u0000${key.sk}`;
 const marker = (orderId: string) => `c_${orderId}`;
 const epoch = (orderId: string) => `e_${epochOf(orderId)}`;
 
@@ -38,39 +37,30 @@ export class DynamoStatsStore implements StatsStore {
 
   async progress(orders: readonly StatsOrder[]): Promise<StatsProgress[]> {
     // The buckets first: a settle that raced this read has then written the order's record.
-    const buckets = await this.items(
+    const buckets = await batchGetInOrder(
+      this.table,
       'statsProgress',
       orders.map(({ bucket }) => keys.stats(bucket)),
     );
-    const seen = orders.map(({ bucket, orderId }) => {
-      const item = buckets.get(keyOf(keys.stats(bucket)));
-      const marked = item?.[marker(orderId)];
+    const seen = orders.map(({ orderId }, i) => {
+      const marked = buckets[i]?.[marker(orderId)];
       return {
         marker: typeof marked === 'number' ? marked : null,
-        epoch: Number(item?.[epoch(orderId)] ?? 0),
+        epoch: Number(buckets[i]?.[epoch(orderId)] ?? 0),
       };
     });
     const unmarked = orders.filter((_, i) => seen[i]?.marker === null);
-    const records = await this.items(
+    const records = await batchGetInOrder(
+      this.table,
       'statsCounted',
       unmarked.map(({ bucket, orderId }) => keys.statsCounted(bucket.brandId, orderId)),
     );
-    return orders.map(({ bucket, orderId }, i) => {
-      const { marker: marked, epoch: epochNow } = seen[i] as {
-        marker: number | null;
-        epoch: number;
-      };
+    let next = 0;
+    return seen.map(({ marker: marked, epoch: epochNow }) => {
       if (marked !== null) return { counted: marked, marked: true, epoch: epochNow };
-      const record = records.get(keyOf(keys.statsCounted(bucket.brandId, orderId)));
+      const record = records[next++];
       return { counted: Number(record?.counted ?? 0), marked: false, epoch: epochNow };
     });
-  }
-
-  /** Consistent reads of the distinct keys, by key. */
-  private async items(operation: string, wanted: { pk: string; sk: string }[]) {
-    const distinct = new Map(wanted.map((key) => [keyOf(key), key]));
-    const found = await batchGet(this.table, operation, [...distinct.values()]);
-    return new Map(found.map((item) => [keyOf(item as { pk: string; sk: string }), item]));
   }
 
   async add(bucket: StatsBucketKey, additions: readonly StatsAddition[]): Promise<boolean> {
