@@ -10,7 +10,8 @@ export function startTsWorker(module: URL, data: unknown): Worker {
 import(workerData.tsx).then(({ register }) => { register(); return import(workerData.module); });`;
   return new Worker(code, {
     eval: true,
-    execArgv: [],
+    // A profiled process (`--cpu-prof`, `--cpu-prof-dir=…`) profiles its threads too.
+    execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
     workerData: { tsx: import.meta.resolve('tsx/esm/api'), module: module.href, data },
   });
 }
