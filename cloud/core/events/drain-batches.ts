@@ -22,22 +22,22 @@ export async function drainAll(batch: () => Promise<DrainedBatch>): Promise<numb
 }
 
 /**
- * Drains several outboxes a batch of each at a time until all are short: a steady stream into
- * one never holds up the others (one drained to the end first would starve the rest meanwhile).
+ * Drains several outboxes a batch of each at a time until a round finds all of them short: a
+ * steady stream into one never holds up the others (one drained to the end first would starve
+ * the rest meanwhile), and one that came back short is asked again next round, so what arrives
+ * there while another works off a long backlog does not wait for the end of that backlog.
  */
 export async function drainInTurn(
   batches: readonly (() => Promise<DrainedBatch>)[],
 ): Promise<number> {
   let total = 0;
-  let pending = [...batches];
-  while (pending.length > 0) {
-    const next: (() => Promise<DrainedBatch>)[] = [];
-    for (const batch of pending) {
-      const { count, more } = await batch();
-      total += count;
-      if (more) next.push(batch);
+  for (;;) {
+    let more = false;
+    for (const batch of batches) {
+      const drained = await batch();
+      total += drained.count;
+      more ||= drained.more;
     }
-    pending = next;
+    if (!more) return total;
   }
-  return total;
 }

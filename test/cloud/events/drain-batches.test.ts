@@ -22,6 +22,18 @@ it('takes one batch of each in turn, so a long backlog never starves a short one
   expect(total).toBe(700);
 });
 
+it('asks a short outbox again each round while another has more, so arrivals never wait for the backlog', async () => {
+  const log: string[] = [];
+  const arriving = [1, 0, 3];
+  const commits = async () => {
+    const count = arriving.shift() ?? 0;
+    log.push(`commits ${count}`);
+    return { count, more: false };
+  };
+  expect(await drainInTurn([commits, outbox('events', 3, log)])).toBe(304);
+  expect(log).toEqual(['commits 1', 'events', 'commits 0', 'events', 'commits 3', 'events']);
+});
+
 it('drains one outbox until a batch comes back short', async () => {
   const log: string[] = [];
   expect(await drainAll(outbox('events', 3, log))).toBe(300);
