@@ -49,7 +49,7 @@ type Level = {
 };
 
 /**
- * Two repairs to the LevelDB under dynalite, made once per thread before its first store opens:
+ * Three repairs to the LevelDB under dynalite, made once per thread before its first store opens:
  * - dynalite ends the iterator behind each Query and Scan with `return()`, which abstract-level's
  *   iterators do not have, so every one stayed open until the store closed. An open iterator
  *   pins the table files of its moment: compaction could delete none, and a soak's store grew to
