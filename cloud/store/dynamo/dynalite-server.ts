@@ -61,13 +61,22 @@ type Level = {
  *   (a few µs, from LevelDB's caches); in a CPU profile of a soak's store thread a fifth of the
  *   samples sat in the call that hands a read over.
  */
+/**
+ * `require` from inside the classic-level that dynalite runs on: `./index.js` is that module,
+ * `./binding.js` its native binding, `abstract-level` the base classes it extends. Another
+ * copy of these in node_modules would not be the one dynalite's store uses.
+ */
+export function requireBesideLevel(): NodeJS.Require {
+  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const fromLevel = createRequire(fromDynalite.resolve('level'));
+  return createRequire(fromLevel.resolve('classic-level'));
+}
+
 let mended = false;
 function mendLevel(): void {
   if (mended) return;
   mended = true;
-  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const fromLevel = createRequire(fromDynalite.resolve('level'));
-  const fromClassic = createRequire(fromLevel.resolve('classic-level'));
+  const fromClassic = requireBesideLevel();
   const iterators = fromClassic('abstract-level') as Record<string, { prototype: Iterator }>;
   for (const name of ['AbstractIterator', 'AbstractKeyIterator', 'AbstractValueIterator']) {
     const iterator = iterators[name]?.prototype;
@@ -77,7 +86,7 @@ function mendLevel(): void {
       };
     }
   }
-  const { ClassicLevel } = fromLevel('classic-level') as { ClassicLevel: { prototype: Level } };
+  const { ClassicLevel } = fromClassic('./index.js') as { ClassicLevel: { prototype: Level } };
   const open = ClassicLevel.prototype._open;
   ClassicLevel.prototype._open = function (options) {
     return open.call(this, { ...options, maxOpenFiles: OPEN_TABLE_FILES });
