@@ -83,9 +83,9 @@ export function commitSteps(crash: CrashPoint, outbox: CommitOutbox): CommitOutb
       if (commits.length > 0) crash('commits-read');
       return commits;
     },
-    async clearCommit(deviceId, highWaterMark) {
+    async clearCommit(relayed) {
       crash('commits-written');
-      await outbox.clearCommit(deviceId, highWaterMark);
+      await outbox.clearCommit(relayed);
     },
   };
 }

@@ -227,6 +227,24 @@ export function pressPipelineContract(open: () => Promise<StoreUnderTest>): void
       expect(second.cursor).toBeUndefined();
     });
 
+    it('relays a button pressed again during the relay from the new claim on, not from its first', async () => {
+      await store.putButton(button('btn-2', { maxOpenOrders: 5 }));
+      const relaying = new World(store, { drain: false });
+      const device = relaying.device('btn-2');
+      await device.press();
+      const [first] = await store.commits.pendingCommits(10);
+      expect(first?.since).toBe(0);
+      expect(await relaying.commits.publish(first ? [first] : [])).toBe(1);
+      relaying.clock.advance(BURST_WINDOW_MS);
+      await device.press();
+      await store.commits.clearCommit((first as NonNullable<typeof first>).button);
+      const owed = await store.commits.pendingCommits(10);
+      expect(owed.map((c) => [c.button.highWaterMark, c.since])).toEqual([[2, 1]]);
+      expect(await relaying.commits.drain(store.commits)).toBe(1);
+      expect(await store.commits.pendingCommits(10)).toEqual([]);
+      expect(await store.orders.getOrder('btn-2-2')).toMatchObject({ status: 'PLACED' });
+    });
+
     it('anonymises a household’s orders on erasure and keeps them in the brand’s feed', async () => {
       await world.device('btn-1').press();
       expect(await store.orders.anonymiseHouseholdOrders('hh-1', 'erased-1')).toBe(1);

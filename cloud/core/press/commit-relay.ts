@@ -13,7 +13,7 @@ import type { Outcome } from '#shared/index';
 import { ConflictError, IllegalTransitionError } from '../errors.ts';
 import { DRAIN_BATCH, type DrainedBatch, drainAll } from '../events/drain-batches.ts';
 import type { OpenOrderRef } from '../guard/guard.ts';
-import type { Order, PressLogEntry } from '../model.ts';
+import type { Button, Order, PressLogEntry } from '../model.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { Clock, Log } from '../ports.ts';
 import { completesBeforeAck } from './press-state.ts';
@@ -34,8 +34,13 @@ export interface CommittedButton {
 /** Where the local relay finds buttons whose claims may still owe writes (tables without streams). */
 export interface CommitOutbox {
   pendingCommits(limit: number): Promise<CommittedButton[]>;
-  /** Takes the button off the list unless a claim since raised its high-water mark. */
-  clearCommit(deviceId: string, highWaterMark: number): Promise<void>;
+  /**
+   * Takes the button, as the relay read it, off the list. When a claim since raised its
+   * high-water mark, the button stays listed for the claims above what was relayed only: a
+   * button pressed again and again while the relay works is not rewritten from its first claim
+   * each round.
+   */
+  clearCommit(relayed: Button): Promise<void>;
 }
 
 export interface CommitRelayDeps {
@@ -79,9 +84,7 @@ export class CommitRelay {
     const commits = await outbox.pendingCommits(DRAIN_BATCH);
     if (commits.length === 0) return { count: 0, more: false };
     const count = await this.publish(commits);
-    await Promise.all(
-      commits.map(({ button }) => outbox.clearCommit(button.deviceId, button.highWaterMark)),
-    );
+    await Promise.all(commits.map(({ button }) => outbox.clearCommit(button)));
     return { count, more: commits.length === DRAIN_BATCH };
   }
 

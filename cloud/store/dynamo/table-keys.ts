@@ -190,7 +190,8 @@ export function outboxMarker(at: number, orderId: string) {
  * The local commit relay's index (tables without streams only, like `outbox`; AWS does not
  * declare it and its store writes no marker there: the stream carries each claim). A claim puts
  * its button in the `COMMITS` partition; the mark's sort key keeps the oldest claim not yet
- * relayed (`{at:013}#{seq:010}`), so the relay writes only what the claims since then owe. It is
+ * relayed (`{at:013}#{seq:010}`), so the relay writes only what the claims since then owe; when
+ * claims land while the relay works, it moves the mark past what it wrote instead. It is
  * an index of its own because a button item may sit on the outbox index for its update report.
  */
 export const COMMIT_INDEX = 'commits';

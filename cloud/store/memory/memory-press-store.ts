@@ -3,7 +3,7 @@
  * a table without streams, each claim marks its button for the commit relay (MemoryCommitOutbox).
  */
 import { recordClosedOrder } from '../../core/guard/rhythm.ts';
-import type { Order, PressLogEntry, Sku } from '../../core/model.ts';
+import type { Button, Order, PressLogEntry, Sku } from '../../core/model.ts';
 import type { CommitOutbox, CommittedButton } from '../../core/press/commit-relay.ts';
 import type { Claim, PressContext, PressStore, StoredPress } from '../../core/press/press-store.ts';
 import { reminderArmedAt } from '../../core/reminders/reminder-store.ts';
@@ -88,9 +88,11 @@ export class MemoryCommitOutbox implements CommitOutbox {
     return commits;
   }
 
-  async clearCommit(deviceId: string, highWaterMark: number): Promise<void> {
-    if (this.table.buttons.get(deviceId)?.highWaterMark === highWaterMark) {
-      this.table.commitMarks.delete(deviceId);
+  async clearCommit({ deviceId, highWaterMark }: Button): Promise<void> {
+    const current = this.table.buttons.get(deviceId)?.highWaterMark;
+    if (current === highWaterMark) this.table.commitMarks.delete(deviceId);
+    else if (this.table.commitMarks.has(deviceId)) {
+      this.table.commitMarks.set(deviceId, highWaterMark + 1);
     }
   }
 }
