@@ -297,12 +297,14 @@ export async function registerButtons(stack: RunningStack, deviceIds: string[]):
       serial: `BENCH-${deviceId}`,
       keyVersion: 1,
       householdId: 'hh-bench',
-      // Every press orders (as every first press of a real button does).
+      // Every press orders (as every first press of a real button does): no cap on open orders,
+      // and no burst window, which would answer a press milliseconds after the last IN_PROGRESS.
       settings: {
         ...DEFAULT_SETTINGS,
         skuId: sku.skuId,
         acceptedPriceCents: sku.priceCents,
         maxOpenOrders: 100_000,
+        burstWindowSeconds: 0,
       },
       highWaterMark: 0,
       open: [],
