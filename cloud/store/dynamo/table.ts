@@ -16,7 +16,8 @@ import {
   type TableDescription,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cachedDocumentClient } from './document-client.ts';
 import { markUnrelayedClaims } from './mark-unrelayed-claims.ts';
 import { COMMIT_INDEX, OUTBOX_INDEX, TABLE_INDEXES } from './table-keys.ts';
 
@@ -51,9 +52,7 @@ export function openTable(config: TableConfig): Table {
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 3,
   });
-  const doc = DynamoDBDocumentClient.from(raw, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const doc = cachedDocumentClient(raw, { marshallOptions: { removeUndefinedValues: true } });
   return { name: config.tableName, doc, raw };
 }
 
