@@ -2,6 +2,7 @@
  * The table's physical definition and the one DynamoDB document client. The same code talks to
  * dynalite (local and tests), DynamoDB Local, or AWS — only the endpoint differs.
  */
+import { Agent as HttpAgent } from 'node:http';
 import {
   type AttributeValue,
   BatchWriteItemCommand,
@@ -32,6 +33,11 @@ export interface TableConfig {
   /** e.g. http://127.0.0.1:4567 for dynalite; undefined means AWS from the usual variables. */
   endpoint?: string | undefined;
   region?: string | undefined;
+  /**
+   * The most requests this client has at the store at once; the rest wait in the client.
+   * Default: the SDK's (50 sockets).
+   */
+  maxSockets?: number | undefined;
 }
 
 export interface Table {
@@ -51,6 +57,13 @@ export function openTable(config: TableConfig): Table {
     // Local endpoints accept any credentials; never read real ones for them.
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 3,
+    ...(config.maxSockets === undefined
+      ? {}
+      : {
+          requestHandler: {
+            httpAgent: new HttpAgent({ keepAlive: true, maxSockets: config.maxSockets }),
+          },
+        }),
   });
   const doc = cachedDocumentClient(raw, { marshallOptions: { removeUndefinedValues: true } });
   return { name: config.tableName, doc, raw };
