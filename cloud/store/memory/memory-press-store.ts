@@ -91,7 +91,11 @@ export class MemoryCommitOutbox implements CommitOutbox {
   async clearCommit({ deviceId, highWaterMark }: Button): Promise<void> {
     const current = this.table.buttons.get(deviceId)?.highWaterMark;
     if (current === highWaterMark) this.table.commitMarks.delete(deviceId);
-    else if (this.table.commitMarks.has(deviceId)) {
+    else if (
+      current !== undefined &&
+      current > highWaterMark &&
+      this.table.commitMarks.has(deviceId)
+    ) {
       this.table.commitMarks.set(deviceId, highWaterMark + 1);
     }
   }
