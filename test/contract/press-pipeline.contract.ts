@@ -245,6 +245,27 @@ export function pressPipelineContract(open: () => Promise<StoreUnderTest>): void
       expect(await store.orders.getOrder('btn-2-2')).toMatchObject({ status: 'PLACED' });
     });
 
+    it('keeps every decision a full button answered while the relay was behind, and its answer', async () => {
+      await store.putButton(button('btn-2', { maxOpenOrders: 1, burstWindowSeconds: 0 }));
+      const behind = new World(store, { drain: false });
+      const device = behind.device('btn-2');
+      const outcomes = [];
+      for (let i = 0; i < 8; i++) {
+        outcomes.push((await device.press()).outcome);
+        behind.clock.advance(1000);
+      }
+      expect(outcomes).toEqual(['ORDERED', ...Array(7).fill('IN_PROGRESS')]);
+      // A retry of the first refused press, before the relay wrote anything, gets its answer.
+      expect(await device.resend(2)).toMatchObject({ outcome: 'IN_PROGRESS', duplicate: true });
+      await behind.commits.drain(store.commits);
+      const log = await store.orders.pressLog('btn-2', { limit: 20 });
+      expect(log.items.map((e) => [e.seq, e.outcome])).toEqual([
+        ...[8, 7, 6, 5, 4, 3, 2].map((seq) => [seq, 'IN_PROGRESS']),
+        [1, 'ORDERED'],
+      ]);
+      expect(await device.resend(2)).toMatchObject({ outcome: 'IN_PROGRESS', duplicate: true });
+    });
+
     it('anonymises a household’s orders on erasure and keeps them in the brand’s feed', async () => {
       await world.device('btn-1').press();
       expect(await store.orders.anonymiseHouseholdOrders('hh-1', 'erased-1')).toBe(1);

@@ -40,7 +40,7 @@ import type { AckPublisher, Clock, KeySource, Log } from '../ports.ts';
 import { answerOf, type CommitRelay, orderAnswer } from './commit-relay.ts';
 import { decide } from './decide.ts';
 import { type PressEvent, payloadText } from './press-event.ts';
-import { completesBeforeAck, pressState } from './press-state.ts';
+import { completesBeforeAck, keptDecisions, pressState } from './press-state.ts';
 import type { LoadedButton, PressStore, RecentDecision } from './press-store.ts';
 import { RejectionBudget } from './rejection-budget.ts';
 
@@ -69,8 +69,6 @@ export interface PressResult {
   duplicate: boolean;
 }
 
-/** Recent non-order decisions kept on the button; older ones have long had their record written. */
-const RECENT_DECISIONS = 4;
 const CLAIM_ATTEMPTS = 8;
 
 interface Verified {
@@ -184,7 +182,7 @@ export class PressService {
         at: v.receivedAt,
         click: v.press.click,
       };
-      const recentList = [...button.recent, recent].slice(-RECENT_DECISIONS);
+      const recentList = keptDecisions(button, recent);
       if (await this.deps.store.claim({ ...base, recent: recentList })) {
         if (completesBeforeAck(recent)) return this.completeCancel(v, recent);
         const { outcome, reason, orderId } = recent;

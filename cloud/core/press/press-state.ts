@@ -41,6 +41,25 @@ export function pressState(
   return decision ? { kind: 'pending-decision', decision } : { kind: 'replayed' };
 }
 
+/** Recent non-order decisions a button keeps once the commit relay has written their records. */
+const RECENT_DECISIONS = 4;
+
+/**
+ * The button's recent decisions after `decision`: the newest RECENT_DECISIONS, and every one the
+ * commit relay may not have written yet. The relay reads its decisions from the button, and a
+ * retry is answered from it until the press record exists; dropping one sooner would lose the
+ * record and answer the retry REPLAYED. A stream carries each claim's own copy, so there the
+ * newest are enough.
+ */
+export function keptDecisions(button: LoadedButton, decision: RecentDecision): RecentDecision[] {
+  const all = [...button.recent, decision];
+  const { owedFrom } = button;
+  return all.filter(
+    (kept, i) =>
+      i >= all.length - RECENT_DECISIONS || (owedFrom !== undefined && kept.seq >= owedFrom),
+  );
+}
+
 /** A cancel's answer depends on whether the order could still be cancelled. */
 export function completesBeforeAck(decision: RecentDecision): boolean {
   return decision.outcome === 'CANCELLED' && decision.orderId !== null;

@@ -23,7 +23,15 @@ export interface RecentDecision {
 }
 
 /** The button as the press path reads it: with its recent decisions and the household's rhythm. */
-export type LoadedButton = Button & { recent: RecentDecision[]; rhythm: RhythmBook };
+export type LoadedButton = Button & {
+  recent: RecentDecision[];
+  rhythm: RhythmBook;
+  /**
+   * On a table without streams, the first sequence number whose writes the commit relay may
+   * still owe; absent when nothing is owed, or when a stream carries every claim.
+   */
+  owedFrom?: number;
+};
 
 export interface PressContext {
   button: LoadedButton | null;

@@ -26,7 +26,7 @@ import {
 } from '../../core/model.ts';
 import type { DesiredSettings, ReportedSettings, UpdateAssignment } from '../../core/ota/ports.ts';
 import type { LoadedButton, RecentDecision } from '../../core/press/press-store.ts';
-import { keys } from './table-keys.ts';
+import { commitMarkSeq, keys } from './table-keys.ts';
 
 export interface ButtonItem {
   pk: string;
@@ -55,6 +55,9 @@ export interface ButtonItem {
   gsi1sk?: string;
   gsi2pk: string;
   gsi2sk: string;
+  /** On a table without streams: the first claim the commit relay still owes (table-keys.ts). */
+  commitPk?: string;
+  commitSk?: string;
 }
 
 export function householdIndexKeys(householdId: string, deviceId: string) {
@@ -107,6 +110,7 @@ export function fromButtonItem(item: Record<string, unknown>): LoadedButton {
     ...(i.desired ? { desired: i.desired } : {}),
     ...(i.reported ? { reported: i.reported } : {}),
     ...(i.fw !== undefined ? { firmware: i.fw, settingsVersion: i.cfg ?? 0 } : {}),
+    ...(typeof i.commitSk === 'string' ? { owedFrom: commitMarkSeq(i.commitSk) } : {}),
   };
 }
 

@@ -105,7 +105,8 @@ function loadedButton(table: MemoryTable, deviceId: string) {
   const record = table.buttons.get(deviceId);
   if (!record) return null;
   const { claimHash: _claimHash, ...button } = clone(record);
-  return button;
+  const owedFrom = table.commitMarks.get(deviceId);
+  return owedFrom === undefined ? button : { ...button, owedFrom };
 }
 
 /**

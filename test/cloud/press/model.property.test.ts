@@ -2,7 +2,8 @@
  * Model test: random sequences of presses, duplicates, replays, cancels, sweeps and deliveries
  * across several buttons. After every step: one order per accepted ordering press, never more
  * open orders than a button allows, every press has a recorded outcome, and a repeated press
- * always gets its original answer.
+ * always gets its original answer. A second run lets the commit relay fall behind (it runs only
+ * when an operation says so, as on a busy stack) and checks the same after each relay.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +23,8 @@ type Op =
   | { kind: 'replay'; b: number }
   | { kind: 'cancel'; b: number }
   | { kind: 'sweep'; minutes: number }
-  | { kind: 'deliver'; b: number };
+  | { kind: 'deliver'; b: number }
+  | { kind: 'relay' };
 
 const buttonIndex = fc.nat({ max: BUTTONS.length - 1 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -69,9 +71,15 @@ async function allOrders(store: StoreUnderTest): Promise<Order[]> {
   return (await store.orders.listHouseholdOrders('hh-1', { limit: 10_000 })).items;
 }
 
-async function run(ops: Op[]): Promise<void> {
+const withRelay: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 30, arbitrary: op },
+  { weight: 1, arbitrary: fc.constant({ kind: 'relay' as const }) },
+);
+
+/** `relayBehind`: what presses owe is written only at a relay operation and at the end. */
+async function run(ops: Op[], relayBehind = false): Promise<void> {
   const store = await (await memoryFactory.start()).open();
-  const world = new World(store);
+  const world = new World(store, { drain: !relayBehind });
   await store.putSku(sku());
   await store.putSku(sku({ skuId: 'filters', priceCents: 399 }));
   for (const b of BUTTONS) {
@@ -111,6 +119,8 @@ async function run(ops: Op[]): Promise<void> {
     } else if (step.kind === 'sweep') {
       world.clock.advance(step.minutes * 60_000);
       await world.orders.sweep();
+    } else if (step.kind === 'relay') {
+      await world.drain();
     } else {
       const confirmed = (await allOrders(store)).filter(
         (o) => o.deviceId === BUTTONS[step.b]?.id && o.status === 'CONFIRMED',
@@ -122,6 +132,14 @@ async function run(ops: Op[]): Promise<void> {
       }
     }
 
+    if (!relayBehind || step.kind === 'relay') await holdsInvariants();
+  }
+  if (relayBehind) {
+    await world.drain();
+    await holdsInvariants();
+  }
+
+  async function holdsInvariants(): Promise<void> {
     const orders = await allOrders(store);
     for (const [i, b] of BUTTONS.entries()) {
       const mine = orders.filter((o) => o.deviceId === b.id);
@@ -146,6 +164,15 @@ describe('press pipeline model', () => {
   it('keeps its invariants over random sequences of operations', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => run(ops)),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps them when the commit relay falls behind the presses', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(withRelay, { minLength: 1, maxLength: 60, size: 'max' }), (ops) =>
+        run(ops, true),
+      ),
       { numRuns: 150 },
     );
   });
