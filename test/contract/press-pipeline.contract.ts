@@ -250,17 +250,26 @@ export function pressPipelineContract(open: () => Promise<StoreUnderTest>): void
       const behind = new World(store, { drain: false });
       const device = behind.device('btn-2');
       const outcomes = [];
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 21; i++) {
         outcomes.push((await device.press()).outcome);
         behind.clock.advance(1000);
       }
-      expect(outcomes).toEqual(['ORDERED', ...Array(7).fill('IN_PROGRESS')]);
-      // A retry of the first refused press, before the relay wrote anything, gets its answer.
+      expect(outcomes).toEqual(['ORDERED', ...Array(20).fill('IN_PROGRESS')]);
+      // The button holds a bounded number; the ones it let go have their records already.
+      const { button: held } = await store.press.loadContext('btn-2');
+      expect(held?.recent.map((d) => d.seq)).toEqual(range(6, 21));
+      expect((await store.orders.pressLog('btn-2', { limit: 30 })).items.map((e) => e.seq)).toEqual(
+        range(2, 5).reverse(),
+      );
+      // Retries of refused presses, before the relay wrote anything, get their answers.
       expect(await device.resend(2)).toMatchObject({ outcome: 'IN_PROGRESS', duplicate: true });
+      expect(await device.resend(9)).toMatchObject({ outcome: 'IN_PROGRESS', duplicate: true });
       await behind.commits.drain(store.commits);
-      const log = await store.orders.pressLog('btn-2', { limit: 20 });
+      const log = await store.orders.pressLog('btn-2', { limit: 30 });
       expect(log.items.map((e) => [e.seq, e.outcome])).toEqual([
-        ...[8, 7, 6, 5, 4, 3, 2].map((seq) => [seq, 'IN_PROGRESS']),
+        ...range(2, 21)
+          .reverse()
+          .map((seq) => [seq, 'IN_PROGRESS']),
         [1, 'ORDERED'],
       ]);
       expect(await device.resend(2)).toMatchObject({ outcome: 'IN_PROGRESS', duplicate: true });
@@ -277,4 +286,9 @@ export function pressPipelineContract(open: () => Promise<StoreUnderTest>): void
       expect(confirmed.items.map((o) => o.householdId)).toEqual(['erased-1']);
     });
   });
+}
+
+/** from, from + 1, …, to */
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }

@@ -102,7 +102,8 @@ export class CommitRelay {
     return written;
   }
 
-  private async finishDecision(button: LoadedButton, decision: RecentDecision): Promise<boolean> {
+  /** Writes the press record of a decision held on its button, if still owed; true when written. */
+  async finishDecision(button: LoadedButton, decision: RecentDecision): Promise<boolean> {
     const { deviceId } = button;
     const entry: PressLogEntry = {
       deviceId,

@@ -182,8 +182,9 @@ export class PressService {
         at: v.receivedAt,
         click: v.press.click,
       };
-      const recentList = keptDecisions(button, recent);
-      if (await this.deps.store.claim({ ...base, recent: recentList })) {
+      const { kept, unwritten } = keptDecisions(button, recent);
+      for (const owed of unwritten) await this.deps.relay.finishDecision(button, owed);
+      if (await this.deps.store.claim({ ...base, recent: kept })) {
         if (completesBeforeAck(recent)) return this.completeCancel(v, recent);
         const { outcome, reason, orderId } = recent;
         return { outcome, reason, orderId, duplicate: false };

@@ -43,21 +43,28 @@ export function pressState(
 
 /** Recent non-order decisions a button keeps once the commit relay has written their records. */
 const RECENT_DECISIONS = 4;
+/** The most decisions a button holds, so a long-stalled relay cannot grow its item unbounded. */
+export const MAX_HELD_DECISIONS = 16;
 
 /**
- * The button's recent decisions after `decision`: the newest RECENT_DECISIONS, and every one the
- * commit relay may not have written yet. The relay reads its decisions from the button, and a
- * retry is answered from it until the press record exists; dropping one sooner would lose the
- * record and answer the retry REPLAYED. A stream carries each claim's own copy, so there the
- * newest are enough.
+ * The button's recent decisions after `decision` (`kept`): the newest RECENT_DECISIONS, and every
+ * one the commit relay may not have written yet, up to MAX_HELD_DECISIONS. The relay reads its
+ * decisions from the button, and a retry is answered from it until the press record exists, so
+ * one dropped before its record is written would be lost and its retry answered REPLAYED: the
+ * service writes those (`unwritten`) before its claim drops them. A stream carries each claim's
+ * own copy, so there the newest are enough.
  */
-export function keptDecisions(button: LoadedButton, decision: RecentDecision): RecentDecision[] {
+export function keptDecisions(
+  button: LoadedButton,
+  decision: RecentDecision,
+): { kept: RecentDecision[]; unwritten: RecentDecision[] } {
   const all = [...button.recent, decision];
   const { owedFrom } = button;
-  return all.filter(
-    (kept, i) =>
-      i >= all.length - RECENT_DECISIONS || (owedFrom !== undefined && kept.seq >= owedFrom),
-  );
+  const owed = (held: RecentDecision) => owedFrom !== undefined && held.seq >= owedFrom;
+  const kept = all
+    .filter((held, i) => i >= all.length - RECENT_DECISIONS || owed(held))
+    .slice(-MAX_HELD_DECISIONS);
+  return { kept, unwritten: all.filter((held) => owed(held) && !kept.includes(held)) };
 }
 
 /** A cancel's answer depends on whether the order could still be cancelled. */
