@@ -204,15 +204,15 @@ export class PressService {
    * block the button forever; the rare IN_PROGRESS path checks the slots against the orders.
    */
   private async releaseStaleSlots(button: LoadedButton): Promise<boolean> {
-    let released = false;
-    for (const open of button.open) {
-      const stored = await this.deps.store.findPress(button.deviceId, open.seq);
-      if (stored?.kind === 'order' && !isOpen(stored.order.status)) {
-        await this.deps.store.releaseSlot(stored.order);
-        released = true;
-      }
-    }
-    return released;
+    // Side by side: a full button pressed again waits for one read, not one per open order.
+    const stored = await Promise.all(
+      button.open.map((open) => this.deps.store.findPress(button.deviceId, open.seq)),
+    );
+    const closed = stored.flatMap((found) =>
+      found?.kind === 'order' && !isOpen(found.order.status) ? [found.order] : [],
+    );
+    for (const order of closed) await this.deps.store.releaseSlot(order);
+    return closed.length > 0;
   }
 
   /** LONG cancels the newest order still inside its cancel window (or awaiting confirmation). */
