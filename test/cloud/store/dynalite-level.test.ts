@@ -3,6 +3,8 @@
  * - the LevelDB iterator of every Query and Scan is closed once answered: an iterator left open
  *   pins the table files of its moment, so compaction deletes none and the store grows without
  *   end on disk and in mapped memory;
+ * - LevelDB keeps a bounded number of table files open (each is mapped into memory and counts
+ *   in the process's RSS), not its default of 1 000;
  * - reads are made on the store's own thread: a read handed to the thread pool woke a pool
  *   thread, which on a busy machine cost the store's thread its core for longer than the read.
  *   Reads still see every write before them, and conditions still hold against the latest item.
@@ -67,8 +69,21 @@ function countReads() {
   return count;
 }
 
+/** The options LevelDB's native open was given, for each store opened. */
+function recordOpens() {
+  const binding = requireBesideLevel()('./binding.js') as Record<string, Read>;
+  const opened: Record<string, unknown>[] = [];
+  const open = binding.db_open as Read;
+  binding.db_open = (...args) => {
+    opened.push(args[2] as Record<string, unknown>);
+    return open(...args);
+  };
+  return opened;
+}
+
 const iterators = countIterators();
 const reads = countReads();
+const opens = recordOpens();
 let folder: string;
 let server: DynaliteServer;
 let table: Table;
@@ -89,6 +104,12 @@ afterAll(async () => {
   table.raw.destroy();
   await server.close();
   await rm(folder, { recursive: true, force: true });
+});
+
+it('opens LevelDB with a bounded table cache', () => {
+  expect(opens).toHaveLength(1);
+  expect(opens[0]?.maxOpenFiles).toBeGreaterThanOrEqual(64);
+  expect(opens[0]?.maxOpenFiles).toBeLessThanOrEqual(256);
 });
 
 it('closes the iterator of every query and scan, whole or cut short by its limit', async () => {
