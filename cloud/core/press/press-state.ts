@@ -44,7 +44,7 @@ export function pressState(
 /** Recent non-order decisions a button keeps once the commit relay has written their records. */
 const RECENT_DECISIONS = 4;
 /** The most decisions a button holds, so a long-stalled relay cannot grow its item unbounded. */
-export const MAX_HELD_DECISIONS = 16;
+const MAX_HELD_DECISIONS = 16;
 
 /**
  * The button's recent decisions after `decision` (`kept`): the newest RECENT_DECISIONS, and every
