@@ -9,7 +9,7 @@ import { fromButtonItem } from './button-item.ts';
 import { conditional } from './dynamo-errors.ts';
 import { queryIndexItems } from './index-query.ts';
 import type { Table } from './table.ts';
-import { COMMIT_INDEX, COMMITS_PENDING, commitMark, commitMarkSeq, keys } from './table-keys.ts';
+import { COMMIT_INDEX, COMMITS_PENDING, commitMark, keys } from './table-keys.ts';
 
 export class DynamoCommitOutbox implements CommitOutbox {
   constructor(private readonly table: Table) {}
@@ -21,13 +21,13 @@ export class DynamoCommitOutbox implements CommitOutbox {
       ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
       Limit: limit,
     });
-    // A mark cleared between the query and the read owes nothing.
+    // The button item carries its mark as `owedFrom`; one cleared between the query and the
+    // read owes nothing.
     return result.items
-      .filter((item) => typeof item.commitSk === 'string')
-      .map((item) => ({
-        button: fromButtonItem(item),
-        since: commitMarkSeq(item.commitSk as string) - 1,
-      }));
+      .map(fromButtonItem)
+      .flatMap((button) =>
+        button.owedFrom === undefined ? [] : [{ button, since: button.owedFrom - 1 }],
+      );
   }
 
   async clearCommit({ deviceId, highWaterMark, lastPressAt }: Button): Promise<void> {
