@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cachedDocumentClient } from './document-client.ts';
+import { localSigner } from './local-signer.ts';
 import { markUnrelayedClaims } from './mark-unrelayed-claims.ts';
 import { COMMIT_INDEX, OUTBOX_INDEX, TABLE_INDEXES } from './table-keys.ts';
 
@@ -54,8 +55,11 @@ export function openTable(config: TableConfig): Table {
     // fixed fallback would put the table in another region than IoT and Secrets Manager.
     // Local endpoints ignore the region but the SDK needs one.
     region: config.region ?? (local ? (process.env.AWS_REGION ?? 'us-east-1') : undefined),
-    // Local endpoints accept any credentials; never read real ones for them.
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    // Local endpoints accept any credentials and check no signature; never read real ones for
+    // them, nor sign for them.
+    ...(local
+      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, signer: localSigner }
+      : {}),
     maxAttempts: 3,
     ...(config.maxSockets === undefined
       ? {}
