@@ -35,7 +35,8 @@ import {
   type PressReport,
   VirtualButton,
 } from '../../cloud/local/tools/virtual-button.ts';
-import { batchGetInOrder, type Keyed, keyIdOf } from '../../cloud/store/dynamo/batch-get.ts';
+import { batchGetInOrder, type Keyed } from '../../cloud/store/dynamo/batch-get.ts';
+import { queryIndexKeys } from '../../cloud/store/dynamo/index-query.ts';
 import { openTable, type Table } from '../../cloud/store/dynamo/table.ts';
 import { COMMIT_INDEX, COMMITS_PENDING } from '../../cloud/store/dynamo/table-keys.ts';
 import { deviceIdFor, prepareCatalog, provisionButtons } from './provision.ts';
@@ -861,23 +862,17 @@ async function commitsRelayed(table: Table, report: (owed: number) => void): Pro
 
 /** The keys of the buttons the commit index lists as owed, each once. */
 async function owedButtonKeys(table: Table): Promise<Keyed[]> {
-  const keys = new Map<string, Keyed>();
+  const keys: Keyed[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await table.doc.send(
-      new QueryCommand({
-        TableName: table.name,
-        IndexName: COMMIT_INDEX,
-        KeyConditionExpression: 'commitPk = :pending',
-        ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const key = { pk: item.pk, sk: item.sk };
-      keys.set(keyIdOf(key), key);
-    }
-    start = page.LastEvaluatedKey;
+    const page = await queryIndexKeys(table, 'soakCommitsOwed', {
+      IndexName: COMMIT_INDEX,
+      KeyConditionExpression: 'commitPk = :pending',
+      ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
+      ExclusiveStartKey: start,
+    });
+    keys.push(...page.keys);
+    start = page.lastKey;
   } while (start);
-  return [...keys.values()];
+  return keys;
 }
