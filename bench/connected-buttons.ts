@@ -3,6 +3,11 @@
  * e2e-connected.ts): real buttons are other machines, so their MQTT clients, signing and ack
  * checks must not run on the broker's event loop that the rows measure. Each button keeps its
  * connection; the main thread asks for closed loops of a given length and gets their figures.
+ *
+ * A loop keeps `concurrency` presses in flight, each slot pressing its own share of the buttons
+ * in turn: a real button presses every few weeks and holds one or two open orders, while one
+ * button pressed back to back collects an open order per press and makes every later press
+ * read and rewrite a longer button item.
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,7 +17,10 @@ import type { ButtonTransport, VirtualButton } from '../cloud/local/tools/virtua
 import { connectedButton } from './connected-button.ts';
 
 export interface E2eFigures {
+  /** Presses in flight: the buttons pressing at once. */
   buttons: number;
+  /** Buttons connected, each pressing in turn with the others of its slot. */
+  connected_buttons: number;
   presses: number;
   presses_per_s: number;
   p50_ms: number;
@@ -22,6 +30,8 @@ export interface E2eFigures {
 export interface ConnectedWorkerData {
   mqttUrl: string;
   devices: { deviceId: string; deviceKey: Uint8Array }[];
+  /** Presses in flight (at most one per button). */
+  concurrency: number;
 }
 
 /**
@@ -42,8 +52,21 @@ async function main(data: ConnectedWorkerData): Promise<void> {
   const post = (message: ConnectedWorkerMessage) => port.postMessage(message);
   const transports: ButtonTransport[] = [];
   const buttons: VirtualButton[] = [];
-  for (const { deviceId, deviceKey } of data.devices) {
-    buttons.push(await connectedButton(data.mqttUrl, deviceId, deviceKey, transports));
+  // A few at a time (the broker checks each one's password against its device record), each
+  // transport kept at its button's index: an echo publishes on the button's own connection.
+  for (let i = 0; i < data.devices.length; i += CONNECTING_AT_ONCE) {
+    const batch = data.devices.slice(i, i + CONNECTING_AT_ONCE);
+    const connected = await Promise.all(
+      batch.map(async ({ deviceId, deviceKey }) => {
+        const own: ButtonTransport[] = [];
+        const button = await connectedButton(data.mqttUrl, deviceId, deviceKey, own);
+        return { button, transport: own[0] as ButtonTransport };
+      }),
+    );
+    for (const { button, transport } of connected) {
+      buttons.push(button);
+      transports.push(transport);
+    }
   }
   // Created on first use: a raw listener on a button's transport sees its acks too.
   let echoes: (() => Promise<void>)[] | null = null;
@@ -63,7 +86,8 @@ async function main(data: ConnectedWorkerData): Promise<void> {
       const raw = echoes;
       press = (i) => (raw[i] as () => Promise<void>)();
     }
-    post({ kind: 'figures', figures: await closedLoop(buttons.length, request.durationMs, press) });
+    const figures = await closedLoop(data.concurrency, buttons.length, request.durationMs, press);
+    post({ kind: 'figures', figures });
   });
   post({ kind: 'ready' });
 }
@@ -94,8 +118,14 @@ function echoPress(deviceId: string, transport: ButtonTransport): () => Promise<
     });
 }
 
-/** Every button presses again as soon as its last press was answered, until the deadline. */
+const CONNECTING_AT_ONCE = 16;
+
+/**
+ * Each slot presses its next button as soon as its last press was answered, until the deadline;
+ * slot s presses buttons s, s + slots, s + 2 × slots… in turn.
+ */
 async function closedLoop(
+  slots: number,
   buttons: number,
   durationMs: number,
   press: (button: number) => Promise<unknown>,
@@ -103,11 +133,14 @@ async function closedLoop(
   const latencies: number[] = [];
   const start = performance.now();
   const deadline = start + durationMs;
+  const turns = Math.ceil(buttons / slots);
   await Promise.all(
-    Array.from({ length: buttons }, async (_, i) => {
-      while (performance.now() < deadline) {
+    Array.from({ length: Math.min(slots, buttons) }, async (_, slot) => {
+      for (let turn = 0; performance.now() < deadline; turn++) {
+        const button = slot + (turn % turns) * slots;
+        if (button >= buttons) continue;
         const t0 = performance.now();
-        await press(i);
+        await press(button);
         latencies.push(performance.now() - t0);
       }
     }),
@@ -120,7 +153,8 @@ async function closedLoop(
       : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
   const round = (v: number) => Math.round(v * 100) / 100;
   return {
-    buttons,
+    buttons: Math.min(slots, buttons),
+    connected_buttons: buttons,
     presses: latencies.length,
     presses_per_s: Math.round((latencies.length / elapsed) * 1000),
     p50_ms: round(at(50)),

@@ -20,10 +20,14 @@ export interface ConnectedButtons {
   close(): Promise<void>;
 }
 
-/** Connects one button per registered device id on the stack's plain MQTT port. */
+/**
+ * Connects one button per registered device id on the stack's plain MQTT port; their loops keep
+ * `concurrency` presses in flight.
+ */
 export async function startConnectedButtons(
   stack: RunningStack,
   deviceIds: string[],
+  concurrency: number,
 ): Promise<ConnectedButtons> {
   const devices: ConnectedWorkerData['devices'] = [];
   for (const deviceId of deviceIds) {
@@ -35,6 +39,7 @@ export async function startConnectedButtons(
   const data: ConnectedWorkerData = {
     mqttUrl: `mqtt://127.0.0.1:${stack.runtime.mqttPort}`,
     devices,
+    concurrency,
   };
   const worker = startTsWorker(new URL('./connected-buttons.ts', import.meta.url), data);
   const next = () => reply(worker);

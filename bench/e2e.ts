@@ -45,10 +45,12 @@ import { mainThreadCpuMs } from './thread-cpu.ts';
 export type { E2eFigures } from './e2e-connected.ts';
 
 export interface E2eBenchOptions {
-  /** Concurrent virtual buttons (default 64). */
+  /** Presses in flight (default 64), over CONNECTED_POOL times as many connected buttons. */
   buttons?: number;
   /** Length of each row's closed loop (default 3000 ms). */
   durationMs?: number;
+  /** The connected buttons' unmeasured presses before the e2e row (default 5 s). */
+  warmUpMs?: number;
   /** How long presses may run before the slow receiver must hold requests (default 20 s). */
   warmUpLimitMs?: number;
   progress?: (message: string) => void;
@@ -98,16 +100,18 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
   });
   let buttons: Awaited<ReturnType<typeof startConnectedButtons>> | null = null;
   try {
-    const deviceIds = Array.from({ length: count }, (_, i) => `bench-${i + 1}`);
-    progress(`e2e: registering ${count} buttons…`);
+    const deviceIds = Array.from({ length: count * CONNECTED_POOL }, (_, i) => `bench-${i + 1}`);
+    progress(`e2e: registering and connecting ${deviceIds.length} buttons…`);
     await registerButtons(stack, deviceIds);
-    buttons = await startConnectedButtons(stack, deviceIds);
+    buttons = await startConnectedButtons(stack, deviceIds, count);
     const connected = buttons;
     progress(
-      `e2e: ${count} virtual buttons pressing through broker, rule and pipeline for ${durationMs} ms…`,
+      `e2e: ${count} of the ${deviceIds.length} connected buttons pressing at once through broker, rule and pipeline for ${durationMs} ms…`,
     );
-    // Unmeasured: the first presses of a fresh stack compile code paths and fill caches.
-    await connected.loop('press', Math.min(durationMs, WARM_UP_MS));
+    // Unmeasured: the first presses of a fresh stack compile code paths and fill caches. The
+    // compiler works on other threads of the same two cores for as long as code still gets hot,
+    // so the warm-up lasts about as many presses as the pipeline rows' (bench/main.ts).
+    await connected.loop('press', options.warmUpMs ?? WARM_UP_MS);
     await stack.drainOutbox();
     const e2e = await withBrokerCpu(() => connected.loop('press', durationMs));
 
@@ -204,7 +208,12 @@ const SLOW_RECEIVER_MS = 30_000;
 /** Sleepy buttons per concurrent session: the open loop's sessions always find a free device. */
 const SLEEPY_POOL = 4;
 const WARM_UP_LIMIT_MS = 20_000;
-const WARM_UP_MS = 1_000;
+const WARM_UP_MS = 5_000;
+/**
+ * Connected buttons per press in flight: a button presses once in every CONNECTED_POOL presses of
+ * its slot, so its open orders stay few, as a real button's do.
+ */
+const CONNECTED_POOL = 8;
 
 /** Deliveries still waiting: queued, or held by the slow receiver. */
 async function pendingDeliveries(stack: RunningStack): Promise<number> {

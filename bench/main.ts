@@ -229,7 +229,8 @@ async function main() {
       "\nthe baseline's naive order and the floor's record carry no index keys.",
   );
   console.log(
-    '\nEnd to end through the embedded broker (closed loop, each button waits for its ack)\n',
+    `\nEnd to end through the embedded broker (closed loop, each button waits for its ack;` +
+      ` ${e2eRows.e2e.buttons} pressing at once, in turn, of ${e2eRows.e2e.connected_buttons} connected)\n`,
   );
   console.log('row         buttons   presses/s   p50 ms   p99 ms');
   for (const [name, r] of [
