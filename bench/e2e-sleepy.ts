@@ -1,12 +1,13 @@
 /**
  * Sleepy buttons, as real ones behave: each press is a session of its own — connect, subscribe
  * to the ack topic, publish, wait for the ack, disconnect — over plain TCP (derived password) or
- * mutual TLS (device certificate). Per transport: the peak (closed loop, every slot starting its
- * next session as soon as the last one ended) and p50/p99 at 50 % of that peak (open loop:
- * sessions start on a schedule, each on a device not in a session, timed from its scheduled
- * start to its ack). Each phase starts once the stack has caught up with what the presses before
- * it left for after their acks, so it is not timed against the peak's backlog. The buttons run in a worker thread (sleepy-buttons.ts), so the stack's
- * event loop carries only the stack's work. Figures only; nothing is asserted.
+ * mutual TLS (device certificate). Per transport, after unmeasured sessions that compile its
+ * paths: the peak (closed loop, every slot starting its next session as soon as the last one
+ * ended) and p50/p99 at 50 % of that peak (open loop: sessions start on a schedule, each on a
+ * device not in a session, timed from its scheduled start to its ack). Each phase starts once
+ * the stack has caught up with what the presses before it left for after their acks, so it is
+ * not timed against the peak's backlog. The buttons run in a worker thread (sleepy-buttons.ts),
+ * so the stack's event loop carries only the stack's work. Figures only; nothing is asserted.
  */
 import { ensureDevCa, ensureDeviceCertificate } from '../cloud/dev/dev-ca.ts';
 import type { RunningStack } from '../cloud/local/stack.ts';
@@ -24,6 +25,7 @@ export interface SleepyOptions {
   /** Sessions at once in the peak's closed loop. */
   concurrency: number;
   durationMs: number;
+  warmUpMs: number;
   progress: (message: string) => void;
 }
 
@@ -52,6 +54,7 @@ export async function measureSleepy(
     devices,
     concurrency: options.concurrency,
     durationMs: options.durationMs,
+    warmUpMs: options.warmUpMs,
   };
   const worker = startTsWorker(new URL('./sleepy-buttons.ts', import.meta.url), data);
   try {

@@ -49,7 +49,7 @@ export interface E2eBenchOptions {
   buttons?: number;
   /** Length of each row's closed loop (default 3000 ms). */
   durationMs?: number;
-  /** The connected buttons' unmeasured presses before the e2e row (default 5 s). */
+  /** Unmeasured presses before the connected row (default 5 s) and each sleepy row (a fifth). */
   warmUpMs?: number;
   /** How long presses may run before the slow receiver must hold requests (default 20 s). */
   warmUpLimitMs?: number;
@@ -111,7 +111,8 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
     // Unmeasured: the first presses of a fresh stack compile code paths and fill caches. The
     // compiler works on other threads of the same two cores for as long as code still gets hot,
     // so the warm-up lasts about as many presses as the pipeline rows' (bench/main.ts).
-    await connected.loop('press', options.warmUpMs ?? WARM_UP_MS);
+    const warmUpMs = options.warmUpMs ?? WARM_UP_MS;
+    await connected.loop('press', warmUpMs);
     await stack.drainOutbox();
     const e2e = await withBrokerCpu(() => connected.loop('press', durationMs));
 
@@ -121,6 +122,7 @@ export async function measureE2e(options: E2eBenchOptions = {}): Promise<{
     const sleepy = await measureSleepy(stack, dataDir, sleepyIds, {
       concurrency: count,
       durationMs,
+      warmUpMs: warmUpMs / 5,
       progress,
     });
 

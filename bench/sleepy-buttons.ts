@@ -26,6 +26,8 @@ export interface SleepyWorkerData {
   /** Sessions at once in the peak's closed loop. */
   concurrency: number;
   durationMs: number;
+  /** Unmeasured sessions before each row, as the connected row has. */
+  warmUpMs: number;
 }
 
 export type SleepyWorkerMessage =
@@ -74,6 +76,8 @@ async function measureRow(
   data: SleepyWorkerData,
 ): Promise<SleepyFigures> {
   const pool = new DevicePool(deviceIds);
+  // The first sessions of each transport compile its paths (in the broker and these clients).
+  await closedLoop(session, pool, data.concurrency, data.warmUpMs);
   await catchUp();
   const peak = await closedLoop(session, pool, data.concurrency, data.durationMs);
   await catchUp();
