@@ -133,12 +133,11 @@ async function closedLoop(
   const latencies: number[] = [];
   const start = performance.now();
   const deadline = start + durationMs;
-  const turns = Math.ceil(buttons / slots);
   await Promise.all(
     Array.from({ length: Math.min(slots, buttons) }, async (_, slot) => {
+      const own = Math.ceil((buttons - slot) / slots);
       for (let turn = 0; performance.now() < deadline; turn++) {
-        const button = slot + (turn % turns) * slots;
-        if (button >= buttons) continue;
+        const button = slot + (turn % own) * slots;
         const t0 = performance.now();
         await press(button);
         latencies.push(performance.now() - t0);

@@ -35,7 +35,7 @@ import {
   type PressReport,
   VirtualButton,
 } from '../../cloud/local/tools/virtual-button.ts';
-import { batchGetInOrder, type Keyed } from '../../cloud/store/dynamo/batch-get.ts';
+import { batchGetInOrder, type Keyed, keyIdOf } from '../../cloud/store/dynamo/batch-get.ts';
 import { queryIndexKeys } from '../../cloud/store/dynamo/index-query.ts';
 import { openTable, type Table } from '../../cloud/store/dynamo/table.ts';
 import { COMMIT_INDEX, COMMITS_PENDING } from '../../cloud/store/dynamo/table-keys.ts';
@@ -862,7 +862,7 @@ async function commitsRelayed(table: Table, report: (owed: number) => void): Pro
 
 /** The keys of the buttons the commit index lists as owed, each once. */
 async function owedButtonKeys(table: Table): Promise<Keyed[]> {
-  const keys: Keyed[] = [];
+  const keys = new Map<string, Keyed>();
   let start: Record<string, unknown> | undefined;
   do {
     const page = await queryIndexKeys(table, 'soakCommitsOwed', {
@@ -871,8 +871,8 @@ async function owedButtonKeys(table: Table): Promise<Keyed[]> {
       ExpressionAttributeValues: { ':pending': COMMITS_PENDING },
       ExclusiveStartKey: start,
     });
-    keys.push(...page.keys);
+    for (const key of page.keys) keys.set(keyIdOf(key), key);
     start = page.lastKey;
   } while (start);
-  return keys;
+  return [...keys.values()];
 }
