@@ -4,6 +4,7 @@
  * master key its MQTT password and signatures derive from.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BoundedMap } from '../../core/bounded-map.ts';
 import type { Table } from '../../store/dynamo/table.ts';
 import { keys } from '../../store/dynamo/table-keys.ts';
 
@@ -46,7 +47,9 @@ const CACHE_SIZE = 100_000;
  * is revoked or rotated in this process; a change made elsewhere reaches CONNECT within `ttlMs`.
  */
 export class CachedDeviceDirectory implements DeviceDirectory {
-  private readonly known = new Map<string, { device: KnownDevice; until: number }>();
+  private readonly known = new BoundedMap<string, { device: KnownDevice; until: number }>(
+    CACHE_SIZE,
+  );
 
   constructor(
     private readonly directory: DeviceDirectory,
@@ -62,7 +65,6 @@ export class CachedDeviceDirectory implements DeviceDirectory {
       this.known.delete(deviceId);
       return null;
     }
-    if (this.known.size >= CACHE_SIZE) this.known.clear();
     this.known.set(deviceId, { device, until: this.now() + this.ttlMs });
     return device;
   }

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BoundedMap } from '../../core/bounded-map.ts';
 import type { Order, PressLogEntry, Sku } from '../../core/model.ts';
 import type { Claim, PressContext, PressStore, StoredPress } from '../../core/press/press-store.ts';
 import { batchGet } from './batch-get.ts';
@@ -40,8 +41,12 @@ export interface DynamoPressStoreOptions {
 }
 
 export class DynamoPressStore implements PressStore {
-  private readonly bindings = new Map<string, { brandId: string; skuId: string }>();
-  private readonly skus = new Map<string, { sku: Sku | null; until: number }>();
+  private readonly bindings = new BoundedMap<string, { brandId: string; skuId: string }>(
+    BINDING_CACHE_SIZE,
+  );
+  private readonly skus = new BoundedMap<string, { sku: Sku | null; until: number }>(
+    SKU_CACHE_SIZE,
+  );
   private readonly skuCacheMs: number;
   private readonly now: () => number;
   private readonly noStream: boolean;
@@ -211,13 +216,11 @@ export class DynamoPressStore implements PressStore {
 
   private cacheSku(sku: Sku): Sku {
     if (this.skuCacheMs <= 0) return sku;
-    if (this.skus.size >= SKU_CACHE_SIZE) this.skus.clear();
     this.skus.set(`${sku.brandId}/${sku.skuId}`, { sku, until: this.now() + this.skuCacheMs });
     return sku;
   }
 
   private remember(deviceId: string, brandId: string, skuId: string): void {
-    if (this.bindings.size >= BINDING_CACHE_SIZE) this.bindings.clear();
     this.bindings.set(deviceId, { brandId, skuId });
   }
 }
