@@ -2,8 +2,8 @@
  * A Map that holds at most `capacity` entries, for the caches in front of the store. Adding a
  * key when full drops the entry set longest ago; setting a key it already holds keeps the size
  * and moves that key to the newest place. A cache exactly as large as its working set (10 000
- * buttons, 10 000 entries) therefore keeps all of it, where emptying the whole cache when full
- * would empty it again on each later set and turn every lookup into a store read.
+ * buttons, 10 000 entries) therefore keeps all of it; emptied whenever full, it would be emptied
+ * by the first set after it filled and refill with lookups that all miss.
  */
 export class BoundedMap<K, V> {
   private readonly entries = new Map<K, V>();
