@@ -8,6 +8,7 @@
  * per process locally — and the oldest are forgotten beyond MAX_TRACKED keys, so the budget's
  * own memory is bounded too.
  */
+import { BoundedMap } from '../bounded-map.ts';
 import type { Clock } from '../ports.ts';
 
 export interface BucketLimit {
@@ -36,7 +37,8 @@ interface Bucket {
 }
 
 export class RejectionBudget {
-  private readonly buckets = new Map<string, Bucket>();
+  /** Least recently used first: each use sets its bucket again. */
+  private readonly buckets = new BoundedMap<string, Bucket>(MAX_TRACKED);
 
   constructor(
     private readonly clock: Clock,
@@ -57,7 +59,6 @@ export class RejectionBudget {
   private bucket(key: string, limit: BucketLimit, now: number): Bucket {
     let bucket = this.buckets.get(key);
     if (bucket) {
-      this.buckets.delete(key); // re-inserted below: the Map's order is least recently used first
       const refilled = Math.floor((now - bucket.at) / limit.refillMs);
       if (refilled > 0) {
         const tokens = Math.min(limit.burst, bucket.tokens + refilled);
@@ -67,10 +68,6 @@ export class RejectionBudget {
       bucket = { tokens: limit.burst, at: now };
     }
     this.buckets.set(key, bucket);
-    if (this.buckets.size > MAX_TRACKED) {
-      const oldest = this.buckets.keys().next().value as string;
-      this.buckets.delete(oldest);
-    }
     return bucket;
   }
 }
