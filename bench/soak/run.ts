@@ -22,6 +22,7 @@ import {
   pressTopic,
   signPress,
 } from '#shared/index';
+import { BATTERY } from '../../cloud/core/health/battery.ts';
 import type { KeySource } from '../../cloud/core/ports.ts';
 import { nodeSha256 } from '../../cloud/core/sha256.ts';
 import { ensureMasterKey, keySourceFor } from '../../cloud/dev/master-key-file.ts';
@@ -534,7 +535,7 @@ export async function runSoak(
               device: id,
               seq,
               click: 'SINGLE',
-              battery_mv: 3000,
+              battery_mv: BATTERY.HEALTHY_MV,
               attempt: 1,
               kv: 1,
             });
@@ -560,7 +561,7 @@ export async function runSoak(
               pending: {
                 seq: report.seq,
                 click: report.click,
-                batteryMv: 3000,
+                batteryMv: BATTERY.HEALTHY_MV,
                 attempt: report.attempt,
               },
             });

@@ -6,6 +6,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BATTERY } from '../../cloud/core/health/battery.ts';
 import type { Order } from '../../cloud/core/model.ts';
 import { DEFAULT_SETTINGS } from '../../cloud/core/model.ts';
 import {
@@ -150,7 +151,12 @@ describe('durability of npm start', () => {
       for (const { report } of reports.filter((r) => r.deviceId === deviceId)) {
         await state.save(deviceId, {
           seq: PRESSES_PER_DEVICE,
-          pending: { seq: report.seq, click: 'SINGLE', batteryMv: 3000, attempt: report.attempt },
+          pending: {
+            seq: report.seq,
+            click: 'SINGLE',
+            batteryMv: BATTERY.HEALTHY_MV,
+            attempt: report.attempt,
+          },
         });
         const again = await b.button.resendPending();
         expect(again).toMatchObject({

@@ -75,7 +75,7 @@ export interface ButtonOptions {
 export interface ConnectedButton {
   button: VirtualButton;
   transport: ButtonTransport;
-  press(click?: ClickType): ReturnType<VirtualButton['press']>;
+  press(click?: ClickType, batteryMv?: number): ReturnType<VirtualButton['press']>;
   close(): Promise<void>;
 }
 
@@ -180,7 +180,7 @@ export async function connectButton(options: ButtonOptions): Promise<ConnectedBu
   return {
     button,
     transport,
-    press: (click = 'SINGLE') => button.press(click),
+    press: (click = 'SINGLE', batteryMv) => button.press(click, batteryMv),
     close: () => transport.close(),
   };
 }

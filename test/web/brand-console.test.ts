@@ -12,7 +12,7 @@ import { localPipeline } from '../../cloud/local/pipeline.ts';
 import { type RunningStack, startStack } from '../../cloud/local/stack.ts';
 import { DynamoWebhookStore } from '../../cloud/store/dynamo/dynamo-webhook-store.ts';
 import { buildWeb } from '../../cloud/web/build.ts';
-import { pressTimes, quietLog, stackConfig, tempDir } from '../e2e/support.ts';
+import { connectButton, pressTimes, quietLog, stackConfig, tempDir } from '../e2e/support.ts';
 import { AxeLedger } from './axe.ts';
 import { chromiumAvailable, launchChromium, pageForAxe, screenshots } from './browser.ts';
 
@@ -366,15 +366,20 @@ describe.skipIf(!chromiumAvailable)('brand console in Chromium', () => {
     await call('POST', `/v1/household/buttons/${claimed}/terms`, {
       priceCents: terms.unitPriceCents,
     });
-    const [pressed] = await pressTimes(stack, data.dir, claimed);
-    expect(pressed?.outcome).toBe('ORDERED');
+    // Its battery reads 3000 mV, under the 3300 mV low-battery line.
+    const button = await connectButton({
+      dataDir: data.dir,
+      deviceId: claimed,
+      port: stack.runtime.mqttPort,
+    });
+    const pressed = await button.press('SINGLE', 3000).finally(() => button.close());
+    expect(pressed.outcome).toBe('ORDERED');
     // The ack comes before the outbox drain that brings the press's battery to fleet health.
     await stack.drainOutbox();
 
     await open('health', 'Fleet health');
     const row = page.locator(`#health tr[data-device="${claimed}"]`);
     await row.waitFor();
-    // The virtual button reports 3000 mV, under the 3300 mV low-battery line.
     await expect(row.locator('td').nth(3).textContent()).resolves.toBe('3,000');
     await expect(row.getAttribute('data-health')).resolves.toBe('low_battery');
     await expect(row.locator('.badge').textContent()).resolves.toBe('low battery');

@@ -14,6 +14,12 @@ export const BATTERY = {
   CUTOFF_MV: 3000,
   /** The device's own low-battery warning (its LED pattern) starts here. */
   LOW_MV: 3300,
+  /**
+   * A cell in mid-life: what virtual buttons report (the sandbox's, `npm run press`, the
+   * benchmarks'). A fleet reporting LOW_MV or less would show every button as dying and
+   * announce each one's low battery.
+   */
+  HEALTHY_MV: 3700,
   /** A reading this far above LOW_MV after a low one means the battery was replaced. */
   RECOVERED_MARGIN_MV: 200,
   /** Samples kept per button (oldest dropped): enough for a stable fit, small on the item. */

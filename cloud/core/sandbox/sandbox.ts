@@ -17,6 +17,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { RuleViolationError } from '../catalog/errors.ts';
 import { NotFoundError } from '../errors.ts';
 import type { ButtonStore } from '../fleet/button-store.ts';
+import { BATTERY } from '../health/battery.ts';
 import { type Button, DEFAULT_SETTINGS, type Order } from '../model.ts';
 import type { Page, PageRequest } from '../page.ts';
 import type { Clock, KeySource } from '../ports.ts';
@@ -54,8 +55,6 @@ export interface ResetResult {
   buttonsReset: number;
 }
 
-/** A virtual button reports a healthy battery: the sandbox tests orders, not batteries. */
-const VIRTUAL_BATTERY_MV = 3000;
 const RESET_PAGE = 100;
 
 /** The household that holds a brand's virtual test buttons (no person, no profile). */
@@ -126,7 +125,8 @@ export class Sandbox {
       device: deviceId,
       seq,
       click,
-      battery_mv: VIRTUAL_BATTERY_MV,
+      // A healthy battery: the sandbox tests orders, not batteries.
+      battery_mv: BATTERY.HEALTHY_MV,
       attempt: 1,
       kv: button.keyVersion,
     });

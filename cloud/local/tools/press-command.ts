@@ -16,6 +16,7 @@ import {
   type Outcome,
 } from '#shared/index';
 import { RestockError } from '../../core/errors.ts';
+import { BATTERY } from '../../core/health/battery.ts';
 import { nodeSha256 } from '../../core/sha256.ts';
 import { devCaDir, ensureDevCa, ensureDeviceCertificate } from '../../dev/dev-ca.ts';
 import { LocalConfigError } from '../../dev/errors.ts';
@@ -39,7 +40,7 @@ export const PRESS_USAGE = `Usage: npm run press -- <device> [options]
   --data-dir DIR              the stack's data folder (env RESTOCK_DATA_DIR, default .restock)
   --host HOST                 broker address (default: from the running stack, else 127.0.0.1)
   --port N / --tls-port N     broker ports (default: from the running stack, else 1883 / 8883)
-  --battery MV                battery millivolts to report (default 3000)
+  --battery MV                battery millivolts to report (default ${BATTERY.HEALTHY_MV}; low below 3300)
   --timeout MS                wait this long for each ack before re-sending (default 5000)
   --attempts N                attempts per press in this run (default 3)
   --key-version N             key version of the device key (default 1)
@@ -160,7 +161,7 @@ export function parsePressArgs(
       values['tls-port'] === undefined
         ? undefined
         : int('tls-port', values['tls-port'], 0, 1, 65535),
-    batteryMv: int('battery', values.battery, 3000, 0, 10_000),
+    batteryMv: int('battery', values.battery, BATTERY.HEALTHY_MV, 0, 10_000),
     timeoutMs: int('timeout', values.timeout, 5_000, 50, 600_000),
     attempts: int('attempts', values.attempts, 3, 1, 1000),
     keyVersion: int('key-version', values['key-version'], 1, 1, 65535),

@@ -20,6 +20,7 @@ import {
   signPress,
   verifyAck,
 } from '#shared/index';
+import { BATTERY } from '../../core/health/battery.ts';
 import { readTextIfExists, writeFileAtomic } from '../../dev/files.ts';
 import { VirtualButtonError } from './errors.ts';
 
@@ -154,7 +155,7 @@ export class VirtualButton {
   }
 
   /** A new press: the counter is incremented and saved before anything is published. */
-  async press(click: ClickType, batteryMv = 3000): Promise<PressReport> {
+  async press(click: ClickType, batteryMv: number = BATTERY.HEALTHY_MV): Promise<PressReport> {
     const state = await this.deps.state.load(this.deps.deviceId);
     if (state.pending) {
       throw new VirtualButtonError(

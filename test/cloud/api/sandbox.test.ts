@@ -164,6 +164,27 @@ for (const factory of [memoryFactory, dynaliteFactory] as StoreFactory[]) {
       });
     });
 
+    it('a virtual button reports a healthy battery: fleet health shows it ok, no low-battery event', async () => {
+      await h.world.store.api.webhooks.putEndpoint({
+        brandId: 'acme',
+        endpointId: 'we_1',
+        url: 'https://hooks.example.org/in',
+        eventTypes: ['order.placed', 'button.low_battery'],
+        createdAt: 1,
+      });
+      const deviceId = await virtualButton();
+      await brand('POST', `/v1/brand/test-buttons/${deviceId}/press`, {});
+      const health = (await brand('GET', '/v1/brand/health')).body.buttons as {
+        deviceId: string;
+      }[];
+      expect(health.find((b) => b.deviceId === deviceId)).toMatchObject({
+        batteryMv: 3700,
+        status: 'ok',
+      });
+      const due = await h.world.store.api.webhooks.dueDeliveries(h.clock.now() + 1, 50);
+      expect(due.map((d) => JSON.parse(d.body).type)).toEqual(['order.placed']);
+    });
+
     it('refuses what is not the brand’s or not a virtual button', async () => {
       const deviceId = await virtualButton();
       const globex = await h.call('POST', `/v1/brand/test-buttons/${deviceId}/press`, {
