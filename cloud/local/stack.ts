@@ -342,9 +342,12 @@ const OUTBOX_INTERVAL_MS = 250;
 const OUTBOX_SOON_MS = 20;
 /**
  * How long the broker trusts a device it looked up: sleepy buttons connect for every press, and
- * a CONNECT then costs no store read. A rotated key is seen at once (see CachedDeviceDirectory).
+ * a CONNECT then costs no store read. What it remembers of a registered button (that it exists,
+ * its key version) changes only when its key rotates, which the broker sees at once (see
+ * CachedDeviceDirectory); at a minute, a button pressing less often than that read its item on
+ * every CONNECT.
  */
-const DIRECTORY_CACHE_MS = 60_000;
+const DIRECTORY_CACHE_MS = 3_600_000;
 
 /**
  * Drains the outbox now and then on a timer, one drain at a time: a call during a drain waits
