@@ -40,7 +40,7 @@ export const PRESS_USAGE = `Usage: npm run press -- <device> [options]
   --data-dir DIR              the stack's data folder (env RESTOCK_DATA_DIR, default .restock)
   --host HOST                 broker address (default: from the running stack, else 127.0.0.1)
   --port N / --tls-port N     broker ports (default: from the running stack, else 1883 / 8883)
-  --battery MV                battery millivolts to report (default ${BATTERY.HEALTHY_MV}; low below 3300)
+  --battery MV                battery millivolts to report (default ${BATTERY.HEALTHY_MV}; low below ${BATTERY.LOW_MV})
   --timeout MS                wait this long for each ack before re-sending (default 5000)
   --attempts N                attempts per press in this run (default 3)
   --key-version N             key version of the device key (default 1)
