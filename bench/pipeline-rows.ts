@@ -20,6 +20,7 @@ import {
 } from '#shared/index';
 import { wallClock } from '../cloud/core/guard/local-time.ts';
 import { DAY_MS } from '../cloud/core/guard/rhythm.ts';
+import { BATTERY } from '../cloud/core/health/battery.ts';
 import { DerivedKeySource } from '../cloud/core/keys.ts';
 import { DEFAULT_SETTINGS } from '../cloud/core/model.ts';
 import type { CommittedButton } from '../cloud/core/press/commit-relay.ts';
@@ -42,11 +43,9 @@ export const buttonOf = (payload: string) =>
 
 /**
  * Devices sign ahead of time: the benchmark measures the cloud, not the virtual buttons. Their
- * batteries are healthy (above the fleet's low-battery line), as on most presses of a real fleet:
- * a low reading would add a low-battery event to every press `npm run cost` meters.
+ * batteries are healthy, as on most presses of a real fleet: a low reading would add a
+ * low-battery event to every press `npm run cost` meters.
  */
-export const BENCH_BATTERY_MV = 3600;
-
 export function signedPresses(count: number): string[] {
   return Array.from({ length: count }, (_, i) => {
     const key = deriveDeviceKey(nodeSha256, MASTER, deviceId(i), 1);
@@ -55,7 +54,7 @@ export function signedPresses(count: number): string[] {
         device: deviceId(i),
         seq: 1,
         click: 'SINGLE',
-        battery_mv: BENCH_BATTERY_MV,
+        battery_mv: BATTERY.HEALTHY_MV,
         attempt: 1,
         kv: 1,
       }),

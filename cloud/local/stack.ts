@@ -344,8 +344,8 @@ const OUTBOX_SOON_MS = 20;
  * How long the broker trusts a device it looked up: sleepy buttons connect for every press, and
  * a CONNECT then costs no store read. What it remembers of a registered button (that it exists,
  * its key version) changes only when its key rotates, which the broker sees at once (see
- * CachedDeviceDirectory); at a minute, a button pressing less often than that read its item on
- * every CONNECT.
+ * CachedDeviceDirectory). A short time would have every button that presses less often read
+ * its item on each CONNECT.
  */
 const DIRECTORY_CACHE_MS = 3_600_000;
 

@@ -16,8 +16,8 @@ export const BATTERY = {
   LOW_MV: 3300,
   /**
    * A cell in mid-life: what virtual buttons report (the sandbox's, `npm run press`, the
-   * benchmarks'). A fleet reporting LOW_MV or less would show every button as dying and
-   * announce each one's low battery.
+   * benchmarks' and the soak's). A fleet reporting LOW_MV or less would show every button as
+   * dying and announce each one's low battery.
    */
   HEALTHY_MV: 3700,
   /** A reading this far above LOW_MV after a low one means the battery was replaced. */
