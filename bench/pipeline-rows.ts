@@ -29,7 +29,7 @@ import { createCommitRelay, createPressPipeline } from '../cloud/core/press/pres
 import { nodeSha256 } from '../cloud/core/sha256.ts';
 import { toButtonItem } from '../cloud/store/dynamo/button-item.ts';
 import { DynamoOrderStore } from '../cloud/store/dynamo/dynamo-order-store.ts';
-import { DynamoPressStore } from '../cloud/store/dynamo/dynamo-press-store.ts';
+import { DynamoPressStore, PRESS_SKU_CACHE_MS } from '../cloud/store/dynamo/dynamo-press-store.ts';
 import { toSkuItem } from '../cloud/store/dynamo/sku-item.ts';
 import type { Table } from '../cloud/store/dynamo/table.ts';
 
@@ -131,16 +131,13 @@ export async function seedButtons(table: Table, count: number): Promise<void> {
 
 export type Row = (payload: string) => Promise<void>;
 
-/** How long the press path reuses a SKU read, as the press Lambda and the local stack do. */
-export const BENCH_SKU_CACHE_MS = 5_000;
-
 /**
  * A fresh pipeline (cold caches) as the press Lambda runs it: a table with a stream, so its
  * claims mark nothing; `onAck` runs as each ack is published.
  */
 export function pipelineRow(table: Table, onAck: () => void = () => {}): Row {
   const { presses: service } = createPressPipeline({
-    store: new DynamoPressStore(table, { skuCacheMs: BENCH_SKU_CACHE_MS }),
+    store: new DynamoPressStore(table, { skuCacheMs: PRESS_SKU_CACHE_MS }),
     orderStore: new DynamoOrderStore(table),
     keys: new DerivedKeySource(new Map([[1, MASTER]]), nodeSha256),
     acks: { publishAck: async () => onAck() },

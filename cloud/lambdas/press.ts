@@ -6,15 +6,14 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { PressEvent } from '../core/press/press-event.ts';
 import { createPressPipeline } from '../core/press/press-pipeline.ts';
 import type { PressResult } from '../core/press/press-service.ts';
-import { DynamoPressStore } from '../store/dynamo/dynamo-press-store.ts';
+import { DynamoPressStore, PRESS_SKU_CACHE_MS } from '../store/dynamo/dynamo-press-store.ts';
 import { requireEnv } from './aws/environment.ts';
 import { IotAckPublisher } from './aws/iot-ack-publisher.ts';
 import { awsServices } from './aws/services.ts';
 
 const services = awsServices('restock-press');
 const { presses } = createPressPipeline({
-  // SKU reads reused for 5 s: a button this instance never saw costs one read before its claim.
-  store: new DynamoPressStore(services.table, { skuCacheMs: 5_000 }),
+  store: new DynamoPressStore(services.table, { skuCacheMs: PRESS_SKU_CACHE_MS }),
   orderStore: services.orderStore,
   keys: services.keySource,
   // The account's own data endpoint (looked up at deploy time), as AWS advises for publishing.

@@ -23,12 +23,19 @@ import { COMMITS_PENDING, commitMark, keys } from './table-keys.ts';
 const BINDING_CACHE_SIZE = 10_000;
 const SKU_CACHE_SIZE = 10_000;
 
+/**
+ * How long the press Lambda reuses a SKU read (its `skuCacheMs`; the bench models it). Many
+ * buttons share a SKU, so a button never seen before costs one read before its claim instead of
+ * two. It is the price guard's staleness bound: a price or stock change reaches presses at most
+ * this long after it was written. The local stack reads the SKU on every press, so that a
+ * change made in its console reaches the next press.
+ */
+export const PRESS_SKU_CACHE_MS = 5_000;
+
 export interface DynamoPressStoreOptions {
   /**
-   * How long a SKU read may be reused for decisions (default 0: every press reads it). Many
-   * buttons share a SKU, so with a few seconds here a button never seen before costs one read
-   * instead of two. The bound is the price guard's: a price or stock change reaches presses at
-   * most this long after it was written; each order keeps the price it was decided at.
+   * How long a SKU read may be reused for decisions (default 0: every press reads it; the press
+   * Lambda uses PRESS_SKU_CACHE_MS). Each order keeps the price it was decided at.
    */
   skuCacheMs?: number;
   /** Milliseconds since the epoch, for the SKU cache (default Date.now). */
